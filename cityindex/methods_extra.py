@@ -1,0 +1,5 @@
+"""Import point for method modules beyond the core ones, so the registry sees them.
+
+Each module listed here registers its methods on import. Keep one import per line, so
+parallel work adding modules merges cleanly.
+"""

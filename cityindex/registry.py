@@ -1,0 +1,163 @@
+"""The method registry: every method a spec can name, by stage, with its parameters.
+
+Method names hide different formulas across tools, so each method here states its formula in
+`doc` (shown by `cityindex methods` and the README) and declares its parameters with types and
+defaults; the YAML loader validates `methods:` blocks against these declarations, so an unknown
+method or parameter is reported with the valid choices before anything is computed.
+
+Kernel contracts (all pure; NaN means missing; leading axes are replicates):
+
+- ``normalise``: ``kernel(x, *, direction, ctx, **params) -> array``; ``x`` is
+  ``(..., units, indicators)``, ``direction`` is ``(indicators,)`` of +1/-1. Works column-wise
+  over the units axis (-2). Direction is the kernel's job: a lower-is-better indicator must come
+  out with its best unit highest.
+- ``weights``: ``kernel(x, *, fixed, ctx, **params) -> array``; ``x`` is the group's children's
+  values ``(..., units, children)`` (normalised indicators or child group scores), ``fixed`` the
+  spec's weights ``(children,)``. Returns ``(..., children)`` summing to 1 along the last axis.
+- ``aggregate``: ``kernel(x, weights, *, ctx, **params) -> array``; ``x`` ``(..., units,
+  children)``, ``weights`` ``(..., children)``; returns ``(..., units)``. Missing children are
+  dropped and the rest re-weighted (the pipeline decides beforehand which units are excluded).
+- ``scale``: ``kernel(scores, *, ctx, **params) -> array`` on ``(..., units)``.
+- ``impute``/``treat``/``denominate``: ``kernel(x, *, ctx, **params) -> array`` on
+  ``(..., units, indicators)``.
+
+``ctx`` is a `KernelContext`: the ids and side data a kernel may need (unit ids, the ids of the
+columns it sees, extra data columns such as a grouping column, per-indicator targets).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+Stage = Literal[
+    "normalise", "weights", "aggregate", "scale", "impute", "treat", "denominate", "missing"
+]
+STAGES: tuple[Stage, ...] = (
+    "denominate",
+    "impute",
+    "treat",
+    "normalise",
+    "weights",
+    "aggregate",
+    "missing",
+    "scale",
+)
+
+ParamKind = Literal["number", "integer", "bool", "text", "range", "list", "mapping", "any"]
+
+REQUIRED: Any = object()
+"""Sentinel default: the parameter must be given."""
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Param:
+    """A method parameter: its name, kind, default and what it means."""
+
+    name: str
+    kind: ParamKind
+    default: Any = REQUIRED
+    doc: str = ""
+    minimum: float | None = None
+    choices: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class KernelContext:
+    """Side information a kernel may need beyond the array it transforms."""
+
+    unit_ids: tuple[str, ...] = ()
+    column_ids: tuple[str, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+Kernel = Callable[..., Any]
+
+
+class DomainError(ValueError):
+    """A kernel met values outside its domain (e.g. a zero fed to a geometric mean).
+
+    `columns` are indices into the columns the kernel saw; the pipeline maps them to indicator
+    or group ids and raises a `DataError` with a location.
+    """
+
+    def __init__(self, message: str, *, columns: list[int], hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.columns = columns
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Method:
+    """A registered method: stage, name, parameters, kernel and a one-line formula."""
+
+    stage: Stage
+    name: str
+    kernel: Kernel
+    params: tuple[Param, ...] = ()
+    doc: str = ""
+
+    def param(self, name: str) -> Param | None:
+        """The declared parameter called `name`, or None."""
+        return next((p for p in self.params if p.name == name), None)
+
+    def resolve(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """Given parameters merged over defaults (validation happens in the loader)."""
+        out = {p.name: p.default for p in self.params if p.default is not REQUIRED}
+        out.update(given)
+        return out
+
+
+REGISTRY: dict[Stage, dict[str, Method]] = {stage: {} for stage in STAGES}
+
+
+def register(
+    stage: Stage, name: str, *, params: tuple[Param, ...] = (), doc: str = ""
+) -> Callable[[Kernel], Kernel]:
+    """Decorator: register `kernel` as method `name` of `stage`."""
+
+    def wrap(kernel: Kernel) -> Kernel:
+        if name in REGISTRY[stage]:
+            raise ValueError(f"method {stage}.{name} registered twice")
+        REGISTRY[stage][name] = Method(stage, name, kernel, params, doc or (kernel.__doc__ or ""))
+        return kernel
+
+    return wrap
+
+
+def get_method(stage: Stage, name: str) -> Method:
+    """The method `name` of `stage` (KeyError if unknown; the loader reports it nicely)."""
+    load_methods()
+    return REGISTRY[stage][name]
+
+
+def method_names(stage: Stage) -> list[str]:
+    """Registered names for a stage, sorted."""
+    load_methods()
+    return sorted(REGISTRY[stage])
+
+
+_LOADED = False
+
+
+def load_methods() -> None:
+    """Import the kernel modules so their @register decorators run (once)."""
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    from cityindex import (  # noqa: F401
+        aggregate,
+        impute,
+        methods_extra,
+        normalise,
+        treat,
+        weights,
+    )

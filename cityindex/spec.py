@@ -1,0 +1,130 @@
+"""Typed model of an index definition: what the YAML contract (DESIGN.md) means once parsed.
+
+The models are frozen so the pipeline can never alter a spec; variants (``--set``, calibration,
+uncertainty replicates) are made as new specs. Every node keeps its key path, and the `Spec`
+keeps the file location of every key, so any later check can still point at a line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from cityindex.errors import Location
+from cityindex.registry import Stage
+
+Direction = Literal["higher_is_better", "lower_is_better"]
+DIRECTIONS: tuple[Direction, ...] = ("higher_is_better", "lower_is_better")
+
+
+@dataclass(frozen=True)
+class MethodChoice:
+    """A method named in a `methods:` block, with its parameters (defaults filled in)."""
+
+    name: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    key_path: str = ""
+
+    def describe(self) -> dict[str, Any]:
+        """Plain form for manifests: {'method': name, **params}."""
+        return {"method": self.name, **dict(self.params)}
+
+
+Methods = Mapping[Stage, MethodChoice]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A leaf of the tree: one data column, its direction and weight within its group."""
+
+    id: str
+    column: str
+    direction: Direction
+    weight: float
+    key_path: str
+    title: str | None = None
+    unit: str | None = None
+    source: str | None = None
+    methods: Methods = field(default_factory=dict)
+
+    @property
+    def sign(self) -> int:
+        """+1 for higher-is-better, -1 for lower-is-better."""
+        return 1 if self.direction == "higher_is_better" else -1
+
+
+@dataclass(frozen=True)
+class Group:
+    """An inner node (dimension, pillar, sub-index): holds either groups or indicators."""
+
+    id: str
+    weight: float
+    key_path: str
+    title: str | None = None
+    groups: tuple[Group, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    methods: Methods = field(default_factory=dict)
+
+    @property
+    def children(self) -> tuple[Group | Indicator, ...]:
+        """Child groups or indicators, in definition order."""
+        return self.groups if self.groups else self.indicators
+
+
+@dataclass(frozen=True)
+class IndexMeta:
+    """The `index:` block: identity, data file, unit column and top-level scaling."""
+
+    id: str
+    title: str
+    unit: str
+    scale: MethodChoice
+    data: Path | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A whole index definition.
+
+    `groups` are the top-level groups; the index score aggregates them with the spec-level
+    `methods`. `raw` is the plain mapping after overrides (used to derive variants) and
+    `locations` maps dotted key paths to where each key was written.
+    """
+
+    index: IndexMeta
+    methods: Methods
+    groups: tuple[Group, ...]
+    raw: Mapping[str, Any]
+    path: Path | None = None
+    text: str | None = None
+    locations: Mapping[str, Location] = field(default_factory=dict)
+    spans: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    calibration: Mapping[str, Any] | None = None
+    sections: Mapping[str, Any] = field(default_factory=dict)
+
+    def walk(self) -> Iterator[Group | Indicator]:
+        """Every node, depth first, in definition order (a group before its children)."""
+
+        def visit(node: Group | Indicator) -> Iterator[Group | Indicator]:
+            yield node
+            if isinstance(node, Group):
+                for child in node.children:
+                    yield from visit(child)
+
+        for group in self.groups:
+            yield from visit(group)
+
+    def indicators(self) -> list[Indicator]:
+        """All indicators, depth first."""
+        return [n for n in self.walk() if isinstance(n, Indicator)]
+
+    def all_groups(self) -> list[Group]:
+        """All groups, depth first (parents before children)."""
+        return [n for n in self.walk() if isinstance(n, Group)]
+
+    def location(self, key_path: str) -> Location | None:
+        """Where `key_path` was written, if known."""
+        return self.locations.get(key_path)
