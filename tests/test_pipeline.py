@@ -60,7 +60,8 @@ def test_unit_below_min_coverage_is_excluded_and_named(hand: Path) -> None:
     """B has 1 of 3 indicators (33% < 50%): excluded, unranked, named in a warning."""
     r = _result(hand, "unit,x1,x2,x3\nA,10,5,4\nB,20,,\nC,30,20,0\nD,40,5,8\n")
     assert r.excluded() == ["B"]
-    assert np.isnan(r.rank[1]) and np.isnan(r.score[1])
+    assert np.isnan(r.rank[1])
+    assert np.isnan(r.score[1])
     assert any("B" in w and "excluded" in w for w in r.warnings)
     # B no longer counts in min-max: x1 over A, C, D is 0, 2/3, 1
     np.testing.assert_allclose(r.stages["normalised"]["x1"][["A", "C", "D"]], [0, 2 / 3, 1])
@@ -83,7 +84,8 @@ def test_geometric_mean_on_a_zero_names_the_indicator(hand: Path) -> None:
     with pytest.raises(DataError) as err:
         _result(hand)
     text = str(err.value.issues[0].got) + str(err.value.issues[0].hint)
-    assert "x1" in text and "[1, 100]" in text
+    assert "x1" in text
+    assert "[1, 100]" in text
 
 
 def test_geometric_mean_with_positive_range_matches_the_formula(hand: Path) -> None:
