@@ -1,0 +1,1 @@
+"""Analyses built on the pipeline: calibration, checks against published results, and more."""
