@@ -60,8 +60,10 @@ def _data_column(ctx: KernelContext, name: str) -> FloatArray:
         Param(
             "by",
             "any",
-            doc="the denominator column: one name, or a mapping indicator id -> column name "
-            "(indicators not in the mapping are left as they are)",
+            None,
+            "the denominator column: one name, or a mapping indicator id -> column name "
+            "(indicators not in the mapping are left as they are); default: each "
+            "indicator's `denominator:` (none: left as it is)",
         ),
         Param("scale", "number", 1.0, "multiply the ratio by this factor (e.g. 1000)"),
     ),
@@ -71,18 +73,27 @@ def denominate_by_column(
     x: FloatArray,
     *,
     ctx: KernelContext,
-    by: str | Mapping[str, str | None],
+    by: str | Mapping[str, str | None] | None = None,
     scale: float = 1.0,
     **_: Any,
 ) -> FloatArray:
     """Divide each indicator by a data column (e.g. GDP, population, area).
 
     Needs ``ctx.extra['table']`` (the data frame, rows aligned with the units axis) and, when
-    ``by`` is a mapping, ``ctx.column_ids`` (the indicator ids of the columns seen).
+    ``by`` is a mapping, ``ctx.column_ids`` (the indicator ids of the columns seen); without
+    ``by``, ``ctx.extra['indicators']`` (each indicator's ``extra['denominator']``).
     A zero or missing denominator gives a missing value (COINr gives Inf/NaN).
     """
     v = np.array(x, dtype=float, copy=True)
-    names = [by] * v.shape[-1] if isinstance(by, str) else [by.get(c) for c in ctx.column_ids]
+    names: list[Any]
+    if by is None:
+        inds = ctx.extra.get("indicators", [])
+        names = [getattr(i, "extra", {}).get("denominator") for i in inds]
+        names += [None] * (v.shape[-1] - len(names))
+    elif isinstance(by, str):
+        names = [by] * v.shape[-1]
+    else:
+        names = [by.get(c) for c in ctx.column_ids]
     for j, name in enumerate(names):
         if name is None or (isinstance(name, float) and np.isnan(name)):
             continue

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cityindex import IndexResult, compute, load_data, load_spec
 from cityindex.aggregate import arithmetic_mean
 from cityindex.impute import impute_group_mean
 from cityindex.normalise import min_max
@@ -156,3 +157,47 @@ def test_r3_panel_with_global_normalisation_matches_coinr_for_every_year() -> No
     want = expected("R3_purse_aggregated.csv").set_index(["Time", "uCode"])
     assert len(got) == len(want)
     assert_cells_equal(got, want)
+
+
+# --- the same through the shipped YAML specs and the pipeline ----------------------------------
+
+SPECS = ROOT / "indicators"
+
+
+def run_spec(name: str) -> IndexResult:
+    spec = load_spec(SPECS / name)
+    return compute(spec, load_data(spec.index.data, unit=spec.index.unit))
+
+
+def pipeline_table(result: IndexResult) -> pd.DataFrame:
+    """Normalised indicators, every group and the index score, indexed by unit."""
+    out = result.stages["normalised"].copy()
+    out.index = list(result.units)
+    groups = result.group_scores.copy()
+    groups.index = list(result.units)
+    out = pd.concat([out, groups], axis=1)
+    out["Index"] = result.score
+    return out[np.asarray(result.included)]
+
+
+def test_asem_raw_spec_reproduces_coinrs_r1_table_through_the_pipeline() -> None:
+    got = pipeline_table(run_spec("asem-raw.yaml"))
+    assert_cells_equal(got, expected("R1_minmax_amean_aggregated.csv").set_index("uCode"))
+
+
+def test_asem_example_spec_reproduces_every_r2_stage_through_the_pipeline() -> None:
+    result = run_spec("asem-example.yaml")
+    keep = np.asarray(result.included)
+    for stage, coinr in [
+        ("denominated", "Denominated"),
+        ("imputed", "Imputed"),
+        ("screened", "Screened"),
+        ("treated", "Treated"),
+        ("normalised", "Normalised"),
+    ]:
+        frame = result.stages[stage].copy()
+        frame.index = list(result.units)
+        assert_cells_equal(frame[keep], expected(f"R2_example_{coinr}.csv").set_index("uCode"))
+    assert_cells_equal(
+        pipeline_table(result), expected("R2_example_Aggregated.csv").set_index("uCode")
+    )
