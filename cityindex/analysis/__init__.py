@@ -1,0 +1,1 @@
+"""Analyses on computed indices: diagnostics, uncertainty and sensitivity, comparison."""
