@@ -64,7 +64,7 @@ def random_index(n: int) -> float:
     """RI(n): Saaty's table for n ≤ 15, Alonso & Lamata's (2006) fit above.
 
     >>> random_index(4), round(random_index(40), 4)
-    (0.9, 1.7032)
+    (0.9, 1.7037)
     """
     if n <= len(SAATY_RANDOM_INDEX):
         return SAATY_RANDOM_INDEX[n - 1]
@@ -201,7 +201,8 @@ def judgement_matrix(
                     hint=hint,
                 )
             )
-        if value is None or not (1 / 9 - 1e-9 <= value <= 9 + 1e-9):
+        in_scale = value is not None and 1 / 9 - 1e-9 <= value <= 9 + 1e-9
+        if not in_scale:
             problems.append(
                 issue(
                     "ahp.pair.value",
@@ -211,7 +212,7 @@ def judgement_matrix(
                     got=repr(raw),
                 )
             )
-        if unknown or value is None:
+        if unknown or value is None or not in_scale:
             continue
         i, j = index[str(first)], index[str(second)]
         if i == j:

@@ -152,9 +152,8 @@ def grey_relational(
     dmin = np.nanmin(delta, axis=axes, keepdims=True) if vals.size else delta
     dmax = np.nanmax(delta, axis=axes, keepdims=True) if vals.size else delta
     with np.errstate(invalid="ignore", divide="ignore"):
-        xi = np.where(
-            dmax > 0, (dmin + rho * dmax) / np.where(dmax > 0, delta + rho * dmax, 1.0), 1.0
-        )
+        spread = dmax > np.finfo(float).tiny  # else every unit equals the reference
+        xi = np.where(spread, (dmin + rho * dmax) / np.where(spread, delta + rho * dmax, 1.0), 1.0)
     w = np.where(np.isnan(vals), 0.0, w)
     total = w.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):

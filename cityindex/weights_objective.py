@@ -155,7 +155,9 @@ def entropy(
         p = np.where(total > 0, z / np.where(total > 0, total, 1.0), 0.0)
         plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
         e = np.where(total[..., 0, :] > 0, -np.nansum(plogp, axis=-2) / np.log(n), 1.0)
-    d = np.clip(1.0 - e, 0.0, None)
+    d = 1.0 - e
+    # e within rounding of 1 is a column without information (e.g. a constant one)
+    d = np.where(d > 1e-12, d, 0.0)
     return _normalised_weights(d)
 
 
@@ -227,7 +229,7 @@ def coefficient_of_variation(x: FloatArray, **_: Any) -> FloatArray:
     return _normalised_weights(_column_sd(v) / mean)
 
 
-def varimax(loadings: FloatArray, *, tol: float = 1e-10, max_iter: int = 1000) -> FloatArray:
+def varimax(loadings: FloatArray, *, tol: float = 1e-13, max_iter: int = 20000) -> FloatArray:
     """Kaiser's varimax rotation with Kaiser row normalisation (as R's ``stats::varimax``).
 
     Rows are indicators, columns retained components. Rows are scaled to unit length, rotated
@@ -242,15 +244,13 @@ def varimax(loadings: FloatArray, *, tol: float = 1e-10, max_iter: int = 1000) -
     h = np.where(h > 0, h, 1.0)
     z = a / h
     rotation = np.eye(k)
-    last = 0.0
     for _ in range(max_iter):
         lam = z @ rotation
         target = lam**3 - lam @ np.diag(np.sum(lam**2, axis=0)) / p
-        u, s, vt = np.linalg.svd(z.T @ target)
-        rotation = u @ vt
-        if s.sum() < last * (1 + tol):
+        u, _s, vt = np.linalg.svd(z.T @ target)
+        previous, rotation = rotation, u @ vt
+        if np.max(np.abs(rotation - previous)) < tol:
             break
-        last = float(s.sum())
     out: FloatArray = (z @ rotation) * h
     return out
 
