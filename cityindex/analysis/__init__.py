@@ -1,1 +1,1 @@
-"""Analyses on computed indices: diagnostics, uncertainty and sensitivity, comparison."""
+"""Analyses built on the pipeline: calibration, checks against published results, and more."""
