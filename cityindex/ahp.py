@@ -35,7 +35,16 @@ from typing import Any
 import numpy as np
 
 from cityindex.errors import Issue, issue
-from cityindex.registry import DomainError, FloatArray, KernelContext, Param, register
+from cityindex.registry import (
+    REGISTRY,
+    DomainError,
+    FloatArray,
+    KernelContext,
+    Param,
+    load_methods,
+    register,
+    register_check,
+)
 
 SAATY_RANDOM_INDEX: tuple[float, ...] = (
     0.0,
@@ -414,15 +423,70 @@ def validate_weights_params(
     if method == "ahp":
         return evaluate_ahp(params, ids, key_path=key_path).problems
     if method == "combine":
+        load_methods()
         problems: list[Issue] = []
         for k, entry in enumerate(params.get("of") or ()):
-            if isinstance(entry, Mapping) and entry.get("method") in ("ahp", "combine"):
-                inner = {key: value for key, value in entry.items() if key != "method"}
-                problems += validate_weights_params(
-                    str(entry["method"]), inner, ids, key_path=f"{key_path}.of[{k}]"
+            where = f"{key_path}.of[{k}]" if key_path else f"of[{k}]"
+            name = entry.get("method") if isinstance(entry, Mapping) else None
+            if name not in REGISTRY["weights"]:
+                valid = ", ".join(sorted(REGISTRY["weights"]))
+                problems.append(
+                    issue(
+                        "combine.method",
+                        f"each entry of `of` needs a weights method; valid: {valid}",
+                        key_path=where,
+                        got=repr(entry),
+                    )
                 )
+                continue
+            assert isinstance(entry, Mapping)
+            declared = {p.name for p in REGISTRY["weights"][str(name)].params}
+            unknown = sorted(str(key) for key in entry if key != "method" and key not in declared)
+            if unknown:
+                problems.append(
+                    issue(
+                        "combine.param",
+                        f"'{', '.join(unknown)}' is not a parameter of weights method '{name}'",
+                        key_path=where,
+                    )
+                )
+            inner = {key: value for key, value in entry.items() if key != "method"}
+            problems += validate_weights_params(str(name), inner, ids, key_path=where)
+        mix = params.get("mix")
+        count = len(params.get("of") or ())
+        if mix is not None and (
+            not isinstance(mix, list | tuple)
+            or len(mix) != count
+            or any(_judgement_value(v) is None or float(v) < 0 for v in mix)
+        ):
+            problems.append(
+                issue(
+                    "combine.mix",
+                    f"mix must be {count} non-negative numbers, one per method in `of`",
+                    key_path=f"{key_path}.mix" if key_path else "mix",
+                    got=repr(mix),
+                )
+            )
         return problems
     return []
+
+
+def _check(method: str) -> Any:
+    """A registry load-time check reporting `validate_weights_params` problems."""
+
+    def check(
+        params: Mapping[str, Any], *, child_ids: Sequence[str]
+    ) -> list[tuple[str, str | None]]:
+        problems = validate_weights_params(method, params, child_ids)
+        return [
+            (f"{p.key_path}: {p.message}" if p.key_path else p.message, p.hint) for p in problems
+        ]
+
+    return check
+
+
+register_check("weights", "ahp")(_check("ahp"))
+register_check("weights", "combine")(_check("combine"))
 
 
 @register(

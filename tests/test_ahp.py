@@ -246,3 +246,35 @@ def test_ahp_weights_are_positive_sum_to_one_and_lambda_is_at_least_n(judgements
     assert w.sum() == pytest.approx(1.0)
     assert lam >= 5 - 1e-9
     assert ci >= -1e-12
+
+
+def test_validate_fails_with_exit_1_on_a_cyclic_set_of_judgements(hand, capsys):
+    """A 3-child group whose judgements run a > b > c > a: `cityindex validate` exits 1 and
+    prints CR and the pair that most breaks consistency."""
+    from cityindex.cli import run
+
+    spec = hand.read_text(encoding="utf-8").replace(
+        "      x3: {column: x3, direction: higher_is_better, weight: 1}\n",
+        "      x3: {column: x3, direction: higher_is_better, weight: 1}\n"
+        "      x4: {column: x1, direction: lower_is_better, weight: 1}\n"
+        "      x5: {column: x2, direction: higher_is_better, weight: 1}\n",
+    )
+    hand.write_text(spec, encoding="utf-8")
+    cyclic = (
+        "groups.g2.methods.weights={method: ahp, pairs: [[x3, x4, 3], [x4, x5, 3], [x5, x3, 3]]}"
+    )
+    code = run(["validate", str(hand), "--set", cyclic])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "CR = 1.149 > 0.1" in err
+    assert "most breaks consistency" in err
+    allowed = cyclic.replace("pairs:", "allow_inconsistent: true, pairs:")
+    assert run(["validate", str(hand), "--set", allowed]) == 0
+
+
+def test_ahp_weights_flow_through_the_pipeline(hand):
+    from cityindex import compute, load_data, load_spec
+
+    spec = load_spec(hand, ["groups.g1.methods.weights={method: ahp, pairs: [[x1, x2, 3]]}"])
+    result = compute(spec, load_data(spec.index.data, unit="unit"))
+    assert result.weights["g1"].to_numpy() == pytest.approx([0.75, 0.25])

@@ -137,3 +137,24 @@ def test_vikor_and_grey_scores_lie_in_their_ranges(z):
     assert np.all((score >= -1e-12) & (score <= 1 + 1e-12))
     g = grey_relational(z, w, rho=0.5)
     assert np.all((g >= 1 / 3 - 1e-12) & (g <= 1 + 1e-12))
+
+
+@pytest.mark.parametrize(
+    ("weights", "aggregate"),
+    [("entropy", "topsis"), ("critic", "topsis"), ("equal", "vikor"), ("equal", "grey_relational")],
+)
+def test_methods_work_from_set_overrides_through_the_pipeline(hand, weights, aggregate):
+    """`--set methods.weights.method=… --set methods.aggregate.method=…` on the hand spec: the
+    group g1's score is the kernel applied to the normalised stage with the derived weights."""
+    from cityindex import compute, load_data, load_spec
+    from cityindex.registry import get_method
+
+    spec = load_spec(
+        hand, [f"methods.weights.method={weights}", f"methods.aggregate.method={aggregate}"]
+    )
+    result = compute(spec, load_data(spec.index.data, unit="unit"))
+    z = result.stages["normalised"][["x1", "x2"]].to_numpy()
+    w = get_method("weights", weights).kernel(z, fixed=np.ones(2))
+    assert result.weights["g1"].to_numpy() == pytest.approx(w, abs=1e-12)
+    expected = get_method("aggregate", aggregate).kernel(z, w)
+    assert result.group_scores["g1"].to_numpy() == pytest.approx(expected, abs=1e-12)
