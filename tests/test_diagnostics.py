@@ -98,3 +98,44 @@ def test_coupling_and_coordination_lie_in_unit_interval(u):
     result = coupling_coordination(u)
     for part in (result.coupling, result.development, result.coordination):
         assert np.all((part >= 0) & (part <= 1 + 1e-12))
+
+
+def test_obstacles_command_lists_each_units_largest_obstacles(hand, capsys):
+    """Hand spec: effective weights x1 = x2 = 0.375, x3 = 0.25; unit A has z = (0, 1, 0.5),
+    so F(1 − z) = (0.375, 0, 0.125): obstacles 75% (x1), 25% (x3), 0% (x2)."""
+    from cityindex.cli import run
+
+    assert run(["obstacles", str(hand), "--unit", "A", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "unit,rank,indicator,group,normalised,obstacle_degree"
+    assert lines[1:] == ["A,2,x1,g1,0.0,75.0", "A,2,x3,g2,0.5,25.0", "A,2,x2,g1,1.0,0.0"]
+
+
+def test_coupling_command_reports_c_t_d_and_band(hand, capsys):
+    from cityindex.cli import run
+
+    assert run(["coupling", str(hand), "--groups", "g1,g2", "--format", "csv"]) == 0
+    rows = [line.split(",") for line in capsys.readouterr().out.splitlines()]
+    assert rows[0] == [
+        "unit",
+        "rank",
+        "g1",
+        "g2",
+        "coupling",
+        "development",
+        "coordination",
+        "band",
+    ]
+    by_unit = {row[0]: row for row in rows[1:]}
+    # unit B: U = (0.5, 0.25): C = √0.125 / 0.375, T = 0.375, D = √(C·T) = 0.5946 → 勉强协调
+    c = np.sqrt(0.125) / 0.375
+    assert float(by_unit["B"][4]) == pytest.approx(c)
+    assert float(by_unit["B"][6]) == pytest.approx(np.sqrt(c * 0.375))
+    assert by_unit["B"][7] == "勉强协调"
+
+
+def test_coupling_command_rejects_unknown_groups_with_exit_2(hand, capsys):
+    from cityindex.cli import run
+
+    assert run(["coupling", str(hand), "--groups", "g1,g9"]) == 2
+    assert "no group 'g9'" in capsys.readouterr().err
