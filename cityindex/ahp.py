@@ -405,6 +405,23 @@ def evaluate_ahp(
     return AhpOutcome(combined, individual, problems + found)
 
 
+def consistency_summary(params: Mapping[str, Any], ids: Sequence[str]) -> list[dict[str, Any]]:
+    """λmax, CI and CR of an AHP group, for `cityindex weights`: one row per expert (when
+    several), then the row used for the weights (``judge`` = "group" or "pairs")."""
+    outcome = evaluate_ahp({**params, "allow_inconsistent": True}, ids)
+    rows = [
+        {"judge": name, "n": len(ids), "lambda_max": r.lambda_max, "ci": r.ci, "cr": r.cr}
+        for name, r in outcome.experts.items()
+    ]
+    if outcome.result is not None:
+        judge = "group" if outcome.experts else "pairs"
+        r = outcome.result
+        rows.append(
+            {"judge": judge, "n": len(ids), "lambda_max": r.lambda_max, "ci": r.ci, "cr": r.cr}
+        )
+    return rows
+
+
 def aggregate_judgements(matrices: Sequence[FloatArray]) -> FloatArray:
     """Entry-wise geometric mean of several experts' judgement matrices (still reciprocal)."""
     stack = np.stack([np.asarray(m, dtype=float) for m in matrices])

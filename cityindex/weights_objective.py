@@ -7,10 +7,11 @@ better — and returns ``(..., children)`` non-negative weights summing to 1. St
 taken over the units axis and ignore missing values (NaN); correlations use pairwise-complete
 units. Each formula is stated exactly in its kernel's docstring and in ``docs/methods-mcda.md``.
 
-Side data (documented for the pipeline): ``entropy`` with ``on: raw`` reads the group's raw
-(untreated, unnormalised) child values from ``ctx.extra["raw"]``, an array shaped like ``x``.
-When it is absent (e.g. the children are groups, which have no raw values) the kernel falls
-back to ``x`` itself.
+Side data (a contract for the pipeline): ``entropy`` with ``on: raw`` reads the group's raw
+(unnormalised) child values from ``ctx.extra["raw"]``, an array shaped exactly like ``x``
+(same replicate axes, same units — those being weighted — and the same children in order).
+When it is absent (a group of groups has no raw values) the kernel raises a `DomainError`
+rather than silently using ``x``.
 """
 
 from __future__ import annotations
@@ -138,8 +139,20 @@ def entropy(
     [0.0, 1.0]
     """
     values = np.asarray(x, dtype=float)
-    if on == "raw" and ctx is not None and "raw" in ctx.extra:
+    if on == "raw":
+        if ctx is None or "raw" not in ctx.extra:
+            raise DomainError(
+                "entropy with `on: raw` needs the children's raw values, which are not "
+                "available here (a group of groups has none)",
+                columns=[],
+                hint="use `on: raw` only in groups of indicators, or the default `on: normalised`",
+            )
         values = np.asarray(ctx.extra["raw"], dtype=float)
+        if values.shape != np.asarray(x).shape:
+            raise DomainError(
+                f"entropy `on: raw`: raw values shaped {values.shape}, expected {np.shape(x)}",
+                columns=[],
+            )
     _check_units(values, "entropy")
     z = values + float(shift)
     negative = np.any(z < 0, axis=tuple(range(z.ndim - 1)))

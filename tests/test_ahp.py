@@ -278,3 +278,14 @@ def test_ahp_weights_flow_through_the_pipeline(hand):
     spec = load_spec(hand, ["groups.g1.methods.weights={method: ahp, pairs: [[x1, x2, 3]]}"])
     result = compute(spec, load_data(spec.index.data, unit="unit"))
     assert result.weights["g1"].to_numpy() == pytest.approx([0.75, 0.25])
+
+
+def test_consistency_summary_lists_each_expert_and_the_group():
+    from cityindex.ahp import consistency_summary
+
+    fine = consistent_pairs({"a": 3.0, "b": 2.0, "c": 1.0})
+    cyclic = [["a", "b", 3], ["b", "c", 3], ["c", "a", 3]]
+    rows = consistency_summary({"experts": {"li": fine, "wang": cyclic}}, ["a", "b", "c"])
+    assert [r["judge"] for r in rows] == ["li", "wang", "group"]
+    assert rows[0]["cr"] == pytest.approx(0.0, abs=1e-12)
+    assert rows[1]["lambda_max"] == pytest.approx(13 / 3)

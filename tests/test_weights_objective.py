@@ -354,3 +354,8 @@ def test_weights_are_computed_per_replicate_in_one_call():
         both = kernel(stacked, fixed=ONES6)
         assert both[0] == pytest.approx(kernel(z, fixed=ONES6), abs=1e-12)
         assert both[1] == pytest.approx(kernel(other, fixed=ONES6), abs=1e-12)
+
+
+def test_entropy_on_raw_without_raw_values_is_an_error_not_a_silent_fallback():
+    with pytest.raises(DomainError, match="raw values"):
+        entropy(normalised_twelve(), ctx=KernelContext(), on="raw")
