@@ -10,12 +10,14 @@ Jenks 1977). Pure: numpy in, labels out.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from cityindex.errors import Issue, issue
 from cityindex.registry import FloatArray
 
 
@@ -105,3 +107,108 @@ def tiers(
     for index in np.ndindex(s.shape):
         out[index] = None if np.isnan(s[index]) else labels[int(np.asarray(below)[index])]
     return out
+
+
+@dataclass(frozen=True)
+class TierRule:
+    """A parsed ``scale: {tiers: ...}`` block: labels best first, and how to cut."""
+
+    labels: tuple[str, ...]
+    breaks: Literal["fixed", "jenks"] = "fixed"
+    thresholds: tuple[float, ...] | None = None
+
+    def apply(self, scores: Sequence[float] | FloatArray) -> npt.NDArray[Any]:
+        """The tier label of each score."""
+        return tiers(scores, labels=self.labels, thresholds=self.thresholds, breaks=self.breaks)
+
+
+def parse_tier_rule(
+    value: Any, *, key_path: str = "index.scale.tiers"
+) -> tuple[TierRule | None, list[Issue]]:
+    """Parse and check a ``tiers:`` block for the YAML loader, collecting every problem.
+
+    Accepted forms::
+
+        tiers: {labels: [第一梯队, 第二梯队, 第三梯队], thresholds: [0.6, 0.3]}
+        tiers: {labels: [第一梯队, 第二梯队, 第三梯队], breaks: jenks}
+    """
+    problems: list[Issue] = []
+    if not isinstance(value, Mapping):
+        return None, [
+            issue(
+                "tiers.type",
+                "tiers must be a mapping with `labels` and `thresholds` or `breaks: jenks`",
+                key_path=key_path,
+            )
+        ]
+    unknown = sorted(str(k) for k in value if k not in ("labels", "thresholds", "breaks"))
+    if unknown:
+        problems.append(
+            issue(
+                "tiers.key",
+                f"unknown key(s) {', '.join(unknown)}; tiers take labels, thresholds, breaks",
+                key_path=key_path,
+            )
+        )
+    labels = value.get("labels")
+    if not isinstance(labels, list) or not labels or not all(isinstance(x, str) for x in labels):
+        problems.append(
+            issue(
+                "tiers.labels",
+                "labels must be a list of tier names, best first",
+                key_path=f"{key_path}.labels",
+                got=repr(labels),
+            )
+        )
+        labels = []
+    breaks = value.get("breaks", "fixed")
+    if breaks not in ("fixed", "jenks"):
+        problems.append(
+            issue(
+                "tiers.breaks",
+                "breaks must be `fixed` (with thresholds) or `jenks`",
+                key_path=f"{key_path}.breaks",
+                got=repr(breaks),
+            )
+        )
+    thresholds = value.get("thresholds")
+    cuts: tuple[float, ...] | None = None
+    if breaks == "fixed":
+        numbers = (
+            [float(t) for t in thresholds]
+            if isinstance(thresholds, list)
+            and all(isinstance(t, int | float) and not isinstance(t, bool) for t in thresholds)
+            else None
+        )
+        if numbers is None or len(numbers) != max(len(labels) - 1, 0):
+            problems.append(
+                issue(
+                    "tiers.thresholds",
+                    f"{len(labels)} tiers need {max(len(labels) - 1, 0)} thresholds: the lowest "
+                    "score of each tier but the last, decreasing",
+                    key_path=f"{key_path}.thresholds",
+                    got=repr(thresholds),
+                )
+            )
+        else:
+            cuts = tuple(numbers)
+            if any(a <= b for a, b in itertools.pairwise(cuts)):
+                problems.append(
+                    issue(
+                        "tiers.thresholds",
+                        "thresholds must decrease strictly, best tier first",
+                        key_path=f"{key_path}.thresholds",
+                        got=repr(thresholds),
+                    )
+                )
+    elif thresholds is not None:
+        problems.append(
+            issue(
+                "tiers.thresholds",
+                "thresholds are not used with breaks: jenks",
+                key_path=f"{key_path}.thresholds",
+            )
+        )
+    if problems:
+        return None, problems
+    return TierRule(tuple(labels), breaks, cuts), []

@@ -59,3 +59,24 @@ def test_jenks_partition_is_optimal(x, k):
     classes = np.searchsorted(np.array(cuts), xs, side="right")
     total = sum(float(((xs[classes == c] - xs[classes == c].mean()) ** 2).sum()) for c in range(k))
     assert total == pytest.approx(brute_force_breaks(x, k), abs=1e-9)
+
+
+def test_a_tiers_block_parses_into_a_rule():
+    from cityindex.tiers import parse_tier_rule
+
+    rule, problems = parse_tier_rule({"labels": LABELS, "thresholds": [0.6, 0.3]})
+    assert problems == []
+    assert rule is not None
+    assert rule.apply([0.7, 0.3, 0.1]).tolist() == LABELS
+    rule, problems = parse_tier_rule({"labels": LABELS, "breaks": "jenks"})
+    assert problems == []
+    assert rule is not None
+    assert rule.breaks == "jenks"
+
+
+def test_a_bad_tiers_block_reports_every_problem():
+    from cityindex.tiers import parse_tier_rule
+
+    rule, problems = parse_tier_rule({"labels": "top", "thresholds": [0.3, 0.6], "colour": 1})
+    assert rule is None
+    assert [p.code for p in problems] == ["tiers.key", "tiers.labels", "tiers.thresholds"]
