@@ -6,6 +6,14 @@ to the weights the spec states, such that the computed scores equal the publishe
 constraints run through the whole pipeline (missing-data re-weighting, scaling to the best
 unit), so they are solved numerically with SLSQP (scipy); their Jacobian comes from one
 vectorised pipeline call that scores every finite-difference perturbation at once.
+
+A rank-only reference (ranks published, no scores) pins down no scores to match, only an
+order. Then `calibrate` maximises the smallest gap between consecutive published units —
+maximise t subject to s₁ − s₂ ≥ t, s₂ − s₃ ≥ t, …, and, for a published top-k, s_k − s_j ≥ t
+for every unlisted unit j (everyone else is below the k-th) — over the same weights, with
+SLSQP from the spec's weights and a few seeded random starts (the problem is not convex);
+among weights with that largest margin it keeps the ones closest to the spec's. If the best
+margin is not positive, no weights reproduce the order, and it says so.
 """
 
 from __future__ import annotations
@@ -34,6 +42,8 @@ class Calibration:
     success: bool
     message: str
     decimals: int
+    rank_only: bool = False
+    min_gap: float = float("nan")
 
 
 def node_level(node: Group | Indicator) -> int:
@@ -64,7 +74,12 @@ def calibrate(
     levels: Collection[int] | None = None,
     max_decimals: int = 12,
 ) -> Calibration:
-    """Solve for weights reproducing `reference`'s published scores (see module docstring)."""
+    """Solve for weights reproducing `reference`'s published scores (see module docstring).
+
+    With no published scores (a rank-only reference) this is `calibrate_order`.
+    """
+    if not reference.has_scores:
+        return calibrate_order(prepared, reference, levels=levels, max_decimals=max_decimals)
     from scipy.optimize import least_squares, minimize
 
     tree = prepared.tree
@@ -209,3 +224,184 @@ def _units_below(reference: Reference, prepared: Prepared, position: dict[str, i
         [i for i in range(len(prepared.table.units)) if i not in listed and prepared.included[i]],
         dtype=int,
     )
+
+
+def _order_pairs(
+    reference: Reference, prepared: Prepared, position: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray, list[int], list[float]]:
+    """(higher, lower) unit index pairs the published order implies, and the listed units.
+
+    Consecutive published ranks give one pair per unit of rank r and unit of the next rank;
+    units sharing a rank are not ordered against each other. For a published top-k every
+    unlisted, included unit is paired below each unit of the last rank.
+    """
+    listed = sorted(
+        (float(r), position[u])
+        for u, r in zip(reference.units, reference.ranks, strict=True)
+        if not np.isnan(r) and u in position
+    )
+    runs: list[list[int]] = []
+    last = float("nan")
+    for r, i in listed:
+        if r != last:
+            runs.append([])
+            last = r
+        runs[-1].append(i)
+    pairs = [(a, b) for k in range(len(runs) - 1) for a in runs[k] for b in runs[k + 1]]
+    if runs:
+        pairs += [(a, o) for a in runs[-1] for o in _units_below(reference, prepared, position)]
+    hi = np.array([p[0] for p in pairs], dtype=int)
+    lo = np.array([p[1] for p in pairs], dtype=int)
+    return hi, lo, [i for _, i in listed], [r for r, _ in listed]
+
+
+def calibrate_order(
+    prepared: Prepared,
+    reference: Reference,
+    *,
+    levels: Collection[int] | None = None,
+    max_decimals: int = 12,
+    restarts: int = 8,
+    seed: int = 0,
+) -> Calibration:
+    """Weights reproducing a published order with the largest smallest gap (module docstring).
+
+    `min_gap` is that gap (in scaled scores); `success` means the rounded weights put every
+    published unit at its published rank and every unlisted unit of a top-k below it.
+    """
+    from scipy.optimize import minimize
+
+    tree = prepared.tree
+    groups = free_groups(prepared, levels)
+    children = {gid: tuple(c.id for c in tree.children_of(gid)) for gid in groups}
+    start: dict[str, FloatArray] = {}
+    for gid in groups:
+        w = np.array([c.weight for c in tree.children_of(gid)], dtype=float)
+        start[gid] = w / w.sum()
+    sizes = [len(children[g]) for g in groups]
+    bounds_idx = np.cumsum([0, *sizes])
+    v0 = np.concatenate([start[g] for g in groups]) if groups else np.zeros(0)
+    position = {u: i for i, u in enumerate(prepared.table.units)}
+    hi, lo, listed, published = _order_pairs(reference, prepared, position)
+    others = _units_below(reference, prepared, position)
+
+    def fail(message: str, gap: float = float("nan")) -> Calibration:
+        return Calibration(split(v0), start, children, float("nan"), False, message, 0, True, gap)
+
+    def split(v: FloatArray) -> dict[str, FloatArray]:
+        return {g: v[..., bounds_idx[k] : bounds_idx[k + 1]] for k, g in enumerate(groups)}
+
+    def scored(batch: FloatArray) -> tuple[FloatArray, FloatArray]:
+        root = aggregate_tree(prepared, split(np.atleast_2d(batch)))[0][ROOT]
+        exact, _, rank, _ = scale_and_rank(prepared, root)
+        return exact, rank
+
+    def gaps(batch: FloatArray) -> FloatArray:
+        """s_higher − s_lower for every implied pair, one row per weight vector in `batch`."""
+        exact = scored(batch)[0]
+        out: FloatArray = exact[..., hi] - exact[..., lo]
+        return out
+
+    def gaps_jac(v: FloatArray) -> FloatArray:
+        g = gaps(np.vstack([v, v + STEP * np.eye(v.size)]))
+        out: FloatArray = (g[1:] - g[0]).T / STEP
+        return out
+
+    def holds(v: FloatArray) -> bool:
+        rank = scored(v)[1][0]
+        in_place = bool(np.all(rank[listed] == np.array(published)))
+        below = others.size == 0 or bool(np.all(rank[others] > max(published)))
+        return in_place and below
+
+    unscored = [prepared.table.units[i] for i in listed if not prepared.included[i]]
+    if unscored:
+        return fail("published unit(s) without a score (too little data): " + ", ".join(unscored))
+    if hi.size == 0:
+        return fail("the reference implies no order (fewer than two ranks)")
+    if v0.size == 0:
+        return fail("no free weights to calibrate", float(np.min(gaps(v0)[0])))
+
+    n = v0.size
+    sums = np.zeros((len(groups), n + 1))
+    for k in range(len(groups)):
+        sums[k, bounds_idx[k] : bounds_idx[k + 1]] = 1.0
+    objective_jac = np.zeros(n + 1)
+    objective_jac[-1] = -1.0
+    epigraph = [
+        {
+            "type": "ineq",
+            "fun": lambda x: gaps(x[:-1])[0] - x[-1],
+            "jac": lambda x: np.hstack([gaps_jac(x[:-1]), -np.ones((hi.size, 1))]),
+        },
+        {"type": "eq", "fun": lambda x: sums @ x - 1.0, "jac": lambda x: sums},
+    ]
+    rng = np.random.default_rng(seed)
+    starts = [v0] + [
+        np.concatenate([rng.dirichlet(np.ones(size)) for size in sizes]) for _ in range(restarts)
+    ]
+    best_v, best_gap = v0, float(np.min(gaps(v0)[0]))
+    for v_start in starts:
+        x0 = np.append(v_start, float(np.min(gaps(v_start)[0])))
+        solution = minimize(
+            lambda x: -float(x[-1]),
+            x0,
+            jac=lambda x: objective_jac,
+            method="SLSQP",
+            bounds=[(0.0, 1.0)] * n + [(-1.0, 1.0)],
+            constraints=epigraph,
+            options={"maxiter": 300, "ftol": 1e-12},
+        )
+        v = _feasible(np.asarray(solution.x[:-1], dtype=float), sums[:, :-1])
+        gap = float(np.min(gaps(v)[0]))
+        if gap > best_gap + 1e-12:
+            best_v, best_gap = v, gap
+    if best_gap <= 0.0:
+        return fail(
+            "no weights put the units in the published order: the best smallest gap is "
+            f"{best_gap:.4g} (a published unit can never rise above the one ranked below it)",
+            best_gap,
+        )
+    # Among weights with (nearly) that margin, the closest to the spec's: the tiebreak.
+    floor = best_gap * (1.0 - 1e-6)
+    closest = minimize(
+        lambda v: float(np.sum((v - v0) ** 2)),
+        best_v,
+        jac=lambda v: 2.0 * (v - v0),
+        method="SLSQP",
+        bounds=[(0.0, 1.0)] * n,
+        constraints=[
+            {"type": "ineq", "fun": lambda v: gaps(v)[0] - floor, "jac": gaps_jac},
+            {"type": "eq", "fun": lambda v: sums[:, :-1] @ v - 1.0, "jac": lambda v: sums[:, :-1]},
+        ],
+        options={"maxiter": 300, "ftol": 1e-14},
+    )
+    v_close = _feasible(np.asarray(closest.x, dtype=float), sums[:, :-1])
+    if float(np.min(gaps(v_close)[0])) >= best_gap * (1.0 - 1e-4):
+        best_v = v_close
+    decimals = 6
+    while True:
+        rounded = _feasible(np.round(best_v, decimals), sums[:, :-1], renormalise=False)
+        if holds(rounded) or decimals >= max_decimals:
+            break
+        decimals += 2
+    success = holds(rounded)
+    gap = float(np.min(gaps(rounded)[0]))
+    message = (
+        f"published order reproduced; smallest gap between consecutive units {gap:.4f}"
+        if success
+        else f"weights found, but the order does not survive rounding them (gap {gap:.3g})"
+    )
+    return Calibration(
+        split(rounded), start, children, float("nan"), success, message, decimals, True, gap
+    )
+
+
+def _feasible(v: FloatArray, sums: FloatArray, *, renormalise: bool = True) -> FloatArray:
+    """Clip to ≥ 0 and (optionally) rescale each group's weights to sum to 1."""
+    out = np.clip(v, 0.0, None)
+    if renormalise:
+        for row in sums.astype(bool):
+            total = out[row].sum()
+            if total > 0:
+                out[row] = out[row] / total
+    return out

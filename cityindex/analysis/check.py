@@ -23,6 +23,26 @@ def spearman(a: FloatArray, b: FloatArray) -> float:
     return float((sx * sy).sum() / denom) if denom > 0 else float("nan")
 
 
+def kendall_tau(a: FloatArray, b: FloatArray) -> float:
+    """Kendall's tau-b: (P − Q) / sqrt((P + Q + T) · (P + Q + U)); NaN below 2 units.
+
+    P concordant pairs, Q discordant, T tied only in `a`, U tied only in `b` (a pair tied in
+    both counts in neither) — the definition scipy.stats.kendalltau documents
+    (https://docs.scipy.org/doc/scipy-1.15.2/reference/generated/scipy.stats.kendalltau.html).
+    """
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if x.size < 2:
+        return float("nan")
+    i, j = np.triu_indices(x.size, k=1)
+    dx, dy = np.sign(x[i] - x[j]), np.sign(y[i] - y[j])
+    p = int(np.sum(dx * dy > 0))
+    q = int(np.sum(dx * dy < 0))
+    t = int(np.sum((dx == 0) & (dy != 0)))
+    u = int(np.sum((dx != 0) & (dy == 0)))
+    denom = float(np.sqrt((p + q + t) * (p + q + u)))
+    return (p - q) / denom if denom > 0 else float("nan")
+
+
 def _average_ranks(x: FloatArray) -> FloatArray:
     order = np.argsort(x, kind="stable")
     ranks = np.empty(x.size)
@@ -42,10 +62,18 @@ class CheckReport:
     spearman: float
     reproduced: bool
     missing_units: list[str]
+    kendall_tau: float = float("nan")
+    rank_only: bool = False
 
 
 def check(result: IndexResult, reference: Reference) -> CheckReport:
-    """Compare scores (to the published precision) and ranks for the published units."""
+    """Compare scores (to the published precision) and ranks for the published units.
+
+    A unit with a published score is reproduced when its computed score rounds to it; a unit
+    with only a published rank (a rank-only reference: no scores were published) when its
+    computed rank equals the published rank exactly. Spearman's rho and Kendall's tau-b are
+    taken over the published units' published vs computed ranks.
+    """
     position = {u: i for i, u in enumerate(result.units)}
     exact = result.score_exact if result.score_exact is not None else result.score
     rows: list[dict[str, Any]] = []
@@ -81,10 +109,13 @@ def check(result: IndexResult, reference: Reference) -> CheckReport:
     computed_ranks = np.array([r["computed_rank"] for r in rows])
     have = ~np.isnan(published_ranks) & ~np.isnan(computed_ranks)
     rho = spearman(published_ranks[have], computed_ranks[have])
+    tau = kendall_tau(published_ranks[have], computed_ranks[have])
     return CheckReport(
         rows=rows,
         max_abs_diff=max(diffs) if diffs else float("nan"),
         spearman=rho,
         reproduced=ok,
         missing_units=missing,
+        kendall_tau=tau,
+        rank_only=not reference.has_scores,
     )

@@ -93,11 +93,34 @@ def calibrate(
                     "change": float(new_w - old_w),
                 }
             )
-    say(
-        f"calibration {'reproduces' if result.success else 'does NOT reproduce'} "
-        f"{reference.file}: max |computed - published| = {result.max_abs_diff:.3g} "
-        f"({len(rows)} weights in {len(result.weights)} groups; {result.message})"
-    )
+    if result.rank_only:
+        say(
+            f"no scores were published in {reference.file}: calibrating to its order only "
+            "(the weights giving the largest smallest gap between consecutive published units)"
+        )
+        if not result.success:
+            raise DataError(
+                [
+                    issue(
+                        "calibrate.no-order",
+                        f"no weights reproduce the published order of {reference.file}; "
+                        "nothing written",
+                        got=result.message,
+                        hint="allow more levels (--levels), or check the data and target",
+                    )
+                ]
+            )
+        say(
+            f"calibration reproduces the published order of {reference.file}: smallest gap "
+            f"between consecutive units = {result.min_gap:.4f} "
+            f"({len(rows)} weights in {len(result.weights)} groups)"
+        )
+    else:
+        say(
+            f"calibration {'reproduces' if result.success else 'does NOT reproduce'} "
+            f"{reference.file}: max |computed - published| = {result.max_abs_diff:.3g} "
+            f"({len(rows)} weights in {len(result.weights)} groups; {result.message})"
+        )
     chosen = pick_format(fmt, None)
     digits = {"before": 6, "after": 6, "change": 6} if chosen != "json" else {}
     emit(
@@ -124,20 +147,37 @@ def calibrate(
             )
         spec_path = resolve_spec_path(spec)
         target_rel = os.path.relpath(Path(target).resolve(), Path(output).resolve().parent)
-        block = {
-            "target": target_rel,
-            "method": "least-squares closest weights to the uncalibrated spec (SLSQP), "
-            "subject to computed = published scores",
-            "levels": sorted(chosen_levels) if chosen_levels else "all",
-            "fit": {
+        if result.rank_only:
+            method = (
+                "rank-only target (no scores published): weights maximising the smallest "
+                "gap between consecutive published units, unlisted units below the last "
+                "(SLSQP, seeded restarts); the closest to the uncalibrated spec among them"
+            )
+            fit: dict[str, float | int] = {
+                "min_gap": float(f"{result.min_gap:.4g}"),
+                "units": len(reference.units),
+            }
+            what = "the published order (ranks only; no scores were published)"
+        else:
+            method = (
+                "least-squares closest weights to the uncalibrated spec (SLSQP), "
+                "subject to computed = published scores"
+            )
+            fit = {
                 "max_abs_diff": float(f"{result.max_abs_diff:.3g}"),
                 "units": len(reference.units),
-            },
+            }
+            what = "the published scores"
+        block = {
+            "target": target_rel,
+            "method": method,
+            "levels": sorted(chosen_levels) if chosen_levels else "all",
+            "fit": fit,
             "date": date or dt.date.today().isoformat(),
             "from": os.path.relpath(spec_path.resolve(), Path(output).resolve().parent),
             "note": "The published report's own weights and raw data are not public; these "
-            "weights were fitted by cityindex calibrate so that this spec reproduces the "
-            "published scores. They are not the report's method.",
+            f"weights were fitted by cityindex calibrate so that this spec reproduces {what}. "
+            "They are not the report's method.",
         }
         data_file = loaded.spec.index.data
         if data_file is not None and "index.data" in loaded.spec.spans:
@@ -203,21 +243,30 @@ def check(
     result = compute_loaded(loaded)
     report = compare(result, reference)
     chosen = pick_format(fmt, output)
-    columns = [
-        "unit",
-        "published_score",
-        "computed_score",
-        "diff",
-        "published_rank",
-        "computed_rank",
-        "reproduced",
-    ]
+    if report.rank_only:
+        say(
+            f"no scores were published in {against}: comparing ranks only (exact match of "
+            f"the {len(report.rows)} published ranks; Kendall's tau over those units)"
+        )
+        columns = ["unit", "published_rank", "computed_rank", "computed_score", "reproduced"]
+    else:
+        columns = [
+            "unit",
+            "published_score",
+            "computed_score",
+            "diff",
+            "published_rank",
+            "computed_rank",
+            "reproduced",
+        ]
     digits = {"published_rank": 0, "computed_rank": 0}
     if chosen in ("table", "markdown"):
         digits.update({"published_score": 4, "computed_score": 4})
     extra = {
         "max_abs_diff": report.max_abs_diff,
         "spearman": report.spearman,
+        "kendall_tau": report.kendall_tau,
+        "rank_only": report.rank_only,
         "reproduced": report.reproduced,
     }
     emit(
@@ -231,11 +280,18 @@ def check(
         ),
         output,
     )
-    say(
-        f"max |computed - published| = {report.max_abs_diff:.3g}; "
-        f"Spearman rank correlation = {report.spearman:.4f}; "
-        f"{'reproduced' if report.reproduced else 'NOT reproduced'}"
-    )
+    verdict = "reproduced" if report.reproduced else "NOT reproduced"
+    if report.rank_only:
+        matched = sum(1 for r in report.rows if r["reproduced"])
+        say(
+            f"published ranks matched: {matched} of {len(report.rows)}; "
+            f"Kendall's tau = {report.kendall_tau:.4f}; {verdict}"
+        )
+    else:
+        say(
+            f"max |computed - published| = {report.max_abs_diff:.3g}; "
+            f"Spearman rank correlation = {report.spearman:.4f}; {verdict}"
+        )
     if not report.reproduced:
         raise typer.Exit(1)
 
