@@ -44,6 +44,7 @@ def _root(
 
 
 # Each command module registers itself on `app`; one import per line.
+import cityindex.cli.audit  # noqa: E402
 import cityindex.cli.calibrate  # noqa: E402
 import cityindex.cli.compare  # noqa: E402
 import cityindex.cli.explain  # noqa: E402
