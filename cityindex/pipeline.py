@@ -23,6 +23,7 @@ import pandas as pd
 from cityindex.data import Table
 from cityindex.errors import DataError, Issue, issue
 from cityindex.registry import (
+    CHECKS,
     DomainError,
     FloatArray,
     KernelContext,
@@ -87,6 +88,10 @@ def resolve_tree(spec: Spec) -> Tree:
 
     def visit(node: Group | Indicator, inherited: dict[Stage, MethodChoice]) -> None:
         mine = {**inherited, **node.methods}
+        if "weights" not in node.methods and (("weights", inherited["weights"].name) in CHECKS):
+            # weight methods whose parameters name specific children (AHP pairs) describe
+            # one group only; below it, the default applies
+            mine["weights"] = DEFAULTS["weights"]
         if isinstance(node, Group):
             grp_methods[node.id] = mine
             for child in node.children:
@@ -277,8 +282,12 @@ def aggregate_tree(
     for gid in tree.bottom_up():
         children = tree.children_of(gid)
         ids = [c.id for c in children]
+        extra: dict[str, Any] = {"group": gid}
         if isinstance(children[0], Indicator):
-            x = z[..., [position[i] for i in ids]]
+            cols = [position[i] for i in ids]
+            x = z[..., cols]
+            # raw (treated, not normalised) children, for weight methods defined on raw data
+            extra["raw"] = prepared.stages["treated"][..., included, :][..., cols]
         else:
             parts = [scores[i] for i in ids]
             x = np.stack(np.broadcast_arrays(*parts), axis=-1)
@@ -289,7 +298,7 @@ def aggregate_tree(
         else:
             choice = methods["weights"]
             wmethod = get_method("weights", choice.name)
-            ctx = KernelContext(prepared.table.units, tuple(ids), {"group": gid})
+            ctx = KernelContext(prepared.table.units, tuple(ids), extra)
             fixed = np.array([c.weight for c in children], dtype=float)
             try:
                 w = wmethod.kernel(x[..., included, :], fixed=fixed, ctx=ctx, **choice.params)

@@ -48,6 +48,7 @@ import cityindex.cli.audit  # noqa: E402
 import cityindex.cli.calibrate  # noqa: E402
 import cityindex.cli.compare  # noqa: E402
 import cityindex.cli.explain  # noqa: E402
+import cityindex.cli.obstacles  # noqa: E402
 import cityindex.cli.plot  # noqa: E402
 import cityindex.cli.report  # noqa: E402
 import cityindex.cli.score  # noqa: E402, F401
