@@ -33,7 +33,9 @@ table{border-collapse:collapse;font-size:.85rem;margin:.6rem 0}
 th,td{border:1px solid #ddd;padding:.2rem .45rem;text-align:right}
 th{background:#f4f4f4}td.t,th.t{text-align:left}
 figure{margin:1rem 0}figure svg{max-width:100%;height:auto}
-.note{color:#666;font-size:.85rem}ul.tree{font-size:.9rem}code{background:#f4f4f4;padding:0 .2rem}
+.note{color:#666;font-size:.85rem}ul.tree{font-size:.9rem}
+code{background:#f4f4f4;padding:0 .2rem;white-space:pre-wrap;overflow-wrap:anywhere}
+.wide{overflow-x:auto}td a{overflow-wrap:anywhere}td.note-cell{min-width:18rem;text-align:left}
 """
 
 
@@ -103,7 +105,8 @@ def _table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], digits: in
             cls = ' class="t"' if isinstance(v, str) else ""
             cells.append(f"<td{cls}>{_num(v, digits)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f'<div class="wide">{table}</div>'
 
 
 def _tree(spec: Spec, result: IndexResult) -> str:
@@ -198,7 +201,7 @@ def _sources(rows: Sequence[Mapping[str, str]]) -> str:
                 f'<td class="t">{_e(r.get(c, ""))}</td>'
                 for c in ("unit", "column", "value", "year")
             )
-            + f'<td class="t">{link}</td><td class="t">{_e(r.get("note", ""))}</td></tr>'
+            + f'<td class="t">{link}</td><td class="note-cell">{_e(r.get("note", ""))}</td></tr>'
         )
     head = "".join(
         f'<th class="t">{c}</th>' for c in ("unit", "column", "value", "year", "url", "note")
