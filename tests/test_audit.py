@@ -122,3 +122,13 @@ def test_unknown_part_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> No
     """--part must name one of the three tables."""
     assert run(["audit", str(ASEM), "--part", "everything"]) == 2
     assert "indicators, groups, pairs" in capsys.readouterr().err
+
+
+def test_audit_xlsx_has_the_three_tables_and_the_method(tmp_path: Path) -> None:
+    """An .xlsx output: indicators, groups, pairs, method and sources sheets."""
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "audit.xlsx"
+    assert run(["audit", str(ASEM), "--output", str(out)]) == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["indicators", "groups", "pairs", "method", "sources"]
+    assert book["indicators"].max_row == 1 + 49

@@ -115,3 +115,16 @@ def test_nothing_to_compare_is_a_usage_error(
     """One spec and no second data file, year or --set: exit 2 with what compare accepts."""
     assert run(["compare", str(hand)]) == 2
     assert "two specs" in capsys.readouterr().err
+
+
+def test_compare_xlsx_holds_the_comparison_and_its_summary(hand: Path, tmp_path: Path) -> None:
+    """--format xlsx: the side-by-side rows and a summary with both correlations."""
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "cmp.xlsx"
+    args = ["compare", str(hand), "--set", "groups.g1.weight=0", "--format", "xlsx", "-o", str(out)]
+    assert run(args) == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[:2] == ["comparison", "summary"]
+    summary = {r[0]: r[1] for r in book["summary"].iter_rows(min_row=2, values_only=True)}
+    assert summary["spearman"] == pytest.approx(1.0)
+    assert summary["kendall"] == pytest.approx(1.0)

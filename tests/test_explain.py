@@ -168,3 +168,27 @@ def test_unknown_unit_is_a_usage_error_with_a_suggestion(
         explain(spec, result, "Z")
     assert run(["explain", "Shenzen", "--format", "csv"]) == 2
     assert "did you mean 'Shenzhen'" in capsys.readouterr().err
+
+
+def test_explain_xlsx_writes_the_rows_the_method_and_the_sources(
+    hand: Path, tmp_path: Path
+) -> None:
+    """--format xlsx: one sheet per table plus method and sources; contributions add up."""
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "b.xlsx"
+    assert run(["explain", "B", str(hand), "--format", "xlsx", "--output", str(out)]) == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["explain", "summary", "method", "sources"]
+    rows = list(book["explain"].iter_rows(values_only=True))
+    header = list(rows[0])
+    kind, contribution = header.index("kind"), header.index("contribution")
+    total = sum(r[contribution] for r in rows[1:] if r[kind] == "indicator")
+    assert total == pytest.approx(7 / 16, abs=1e-12)
+
+
+def test_xlsx_without_an_output_file_is_a_usage_error(
+    hand: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A workbook is not text: --format xlsx needs --output."""
+    assert run(["explain", "B", str(hand), "--format", "xlsx"]) == 2
+    assert "--output FILE.xlsx" in capsys.readouterr().err

@@ -21,6 +21,7 @@ from cityindex.cli.common import (
     load,
     pick_format,
 )
+from cityindex.cli.report import emit_xlsx, wants_xlsx
 from cityindex.errors import UsageError, issue
 from cityindex.render import render_rows, to_json
 
@@ -103,6 +104,7 @@ def audit_command(
         raise UsageError(
             [issue("usage.audit.part", f"unknown part '{part}'", expected=", ".join(PARTS))]
         )
+    xlsx = wants_xlsx(fmt, output)
     loaded = load(spec, data=data, year=year, sets=sets)
     result = compute_loaded(loaded, quiet=True)
     if stage not in result.stages:
@@ -116,4 +118,8 @@ def audit_command(
             ]
         )
     report = audit(loaded.spec, result, stage=stage, low=low)
+    if xlsx and output is not None:
+        sheets = {name: (cols, getattr(report, name)) for name, cols in PARTS.items()}
+        emit_xlsx(output, sheets, loaded, result)
+        return
     emit(audit_text(report, pick_format(fmt, output), part), output)

@@ -19,6 +19,7 @@ from cityindex.cli.common import (
     load,
     pick_format,
 )
+from cityindex.cli.report import emit_xlsx, wants_xlsx
 from cityindex.errors import UsageError, issue
 from cityindex.render import render_rows
 
@@ -139,8 +140,17 @@ def compare_command(
 
     Example: cityindex compare --set groups.policy.weight=0.4
     """
+    xlsx = wants_xlsx(fmt, output)
     (a, label_a), (b, label_b) = _pair(specs or [], data or [], year or [], sets or [])
     ra = compute_loaded(a, quiet=True)
     rb = compute_loaded(b, quiet=True)
     cmp = compare(ra, rb, label_a=label_a, label_b=label_b, movers=movers)
+    if xlsx and output is not None:
+        summary = {k: v for k, v in asdict(cmp).items() if k != "rows"}
+        sheets = {
+            "comparison": (["unit", *COLUMNS], cmp.rows),
+            "summary": (["item", "value"], [{"item": k, "value": v} for k, v in summary.items()]),
+        }
+        emit_xlsx(output, sheets, b, rb)
+        return
     emit(comparison_text(cmp, pick_format(fmt, output), ra.unit_column), output)

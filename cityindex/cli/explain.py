@@ -21,6 +21,7 @@ from cityindex.cli.common import (
     load,
     pick_format,
 )
+from cityindex.cli.report import emit_xlsx, wants_xlsx
 from cityindex.render import render_rows
 
 COLUMNS = [
@@ -84,7 +85,14 @@ def explain_command(
 
     Example: cityindex explain Shenzhen --format csv
     """
+    xlsx = wants_xlsx(fmt, output)
     loaded = load(spec, data=data, year=year, sets=sets)
     result = compute_loaded(loaded, quiet=True)
-    chosen = pick_format(fmt, output)
-    emit(explanation_text(explain(loaded.spec, result, unit), chosen), output)
+    ex = explain(loaded.spec, result, unit)
+    if xlsx and output is not None:
+        summary = {k: v for k, v in asdict(ex).items() if k != "rows"}
+        rows = [{"item": k, "value": v} for k, v in summary.items()]
+        sheets = {"explain": ([*COLUMNS, "title"], ex.rows), "summary": (["item", "value"], rows)}
+        emit_xlsx(output, sheets, loaded, result)
+        return
+    emit(explanation_text(ex, pick_format(fmt, output)), output)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -18,10 +19,14 @@ from cityindex.cli.common import (
     compute_loaded,
     emit,
     load,
+    say,
     warn,
 )
+from cityindex.errors import CityIndexError, UsageError, issue
 from cityindex.report import build_report, load_sources
 from cityindex.report.charts import cjk_font
+from cityindex.report.xlsx import Sheet, method_sheet, write_workbook
+from cityindex.result import IndexResult
 
 TopN = Annotated[int, typer.Option("--top", help="Radar charts for the first N units.", min=1)]
 
@@ -65,3 +70,47 @@ def report_command(
         top=top,
     )
     emit(page, output)
+
+
+def wants_xlsx(fmt: str | None, output: Path | None) -> bool:
+    """True for `--format xlsx` or an .xlsx output; xlsx needs --output (it is not text)."""
+    chosen = fmt == "xlsx" or (fmt is None and output is not None and output.suffix == ".xlsx")
+    if chosen and output is None:
+        raise UsageError(
+            [
+                issue(
+                    "usage.xlsx.output",
+                    "--format xlsx writes a workbook: give --output FILE.xlsx",
+                )
+            ]
+        )
+    return chosen
+
+
+def emit_xlsx(
+    output: Path, sheets: Mapping[str, Sheet], loaded: Loaded, result: IndexResult
+) -> None:
+    """Write the command's tables plus the method and sources sheets as one workbook."""
+    sources = load_sources(loaded.table.file)
+    every: dict[str, Sheet] = {
+        **sheets,
+        "method": method_sheet(result.manifest),
+        "sources": (["unit", "column", "value", "year", "url", "note"], sources),
+    }
+    try:
+        write_workbook(output, every)
+    except ImportError:
+        raise UsageError(
+            [
+                issue(
+                    "usage.xlsx.openpyxl",
+                    "writing .xlsx needs openpyxl",
+                    hint="pip install 'cityindex[xlsx]'",
+                )
+            ]
+        ) from None
+    except OSError as exc:
+        raise CityIndexError(
+            [issue("output.write", f"cannot write {output}: {exc.strerror or exc}")]
+        ) from None
+    say(f"wrote {output}")
