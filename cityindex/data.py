@@ -335,7 +335,10 @@ def load_data(
                     f"unit '{u}' appears twice (rows {first[key]} and {line})"
                     + (f" in {time} {key[1]}" if years else ""),
                     location=Location(name, line),
-                    hint="each unit has one row" + (" per year" if years else ""),
+                    hint="each unit has one row per year"
+                    if years
+                    else f"each unit has one row; for a panel, the file needs a '{time}' column "
+                    "(or name its time column with `index.time`)",
                 )
             )
         first.setdefault(key, line)

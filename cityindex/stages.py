@@ -116,7 +116,8 @@ def treatment_log(spec: Spec, result: IndexResult) -> pd.DataFrame:
                     item = int(item)
                 row[column] = item if shown or column == "logged" else None
         rows.append(row)
-    return pd.DataFrame(rows, columns=list(TREAT_LOG_COLUMNS)).set_index("indicator")
+    frame = pd.DataFrame(rows, columns=list(TREAT_LOG_COLUMNS), dtype=object)
+    return frame.set_index("indicator")
 
 
 _WINSORISE_KEYS = ("max_points", "skew", "kurtosis", "then_log")

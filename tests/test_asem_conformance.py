@@ -14,6 +14,7 @@ methods' semantics independently of the YAML pipeline.
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,7 @@ from cityindex.cli import run
 from cityindex.impute import impute_group_mean
 from cityindex.normalise import min_max
 from cityindex.registry import KernelContext
+from cityindex.stages import stage_table
 from cityindex.treat import denominate_by_column, winsorise, winsorise_log
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -286,3 +288,30 @@ def test_score_year_on_the_panel_spec_prints_coinrs_r3_rows(
     want = want[want["Time"] == year].drop(columns="Time").set_index("uCode")
     assert sorted(got.index) == sorted(want.index)
     assert_cells_equal(got, want)
+
+
+def test_score_stage_json_equals_the_library_stage_table(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    capsys.readouterr()
+    assert run(["score", str(SPECS / "asem-example.yaml"), "--stage", "treated", "-f", "json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["stage"] == "treated"
+    frame = stage_table(
+        load_spec(SPECS / "asem-example.yaml"), run_spec("asem-example.yaml"), "treated"
+    )
+    want = [
+        {"uCode": unit, **{k: None if np.isnan(v) else v for k, v in row.items()}}
+        for unit, row in frame.iterrows()
+    ]
+    assert printed["results"] == want
+
+
+def test_unknown_stage_exits_2_with_the_stage_names_and_a_suggestion(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    capsys.readouterr()
+    assert run(["score", str(SPECS / "asem-raw.yaml"), "--stage", "normalized"]) == 2
+    err = capsys.readouterr().err
+    assert "did you mean 'normalised'" in err
+    assert "treat_log" in err
