@@ -510,7 +510,12 @@ def manifest(tree: Tree, table: Table, *, version: str) -> dict[str, Any]:
             "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
             "overrides": list(spec.overrides),
         },
-        "data": {"file": table.file, "sha256": table.sha256, "year": table.year},
+        "data": {
+            "file": table.file,
+            "sha256": table.sha256,
+            "year": table.year,
+            "panel_normalise": spec.index.panel_normalise if table.panel is not None else None,
+        },
         "missing": tree.group_methods[ROOT]["missing"].describe(),
         "scale": spec.index.scale.describe(),
         "methods": nodes,
