@@ -1,0 +1,1 @@
+"""Analyses built on the pure pipeline: uncertainty and sensitivity, calibration, comparison."""
