@@ -8,6 +8,8 @@ mean, the method alternative), with weights renormalised within each group as th
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -25,6 +27,7 @@ from cityindex.analysis.uncertainty import (
     chunk_size_for,
     draw_monte_carlo,
     draw_saltelli,
+    rank_percentiles,
     rank_scores,
     run_replicates,
     sensitivity,
@@ -252,3 +255,17 @@ def test_replicates_without_weight_overrides_broadcast_nominal_scores() -> None:
     np.testing.assert_array_equal(scores[0], nominal_scores())
     np.testing.assert_array_equal(scores[2], nominal_scores())
     assert not np.allclose(scores[1], scores[0])
+
+
+@given(
+    arrays(np.float64, (9, 5), elements=st.sampled_from([0.1, 0.2, 0.3, 0.5, 0.7, 0.9, np.nan])),
+    st.lists(st.floats(0.0, 100.0), min_size=1, max_size=4),
+)
+def test_rank_percentiles_from_counts_equal_numpy_nanpercentile(
+    scores: np.ndarray, levels: list[float]
+) -> None:
+    ranks = rank_scores(scores)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN unit → NaN, as ours
+        expected = np.nanpercentile(ranks, levels, axis=0)
+    np.testing.assert_allclose(rank_percentiles(ranks, levels), expected, rtol=0, atol=1e-9)

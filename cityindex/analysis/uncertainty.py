@@ -250,20 +250,55 @@ def chunk_size_for(
 def rank_scores(scores: npt.ArrayLike) -> FloatArray:
     """Ranks along the last axis: 1 = highest score, ties share the lowest rank, NaN → NaN.
 
+    One sort per run, vectorised over runs; the tie pass (a running maximum of the first
+    position of each run of equal values) is skipped when no two scores are equal.
+
     >>> rank_scores([[0.5, 0.9, 0.5, 0.1]]).tolist()
     [[2.0, 1.0, 2.0, 4.0]]
     """
     s = np.asarray(scores, dtype=float)
-    order = np.argsort(-s, axis=-1, kind="stable")
-    ordered = np.take_along_axis(-s, order, axis=-1)
-    position = np.broadcast_to(np.arange(s.shape[-1]), s.shape)
-    new_value = np.ones(s.shape, dtype=bool)
-    new_value[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
-    first = np.maximum.accumulate(np.where(new_value, position, 0), axis=-1)
-    ranks = np.empty(s.shape)
-    np.put_along_axis(ranks, order, first + 1.0, axis=-1)
-    ranks[np.isnan(s)] = np.nan
-    return ranks
+    units = s.shape[-1]
+    flat = s.reshape(-1, units)
+    neg = -flat
+    order = np.argsort(neg, axis=-1)
+    ordered = np.take_along_axis(neg, order, axis=-1)
+    position = np.arange(units, dtype=float)
+    same = ordered[:, 1:] == ordered[:, :-1]
+    if np.any(same):
+        new_value = np.ones(flat.shape, dtype=bool)
+        new_value[:, 1:] = ~same
+        first = np.maximum.accumulate(np.where(new_value, position, 0.0), axis=-1)
+    else:
+        first = np.broadcast_to(position, flat.shape)
+    ranks = np.empty(flat.shape)
+    target = order + (np.arange(flat.shape[0]) * units)[:, None]
+    ranks.reshape(-1)[target.reshape(-1)] = first.reshape(-1) + 1.0
+    ranks[np.isnan(flat)] = np.nan
+    return ranks.reshape(s.shape)
+
+
+def rank_percentiles(ranks: FloatArray, levels: npt.ArrayLike) -> FloatArray:
+    """Percentiles (in %) of integer ranks ``(runs, units)`` per unit, from rank counts.
+
+    Same values as ``np.nanpercentile(ranks, levels, axis=0)`` (linear interpolation, R's type
+    7), computed from a ``(units, units)`` table of counts instead of sorting every column.
+    """
+    units = ranks.shape[-1]
+    valid = ~np.isnan(ranks)
+    cols = np.broadcast_to(np.arange(units), ranks.shape)[valid]
+    counts = np.bincount(
+        cols * units + ranks[valid].astype(np.int64) - 1, minlength=units * units
+    ).reshape(units, units)
+    cum = np.cumsum(counts, axis=1)
+    n = cum[:, -1]
+    out = np.full((np.size(levels), units), np.nan)
+    for i, p in enumerate(np.atleast_1d(np.asarray(levels, dtype=float)) / 100.0):
+        h = (n - 1) * p
+        lo = np.floor(h)
+        below = np.argmax(cum > lo[:, None], axis=1) + 1.0
+        above = np.argmax(cum > np.minimum(lo + 1, n - 1)[:, None], axis=1) + 1.0
+        out[i] = np.where(n > 0, below + (h - lo) * (above - below), np.nan)
+    return out
 
 
 def mean_rank_shift(ranks: FloatArray, nominal_ranks: FloatArray) -> FloatArray:
@@ -302,15 +337,19 @@ def summarise(
     """Summarise replicate scores ``(runs, units)`` against the nominal scores ``(units,)``."""
     s = np.asarray(scores, dtype=float)
     ranks = rank_scores(s)
-    pct = np.percentile(ranks, [5.0, 50.0, 95.0], axis=0)
+    pct = rank_percentiles(ranks, [5.0, 50.0, 95.0])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        present = np.sum(~np.isnan(ranks), axis=0)
+        mean_rank = np.nansum(ranks, axis=0) / present
+        top = np.sum(ranks <= top_k, axis=0) / present
     return UncertaintySummary(
         nominal_rank=rank_scores(nominal_scores),
         median_rank=pct[1],
-        mean_rank=ranks.mean(axis=0),
+        mean_rank=mean_rank,
         rank_low=pct[0],
         rank_high=pct[2],
         top_k=top_k,
-        top_k_probability=(ranks <= top_k).mean(axis=0),
+        top_k_probability=top,
         quantile_levels=quantile_levels,
         score_quantiles=np.quantile(s, quantile_levels, axis=0),
         runs=int(s.shape[0]),
