@@ -17,7 +17,7 @@ from cityindex.registry import DomainError, FloatArray, Param, register
 
 def _available_weights(x: FloatArray, weights: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Weights broadcast to x with missing children zeroed, and their per-unit total."""
-    w = np.broadcast_to(np.asarray(weights, dtype=float)[..., None, :], x.shape)
+    x, w = np.broadcast_arrays(x, np.asarray(weights, dtype=float)[..., None, :])
     w = np.where(np.isnan(x), 0.0, w)
     return w, w.sum(axis=-1)
 
@@ -31,7 +31,8 @@ def arithmetic_mean(x: FloatArray, weights: FloatArray, **_: Any) -> FloatArray:
     """Weighted arithmetic mean; fully compensatory."""
     w, total = _available_weights(x, weights)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out: FloatArray = np.where(total > 0, np.sum(w * np.nan_to_num(x), axis=-1) / total, np.nan)
+        terms = np.sum(w * np.where(np.isnan(x), 0.0, x), axis=-1)
+        out: FloatArray = np.where(total > 0, terms / total, np.nan)
     return out
 
 

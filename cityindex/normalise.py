@@ -17,7 +17,8 @@ from cityindex.registry import DomainError, FloatArray, Param, register
 
 def _oriented(x: FloatArray, direction: FloatArray) -> FloatArray:
     """Flip lower-is-better columns (multiply by -1), so higher is always better."""
-    return np.asarray(x, dtype=float) * np.asarray(direction, dtype=float)
+    out: FloatArray = np.asarray(x, dtype=float) * np.asarray(direction, dtype=float)
+    return out
 
 
 @register(

@@ -117,6 +117,25 @@ class Method:
 
 REGISTRY: dict[Stage, dict[str, Method]] = {stage: {} for stage in STAGES}
 
+Check = Callable[..., list[tuple[str, str | None]]]
+"""A load-time check: ``check(params, *, child_ids) -> [(message, hint), ...]``.
+
+Registered for methods whose parameters can only be validated against the tree (e.g. AHP
+pairs naming child ids, or a consistency ratio), so `cityindex validate` reports them.
+"""
+
+CHECKS: dict[tuple[Stage, str], Check] = {}
+
+
+def register_check(stage: Stage, name: str) -> Callable[[Check], Check]:
+    """Decorator: register a load-time check for method `name` of `stage`."""
+
+    def wrap(check: Check) -> Check:
+        CHECKS[(stage, name)] = check
+        return check
+
+    return wrap
+
 
 def register(
     stage: Stage, name: str, *, params: tuple[Param, ...] = (), doc: str = ""

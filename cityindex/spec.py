@@ -48,6 +48,7 @@ class Indicator:
     unit: str | None = None
     source: str | None = None
     methods: Methods = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def sign(self) -> int:
@@ -104,6 +105,8 @@ class Spec:
     spans: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     calibration: Mapping[str, Any] | None = None
     sections: Mapping[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    overrides: tuple[str, ...] = ()
 
     def walk(self) -> Iterator[Group | Indicator]:
         """Every node, depth first, in definition order (a group before its children)."""

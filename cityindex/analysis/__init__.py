@@ -1,1 +1,1 @@
-"""Analyses built on the pure pipeline: uncertainty and sensitivity, calibration, comparison."""
+"""Analyses built on the pipeline: calibration, checks against published results, and more."""

@@ -1,0 +1,5 @@
+"""`python -m cityindex` runs the command line."""
+
+from cityindex.cli import main
+
+main()

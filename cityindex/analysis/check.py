@@ -1,0 +1,90 @@
+"""Computed vs published: per unit differences, reproduction verdicts, rank agreement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from cityindex.analysis.reference import Reference
+from cityindex.registry import FloatArray
+from cityindex.result import IndexResult
+
+
+def spearman(a: FloatArray, b: FloatArray) -> float:
+    """Spearman's rank correlation (Pearson on average ranks); NaN below 2 units."""
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if x.size < 2:
+        return float("nan")
+    rx, ry = _average_ranks(x), _average_ranks(y)
+    sx, sy = rx - rx.mean(), ry - ry.mean()
+    denom = float(np.sqrt((sx**2).sum() * (sy**2).sum()))
+    return float((sx * sy).sum() / denom) if denom > 0 else float("nan")
+
+
+def _average_ranks(x: FloatArray) -> FloatArray:
+    order = np.argsort(x, kind="stable")
+    ranks = np.empty(x.size)
+    ranks[order] = np.arange(1, x.size + 1, dtype=float)
+    for value in np.unique(x):
+        tied = x == value
+        ranks[tied] = ranks[tied].mean()
+    return ranks
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The comparison of one result with one reference."""
+
+    rows: list[dict[str, Any]]
+    max_abs_diff: float
+    spearman: float
+    reproduced: bool
+    missing_units: list[str]
+
+
+def check(result: IndexResult, reference: Reference) -> CheckReport:
+    """Compare scores (to the published precision) and ranks for the published units."""
+    position = {u: i for i, u in enumerate(result.units)}
+    exact = result.score_exact if result.score_exact is not None else result.score
+    rows: list[dict[str, Any]] = []
+    missing = [u for u in reference.units if u not in position]
+    tol = reference.tolerance()
+    diffs: list[float] = []
+    ok = not missing
+    for k, unit in enumerate(reference.units):
+        if unit not in position:
+            continue
+        i = position[unit]
+        published = float(reference.scores[k])
+        computed = float(exact[i])
+        row: dict[str, Any] = {
+            "unit": unit,
+            "published_score": published,
+            "computed_score": float(result.score[i]),
+            "diff": computed - published if not np.isnan(published) else float("nan"),
+            "published_rank": float(reference.ranks[k]),
+            "computed_rank": float(result.rank[i]),
+        }
+        if not np.isnan(published):
+            diff = abs(computed - published)
+            diffs.append(diff)
+            row["reproduced"] = bool(diff <= tol[k] + 1e-12)
+        elif not np.isnan(reference.ranks[k]):
+            row["reproduced"] = bool(result.rank[i] == reference.ranks[k])
+        else:
+            row["reproduced"] = True
+        ok = ok and row["reproduced"]
+        rows.append(row)
+    published_ranks = np.array([r["published_rank"] for r in rows])
+    computed_ranks = np.array([r["computed_rank"] for r in rows])
+    have = ~np.isnan(published_ranks) & ~np.isnan(computed_ranks)
+    rho = spearman(published_ranks[have], computed_ranks[have])
+    return CheckReport(
+        rows=rows,
+        max_abs_diff=max(diffs) if diffs else float("nan"),
+        spearman=rho,
+        reproduced=ok,
+        missing_units=missing,
+    )

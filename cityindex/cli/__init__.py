@@ -1,0 +1,72 @@
+"""The `cityindex` command line: parse → load → compute → render; errors → exit codes.
+
+Exit codes: 0 ok; 1 bad spec or data (every problem listed with its location); 2 bad usage
+(unknown option, malformed --set); 3 an internal error (a bug: please report it; --debug
+shows the traceback). stdout carries data only; messages go to stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import traceback
+from typing import Annotated
+
+import typer
+
+from cityindex.errors import CityIndexError
+from cityindex.render import render_error
+
+app = typer.Typer(
+    name="cityindex",
+    help="Composite indices (AI-city competitiveness) from YAML definitions and sourced data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+_STATE = {"debug": False}
+
+
+@app.callback()
+def _root(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback for internal errors.")
+    ] = False,
+) -> None:
+    """Composite indices (AI-city competitiveness) from YAML definitions and sourced data.
+
+    Example: cityindex score --top 10
+    """
+    _STATE["debug"] = debug
+
+
+# Each command module registers itself on `app`; one import per line.
+import cityindex.cli.calibrate  # noqa: E402
+import cityindex.cli.score  # noqa: E402, F401
+
+
+def main() -> None:
+    """Console entry point."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends quietly
+    debug = "--debug" in sys.argv or os.environ.get("CITYINDEX_DEBUG") == "1"
+    try:
+        app()
+    except CityIndexError as error:
+        sys.stderr.write(render_error(error))
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so plainly, no traceback unless asked
+        if debug:
+            traceback.print_exc()
+        else:
+            sys.stderr.write(
+                f"internal error: {type(exc).__name__}: {exc}\n"
+                "this is a bug in cityindex; run again with --debug for the traceback\n"
+            )
+        sys.exit(3)

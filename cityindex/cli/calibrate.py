@@ -1,0 +1,237 @@
+"""`calibrate` and `check`: fit weights to a published result, and verify reproduction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cityindex.analysis.calibrate import calibrate as solve
+from cityindex.analysis.check import check as compare
+from cityindex.cli import app
+from cityindex.cli.common import (
+    DataOpt,
+    FormatOpt,
+    OutputOpt,
+    SetOpt,
+    SpecArg,
+    YearOpt,
+    compute_loaded,
+    emit,
+    load,
+    pick_format,
+    resolve_spec_path,
+    say,
+)
+from cityindex.errors import DataError, issue
+from cityindex.files import write_atomic
+from cityindex.pipeline import ROOT, prepare
+from cityindex.render import render_rows
+from cityindex.seeds import load_reference
+from cityindex.spec_yaml import rewrite_spec
+
+TargetOpt = Annotated[
+    Path, typer.Option("--target", help="Published result: CSV with unit,score,rank,source.")
+]
+AgainstOpt = Annotated[
+    Path, typer.Option("--against", help="Published result: CSV with unit,score,rank,source.")
+]
+
+
+@app.command()
+def calibrate(
+    target: TargetOpt,
+    spec: SpecArg = None,
+    data: DataOpt = None,
+    year: YearOpt = None,
+    sets: SetOpt = None,
+    output: OutputOpt = None,
+    fmt: FormatOpt = None,
+    levels: Annotated[
+        str | None,
+        typer.Option(
+            "--levels",
+            help="Only change weights at these levels (1 = indicators within groups, "
+            "2 = groups of indicators, …), comma-separated.",
+        ),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Date recorded in the calibration block.")
+    ] = None,
+) -> None:
+    """Find weights, closest to the spec's, that reproduce a published result.
+
+    Prints the weights it changed; with --output writes the calibrated spec (comments kept)
+    with a `calibration:` block saying what was fitted to what.
+
+    Example: cityindex calibrate --target seeds/ai-city-competitiveness-2024.csv -o fitted.yaml
+    """
+    loaded = load(spec, data=data, year=year, sets=sets)
+    reference = load_reference(target)
+    _require_units(reference.units, loaded.table.units, str(target))
+    chosen_levels = _parse_levels(levels)
+    prepared = prepare(loaded.spec, loaded.table)
+    result = solve(prepared, reference, levels=chosen_levels)
+    lookup = {n.id: n.key_path for n in loaded.spec.walk()}
+    values: dict[str, float] = {}
+    rows = []
+    for gid, new in result.weights.items():
+        for child, old_w, new_w in zip(
+            result.children[gid], result.original[gid], new, strict=True
+        ):
+            key = f"{lookup[child]}.weight"
+            values[key] = float(new_w)
+            rows.append(
+                {
+                    "key_path": key,
+                    "group": gid or loaded.spec.index.id,
+                    "before": float(old_w),
+                    "after": float(new_w),
+                    "change": float(new_w - old_w),
+                }
+            )
+    say(
+        f"calibration {'reproduces' if result.success else 'does NOT reproduce'} "
+        f"{reference.file}: max |computed - published| = {result.max_abs_diff:.3g} "
+        f"({len(rows)} weights in {len(result.weights)} groups; {result.message})"
+    )
+    chosen = pick_format(fmt, None)
+    digits = {"before": 6, "after": 6, "change": 6} if chosen != "json" else {}
+    emit(
+        render_rows(
+            rows,
+            ["key_path", "group", "before", "after", "change"],
+            chosen,
+            digits=digits,
+            title="Calibrated weights (relative within each group)",
+        ),
+        None,
+    )
+    if output is not None:
+        if not result.success:
+            raise DataError(
+                [
+                    issue(
+                        "calibrate.no-fit",
+                        "no weights reproduce the published scores; nothing written",
+                        got=f"max |diff| {result.max_abs_diff:.3g}",
+                        hint="allow more levels (--levels), or check the data and target",
+                    )
+                ]
+            )
+        spec_path = resolve_spec_path(spec)
+        target_rel = os.path.relpath(Path(target).resolve(), Path(output).resolve().parent)
+        block = {
+            "target": target_rel,
+            "method": "least-squares closest weights to the uncalibrated spec (SLSQP), "
+            "subject to computed = published scores",
+            "levels": sorted(chosen_levels) if chosen_levels else "all",
+            "fit": {
+                "max_abs_diff": float(f"{result.max_abs_diff:.3g}"),
+                "units": len(reference.units),
+            },
+            "date": date or dt.date.today().isoformat(),
+            "from": os.path.relpath(spec_path.resolve(), Path(output).resolve().parent),
+            "note": "The published report's own weights and raw data are not public; these "
+            "weights were fitted by cityindex calibrate so that this spec reproduces the "
+            "published scores. They are not the report's method.",
+        }
+        text = rewrite_spec(loaded.spec, values, {"calibration": block})
+        write_atomic(output, text)
+        say(f"wrote {output}")
+
+
+def _parse_levels(levels: str | None) -> set[int] | None:
+    if levels is None:
+        return None
+    try:
+        return {int(x) for x in levels.split(",") if x.strip()}
+    except ValueError:
+        from cityindex.errors import UsageError
+
+        raise UsageError(
+            [issue("usage.levels", f"--levels takes numbers like 1,2; got {levels!r}")]
+        ) from None
+
+
+def _require_units(wanted: tuple[str, ...], have: tuple[str, ...], file: str) -> None:
+    missing = [u for u in wanted if u not in have]
+    if missing:
+        from cityindex.errors import did_you_mean
+
+        raise DataError(
+            [
+                issue(
+                    "reference.unit.unknown",
+                    f"unit '{u}' of {file} is not in the data",
+                    hint=did_you_mean(u, have),
+                )
+                for u in missing
+            ]
+        )
+
+
+@app.command()
+def check(
+    against: AgainstOpt,
+    spec: SpecArg = None,
+    data: DataOpt = None,
+    year: YearOpt = None,
+    sets: SetOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Compare computed scores with a published result; exit 1 if any is not reproduced.
+
+    A score counts as reproduced when it rounds to the published figure at the published
+    precision (0.7449 → within 0.00005).
+
+    Example: cityindex check --against seeds/ai-city-competitiveness-2024.csv
+    """
+    loaded = load(spec, data=data, year=year, sets=sets)
+    reference = load_reference(against)
+    _require_units(reference.units, loaded.table.units, str(against))
+    result = compute_loaded(loaded)
+    report = compare(result, reference)
+    chosen = pick_format(fmt, output)
+    columns = [
+        "unit",
+        "published_score",
+        "computed_score",
+        "diff",
+        "published_rank",
+        "computed_rank",
+        "reproduced",
+    ]
+    digits = {"published_rank": 0, "computed_rank": 0}
+    if chosen in ("table", "markdown"):
+        digits.update({"published_score": 4, "computed_score": 4})
+    extra = {
+        "max_abs_diff": report.max_abs_diff,
+        "spearman": report.spearman,
+        "reproduced": report.reproduced,
+    }
+    emit(
+        render_rows(
+            report.rows,
+            columns,
+            chosen,
+            digits=digits,
+            title=f"{loaded.spec.index.id} vs {against}",
+            extra_json=extra,
+        ),
+        output,
+    )
+    say(
+        f"max |computed - published| = {report.max_abs_diff:.3g}; "
+        f"Spearman rank correlation = {report.spearman:.4f}; "
+        f"{'reproduced' if report.reproduced else 'NOT reproduced'}"
+    )
+    if not report.reproduced:
+        raise typer.Exit(1)
+
+
+__all__ = ["ROOT", "calibrate", "check"]

@@ -1,0 +1,197 @@
+"""Options shared by every command, and the load → compute → emit plumbing they reuse.
+
+Declared once (as sqlite-utils does with its output options) so every command spells and
+documents `--data`, `--year`, `--format`, `--output`, `--set` the same way.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cityindex import __version__
+from cityindex.data import Table, load_data
+from cityindex.errors import CityIndexError, Issue, SpecError, UsageError, issue
+from cityindex.files import write_atomic
+from cityindex.pipeline import compute
+from cityindex.render import FORMATS, render_error, render_warning
+from cityindex.result import IndexResult
+from cityindex.shipped import default_spec
+from cityindex.spec import Spec
+from cityindex.spec_yaml import check_columns, load_spec, parse_spec, read_spec_text
+
+SpecArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Index definition (YAML). Default: the shipped indicators/ai-city-2024.yaml.",
+        show_default=False,
+    ),
+]
+DataOpt = Annotated[
+    Path | None,
+    typer.Option("--data", help="Data CSV to use instead of the spec's `index.data`."),
+]
+YearOpt = Annotated[
+    int | None, typer.Option("--year", help="Year of a panel data file (default: the latest).")
+]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table, csv, json or markdown (default: table on a terminal, csv when piped).",
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
+]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="Override one spec value by dotted path: --set groups.policy.weight=0.3 "
+        "(repeatable; VALUE is YAML).",
+    ),
+]
+TopOpt = Annotated[int | None, typer.Option("--top", help="Show only the first N rows.", min=1)]
+
+
+def say(message: str) -> None:
+    """A message for the user: stderr, never stdout."""
+    sys.stderr.write(message if message.endswith("\n") else message + "\n")
+
+
+def warn(message: str) -> None:
+    """A warning on stderr."""
+    sys.stderr.write(render_warning(message))
+
+
+def pick_format(fmt: str | None, output: Path | None) -> str:
+    """The explicit format, else by output suffix, else table on a terminal and csv in a pipe."""
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise UsageError(
+                [
+                    issue(
+                        "usage.format",
+                        f"unknown format '{fmt}'",
+                        expected="one of: " + ", ".join(FORMATS),
+                    )
+                ]
+            )
+        return fmt
+    if output is not None:
+        return {".json": "json", ".md": "markdown", ".txt": "table"}.get(output.suffix, "csv")
+    return "table" if sys.stdout.isatty() else "csv"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A spec and its data, validated against each other."""
+
+    spec: Spec
+    table: Table
+
+
+def resolve_spec_path(spec: Path | None) -> Path:
+    """The given spec, or the shipped default."""
+    return spec if spec is not None else default_spec()
+
+
+def load(
+    spec_path: Path | None,
+    *,
+    data: Path | None = None,
+    year: int | None = None,
+    sets: Sequence[str] | None = None,
+) -> Loaded:
+    """Load and cross-check spec and data; every spec and column problem in one error."""
+    path = resolve_spec_path(spec_path)
+    text = read_spec_text(path)
+    spec, issues = parse_spec(text, file=str(path), base_dir=path.parent, overrides=sets or ())
+    data_path = data
+    if data_path is None and spec is not None:
+        data_path = spec.index.data
+    if spec is None:
+        raise SpecError(issues)
+    if data_path is None:
+        raise SpecError(
+            [
+                issue(
+                    "spec.data.missing",
+                    "no data file: the spec has no `index.data` and no --data was given",
+                    key_path="index.data",
+                    hint="add `data: ../data/file.csv` under `index:` or pass --data FILE",
+                )
+            ]
+        )
+    table = load_data(data_path, unit=spec.index.unit, year=year)
+    column_issues: list[Issue] = check_columns(spec, table.columns, str(data_path))
+    if column_issues:
+        raise SpecError(column_issues)
+    for message in spec.warnings:
+        warn(message)
+    return Loaded(spec, table)
+
+
+def compute_loaded(loaded: Loaded, *, quiet: bool = False) -> IndexResult:
+    """The nominal result; warnings go to stderr."""
+    result = compute(loaded.spec, loaded.table, version=__version__)
+    if not quiet:
+        for message in result.warnings:
+            if message not in loaded.spec.warnings:
+                warn(message)
+    return result
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Data to stdout, or atomically to `--output` (a note on stderr says where)."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        write_atomic(output, text)
+    except OSError as exc:
+        raise CityIndexError(
+            [
+                issue(
+                    "output.write",
+                    f"cannot write {output}: {exc.strerror or exc}",
+                    hint="check that the folder exists and is writable",
+                )
+            ]
+        ) from None
+    say(f"wrote {output}")
+
+
+def fail(error: CityIndexError) -> None:
+    """Render an error to stderr and exit with its code."""
+    sys.stderr.write(render_error(error))
+    raise typer.Exit(error.exit_code)
+
+
+__all__ = [
+    "DataOpt",
+    "FormatOpt",
+    "Loaded",
+    "OutputOpt",
+    "SetOpt",
+    "SpecArg",
+    "TopOpt",
+    "YearOpt",
+    "compute_loaded",
+    "emit",
+    "fail",
+    "load",
+    "load_spec",
+    "pick_format",
+    "say",
+    "warn",
+]

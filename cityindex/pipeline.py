@@ -1,0 +1,430 @@
+"""compute(spec, table) → IndexResult: the one place where the stages are put in order.
+
+load → denominate → impute → (missing-data rule) → treat → normalise → weight → aggregate
+(bottom-up) → scale → rank. Every stage is a registered kernel on arrays; this module only
+resolves which method applies where (an indicator or group inherits the nearest `methods:`
+override above it, then the spec's defaults) and moves arrays between kernels.
+
+The work is split so that uncertainty analysis can reuse it: `prepare` runs every stage up to
+normalisation once, `aggregate_tree` runs weighting and aggregation with optional per-group
+weight arrays carrying a leading replicate axis (one call scores thousands of variants), and
+`scale_and_rank` finishes. `compute` strings them together for one nominal result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cityindex.data import Table
+from cityindex.errors import DataError, Issue, issue
+from cityindex.registry import (
+    DomainError,
+    FloatArray,
+    KernelContext,
+    Stage,
+    get_method,
+    load_methods,
+)
+from cityindex.result import IndexResult
+from cityindex.spec import Group, Indicator, MethodChoice, Spec
+
+DEFAULTS: Mapping[Stage, MethodChoice] = {
+    "denominate": MethodChoice("none"),
+    "impute": MethodChoice("none"),
+    "treat": MethodChoice("none"),
+    "normalise": MethodChoice("min_max", {"range": [0.0, 1.0]}),
+    "weights": MethodChoice("fixed"),
+    "aggregate": MethodChoice("arithmetic_mean"),
+    "missing": MethodChoice("none"),
+}
+ROOT = ""
+"""Key of the index itself (the root node) in weight and score mappings."""
+PRE_STAGES: tuple[Stage, ...] = ("denominate", "impute")
+
+
+@dataclass(frozen=True)
+class Tree:
+    """The spec's tree with every node's effective methods resolved."""
+
+    spec: Spec
+    indicators: tuple[Indicator, ...]
+    groups: tuple[Group, ...]
+    indicator_methods: Mapping[str, Mapping[Stage, MethodChoice]]
+    group_methods: Mapping[str, Mapping[Stage, MethodChoice]]
+
+    def children_of(self, gid: str) -> tuple[Group | Indicator, ...]:
+        """Children of a group id, or the top-level groups for ROOT."""
+        if gid == ROOT:
+            return self.spec.groups
+        return next(g for g in self.groups if g.id == gid).children
+
+    def bottom_up(self) -> list[str]:
+        """Group ids, children before parents, ending with ROOT."""
+        return [g.id for g in reversed(self.groups)] + [ROOT]
+
+
+def resolve_tree(spec: Spec) -> Tree:
+    """Resolve each node's methods: own override, else nearest ancestor's, else the defaults."""
+    load_methods()
+    base = {**DEFAULTS, **spec.methods}
+    ind_methods: dict[str, dict[Stage, MethodChoice]] = {}
+    grp_methods: dict[str, dict[Stage, MethodChoice]] = {ROOT: dict(base)}
+
+    def visit(node: Group | Indicator, inherited: dict[Stage, MethodChoice]) -> None:
+        mine = {**inherited, **node.methods}
+        if isinstance(node, Group):
+            grp_methods[node.id] = mine
+            for child in node.children:
+                visit(child, mine)
+        else:
+            ind_methods[node.id] = mine
+
+    for g in spec.groups:
+        visit(g, dict(base))
+    return Tree(
+        spec,
+        tuple(spec.indicators()),
+        tuple(spec.all_groups()),
+        ind_methods,
+        grp_methods,
+    )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Stages up to normalisation, for all units (excluded units' rows are NaN after screening)."""
+
+    tree: Tree
+    table: Table
+    stages: Mapping[str, FloatArray]
+    imputed: np.ndarray[Any, np.dtype[np.bool_]]
+    included: np.ndarray[Any, np.dtype[np.bool_]]
+    coverage: FloatArray
+    normalised: FloatArray
+    warnings: tuple[str, ...]
+
+
+def _key(choice: MethodChoice) -> tuple[str, str]:
+    return choice.name, repr(sorted(choice.params.items()))
+
+
+def _per_indicator(
+    stage: Stage,
+    x: FloatArray,
+    tree: Tree,
+    table: Table,
+    *,
+    direction: FloatArray | None = None,
+) -> FloatArray:
+    """Apply each indicator's method for `stage`, batching indicators that share a choice."""
+    out = np.array(x, dtype=float, copy=True)
+    batches: dict[tuple[str, str], list[int]] = {}
+    for j, ind in enumerate(tree.indicators):
+        batches.setdefault(_key(tree.indicator_methods[ind.id][stage]), []).append(j)
+    for cols in batches.values():
+        choice = tree.indicator_methods[tree.indicators[cols[0]].id][stage]
+        method = get_method(stage, choice.name)
+        inds = [tree.indicators[j] for j in cols]
+        ctx = KernelContext(
+            unit_ids=table.units,
+            column_ids=tuple(i.id for i in inds),
+            extra={"table": table.frame, "indicators": inds, "unit_column": table.unit_column},
+        )
+        kwargs: dict[str, Any] = dict(choice.params)
+        if direction is not None:
+            kwargs["direction"] = direction[cols]
+        try:
+            out[..., cols] = method.kernel(x[..., cols], ctx=ctx, **kwargs)
+        except DomainError as exc:
+            raise _domain_error(exc, stage, choice, [i.id for i in inds]) from None
+    return out
+
+
+def _domain_error(exc: DomainError, stage: str, choice: MethodChoice, ids: list[str]) -> DataError:
+    named = [ids[c] for c in exc.columns if c < len(ids)] or ids
+    return DataError(
+        [
+            issue(
+                f"data.domain.{stage}",
+                f"{stage} method '{choice.name}': {exc.message}",
+                key_path=choice.key_path or f"methods.{stage}",
+                got="values out of range in: " + ", ".join(named),
+                hint=exc.hint,
+            )
+        ]
+    )
+
+
+def prepare(spec: Spec, table: Table) -> Prepared:
+    """Read the indicator columns and run every stage up to normalisation."""
+    tree = resolve_tree(spec)
+    columns = [ind.column for ind in tree.indicators]
+    raw = table.numeric(columns)
+    stages: dict[str, FloatArray] = {"raw": raw}
+    x = raw
+    for stage in PRE_STAGES:
+        x = _per_indicator(stage, x, tree, table)
+        stages[{"denominate": "denominated", "impute": "imputed"}[stage]] = x
+    imputed = np.isnan(stages["denominated"]) & ~np.isnan(x)
+    coverage = np.mean(~np.isnan(x), axis=-1) if x.shape[-1] else np.ones(len(table.units))
+    missing_choice = tree.group_methods[ROOT]["missing"]
+    rule = get_method("missing", missing_choice.name)
+    included = np.asarray(rule.kernel(x, **missing_choice.params), dtype=bool)
+    warnings: list[str] = list(spec.warnings)
+    if missing_choice.name == "none":
+        _refuse_gaps(x, tree, table)
+    dropped = [u for u, keep in zip(table.units, included, strict=True) if not keep]
+    if dropped:
+        warnings.append(
+            f"excluded {len(dropped)} unit(s) with data coverage below "
+            f"{missing_choice.params.get('min_coverage')}: " + ", ".join(dropped)
+        )
+    if not included.any():
+        raise DataError(
+            [
+                issue(
+                    "data.units.none-left",
+                    "no unit has enough data to be scored",
+                    key_path="methods.missing.min_coverage",
+                    hint="lower min_coverage or add data",
+                )
+            ]
+        )
+    x = np.where(included[:, None], x, np.nan)
+    stages["screened"] = x
+    x = _per_indicator("treat", x, tree, table)
+    stages["treated"] = x
+    for j, ind in enumerate(tree.indicators):
+        col = x[included, j]
+        present = col[~np.isnan(col)]
+        if present.size == 0:
+            raise DataError(
+                [
+                    issue(
+                        "data.indicator.all-missing",
+                        f"indicator '{ind.id}' (column '{ind.column}') has no value for any "
+                        "scored unit",
+                        key_path=ind.key_path,
+                        hint="fill the column or remove the indicator",
+                    )
+                ]
+            )
+        if present.size > 1 and np.all(present == present[0]):
+            warnings.append(
+                f"indicator '{ind.id}' is constant across units ({present[0]:g}); it cannot "
+                "separate them"
+            )
+    direction = np.array([ind.sign for ind in tree.indicators], dtype=float)
+    z = _per_indicator("normalise", x, tree, table, direction=direction)
+    stages["normalised"] = z
+    return Prepared(
+        tree, table, stages, imputed, included, coverage, z, tuple(dict.fromkeys(warnings))
+    )
+
+
+def _refuse_gaps(x: FloatArray, tree: Tree, table: Table) -> None:
+    gaps = np.argwhere(np.isnan(x))
+    if gaps.size == 0:
+        return
+    issues: list[Issue] = []
+    for i, j in gaps[:20]:
+        ind = tree.indicators[j]
+        issues.append(
+            issue(
+                "data.cell.missing",
+                f"row {table.rows[i]} ({table.units[i]}): column '{ind.column}' is empty, and "
+                "the missing-data rule is `none`",
+                key_path="methods.missing",
+                hint="fill the cell, or set `methods: {missing: {method: reweight, "
+                "min_coverage: 0.5}}` to drop gaps and re-weight",
+            )
+        )
+    if len(gaps) > 20:
+        issues.append(issue("data.more", f"… and {len(gaps) - 20} more empty cells"))
+    raise DataError(issues)
+
+
+def aggregate_tree(
+    prepared: Prepared, weight_overrides: Mapping[str, FloatArray] | None = None
+) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
+    """Weight and aggregate bottom-up; return (scores by group id, weights by group id).
+
+    `weight_overrides` maps a group id (ROOT for the top) to weights ``(..., children)``
+    used instead of that group's weight method; a leading replicate axis flows through.
+    """
+    tree = prepared.tree
+    z = prepared.normalised
+    included = prepared.included
+    position = {ind.id: j for j, ind in enumerate(tree.indicators)}
+    scores: dict[str, FloatArray] = {}
+    weights: dict[str, FloatArray] = {}
+    overrides = weight_overrides or {}
+    for gid in tree.bottom_up():
+        children = tree.children_of(gid)
+        ids = [c.id for c in children]
+        if isinstance(children[0], Indicator):
+            x = z[..., [position[i] for i in ids]]
+        else:
+            parts = [scores[i] for i in ids]
+            x = np.stack(np.broadcast_arrays(*parts), axis=-1)
+        methods = tree.group_methods[gid]
+        if gid in overrides:
+            w = np.asarray(overrides[gid], dtype=float)
+            w = w / w.sum(axis=-1, keepdims=True)
+        else:
+            choice = methods["weights"]
+            wmethod = get_method("weights", choice.name)
+            ctx = KernelContext(prepared.table.units, tuple(ids), {"group": gid})
+            fixed = np.array([c.weight for c in children], dtype=float)
+            try:
+                w = wmethod.kernel(x[..., included, :], fixed=fixed, ctx=ctx, **choice.params)
+            except DomainError as exc:
+                raise _domain_error(exc, "weights", choice, ids) from None
+        weights[gid] = w
+        choice = methods["aggregate"]
+        amethod = get_method("aggregate", choice.name)
+        ctx = KernelContext(prepared.table.units, tuple(ids), {"group": gid})
+        try:
+            scores[gid] = amethod.kernel(x, w, ctx=ctx, **choice.params)
+        except DomainError as exc:
+            raise _domain_error(exc, "aggregate", choice, ids) from None
+    return scores, weights
+
+
+def scale_and_rank(
+    prepared: Prepared, root: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, int | None]:
+    """Scale the index score over the included units, round, and rank (ties share the best).
+
+    Returns (exact scaled score, rounded score, rank, digits).
+    """
+    choice = prepared.tree.spec.index.scale
+    method = get_method("scale", choice.name)
+    params = dict(choice.params)
+    digits = params.pop("digits", None)
+    inc = prepared.included
+    scaled = np.full(root.shape, np.nan)
+    try:
+        scaled[..., inc] = method.kernel(root[..., inc], ctx=KernelContext(), **params)
+    except DomainError as exc:
+        raise _domain_error(exc, "scale", choice, []) from None
+    shown = np.round(scaled, digits) if digits is not None else scaled
+    return scaled, shown, rank_desc(shown), digits
+
+
+def rank_desc(scores: FloatArray) -> FloatArray:
+    """Rank along the last axis, highest first; ties share the best rank; NaN gets NaN.
+
+    Vectorised over leading axes: sort once, find where each run of equal scores starts.
+    """
+    s = np.asarray(scores, dtype=float)
+    key = np.where(np.isnan(s), np.inf, -s)
+    order = np.argsort(key, axis=-1, kind="stable")
+    sorted_key = np.take_along_axis(key, order, axis=-1)
+    n = s.shape[-1]
+    idx = np.broadcast_to(np.arange(n), s.shape)
+    starts = np.ones(s.shape, dtype=bool)
+    starts[..., 1:] = sorted_key[..., 1:] != sorted_key[..., :-1]
+    first = np.maximum.accumulate(np.where(starts, idx, 0), axis=-1)
+    ranks = np.empty(s.shape)
+    np.put_along_axis(ranks, order, first + 1.0, axis=-1)
+    return np.where(np.isnan(s), np.nan, ranks)
+
+
+def effective_weights(tree: Tree, weights: Mapping[str, FloatArray]) -> pd.Series:
+    """Each indicator's share of the index: the product of relative weights down the tree."""
+    out: dict[str, float] = {}
+
+    def visit(gid: str, share: float) -> None:
+        children = tree.children_of(gid)
+        w = np.asarray(weights[gid], dtype=float)
+        for child, wj in zip(children, w, strict=True):
+            if isinstance(child, Indicator):
+                out[child.id] = share * float(wj)
+            else:
+                visit(child.id, share * float(wj))
+
+    visit(ROOT, 1.0)
+    return pd.Series(out, name="effective_weight")
+
+
+def compute(spec: Spec, table: Table, *, version: str = "") -> IndexResult:
+    """Score every unit of `table` by `spec`: the nominal computation, all stages kept."""
+    prepared = prepare(spec, table)
+    scores, weights = aggregate_tree(prepared)
+    exact, shown, rank, digits = scale_and_rank(prepared, scores[ROOT])
+    tree = prepared.tree
+    units = list(table.units)
+    ind_ids = [i.id for i in tree.indicators]
+    group_frame = pd.DataFrame(
+        {g.id: np.where(prepared.included, scores[g.id], np.nan) for g in tree.groups},
+        index=units,
+    )
+    stages = {
+        name: pd.DataFrame(values, index=units, columns=ind_ids)
+        for name, values in prepared.stages.items()
+    }
+    weight_series = {
+        gid: pd.Series(w, index=[c.id for c in tree.children_of(gid)], name=gid)
+        for gid, w in weights.items()
+    }
+    return IndexResult(
+        units=table.units,
+        unit_column=table.unit_column,
+        score=np.where(prepared.included, shown, np.nan),
+        rank=rank,
+        coverage=prepared.coverage,
+        included=prepared.included,
+        group_scores=group_frame,
+        stages=stages,
+        weights=weight_series,
+        effective_weights=effective_weights(tree, weights),
+        imputed=pd.DataFrame(prepared.imputed, index=units, columns=ind_ids),
+        manifest=manifest(tree, table, version=version),
+        digits=digits,
+        warnings=prepared.warnings,
+        score_exact=exact,
+    )
+
+
+def manifest(tree: Tree, table: Table, *, version: str) -> dict[str, Any]:
+    """What produced a result: versions, hashes, and the exact method at every node."""
+    import hashlib
+
+    spec = tree.spec
+    text = (spec.text or "") + "\n" + "\n".join(spec.overrides)
+    nodes: dict[str, Any] = {}
+    for gid in [ROOT, *(g.id for g in tree.groups)]:
+        m = tree.group_methods[gid]
+        nodes[gid or spec.index.id] = {
+            "weights": m["weights"].describe(),
+            "aggregate": m["aggregate"].describe(),
+        }
+    for ind in tree.indicators:
+        m = tree.indicator_methods[ind.id]
+        nodes[ind.id] = {
+            stage: m[stage].describe() for stage in ("denominate", "impute", "treat", "normalise")
+        }
+    return {
+        "cityindex": version,
+        "index": spec.index.id,
+        "spec": {
+            "file": str(spec.path) if spec.path else None,
+            "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "overrides": list(spec.overrides),
+        },
+        "data": {"file": table.file, "sha256": table.sha256, "year": table.year},
+        "missing": tree.group_methods[ROOT]["missing"].describe(),
+        "scale": spec.index.scale.describe(),
+        "methods": nodes,
+    }
+
+
+def indicator_ids(spec: Spec) -> Sequence[str]:
+    """Indicator ids in tree order."""
+    return [i.id for i in spec.indicators()]

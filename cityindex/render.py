@@ -1,0 +1,204 @@
+"""Presentation: results and errors as rich tables, CSV, JSON and Markdown.
+
+Pure string builders (plus a rich console for terminal tables) — no computation happens here,
+and the only module that imports `rich`. CSV and JSON are built from the same rows the table
+shows, so every format says the same thing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from cityindex.errors import CityIndexError, Issue
+from cityindex.result import IndexResult
+
+FORMATS = ("table", "csv", "json", "markdown")
+Rows = list[dict[str, Any]]
+
+
+def fmt_number(value: Any, digits: int | None = None) -> str:
+    """A number for CSV/Markdown: empty when missing, fixed digits when given, else repr."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if digits is not None:
+            return f"{value:.{digits}f}"
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value)) if value == int(value) and digits == 0 else repr(value)
+        return repr(value)
+    return str(value)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item"):
+        return _jsonable(value.item())
+    return value
+
+
+def score_rows(result: IndexResult, *, coverage: bool = True, top: int | None = None) -> Rows:
+    """One dict per unit, ranked order: rank, unit, score, group scores, coverage."""
+    frame = result.table()
+    rows: Rows = []
+    for rec in frame.to_dict(orient="records"):
+        row: dict[str, Any] = {}
+        for key, value in rec.items():
+            if key == "coverage" and not coverage:
+                continue
+            if key == "rank":
+                value = None if math.isnan(value) else int(value)
+            row[str(key)] = value
+        rows.append(row)
+    return rows[:top] if top is not None else rows
+
+
+def to_csv(rows: Rows, columns: Sequence[str], *, digits: Mapping[str, int | None]) -> str:
+    """CSV with a header; numbers written exactly (or with the column's fixed digits)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([fmt_number(row.get(c), digits.get(c)) for c in columns])
+    return buf.getvalue()
+
+
+def to_markdown(rows: Rows, columns: Sequence[str], *, digits: Mapping[str, int | None]) -> str:
+    """A GitHub-flavoured Markdown table."""
+    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+    for row in rows:
+        cells = [fmt_number(row.get(c), digits.get(c)).replace("|", "\\|") for c in columns]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def to_json(payload: Mapping[str, Any]) -> str:
+    """Stable, indented JSON (sorted keys inside records keep their given order)."""
+    return json.dumps(_jsonable(payload), ensure_ascii=False, indent=2) + "\n"
+
+
+def to_table(
+    rows: Rows,
+    columns: Sequence[str],
+    *,
+    digits: Mapping[str, int | None],
+    title: str | None = None,
+    caption: str | None = None,
+    width: int | None = None,
+) -> str:
+    """A rich table rendered to text (with colour codes when `width` is None and on a tty)."""
+    table = RichTable(title=title, caption=caption, header_style="bold", title_justify="left")
+    for col in columns:
+        justify = "left" if rows and isinstance(rows[0].get(col), str) else "right"
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(*[fmt_number(row.get(c), digits.get(c)) for c in columns])
+    console = Console(
+        file=io.StringIO(), width=width or 120, force_terminal=False, color_system=None
+    )
+    console.print(table)
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    return str(out)
+
+
+def render_rows(
+    rows: Rows,
+    columns: Sequence[str],
+    fmt: str,
+    *,
+    digits: Mapping[str, int | None] | None = None,
+    title: str | None = None,
+    caption: str | None = None,
+    extra_json: Mapping[str, Any] | None = None,
+) -> str:
+    """Rows in the requested format (json wraps them with `extra_json`, e.g. a manifest)."""
+    d = digits or {}
+    if fmt == "csv":
+        return to_csv(rows, columns, digits=d)
+    if fmt == "markdown":
+        return to_markdown(rows, columns, digits=d)
+    if fmt == "json":
+        payload = {**(extra_json or {}), "results": [{c: r.get(c) for c in columns} for r in rows]}
+        return to_json(payload)
+    return to_table(rows, columns, digits=d, title=title, caption=caption)
+
+
+def render_score(
+    result: IndexResult,
+    fmt: str,
+    *,
+    title: str | None = None,
+    top: int | None = None,
+    coverage: bool = False,
+    caption: str | None = None,
+) -> str:
+    """The ranking: `rank, unit, score, <group ids…>` (+ `coverage` in tables, JSON, or asked)."""
+    with_cov = coverage or fmt in ("table", "json", "markdown")
+    rows = score_rows(result, coverage=with_cov, top=top)
+    columns = ["rank", result.unit_column, "score", *result.group_scores.columns]
+    if with_cov:
+        columns.append("coverage")
+    digits: dict[str, int | None] = {"score": result.digits}
+    if fmt in ("table", "markdown"):
+        digits.update(dict.fromkeys(result.group_scores.columns, 4))
+        digits["coverage"] = 2
+    extra = {"manifest": result.manifest, "warnings": list(result.warnings)}
+    return render_rows(
+        rows, columns, fmt, digits=digits, title=title, caption=caption, extra_json=extra
+    )
+
+
+def render_error(error: CityIndexError) -> str:
+    """Every issue of an error as a block: code, message, location, caret, expected/got, hint."""
+    return "\n".join(render_issue(i) for i in error.issues) + _tally(error.issues)
+
+
+def _tally(issues: Sequence[Issue]) -> str:
+    n = len(issues)
+    return f"\n{n} problem{'s' if n != 1 else ''} found\n" if n > 1 else ""
+
+
+def render_issue(item: Issue) -> str:
+    """One issue in the STYLE.md layout."""
+    lines = [f"error[{item.code}]: {item.message}"]
+    if item.location is not None:
+        lines.append(f"  --> {item.location}")
+        if item.source_line is not None and item.location.line is not None:
+            n = str(item.location.line)
+            pad = " " * len(n)
+            col = max(1, item.location.column or 1)
+            lines.append(f" {pad} |")
+            lines.append(f" {n} | {item.source_line}")
+            lines.append(f" {pad} | {' ' * (col - 1)}{'^' * max(1, item.span)}")
+    if item.key_path:
+        lines.append(f"   = key path: {item.key_path}")
+    if item.expected:
+        lines.append(f"   = expected: {item.expected}")
+    if item.got:
+        lines.append(f"   = got:      {item.got}")
+    if item.hint:
+        lines.append(f"   = hint: {item.hint}")
+    return "\n".join(lines) + "\n"
+
+
+def render_warning(message: str) -> str:
+    """A warning line for stderr."""
+    return f"warning: {message}\n"
