@@ -103,7 +103,8 @@ class _Issues:
     """Collects plan issues, located in the spec (or the --plan file) where possible."""
 
     def __init__(self, spec: Spec, source: str | None) -> None:
-        self.spec, self.source, self.items = spec, source, []  # type: ignore[var-annotated]
+        self.spec, self.source = spec, source
+        self.items: list[Issue] = []
 
     def add(self, code: str, message: str, path: str, **extra: str | None) -> None:
         probe, loc = path, None

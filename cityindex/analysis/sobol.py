@@ -41,7 +41,6 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import qmc
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -172,6 +171,8 @@ def saltelli_design(d: int, n: int, *, seed: int, sampler: Sampler = "sobol") ->
     if sampler == "random":
         points: FloatArray = rng.random((n, 2 * d))
     else:
+        from scipy.stats import qmc  # imported here: scipy.stats is slow to import
+
         key = "rng" if "rng" in inspect.signature(qmc.Sobol).parameters else "seed"
         engine = qmc.Sobol(2 * d, scramble=True, **{key: rng})
         with warnings.catch_warnings():
