@@ -63,6 +63,114 @@ def geometric_mean(x: FloatArray, weights: FloatArray, **_: Any) -> FloatArray:
     return out
 
 
+def _positive(v: FloatArray, method: str) -> None:
+    """Raise a DomainError naming the children with a zero or negative value."""
+    bad = np.any(v <= 0, axis=tuple(range(v.ndim - 1)))
+    if np.any(bad):
+        raise DomainError(
+            f"{method} needs values > 0 (a zero has no logarithm or reciprocal)",
+            columns=[int(i) for i in np.flatnonzero(bad)],
+            hint="normalise onto a strictly positive range, e.g. min_max with range: [1, 100]",
+        )
+
+
+@register(
+    "aggregate",
+    "harmonic_mean",
+    doc="y = Σ w_j / Σ (w_j / x_j) over the children present; needs x > 0",
+)
+def harmonic_mean(x: FloatArray, weights: FloatArray, **_: Any) -> FloatArray:
+    """Weighted harmonic mean (COINr's a_hmean); the least compensatory of the three means.
+
+    COINr rejects only zeros; negative values are rejected here too, as a harmonic mean of
+    mixed signs has no meaning.
+    """
+    v = np.asarray(x, dtype=float)
+    _positive(v, "harmonic_mean")
+    w, total = _available_weights(v, weights)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        inv = np.sum(w / np.where(np.isnan(v), 1.0, v), axis=-1)
+        out: FloatArray = np.where(total > 0, total / inv, np.nan)
+    return out
+
+
+@register(
+    "aggregate",
+    "generalised_mean",
+    params=(Param("p", "number", 1.0, "the power: 1 arithmetic, -1 harmonic, 2 quadratic"),),
+    doc="y = (Σ w_j x_j^p / Σ w_j)^(1/p) over the children present; p = 0 gives the geometric "
+    "mean; p <= 0 needs x > 0",
+)
+def generalised_mean(x: FloatArray, weights: FloatArray, *, p: float = 1.0, **_: Any) -> FloatArray:
+    """Weighted power mean (COINr's a_genmean).
+
+    Differences from COINr: a missing child is dropped and the rest re-weighted (COINr's
+    a_genmean returns NA for the unit), and p = 0 is the geometric mean (COINr stops).
+    """
+    p = float(p)
+    if p == 0:
+        geo: FloatArray = geometric_mean(x, weights)
+        return geo
+    v = np.asarray(x, dtype=float)
+    if p < 0:
+        _positive(v, "generalised_mean with p < 0")
+    w, total = _available_weights(v, weights)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = np.sum(w * np.where(np.isnan(v), 1.0, v) ** p, axis=-1)
+        out: FloatArray = np.where(total > 0, (s / total) ** (1.0 / p), np.nan)
+    return out
+
+
+@register(
+    "aggregate",
+    "median",
+    doc="y = weighted median of the children present: the smallest x_(k) whose cumulative "
+    "weight exceeds half, or the mean of x_(k), x_(k+1) when it is exactly half",
+)
+def median(x: FloatArray, weights: FloatArray, **_: Any) -> FloatArray:
+    """Weighted median; with equal weights the ordinary median (middle two averaged)."""
+    v = np.asarray(x, dtype=float)
+    w, total = _available_weights(v, weights)
+    order = np.argsort(v, axis=-1, kind="stable")  # NaN (weight 0) sorts last
+    xs = np.take_along_axis(v, order, axis=-1)
+    ws = np.take_along_axis(w, order, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cum = np.cumsum(ws, axis=-1) / total[..., None]
+    k = np.argmax(cum >= 0.5 - 1e-12, axis=-1)[..., None]
+    at_k = np.take_along_axis(xs, k, axis=-1)[..., 0]
+    after = np.take_along_axis(xs, np.minimum(k + 1, v.shape[-1] - 1), axis=-1)[..., 0]
+    exactly_half = np.abs(np.take_along_axis(cum, k, axis=-1)[..., 0] - 0.5) <= 1e-12
+    out: FloatArray = np.where(exactly_half, (at_k + after) / 2.0, at_k)
+    return np.where(total > 0, out, np.nan)
+
+
+@register(
+    "aggregate",
+    "copeland",
+    doc="y_i = Σ_k≠i o_ik, o_ik = Σ w_j [x_ij > x_kj] + ½ Σ w_j [x_ij = x_kj] (w summing to 1, "
+    "missing comparisons count for neither), o_ki = 1 - o_ik (COINr's a_copeland)",
+)
+def copeland(x: FloatArray, weights: FloatArray, **_: Any) -> FloatArray:
+    """Copeland score from COINr's weighted outranking matrix.
+
+    As in COINr's outrankMatrix, only the pairs i < k are computed and o_ki is set to
+    1 - o_ik, so a comparison lost to a missing value goes to the unit listed later.
+    Scores depend on which units are scored (it is a ranking method, not a mean).
+    """
+    v = np.asarray(x, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    w = w / np.sum(w, axis=-1, keepdims=True)
+    a = v[..., :, None, :]
+    b = v[..., None, :, :]
+    wb = w[..., None, None, :]
+    o = np.sum(wb * (a > b), axis=-1) + 0.5 * np.sum(wb * (a == b), axis=-1)
+    n = v.shape[-2]
+    upper = np.triu(np.ones((n, n), dtype=bool), 1)
+    m = np.where(upper, o, 0.0) + np.where(upper.T, 1.0 - np.swapaxes(o, -1, -2), 0.0)
+    out: FloatArray = np.sum(m, axis=-1)
+    return out
+
+
 @register(
     "missing",
     "none",

@@ -64,8 +64,18 @@ class Tree:
         return next(g for g in self.groups if g.id == gid).children
 
     def bottom_up(self) -> list[str]:
-        """Group ids, children before parents, ending with ROOT."""
-        return [g.id for g in reversed(self.groups)] + [ROOT]
+        """Group ids in post-order (children before parents, siblings in definition order),
+        ending with ROOT."""
+        order: list[str] = []
+
+        def visit(group: Group) -> None:
+            for child in group.groups:
+                visit(child)
+            order.append(group.id)
+
+        for group in self.spec.groups:
+            visit(group)
+        return [*order, ROOT]
 
 
 def resolve_tree(spec: Spec) -> Tree:

@@ -90,6 +90,7 @@ class _Tracker:
         expected: str | None = None,
         got: str | None = None,
         hint: str | None = None,
+        shown_path: Path_ | None = None,
     ) -> None:
         """Record an issue located at the key or value of `path` (nearest known ancestor)."""
         loc = None
@@ -113,7 +114,7 @@ class _Tracker:
                 code,
                 message,
                 location=loc,
-                key_path=dotted(path) or None,
+                key_path=dotted(shown_path if shown_path is not None else path) or None,
                 expected=expected,
                 got=got,
                 hint=hint,
@@ -198,7 +199,11 @@ def parse_spec(
     base_dir: Path | None = None,
     overrides: Sequence[str] = (),
 ) -> tuple[Spec | None, list[Issue]]:
-    """Parse spec text; return the spec (None if unusable) and every issue found."""
+    """Parse spec text; return the spec and every issue found.
+
+    With issues, the spec is partial (invalid parts left out) or None when unusable: callers
+    may still use a partial spec to look for more problems (e.g. missing data columns).
+    """
     load_methods()
     tracker = _Tracker(file=file, lines=text.splitlines())
     try:
@@ -243,7 +248,19 @@ def parse_spec(
     spec = _build(plain, tracker, text=text, file=file, base_dir=base_dir)
     if spec is not None and overrides:
         spec = replace(spec, overrides=tuple(overrides))
-    return (spec if not tracker.issues else None), tracker.issues
+    return spec, sort_issues(tracker.issues)
+
+
+def sort_issues(issues: Sequence[Issue]) -> list[Issue]:
+    """Issues in file order (then --set and location-less ones), as a reviewer reads them."""
+
+    def key(item: Issue) -> tuple[int, int, int]:
+        loc = item.location
+        if loc is None or loc.line is None:
+            return (1, 0, 0)
+        return (0, loc.line, loc.column or 0)
+
+    return sorted(issues, key=key)
 
 
 class _TooLargeError(Exception):
@@ -307,6 +324,7 @@ def _to_plain(node: yaml.Node, path: Path_, t: _Tracker, *, depth: int) -> Any:
                     (*path, key, "<dup>"),
                     at="key",
                     hint="YAML would silently keep only the last one; remove one of them",
+                    shown_path=child,
                 )
                 continue
             t.key_locs[child] = _mark(key_node, t.file)

@@ -65,7 +65,7 @@ def calibrate(
     max_decimals: int = 12,
 ) -> Calibration:
     """Solve for weights reproducing `reference`'s published scores (see module docstring)."""
-    from scipy.optimize import minimize
+    from scipy.optimize import least_squares, minimize
 
     tree = prepared.tree
     groups = free_groups(prepared, levels)
@@ -79,58 +79,79 @@ def calibrate(
     v0 = np.concatenate([start[g] for g in groups]) if groups else np.zeros(0)
     position = {u: i for i, u in enumerate(prepared.table.units)}
     has = ~np.isnan(reference.scores)
-    targets = [position[u] for u, h in zip(reference.units, has, strict=True) if h]
+    targets = np.array([position[u] for u, h in zip(reference.units, has, strict=True) if h])
     published = reference.scores[has]
+    tol = reference.tolerance()[has]
 
     def split(v: FloatArray) -> dict[str, FloatArray]:
         return {g: v[..., bounds_idx[k] : bounds_idx[k + 1]] for k, g in enumerate(groups)}
 
-    def scores(v: FloatArray) -> FloatArray:
-        batch = np.atleast_2d(v)
-        root = aggregate_tree(prepared, split(batch))[0][ROOT]
+    def residuals(batch: FloatArray) -> FloatArray:
+        """computed − published for every target, one row per weight vector in `batch`."""
+        root = aggregate_tree(prepared, split(np.atleast_2d(batch)))[0][ROOT]
         exact = scale_and_rank(prepared, root)[0]
         out: FloatArray = exact[..., targets] - published
         return out
 
-    def constraint(v: FloatArray) -> FloatArray:
-        out: FloatArray = scores(v)[0]
-        return out
-
-    def jacobian(v: FloatArray) -> FloatArray:
-        batch = np.vstack([v, v + STEP * np.eye(v.size)])
-        s = scores(batch)
+    def jacobian_all(v: FloatArray) -> FloatArray:
+        s = residuals(np.vstack([v, v + STEP * np.eye(v.size)]))
         out: FloatArray = (s[1:] - s[0]).T / STEP
         return out
 
+    if v0.size == 0:
+        fit = float(np.max(np.abs(residuals(v0)))) if targets.size else 0.0
+        return Calibration({}, {}, {}, fit, False, "no free weights to calibrate", 0)
+    # A target no weight can move (the best unit scaled to exactly 1, say) has a zero gradient
+    # row, which makes SLSQP's subproblem singular: leave it out of the solve while it already
+    # holds; every target is verified on the result below.
+    active = np.any(np.abs(jacobian_all(v0)) > 1e-9, axis=1) | (np.abs(residuals(v0)[0]) > tol)
     sums = np.zeros((len(groups), v0.size))
     for k in range(len(groups)):
         sums[k, bounds_idx[k] : bounds_idx[k + 1]] = 1.0
-    if v0.size == 0:
-        fit = float(np.max(np.abs(constraint(v0)))) if targets else 0.0
-        return Calibration({}, {}, {}, fit, False, "no free weights to calibrate", 0)
-    solution = minimize(
-        lambda v: float(np.sum((v - v0) ** 2)),
-        v0,
-        jac=lambda v: 2.0 * (v - v0),
-        method="SLSQP",
-        bounds=[(0.0, 1.0)] * v0.size,
-        constraints=[
-            {"type": "eq", "fun": constraint, "jac": jacobian},
-            {"type": "eq", "fun": lambda v: sums @ v - 1.0, "jac": lambda v: sums},
-        ],
-        options={"maxiter": 500, "ftol": 1e-16},
-    )
-    v = np.clip(np.asarray(solution.x, dtype=float), 0.0, None)
-    tol = reference.tolerance()[has]
+    message = ""
+    v = v0
+    if int(active.sum()) + len(groups) <= v0.size:
+        solution = minimize(
+            lambda v: float(np.sum((v - v0) ** 2)),
+            v0,
+            jac=lambda v: 2.0 * (v - v0),
+            method="SLSQP",
+            bounds=[(0.0, 1.0)] * v0.size,
+            constraints=[
+                {
+                    "type": "eq",
+                    "fun": lambda v: residuals(v)[0][active],
+                    "jac": lambda v: jacobian_all(v)[active],
+                },
+                {"type": "eq", "fun": lambda v: sums @ v - 1.0, "jac": lambda v: sums},
+            ],
+            options={"maxiter": 500, "ftol": 1e-16},
+        )
+        v, message = np.asarray(solution.x, dtype=float), str(solution.message)
+    if not np.all(np.abs(residuals(v)[0]) <= tol):
+        # More targets than free weights (overdetermined: a solution, if any, is unique) or
+        # SLSQP stalled: find the bounded least-squares root of the residuals instead.
+        fitted = least_squares(
+            lambda v: np.concatenate([residuals(v)[0], sums @ v - 1.0]),
+            v0,
+            jac=lambda v: np.vstack([jacobian_all(v), sums]),
+            bounds=(0.0, 1.0),
+            xtol=1e-15,
+            ftol=1e-15,
+            gtol=1e-15,
+            max_nfev=2000,
+        )
+        v, message = np.asarray(fitted.x, dtype=float), str(fitted.message)
+    v = np.clip(v, 0.0, None)
     decimals = 6
     while True:
         rounded = np.round(v, decimals)
-        diff = np.abs(constraint(rounded))
+        diff = np.abs(residuals(rounded)[0])
         if np.all(diff <= tol) or decimals >= max_decimals:
             break
         decimals += 2
     success = bool(np.all(diff <= tol))
-    message = str(solution.message) if not success else "published scores reproduced"
+    message = message if not success else "published scores reproduced"
     return Calibration(
         weights=split(rounded),
         original=start,

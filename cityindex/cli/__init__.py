@@ -50,19 +50,21 @@ import cityindex.cli.sensitivity  # noqa: E402
 import cityindex.cli.uncertainty  # noqa: E402, F401
 
 
-def main() -> None:
-    """Console entry point."""
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends quietly
-    debug = "--debug" in sys.argv or os.environ.get("CITYINDEX_DEBUG") == "1"
+def run(argv: list[str] | None = None) -> int:
+    """Run the command line on `argv`; return the exit code (errors rendered to stderr)."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in args or os.environ.get("CITYINDEX_DEBUG") == "1"
     try:
-        app()
+        app(args=args, prog_name="cityindex", standalone_mode=True)
+    except SystemExit as done:
+        code = done.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
     except CityIndexError as error:
         sys.stderr.write(render_error(error))
-        sys.exit(error.exit_code)
+        return error.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
-        sys.exit(130)
+        return 130
     except Exception as exc:  # a bug: say so plainly, no traceback unless asked
         if debug:
             traceback.print_exc()
@@ -71,4 +73,12 @@ def main() -> None:
                 f"internal error: {type(exc).__name__}: {exc}\n"
                 "this is a bug in cityindex; run again with --debug for the traceback\n"
             )
-        sys.exit(3)
+        return 3
+    return 0
+
+
+def main() -> None:
+    """Console entry point."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends quietly
+    sys.exit(run())

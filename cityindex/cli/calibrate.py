@@ -76,7 +76,7 @@ def calibrate(
     prepared = prepare(loaded.spec, loaded.table)
     result = solve(prepared, reference, levels=chosen_levels)
     lookup = {n.id: n.key_path for n in loaded.spec.walk()}
-    values: dict[str, float] = {}
+    values: dict[str, float | str] = {}
     rows = []
     for gid, new in result.weights.items():
         for child, old_w, new_w in zip(
@@ -139,6 +139,12 @@ def calibrate(
             "weights were fitted by cityindex calibrate so that this spec reproduces the "
             "published scores. They are not the report's method.",
         }
+        data_file = loaded.spec.index.data
+        if data_file is not None and "index.data" in loaded.spec.spans:
+            # keep the data reachable from wherever the calibrated spec is written
+            values["index.data"] = os.path.relpath(
+                data_file.resolve(), Path(output).resolve().parent
+            )
         text = rewrite_spec(loaded.spec, values, {"calibration": block})
         write_atomic(output, text)
         say(f"wrote {output}")

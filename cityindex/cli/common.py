@@ -23,7 +23,13 @@ from cityindex.render import FORMATS, render_error, render_warning
 from cityindex.result import IndexResult
 from cityindex.shipped import default_spec
 from cityindex.spec import Spec
-from cityindex.spec_yaml import check_columns, load_spec, parse_spec, read_spec_text
+from cityindex.spec_yaml import (
+    check_columns,
+    load_spec,
+    parse_spec,
+    read_spec_text,
+    sort_issues,
+)
 
 SpecArg = Annotated[
     Path | None,
@@ -120,6 +126,14 @@ def load(
         data_path = spec.index.data
     if spec is None:
         raise SpecError(issues)
+    if issues:
+        if data_path is not None:
+            try:
+                table = load_data(data_path, unit=spec.index.unit, year=year)
+                issues = issues + check_columns(spec, table.columns, str(data_path))
+            except CityIndexError:
+                pass  # the spec's own problems come first; data problems show once it is fixed
+        raise SpecError(sort_issues(issues))
     if data_path is None:
         raise SpecError(
             [

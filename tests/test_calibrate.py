@@ -1,0 +1,135 @@
+"""Calibration recovers weights from scores generated with them; check verifies precision."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cityindex import compute, load_data, load_spec
+from cityindex.analysis.calibrate import calibrate
+from cityindex.analysis.check import check, spearman
+from cityindex.analysis.reference import Reference
+from cityindex.cli import run
+from cityindex.pipeline import ROOT, prepare
+
+DATA = "unit,x1,x2,x3\nA,10,5,4\nB,20,10,2\nC,30,20,0\nD,40,5,8\nE,25,8,5\n"
+
+
+def _reference(spec_path: Path, sets: list[str], decimals: int = 8) -> Reference:
+    spec = load_spec(spec_path, sets)
+    result = compute(spec, load_data(spec.index.data, unit="unit"))
+    assert result.score_exact is not None
+    scores = np.round(result.score_exact, decimals)
+    return Reference(result.units, scores, result.rank, (decimals,) * 5, "generated", "t")
+
+
+def test_calibration_recovers_known_weights(hand: Path) -> None:
+    """Scores made with g1:g2 = 1:3 and x1:x2 = 3:1 are matched only by those weights.
+
+    The spec starts from 3:1 and 1:1. Four non-top units give four equations for two free
+    weights, so the least-squares-closest solution is the generating one.
+    """
+    (hand.parent / "data.csv").write_text(DATA)
+    target = _reference(
+        hand,
+        [
+            "groups.g1.weight=1",
+            "groups.g2.weight=3",
+            "groups.g1.indicators.x1.weight=3",
+            "groups.g1.indicators.x2.weight=1",
+        ],
+    )
+    spec = load_spec(hand)
+    cal = calibrate(prepare(spec, load_data(spec.index.data, unit="unit")), target)
+    assert cal.success
+    np.testing.assert_allclose(cal.weights[ROOT], [0.25, 0.75], atol=1e-5)
+    np.testing.assert_allclose(cal.weights["g1"], [0.75, 0.25], atol=1e-5)
+    assert cal.max_abs_diff <= 0.5e-8
+
+
+def test_calibration_only_at_a_named_level_leaves_the_others(hand: Path) -> None:
+    """With levels={2} only the groups' weights move; indicator weights stay 1:1."""
+    (hand.parent / "data.csv").write_text(DATA)
+    target = _reference(hand, ["groups.g1.weight=1", "groups.g2.weight=1"], decimals=4)
+    spec = load_spec(hand)
+    cal = calibrate(prepare(spec, load_data(spec.index.data, unit="unit")), target, levels={2})
+    assert set(cal.weights) == {ROOT}
+    np.testing.assert_allclose(cal.weights[ROOT], [0.5, 0.5], atol=1e-4)
+
+
+def test_impossible_target_is_reported_not_faked(hand: Path) -> None:
+    """D is best on every indicator; no weights can put C (worst on all) above it."""
+    (hand.parent / "data.csv").write_text(DATA)
+    spec = load_spec(hand)
+    units = ("A", "B", "C", "D", "E")
+    ref = Reference(
+        units,
+        np.array([np.nan, np.nan, 1.0, 0.3, np.nan]),
+        np.full(5, np.nan),
+        (4,) * 5,
+        "impossible",
+        "t",
+    )
+    cal = calibrate(prepare(spec, load_data(spec.index.data, unit="unit")), ref)
+    assert not cal.success
+    assert cal.max_abs_diff > 0.1
+
+
+def test_check_passes_at_published_precision_and_fails_beyond(hand: Path) -> None:
+    """D = 1, A = 0.5, B = 0.4375 exactly: 0.4375 passes, 0.4376 is 1e-4 off at 4 decimals."""
+    spec = load_spec(hand)
+    result = compute(spec, load_data(spec.index.data, unit="unit"))
+    good = Reference(("D", "B"), np.array([1.0, 0.4375]), np.array([1.0, 3.0]), (4, 4), "", "")
+    bad = Reference(("D", "B"), np.array([1.0, 0.4376]), np.array([1.0, 3.0]), (4, 4), "", "")
+    assert check(result, good).reproduced
+    report = check(result, bad)
+    assert not report.reproduced
+    assert report.max_abs_diff == pytest.approx(1e-4)
+
+
+def test_spearman_matches_the_textbook_formula_without_ties() -> None:
+    """rho = 1 − 6 Σd² / (n(n² − 1)); ranks 1..5 vs 2,1,3,5,4: Σd² = 4 → rho = 0.8."""
+    assert spearman(np.array([1, 2, 3, 4, 5.0]), np.array([2, 1, 3, 5, 4.0])) == pytest.approx(0.8)
+
+
+def test_calibrate_command_writes_a_spec_that_check_accepts(
+    hand: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (hand.parent / "data.csv").write_text(DATA)
+    target = _reference(hand, ["groups.g1.weight=1", "groups.g2.weight=2"], decimals=4)
+    seed = tmp_path / "seed.csv"
+    rows = [
+        f"{u},{s:.4f},{int(r)},generated"
+        for u, s, r in zip(target.units, target.scores, target.ranks, strict=True)
+    ]
+    seed.write_text("unit,score,rank,source\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "sub" / "fitted.yaml"
+    out.parent.mkdir()
+    assert (
+        run(
+            [
+                "calibrate",
+                str(hand),
+                "--target",
+                str(seed),
+                "-o",
+                str(out),
+                "--levels",
+                "2",
+                "--date",
+                "2024-01-01",
+                "--format",
+                "csv",
+            ]
+        )
+        == 0
+    )
+    text = out.read_text()
+    assert "calibration:" in text
+    assert "date: '2024-01-01'" in text
+    assert "data: ../data.csv" in text
+    capsys.readouterr()
+    assert run(["check", str(out), "--against", str(seed), "--format", "csv"]) == 0
+    assert run(["check", str(hand), "--against", str(seed), "--format", "csv"]) == 1
