@@ -184,3 +184,13 @@ def test_point_estimates_equal_salib_on_the_same_runs() -> None:
     # Interval widths comparable to SALib's normal-approximation half-widths.
     half = (ours.total_ci[1] - ours.total_ci[0]) / 2
     np.testing.assert_allclose(half, ref["ST_conf"], rtol=0.5)
+
+
+def test_an_output_that_never_varies_gets_nan_indices_without_warnings() -> None:
+    design = saltelli_design(2, 64, seed=0, sampler="random")
+    u = design.stacked()
+    y = np.stack([u[:, 0], np.ones(len(u))], axis=-1)
+    result = sobol_indices(*design.split(y), n_bootstrap=20)
+    assert np.all(np.isnan(result.first[:, 1]))
+    assert np.all(np.isnan(result.total_ci[:, :, 1]))
+    assert np.all(np.isfinite(result.first[:, 0]))

@@ -9,6 +9,7 @@ keys)::
       top_k: 10                  # default for --top-k
       weight_noise:              # w' = w (1 + U(-f, f)), renormalised within each group
         - {level: 2, fraction: 0.25}            # COINr's levels: 1 = indicators' weights
+        - {level: [2, 3], fraction: 0.25}       # one input perturbing two levels together
         - {groups: [policy, talent], fraction: 0.1}
       alternatives:              # any spec value by key path, each option equally likely
         - {path: methods.aggregate.method, options: [arithmetic_mean, geometric_mean]}
@@ -31,7 +32,7 @@ the same ``--set`` machinery and prepared once.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -46,7 +47,14 @@ from cityindex.analysis.uncertainty import (
 )
 from cityindex.data import Table
 from cityindex.errors import CityIndexError, Issue, Location, SpecError, issue
-from cityindex.pipeline import ROOT, Prepared, aggregate_tree, prepare, scale_and_rank
+from cityindex.pipeline import (
+    ROOT,
+    Prepared,
+    aggregate_tree,
+    prepare,
+    resolve_tree,
+    scale_and_rank,
+)
 from cityindex.spec import Group, Indicator, Spec
 from cityindex.spec_yaml import dump_value, parse_spec
 
@@ -193,20 +201,20 @@ def _noise(spec: Spec, entries: Any, bad: _Issues) -> list[WeightNoise]:
             continue
         if "level" in entry:
             level = entry["level"]
-            groups = (
-                tuple(g for g, lv in levels.items() if lv == level + 1)
-                if isinstance(level, int)
-                else ()
+            wanted = level if isinstance(level, list) else [level]
+            groups = tuple(
+                g for g, lv in levels.items() if any(lv == w + 1 for w in wanted if _is_int(w))
             )
-            if not groups:
+            if not groups or not all(_is_int(w) and 1 <= w < levels[ROOT] for w in wanted):
                 bad.add(
                     "spec.uncertainty.level",
                     f"no weights at level {level!r}",
                     f"{path}.level",
-                    expected=f"an integer from 1 to {levels[ROOT] - 1} (1 = indicators)",
+                    expected=f"an integer (or list) from 1 to {levels[ROOT] - 1} (1 = indicators)",
                 )
                 continue
-            name = str(entry.get("name", f"level {level}"))
+            label = "level" if len(wanted) == 1 else "levels"
+            name = str(entry.get("name", f"{label} {','.join(map(str, wanted))}"))
         else:
             groups = tuple(str(g) for g in entry.get("groups") or [])
             known = set(levels)
@@ -222,6 +230,10 @@ def _noise(spec: Spec, entries: Any, bad: _Issues) -> list[WeightNoise]:
             name = str(entry.get("name", ",".join(g or spec.index.id for g in groups)))
         out.append(WeightNoise(name, groups, float(fraction)))
     return out
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _alternatives(spec: Spec, entries: Any, bad: _Issues) -> list[Alternatives]:
@@ -285,16 +297,52 @@ def _weight_sets(spec: Spec, names: Any, bad: _Issues) -> list[WeightSet]:
     return out
 
 
+_VARIANTS: dict[tuple[str, ...], tuple[Spec | None, list[Issue]]] = {}
+
+
 def variant(spec: Spec, settings: list[tuple[str, Any]]) -> tuple[Spec | None, list[Issue]]:
-    """The spec with each ``(key path, value)`` set, as ``--set`` would; and any issues."""
+    """The spec with each ``(key path, value)`` set, as ``--set`` would; and any issues.
+
+    Parsed by the spec loader itself (same validation and messages as ``--set``), memoised.
+    """
     extra = [f"{path}={dump_value(value)}" for path, value in settings]
-    base_dir = spec.path.parent if spec.path is not None else None
-    return parse_spec(
-        spec.text or "",
-        file=str(spec.path) if spec.path else "<spec>",
-        base_dir=base_dir,
-        overrides=[*spec.overrides, *extra],
-    )
+    key = (spec.text or "", str(spec.path), *spec.overrides, "\0", *extra)
+    if key not in _VARIANTS:
+        if len(_VARIANTS) > 512:
+            _VARIANTS.clear()
+        base_dir = spec.path.parent if spec.path is not None else None
+        _VARIANTS[key] = parse_spec(
+            spec.text or "",
+            file=str(spec.path) if spec.path else "<spec>",
+            base_dir=base_dir,
+            overrides=[*spec.overrides, *extra],
+        )
+    return _VARIANTS[key]
+
+
+def _stage_of(path: str) -> str | None:
+    """The stage of a spec-level ``methods.<stage>[.<key>]`` path, else None."""
+    parts = path.split(".")
+    return parts[1] if parts[0] == "methods" and len(parts) in (2, 3) else None
+
+
+def combine(spec: Spec, settings: list[tuple[str, Any]]) -> tuple[Spec | None, list[Issue]]:
+    """The spec with several settings applied at once.
+
+    When every setting is a spec-level ``methods.<stage>…`` path on a different stage, the
+    variant takes each stage's method from the one-setting variant (already parsed and
+    checked) instead of parsing the whole spec again for every combination.
+    """
+    stages = [_stage_of(path) for path, _ in settings]
+    if None in stages or len(set(stages)) < len(stages):
+        return variant(spec, settings)
+    methods = dict(spec.methods)
+    for (path, value), stage in zip(settings, stages, strict=True):
+        single, issues = variant(spec, [(path, value)])
+        if single is None:
+            return None, issues
+        methods[stage] = single.methods[stage]  # type: ignore[index]
+    return replace(spec, methods=methods), []
 
 
 @dataclass
@@ -305,6 +353,7 @@ class SpecModel:
     table: Table
     plan: UncertaintyPlan
     _prepared: dict[tuple[int, ...], Prepared] = field(default_factory=dict)
+    _stages: dict[str, Prepared] = field(default_factory=dict)
 
     def prepared(self, choices: tuple[int, ...]) -> Prepared:
         """Stages up to normalisation for one combination of alternatives (cached)."""
@@ -312,13 +361,20 @@ class SpecModel:
             settings = [
                 (a.path, a.options[c]) for a, c in zip(self.plan.alternatives, choices, strict=True)
             ]
-            spec, issues = variant(self.spec, settings) if settings else (self.spec, [])
+            spec, issues = combine(self.spec, settings) if settings else (self.spec, [])
             if spec is None:
                 raise SpecError(issues)
+            tree = resolve_tree(spec)
+            # Variants differing only after normalisation (weights, aggregation) share stages.
+            shared = repr(
+                (sorted(tree.indicator_methods.items()), tree.group_methods[ROOT]["missing"])
+            )
             try:
-                self._prepared[choices] = prepare(spec, self.table)
+                if shared not in self._stages:
+                    self._stages[shared] = prepare(spec, self.table)
             except CityIndexError as error:
                 raise _in_variant(error, settings) from None
+            self._prepared[choices] = replace(self._stages[shared], tree=tree)
         return self._prepared[choices]
 
     def nominal_weights(self) -> dict[str, FloatArray]:

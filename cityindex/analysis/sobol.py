@@ -255,11 +255,14 @@ def sobol_indices(
         boot_total[start : start + len(rows)] = np.moveaxis(bt, 0, 1)
     tail = 100 * (1 - confidence) / 2
     q = (tail, 100 - tail)
+    with np.errstate(invalid="ignore"):  # an output that never varies has NaN indices
+        first_ci = np.percentile(boot_first, q, axis=0)
+        total_ci = np.percentile(boot_total, q, axis=0)
     return SobolIndices(
         first=first,
         total=total,
-        first_ci=np.percentile(boot_first, q, axis=0),
-        total_ci=np.percentile(boot_total, q, axis=0),
+        first_ci=first_ci,
+        total_ci=total_ci,
         variance=var,
         confidence=confidence,
     )

@@ -378,9 +378,14 @@ def sensitivity(
     per_unit: bool = False,
     chunk_size: int = 1000,
     progress: Callable[[int], None] | None = None,
+    sampler: Sampler = "random",
 ) -> SensitivityResult:
-    """First-order and total Sobol indices of every plan input, ``n (d + 2)`` runs."""
-    design, reps = draw_saltelli(plan, nominal, n, seed=seed)
+    """First-order and total Sobol indices of every plan input, ``n (d + 2)`` runs.
+
+    The design's base matrices are seeded plain uniforms by default (COINr's Monte Carlo
+    design); ``sampler="sobol"`` uses a scrambled Sobol' sequence (scipy, slower to import).
+    """
+    design, reps = draw_saltelli(plan, nominal, n, seed=seed, sampler=sampler)
     scores = run_replicates(evaluate, reps, chunk_size=chunk_size, progress=progress)
     ranks = rank_scores(scores)
     shift = mean_rank_shift(ranks, rank_scores(nominal_scores))

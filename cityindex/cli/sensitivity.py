@@ -20,6 +20,7 @@ from cityindex.cli.common import (
     pick_format,
 )
 from cityindex.cli.uncertainty import ChunkOpt, PlanOpt, SeedOpt, progress_bar, set_up
+from cityindex.errors import UsageError, issue
 from cityindex.render import render_rows
 
 COLUMNS = ("first", "first_low", "first_high", "total", "total_low", "total_high")
@@ -56,6 +57,13 @@ def sensitivity(
     ] = False,
     plan: PlanOpt = None,
     chunk_size: ChunkOpt = None,
+    sampler: Annotated[
+        str,
+        typer.Option(
+            "--sampler",
+            help="random (seeded uniforms, as COINr) or sobol (scrambled Sobol' sequence).",
+        ),
+    ] = "random",
 ) -> None:
     """First-order and total Sobol indices of each uncertain input (Saltelli design).
 
@@ -65,6 +73,10 @@ def sensitivity(
 
     Example: cityindex sensitivity --runs 100 --seed 1
     """
+    if sampler not in ("random", "sobol"):
+        raise UsageError(
+            [issue("usage.sampler", f"unknown sampler '{sampler}'", expected="random or sobol")]
+        )
     setup = set_up(spec, data=data, year=year, sets=sets, plan=plan, chunk_size=chunk_size)
     settings, model, nominal = setup.settings, setup.model, setup.nominal
     s = seed if seed is not None else (settings.seed or 0)
@@ -80,6 +92,7 @@ def sensitivity(
         per_unit=per_unit,
         chunk_size=setup.chunk_size,
         progress=progress_bar(runs * (d + 2), "sensitivity"),
+        sampler="sobol" if sampler == "sobol" else "random",
     )
     rows: list[dict[str, Any]] = []
     unit_col = nominal.unit_column
@@ -123,6 +136,7 @@ def sensitivity(
         "runs": result.runs,
         "seed": s,
         "bootstrap": bootstrap,
+        "sampler": sampler,
         "output": "unit rank" if per_unit else "mean absolute rank shift from nominal",
     }
     text = render_rows(
