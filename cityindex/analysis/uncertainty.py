@@ -241,7 +241,7 @@ def run_replicates(
 
 
 def chunk_size_for(
-    units: int, indicators: int, *, budget_bytes: int = 256 * 2**20, copies: int = 16
+    units: int, indicators: int, *, budget_bytes: int = 512 * 2**20, copies: int = 8
 ) -> int:
     """Replicates per chunk keeping ~`copies` float64 arrays of (chunk, units, indicators)."""
     return max(1, budget_bytes // max(1, 8 * copies * units * indicators))
