@@ -257,16 +257,23 @@ def _alternatives(spec: Spec, entries: Any, bad: _Issues) -> list[Alternatives]:
                 "geometric_mean]}",
             )
             continue
-        for j, option in enumerate(options):
-            _, issues = variant(spec, [(key, option)])
-            for found in issues:
-                bad.add(
-                    "spec.uncertainty.option",
-                    f"option {dump_value(option)} for {key}: {found.message}",
-                    f"{path}.options.{j}",
-                    hint=found.hint,
-                )
         out.append(Alternatives(key, tuple(options)))
+    indices = [
+        i
+        for i, e in enumerate(entries)
+        if isinstance(e, Mapping)
+        and isinstance(e.get("path"), str)
+        and isinstance(e.get("options"), list)
+        and e.get("options")
+    ]
+    for (k, j), (_, issues) in option_variants(spec, out).items():
+        for found in issues:
+            bad.add(
+                "spec.uncertainty.option",
+                f"option {dump_value(out[k].options[j])} for {out[k].path}: {found.message}",
+                f"uncertainty.alternatives.{indices[k]}.options.{j}",
+                hint=found.hint,
+            )
     return out
 
 
@@ -327,6 +334,41 @@ def _stage_of(path: str) -> str | None:
     return parts[1] if parts[0] == "methods" and len(parts) in (2, 3) else None
 
 
+def option_variants(
+    spec: Spec, alternatives: list[Alternatives] | tuple[Alternatives, ...]
+) -> dict[tuple[int, int], tuple[Spec | None, list[Issue]]]:
+    """For option ``j`` of alternative ``i``: a spec with that option set, and its issues.
+
+    When every alternative is a spec-level ``methods.<stage>…`` path on its own stage, option
+    ``j`` of all alternatives is set in one parse (as many parses as the longest option list,
+    not one per option); each issue goes to the alternative whose stage it names.
+    """
+    stages = [_stage_of(a.path) for a in alternatives]
+    out: dict[tuple[int, int], tuple[Spec | None, list[Issue]]] = {}
+    if None in stages or len(set(stages)) < len(stages):
+        for i, alt in enumerate(alternatives):
+            for j, option in enumerate(alt.options):
+                out[i, j] = variant(spec, [(alt.path, option)])
+        return out
+    longest = max((len(a.options) for a in alternatives), default=0)
+    for j in range(longest):
+        members = [i for i, a in enumerate(alternatives) if j < len(a.options)]
+        parsed, issues = variant(
+            spec, [(alternatives[i].path, alternatives[i].options[j]) for i in members]
+        )
+        for i in members:
+            prefix = f"methods.{stages[i]}"
+            mine = [x for x in issues if (x.key_path or "").startswith(prefix)]
+            others = [
+                x
+                for x in issues
+                if not any((x.key_path or "").startswith(f"methods.{stages[m]}") for m in members)
+            ]
+            found = mine + others
+            out[i, j] = (parsed if not found else None, found)
+    return out
+
+
 def combine(spec: Spec, settings: list[tuple[str, Any]]) -> tuple[Spec | None, list[Issue]]:
     """The spec with several settings applied at once.
 
@@ -362,7 +404,7 @@ class SpecModel:
             settings = [
                 (a.path, a.options[c]) for a, c in zip(self.plan.alternatives, choices, strict=True)
             ]
-            spec, issues = combine(self.spec, settings) if settings else (self.spec, [])
+            spec, issues = self._variant(choices, settings)
             if spec is None:
                 raise SpecError(issues)
             tree = resolve_tree(spec)
@@ -377,6 +419,24 @@ class SpecModel:
                 raise _in_variant(error, settings) from None
             self._prepared[choices] = replace(self._stages[shared], tree=tree)
         return self._prepared[choices]
+
+    def _variant(
+        self, choices: tuple[int, ...], settings: list[tuple[str, Any]]
+    ) -> tuple[Spec | None, list[Issue]]:
+        """The spec variant for one combination of alternatives."""
+        if not settings:
+            return self.spec, []
+        stages = [_stage_of(a.path) for a in self.plan.alternatives]
+        if None in stages or len(set(stages)) < len(stages):
+            return variant(self.spec, settings)
+        singles = option_variants(self.spec, self.plan.alternatives)
+        methods = dict(self.spec.methods)
+        for i, (c, stage) in enumerate(zip(choices, stages, strict=True)):
+            single, issues = singles[i, c]
+            if single is None:
+                return None, issues
+            methods[stage] = single.methods[stage]  # type: ignore[index]
+        return replace(self.spec, methods=methods), []
 
     def nominal_weights(self) -> dict[str, FloatArray]:
         """Weights the plan perturbs: the spec's raw weights, or derived ones if not fixed."""
