@@ -199,10 +199,13 @@ def uncertainty(
     rows = [rows[i] for i in order][:top]
     columns = ["rank", unit_col, *COLUMNS[1:]]
     chosen = pick_format(fmt, output)
+    score_digits = nominal.digits if nominal.digits is not None else None
     digits: dict[str, int | None] = {"score": nominal.digits}
+    digits.update(dict.fromkeys(("score_p05", "score_p50", "score_p95"), score_digits))
     if chosen in ("table", "markdown"):
         digits.update({"mean_rank": 2, "p_top_k": 3})
-        digits.update(dict.fromkeys(("score_p05", "score_p50", "score_p95"), 4))
+        if score_digits is None:
+            digits.update(dict.fromkeys(("score_p05", "score_p50", "score_p95"), 4))
     inputs = settings.plan.input_names()
     meta = {
         "runs": n,
