@@ -51,7 +51,9 @@ import cityindex.cli.explain  # noqa: E402
 import cityindex.cli.obstacles  # noqa: E402
 import cityindex.cli.plot  # noqa: E402
 import cityindex.cli.report  # noqa: E402
-import cityindex.cli.score  # noqa: E402, F401
+import cityindex.cli.score  # noqa: E402
+import cityindex.cli.sensitivity  # noqa: E402
+import cityindex.cli.uncertainty  # noqa: E402, F401
 
 
 def run(argv: list[str] | None = None) -> int:
