@@ -101,3 +101,25 @@ def test_report_renders_in_headless_chromium_with_every_chart(report: Path) -> N
     assert console == []
     assert shot.stat().st_size > 50_000  # a painted page, not a blank one
     shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_a_spec_with_an_uncertainty_plan_adds_rank_intervals(hand: Path) -> None:
+    """With an `uncertainty:` plan the report adds a rank-interval chart and table; each
+    unit's 5th–95th percentile interval contains its median rank."""
+    hand.write_text(
+        hand.read_text(encoding="utf-8")
+        + "uncertainty:\n  runs: 200\n  seed: 1\n"
+        + "  weight_noise:\n    - {level: 1, fraction: 0.5}\n",
+        encoding="utf-8",
+    )
+    out = hand.parent / "report.html"
+    assert run(["report", str(hand), "--output", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert '<figure id="chart-uncertainty"><svg' in text
+    assert "200 Monte Carlo runs (seed 1)" in text
+    section = text[text.index('id="uncertainty"') : text.index('id="framework"')]
+    cells = re.findall(r"<tr><td>(\d+)</td><td class=\"t\">(\w)</td>(.*?)</tr>", section)
+    assert [unit for _, unit, _ in cells] == ["D", "A", "B", "C"]
+    for _, _, rest in cells:
+        _score, median, low, high, _ = (float(v) for v in re.findall(r"<td>([\d.]+)</td>", rest))
+        assert low <= median <= high

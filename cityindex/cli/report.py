@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from cityindex.analysis.audit import audit
+from cityindex.analysis.plan import SpecModel, read_plan
+from cityindex.analysis.uncertainty import (
+    chunk_size_for,
+    draw_monte_carlo,
+    run_replicates,
+    summarise,
+)
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
@@ -43,6 +50,41 @@ def local_names(loaded: Loaded) -> list[str] | None:
     return names
 
 
+def uncertainty_rows(
+    loaded: Loaded, result: IndexResult, *, runs: int | None
+) -> tuple[list[dict[str, Any]], str] | None:
+    """Rank intervals from the spec's `uncertainty:` plan (None when it has none)."""
+    section = loaded.spec.sections.get("uncertainty")
+    if not section:
+        return None
+    settings = read_plan(loaded.spec, section)
+    model = SpecModel(loaded.spec, loaded.table, settings.plan)
+    n = runs or settings.runs or 1000
+    seed = settings.seed or 0
+    k = settings.top_k or 10
+    reps = draw_monte_carlo(settings.plan, model.nominal_weights(), n, seed=seed)
+    size = chunk_size_for(len(loaded.table.units), max(1, len(loaded.spec.indicators())))
+    scores = run_replicates(model.evaluate, reps, chunk_size=size)
+    summary = summarise(scores, result.score, top_k=k, quantile_levels=(0.05, 0.5, 0.95))
+    rows = [
+        {
+            "rank": int(result.rank[i]),
+            result.unit_column: unit,
+            "score": result.score[i],
+            "median_rank": summary.median_rank[i],
+            "rank_p05": summary.rank_low[i],
+            "rank_p95": summary.rank_high[i],
+            "p_top_k": summary.top_k_probability[i],
+        }
+        for i, unit in enumerate(result.units)
+        if result.included[i]
+    ]
+    rows.sort(key=lambda r: float(r["rank"]))
+    inputs = ", ".join(settings.plan.input_names())
+    note = f"{n:,} Monte Carlo runs (seed {seed}); p_top_k = P(rank ≤ {k}); inputs: {inputs}"
+    return rows, note
+
+
 @app.command(name="report")
 def report_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")],
@@ -51,11 +93,16 @@ def report_command(
     year: YearOpt = None,
     sets: SetOpt = None,
     top: TopN = 5,
+    runs: Annotated[
+        int | None,
+        typer.Option("--runs", min=1, help="Uncertainty runs when the spec has a plan."),
+    ] = None,
 ) -> None:
     """Write one self-contained HTML report: ranking, charts, framework, method, audit, sources.
 
     No scripts and no network requests: charts are inline SVG. Sources come from
-    `<data>.sources.csv` next to the data file.
+    `<data>.sources.csv` next to the data file. When the spec has an `uncertainty:` plan, the
+    report adds rank intervals (5th-95th percentile) from --runs Monte Carlo runs.
 
     Example: cityindex report --output report.html
     """
@@ -68,6 +115,7 @@ def report_command(
         sources=load_sources(loaded.table.file),
         local_names=local_names(loaded),
         top=top,
+        uncertainty=uncertainty_rows(loaded, result, runs=runs),
     )
     emit(page, output)
 

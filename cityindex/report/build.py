@@ -20,7 +20,15 @@ import numpy as np
 
 from cityindex.analysis.audit import Audit
 from cityindex.analysis.explain import explain
-from cityindex.report.charts import ChartData, bar_chart, cjk_font, heatmap, labels_for, radar
+from cityindex.report.charts import (
+    ChartData,
+    bar_chart,
+    cjk_font,
+    heatmap,
+    labels_for,
+    radar,
+    rank_intervals,
+)
 from cityindex.report.charts import render as render_chart
 from cityindex.result import IndexResult
 from cityindex.spec import Group, Indicator, Spec
@@ -224,8 +232,9 @@ def build_report(
     sources: Sequence[Mapping[str, str]] = (),
     local_names: Sequence[str] | None = None,
     top: int = 5,
+    uncertainty: tuple[Sequence[Mapping[str, Any]], str] | None = None,
 ) -> str:
-    """The whole report as one HTML string."""
+    """The whole report as one HTML string (`uncertainty`: rank-interval rows and a note)."""
     data = chart_data(spec, result, local_names=local_names)
     ranking_rows: list[dict[str, Any]] = []
     for record in result.table().to_dict(orient="records"):
@@ -303,6 +312,26 @@ def build_report(
             3,
         )
     )
+    uncertainty_html = ""
+    if uncertainty is not None:
+        rows, note = uncertainty
+        unit_col = result.unit_column
+        labels = [str(r[unit_col]) for r in rows]
+        figure = rank_intervals(
+            labels,
+            np.array([float(r["rank"]) for r in rows]),
+            np.array([float(r["rank_p05"]) for r in rows]),
+            np.array([float(r["rank_p95"]) for r in rows]),
+        )
+        uncertainty_html = (
+            '<h2 id="uncertainty">Uncertainty</h2>'
+            + _svg(render_chart(figure), "chart-uncertainty", note)
+            + _table(
+                rows,
+                ["rank", unit_col, "score", "median_rank", "rank_p05", "rank_p95", "p_top_k"],
+                3,
+            )
+        )
     title = _e(spec.index.title)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -314,6 +343,7 @@ def build_report(
 Made by cityindex from the spec and data named under Method.</p>
 <h2 id="ranking">Ranking</h2>{ranking}{excluded_note}
 <h2 id="charts">Charts</h2>{font_note}{charts}
+{uncertainty_html}
 <h2 id="framework">Indicator framework</h2>{_tree(spec, result)}
 <h2 id="method">Method</h2>{_method(spec, result)}
 <h2 id="audit">Audit</h2>{audit_html}

@@ -167,6 +167,26 @@ def radar(data: ChartData, *, top: int = 5) -> Figure:
     return fig
 
 
+def rank_intervals(
+    labels: Sequence[str], nominal: FloatArray, low: FloatArray, high: FloatArray
+) -> Figure:
+    """Each unit's nominal rank (dot) and its 5th-95th percentile rank interval (bar)."""
+    n = len(labels)
+    fig = _figure(7, 0.32 * n + 1.4)
+    family = [f for f in (cjk_font(), "DejaVu Sans") if f]
+    with mpl.rc_context({"font.family": family}):
+        ax = fig.add_subplot()
+        y = np.arange(n)
+        ax.hlines(y, low, high, color=PALETTE[0], linewidth=4, alpha=0.5, label="5th–95th pct")
+        ax.plot(nominal, y, "o", color=PALETTE[3], label="nominal rank")
+        ax.set_yticks(y, list(labels))
+        ax.invert_yaxis()
+        ax.set_xlabel("rank (1 = best)")
+        ax.legend(loc="lower right", fontsize=8, frameon=False)
+        ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
 def chart(kind: str, data: ChartData, *, top: int = 5) -> Figure:
     """The chart called `kind` (one of KINDS)."""
     if kind == "bar":
