@@ -274,7 +274,9 @@ def build_report(
                 render_chart(radar(data, top=top)),
                 "chart-radar",
                 f"Top {min(top, len(data.labels))} units: their top-level group scores.",
-            ),
+            )
+            if len(data.groups) >= 3
+            else "<p class='note'>No radar charts: they need at least three top-level groups.</p>",
         ]
     )
     audit_html = (

@@ -182,7 +182,14 @@ def rank_intervals(
         ax.set_yticks(y, list(labels))
         ax.invert_yaxis()
         ax.set_xlabel("rank (1 = best)")
-        ax.legend(loc="lower right", fontsize=8, frameon=False)
+        ax.set_xlim(0.5, max(float(np.nanmax(high)), float(n)) + 0.5)
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.12 - 1.2 / (n + 4)),
+            ncols=2,
+            fontsize=8,
+            frameon=False,
+        )
         ax.spines[["top", "right"]].set_visible(False)
     return fig
 
