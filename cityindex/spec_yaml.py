@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import yaml
 
@@ -44,7 +44,9 @@ MAX_NODES = 200_000
 TOP_KEYS = ("index", "methods", "groups", "calibration")
 EXTENSION_SECTIONS: set[str] = {"uncertainty", "weight_sets"}
 """Top-level sections owned by other modules (kept as plain data in `Spec.sections`)."""
-INDEX_KEYS = ("id", "title", "data", "unit", "scale", "description")
+INDEX_KEYS = ("id", "title", "data", "unit", "scale", "description", "time", "panel")
+PANEL_KEYS = ("normalise",)
+PANEL_NORMALISE = ("per_year", "pooled")
 GROUP_KEYS = ("title", "weight", "groups", "indicators", "methods", "description")
 INDICATOR_KEYS = ("column", "direction", "weight", "unit", "source", "title", "methods")
 INDICATOR_EXTRA_KEYS: set[str] = {"description", "target", "denominator"}
@@ -761,6 +763,8 @@ def _build(
             scale=scale or MethodChoice("none"),
             data=data_path,
             description=_text(index.get("description"), ("index", "description"), t),
+            time=_text(index.get("time"), ("index", "time"), t) or "year",
+            panel_normalise=_panel(index.get("panel"), ("index", "panel"), t),
         )
     groups = _groups(plain.get("groups"), ("groups",), t)
     methods = _methods(plain.get("methods"), ("methods",), t, [g.id for g in groups])
@@ -783,6 +787,34 @@ def _build(
         sections={k: plain[k] for k in EXTENSION_SECTIONS if k in plain},
         warnings=tuple(t.warnings),
     )
+
+
+def _panel(value: Any, path: Path_, t: _Tracker) -> Literal["per_year", "pooled"]:
+    """`index.panel: {normalise: per_year | pooled}` (default per_year)."""
+    if value is None:
+        return "per_year"
+    if not isinstance(value, dict):
+        t.add(
+            "spec.type.mapping",
+            "'panel' must be a mapping",
+            path,
+            expected="panel: {normalise: pooled}",
+            got=describe(value),
+        )
+        return "per_year"
+    _check_keys(value, PANEL_KEYS, path, t)
+    mode = value.get("normalise", "per_year")
+    if mode not in PANEL_NORMALISE:
+        t.add(
+            "spec.panel.normalise",
+            "panel normalisation must be per_year or pooled",
+            (*path, "normalise"),
+            expected="one of: " + ", ".join(PANEL_NORMALISE),
+            got=describe(mode),
+            hint=did_you_mean(str(mode), PANEL_NORMALISE),
+        )
+        return "per_year"
+    return cast(Literal["per_year", "pooled"], mode)
 
 
 def _check_unique_ids(groups: list[Group], t: _Tracker) -> None:
