@@ -47,12 +47,14 @@ def _root(
 import cityindex.cli.audit  # noqa: E402
 import cityindex.cli.calibrate  # noqa: E402
 import cityindex.cli.compare  # noqa: E402
+import cityindex.cli.data_check  # noqa: E402
 import cityindex.cli.explain  # noqa: E402
 import cityindex.cli.obstacles  # noqa: E402
 import cityindex.cli.plot  # noqa: E402
 import cityindex.cli.report  # noqa: E402
 import cityindex.cli.score  # noqa: E402
 import cityindex.cli.sensitivity  # noqa: E402
+import cityindex.cli.sources  # noqa: E402
 import cityindex.cli.uncertainty  # noqa: E402, F401
 
 
