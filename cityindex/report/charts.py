@@ -14,12 +14,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import matplotlib as mpl
 import numpy as np
-from matplotlib.figure import Figure
 
 from cityindex.registry import FloatArray
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def _mpl() -> ModuleType:
+    """matplotlib, imported on first use: every other command skips its ~0.25 s import."""
+    import matplotlib
+
+    return matplotlib
+
 
 KINDS = ("bar", "heatmap", "radar")
 CJK_FAMILIES = (
@@ -76,7 +87,9 @@ class ChartData:
 
 def _figure(width: float, height: float) -> Figure:
     family = [f for f in (cjk_font(), "DejaVu Sans") if f]
-    with mpl.rc_context({"font.family": family, "svg.fonttype": "path"}):
+    with _mpl().rc_context({"font.family": family, "svg.fonttype": "path"}):
+        from matplotlib.figure import Figure
+
         fig = Figure(figsize=(width, height), layout="constrained")
     return fig
 
@@ -85,7 +98,7 @@ def render(fig: Figure, fmt: str = "svg") -> bytes:
     """The figure as SVG (no XML header, ready to inline) or PNG bytes."""
     buf = io.BytesIO()
     family = [f for f in (cjk_font(), "DejaVu Sans") if f]
-    with mpl.rc_context({"font.family": family, "svg.fonttype": "path", "svg.hashsalt": "ci"}):
+    with _mpl().rc_context({"font.family": family, "svg.fonttype": "path", "svg.hashsalt": "ci"}):
         fig.savefig(buf, format=fmt, dpi=120, metadata={"Date": None} if fmt == "svg" else None)
     data = buf.getvalue()
     if fmt == "svg":
@@ -99,7 +112,7 @@ def bar_chart(data: ChartData) -> Figure:
     n = len(data.labels)
     fig = _figure(8, 0.35 * n + 1.5)
     family = [f for f in (cjk_font(), "DejaVu Sans") if f]
-    with mpl.rc_context({"font.family": family}):
+    with _mpl().rc_context({"font.family": family}):
         ax = fig.add_subplot()
         y = np.arange(n)
         left = np.zeros(n)
@@ -124,7 +137,7 @@ def heatmap(data: ChartData) -> Figure:
     n, k = data.group_scores.shape
     fig = _figure(1.2 * k + 3, 0.35 * n + 1.5)
     family = [f for f in (cjk_font(), "DejaVu Sans") if f]
-    with mpl.rc_context({"font.family": family}):
+    with _mpl().rc_context({"font.family": family}):
         ax = fig.add_subplot()
         masked = np.ma.masked_invalid(data.group_scores)
         image = ax.imshow(masked, aspect="auto", cmap="YlGnBu", vmin=0)
@@ -153,7 +166,7 @@ def radar(data: ChartData, *, top: int = 5) -> Figure:
     angles = np.linspace(0, 2 * np.pi, k, endpoint=False)
     closed = np.append(angles, angles[0])
     top_value = float(np.nanmax(data.group_scores)) if data.group_scores.size else 1.0
-    with mpl.rc_context({"font.family": family}):
+    with _mpl().rc_context({"font.family": family}):
         for u in range(units):
             ax = fig.add_subplot(rows, cols, u + 1, projection="polar")
             values = np.nan_to_num(data.group_scores[u])
@@ -174,7 +187,7 @@ def rank_intervals(
     n = len(labels)
     fig = _figure(7, 0.32 * n + 1.4)
     family = [f for f in (cjk_font(), "DejaVu Sans") if f]
-    with mpl.rc_context({"font.family": family}):
+    with _mpl().rc_context({"font.family": family}):
         ax = fig.add_subplot()
         y = np.arange(n)
         ax.hlines(y, low, high, color=PALETTE[0], linewidth=4, alpha=0.5, label="5th–95th pct")
