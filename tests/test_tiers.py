@@ -208,3 +208,17 @@ def test_tiers_given_as_text_are_a_type_error(hand: Path) -> None:
         load_spec(hand)
     assert [i.code for i in info.value.issues] == ["spec.method.param-type"]
     assert info.value.issues[0].key_path == "index.scale.tiers"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    scores=st.lists(st.floats(0, 1), min_size=1, max_size=15),
+    breaks=st.sampled_from(["fixed", "jenks"]),
+)
+def test_a_higher_score_never_gets_a_worse_tier(scores: list[float], breaks: str) -> None:
+    out = tiers(scores, labels=LABELS, thresholds=[0.6, 0.3], breaks=breaks)  # type: ignore[arg-type]
+    position = {label: k for k, label in enumerate(LABELS)}
+    graded = sorted(zip(scores, (position[t] for t in out), strict=True), reverse=True)
+    assert all(a[1] <= b[1] for a, b in itertools.pairwise(graded))
+    if breaks == "jenks":  # natural breaks always open the first tier with the best unit
+        assert position[out[int(np.argmax(scores))]] == 0
