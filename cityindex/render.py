@@ -14,9 +14,6 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table as RichTable
-
 from cityindex.errors import CityIndexError, Issue
 from cityindex.result import IndexResult
 
@@ -109,7 +106,13 @@ def to_table(
     caption: str | None = None,
     width: int | None = None,
 ) -> str:
-    """A rich table rendered to text (with colour codes when `width` is None and on a tty)."""
+    """A rich table rendered to text (with colour codes when `width` is None and on a tty).
+
+    rich is imported here, not at module level: CSV and JSON runs (scripts) skip its import cost.
+    """
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
     table = RichTable(title=title, caption=caption, header_style="bold", title_justify="left")
     for col in columns:
         justify = "left" if rows and isinstance(rows[0].get(col), str) else "right"

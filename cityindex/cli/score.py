@@ -28,6 +28,20 @@ from cityindex.registry import get_method
 from cityindex.render import render_rows, render_score
 from cityindex.result import IndexResult
 from cityindex.spec import Group, Indicator, MethodChoice, Spec
+from cityindex.stages import STAGE_NAMES, check_stage, stage_table
+
+
+def render_stage(
+    spec: Spec, result: IndexResult, name: str, fmt: str, *, top: int | None = None
+) -> str:
+    """One stage as rows: the unit column (or `indicator` for treat_log), then its columns."""
+    frame = stage_table(spec, result, name).reset_index()
+    if top is not None:
+        frame = frame.head(top)
+    columns = [str(c) for c in frame.columns]
+    rows = [dict(zip(columns, r, strict=True)) for r in frame.itertuples(index=False)]
+    extra = {"stage": name, "manifest": result.manifest}
+    return render_rows(rows, columns, fmt, title=f"{spec.index.title}: {name}", extra_json=extra)
 
 
 def calibration_caption(spec: Spec) -> str | None:
@@ -51,14 +65,26 @@ def score(
     coverage: Annotated[
         bool, typer.Option("--coverage", help="Add the data-coverage column to CSV output.")
     ] = False,
+    stage: Annotated[
+        str | None,
+        typer.Option(
+            "--stage",
+            help="Print one stage instead of the ranking: " + ", ".join(STAGE_NAMES) + ".",
+        ),
+    ] = None,
 ) -> None:
-    """Score and rank every unit.
+    """Score and rank every unit, or show one stage of the computation with --stage.
 
     Example: cityindex score --top 5 --set groups.policy.weight=0.3
     """
+    if stage is not None:
+        check_stage(stage)
     loaded = load(spec, data=data, year=year, sets=sets)
     result = compute_loaded(loaded)
     chosen = pick_format(fmt, output)
+    if stage is not None:
+        emit(render_stage(loaded.spec, result, stage, chosen, top=top), output)
+        return
     title = f"{loaded.spec.index.title} ({len(result.units) - len(result.excluded())} units)"
     text = render_score(
         result,
