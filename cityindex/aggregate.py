@@ -209,10 +209,24 @@ def missing_reweight(x: FloatArray, *, min_coverage: float = 0.0, **_: Any) -> F
     return keep
 
 
+TIERS_PARAM = Param(
+    "tiers",
+    "mapping",
+    None,
+    "grade units into named tiers, best first, by the shown score: {labels: [第一梯队, 第二梯队, "
+    "第三梯队], thresholds: [0.6, 0.3]} (lowest score of each tier but the last) or "
+    "{labels: [...], breaks: jenks} (natural breaks); see cityindex.tiers",
+)
+"""Shared by every scale method: the pipeline grades the scaled, rounded scores into tiers."""
+
+
 @register(
     "scale",
     "none",
-    params=(Param("digits", "integer", None, "round the score to this many decimals", 0),),
+    params=(
+        Param("digits", "integer", None, "round the score to this many decimals", 0),
+        TIERS_PARAM,
+    ),
     doc="the top-level score as aggregated (rounded to `digits` when given)",
 )
 def scale_none(scores: FloatArray, **_: Any) -> FloatArray:
@@ -223,7 +237,10 @@ def scale_none(scores: FloatArray, **_: Any) -> FloatArray:
 @register(
     "scale",
     "relative_to_max",
-    params=(Param("digits", "integer", None, "round the scaled score to this many decimals", 0),),
+    params=(
+        Param("digits", "integer", None, "round the scaled score to this many decimals", 0),
+        TIERS_PARAM,
+    ),
     doc="s' = s / max(s): the best unit scores exactly 1 (rounded to `digits` when given)",
 )
 def scale_relative_to_max(scores: FloatArray, **_: Any) -> FloatArray:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from cityindex.data import Table
-from cityindex.errors import DataError, Issue, issue
+from cityindex.errors import DataError, Issue, SpecError, issue
 from cityindex.impute import PANEL_METHODS
 from cityindex.registry import (
     CHECKS,
@@ -34,6 +34,7 @@ from cityindex.registry import (
 )
 from cityindex.result import IndexResult
 from cityindex.spec import Group, Indicator, MethodChoice, Spec
+from cityindex.tiers import parse_tier_rule
 
 DEFAULTS: Mapping[Stage, MethodChoice] = {
     "denominate": MethodChoice("none"),
@@ -408,6 +409,7 @@ def scale_and_rank(
     method = get_method("scale", choice.name)
     params = dict(choice.params)
     digits = params.pop("digits", None)
+    params.pop("tiers", None)  # graded after scaling, by compute()
     inc = prepared.included
     scaled = np.full(root.shape, np.nan)
     try:
@@ -474,10 +476,11 @@ def compute(spec: Spec, table: Table, *, version: str = "") -> IndexResult:
         gid: pd.Series(w, index=[c.id for c in tree.children_of(gid)], name=gid)
         for gid, w in weights.items()
     }
+    score = np.where(prepared.included, shown, np.nan)
     return IndexResult(
         units=table.units,
         unit_column=table.unit_column,
-        score=np.where(prepared.included, shown, np.nan),
+        score=score,
         rank=rank,
         coverage=prepared.coverage,
         included=prepared.included,
@@ -490,7 +493,22 @@ def compute(spec: Spec, table: Table, *, version: str = "") -> IndexResult:
         digits=digits,
         warnings=prepared.warnings,
         score_exact=exact,
+        tiers=grade_tiers(spec, score),
     )
+
+
+def grade_tiers(spec: Spec, score: FloatArray) -> tuple[str | None, ...] | None:
+    """Each unit's tier from its shown score, when the scale block defines ``tiers``.
+
+    The loader has already checked the rule (`parse_tier_rule`); excluded units (NaN) get None.
+    """
+    value = spec.index.scale.params.get("tiers")
+    if value is None:
+        return None
+    rule, problems = parse_tier_rule(value)
+    if rule is None:  # a Spec built in code without the loader's checks
+        raise SpecError(problems)
+    return tuple(None if t is None else str(t) for t in rule.apply(score))
 
 
 def manifest(tree: Tree, table: Table, *, version: str) -> dict[str, Any]:

@@ -53,14 +53,19 @@ def _jsonable(value: Any) -> Any:
 
 
 def score_rows(result: IndexResult, *, coverage: bool = True, top: int | None = None) -> Rows:
-    """One dict per unit, ranked order: rank, unit, score, group scores, coverage."""
+    """One dict per unit, ranked order: rank, unit, score, group scores, tier (when the spec
+    defines tiers), coverage."""
     frame = result.table()
+    tier_of = dict(zip(result.units, result.tiers, strict=True)) if result.tiers else None
     rows: Rows = []
     for rec in frame.to_dict(orient="records"):
         row: dict[str, Any] = {}
         for key, value in rec.items():
-            if key == "coverage" and not coverage:
-                continue
+            if key == "coverage":
+                if tier_of is not None:
+                    row["tier"] = tier_of[str(rec[result.unit_column])]
+                if not coverage:
+                    continue
             if key == "rank":
                 value = None if math.isnan(value) else int(value)
             row[str(key)] = value
@@ -153,10 +158,13 @@ def render_score(
     coverage: bool = False,
     caption: str | None = None,
 ) -> str:
-    """The ranking: `rank, unit, score, <group ids…>` (+ `coverage` in tables, JSON, or asked)."""
+    """The ranking: `rank, unit, score, <group ids…>`, then `tier` when the spec defines tiers
+    (+ `coverage` in tables, JSON, or asked)."""
     with_cov = coverage or fmt in ("table", "json", "markdown")
     rows = score_rows(result, coverage=with_cov, top=top)
     columns = ["rank", result.unit_column, "score", *result.group_scores.columns]
+    if result.tiers is not None:
+        columns.append("tier")
     if with_cov:
         columns.append("coverage")
     digits: dict[str, int | None] = {"score": result.digits}

@@ -36,6 +36,7 @@ from cityindex.spec import (
     MethodChoice,
     Spec,
 )
+from cityindex.tiers import parse_tier_rule
 
 # libyaml's loader when present (several times faster; same node marks), else pure Python
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -755,6 +756,8 @@ def _build(
         scale = _method_choice(
             index.get("scale", {"method": "none"}), "scale", ("index", "scale"), t
         )
+        if scale is not None and scale.params.get("tiers") is not None:
+            _check_tiers(scale.params["tiers"], t)
         data = _text(index.get("data"), ("index", "data"), t)
         data_path = None
         if data is not None:
@@ -790,6 +793,14 @@ def _build(
         sections={k: plain[k] for k in EXTENSION_SECTIONS if k in plain},
         warnings=tuple(t.warnings),
     )
+
+
+def _check_tiers(value: Any, t: _Tracker) -> None:
+    """Every problem of an ``index.scale.tiers`` block, located at its key."""
+    _, problems = parse_tier_rule(value, key_path="index.scale.tiers")
+    for p in problems:
+        path = tuple((p.key_path or "index.scale.tiers").split("."))
+        t.add(f"spec.{p.code}", p.message, path, got=p.got, hint=p.hint)
 
 
 def _panel(value: Any, path: Path_, t: _Tracker) -> Literal["per_year", "pooled"]:
