@@ -12,7 +12,7 @@ import hashlib
 import io
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +39,29 @@ class Table:
     sha256: str
     rows: tuple[int, ...]
     year: int | None = None
+    time_column: str | None = None
+    panel: Table | None = None
+    """Every year's rows of a panel file (units repeat across years), for panel methods."""
+
+    @property
+    def times(self) -> tuple[int, ...] | None:
+        """Each row's time (year) in a panel, else None."""
+        if self.time_column is None:
+            return None
+        return tuple(int(float(str(t))) for t in self.frame[self.time_column])
+
+    def take(self, positions: Sequence[int]) -> Table:
+        """The rows at `positions` (0-based) as a table of their own, without the panel."""
+        idx = list(positions)
+        return Table(
+            self.frame.iloc[idx].reset_index(drop=True),
+            self.unit_column,
+            self.file,
+            self.sha256,
+            tuple(self.rows[i] for i in idx),
+            self.year,
+            self.time_column,
+        )
 
     @property
     def units(self) -> tuple[str, ...]:
@@ -168,11 +191,14 @@ def read_csv_text(path: Path) -> tuple[str, str]:
     return text, sha256_of(raw)
 
 
-def load_data(path: str | Path, *, unit: str, year: int | None = None) -> Table:
+def load_data(
+    path: str | Path, *, unit: str, year: int | None = None, time: str = YEAR_COLUMN
+) -> Table:
     """Read a wide CSV (one row per unit) into a `Table`.
 
-    With a `year` column the file is a panel: `year` selects one year (default: the latest),
-    and units must be unique within it.
+    With a `time` column (default ``year``; a spec's ``index.time``) the file is a panel: `year`
+    selects one year (default: the latest), units must be unique within each year, and the
+    returned table keeps every year's rows in `Table.panel` for panel methods.
     """
     p = Path(path)
     name = str(path)
@@ -248,15 +274,15 @@ def load_data(path: str | Path, *, unit: str, year: int | None = None) -> Table:
     frame = pd.DataFrame([r for _, r in body], columns=header, dtype=object)
     line_numbers = [line for line, _ in body]
     selected_year: int | None = None
-    if YEAR_COLUMN in header:
-        years = []
-        for line, cell in zip(line_numbers, frame[YEAR_COLUMN], strict=True):
+    years: list[int] = []
+    if time in header:
+        for line, cell in zip(line_numbers, frame[time], strict=True):
             value = parse_number(str(cell).strip())
             if value is None or value != int(value):
                 problems.append(
                     issue(
                         "data.year.invalid",
-                        f"row {line}: year {cell!r} is not a whole number",
+                        f"row {line}: {time} {cell!r} is not a whole number",
                         location=Location(name, line),
                     )
                 )
@@ -277,24 +303,23 @@ def load_data(path: str | Path, *, unit: str, year: int | None = None) -> Table:
                     )
                 ]
             )
-        mask = [y == selected_year for y in years]
-        frame = frame[mask].reset_index(drop=True)
-        line_numbers = [n for n, m in zip(line_numbers, mask, strict=True) if m]
     elif year is not None:
         raise DataError(
             [
                 issue(
                     "data.year.no-column",
-                    f"--year {year} given, but {name} has no '{YEAR_COLUMN}' column",
+                    f"--year {year} given, but {name} has no '{time}' column",
                     location=Location(name),
-                    hint="--year selects one year of a panel file",
+                    hint="--year selects one year of a panel file; a spec names its time "
+                    "column with `index.time`",
                 )
             ]
         )
     units = [str(u).strip() for u in frame[unit]]
     frame[unit] = units
-    first: dict[str, int] = {}
-    for line, u in zip(line_numbers, units, strict=True):
+    first: dict[tuple[str, int], int] = {}
+    for k, (line, u) in enumerate(zip(line_numbers, units, strict=True)):
+        key = (u, years[k] if years else 0)
         if u == "":
             problems.append(
                 issue(
@@ -303,15 +328,23 @@ def load_data(path: str | Path, *, unit: str, year: int | None = None) -> Table:
                     location=Location(name, line),
                 )
             )
-        elif u in first:
+        elif key in first:
             problems.append(
                 issue(
                     "data.unit.duplicate",
-                    f"unit '{u}' appears twice (rows {first[u]} and {line})",
+                    f"unit '{u}' appears twice (rows {first[key]} and {line})"
+                    + (f" in {time} {key[1]}" if years else ""),
                     location=Location(name, line),
-                    hint="each unit has one row" + (" per year" if selected_year else ""),
+                    hint="each unit has one row per year"
+                    if years
+                    else f"each unit has one row; for a panel, the file needs a '{time}' column "
+                    "(or name its time column with `index.time`)",
                 )
             )
-        first.setdefault(u, line)
+        first.setdefault(key, line)
     _raise_capped(problems)
+    if years:
+        whole = Table(frame, unit, name, digest, tuple(line_numbers), selected_year, time)
+        chosen = [k for k, y in enumerate(years) if y == selected_year]
+        return replace(whole.take(chosen), panel=whole)
     return Table(frame, unit, name, digest, tuple(line_numbers), selected_year)

@@ -17,7 +17,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from cityindex.errors import Issue, issue
+from cityindex.errors import Issue, did_you_mean, issue
 from cityindex.registry import FloatArray
 
 
@@ -148,6 +148,7 @@ def parse_tier_rule(
                 "tiers.key",
                 f"unknown key(s) {', '.join(unknown)}; tiers take labels, thresholds, breaks",
                 key_path=key_path,
+                hint=did_you_mean(unknown[0], ("labels", "thresholds", "breaks")),
             )
         )
     labels = value.get("labels")

@@ -23,24 +23,21 @@ def spearman(a: FloatArray, b: FloatArray) -> float:
     return float((sx * sy).sum() / denom) if denom > 0 else float("nan")
 
 
-def kendall_tau(a: FloatArray, b: FloatArray) -> float:
-    """Kendall's tau-b: (P − Q) / sqrt((P + Q + T) · (P + Q + U)); NaN below 2 units.
+def kendall(a: FloatArray, b: FloatArray) -> float:
+    """Kendall's tau-b: Σ sign(Δx)·sign(Δy) / √(Σ sign(Δx)² · Σ sign(Δy)²) over pairs.
 
-    P concordant pairs, Q discordant, T tied only in `a`, U tied only in `b` (a pair tied in
-    both counts in neither) — the definition scipy.stats.kendalltau documents
-    (https://docs.scipy.org/doc/scipy-1.15.2/reference/generated/scipy.stats.kendalltau.html).
+    Tau-b corrects for ties in either variable (Kendall 1945; scipy.stats.kendalltau's
+    default); NaN below 2 units or when one variable is constant.
     """
     x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if x.size < 2:
         return float("nan")
-    i, j = np.triu_indices(x.size, k=1)
-    dx, dy = np.sign(x[i] - x[j]), np.sign(y[i] - y[j])
-    p = int(np.sum(dx * dy > 0))
-    q = int(np.sum(dx * dy < 0))
-    t = int(np.sum((dx == 0) & (dy != 0)))
-    u = int(np.sum((dx != 0) & (dy == 0)))
-    denom = float(np.sqrt((p + q + t) * (p + q + u)))
-    return (p - q) / denom if denom > 0 else float("nan")
+    sx = np.sign(x[:, None] - x[None, :])
+    sy = np.sign(y[:, None] - y[None, :])
+    upper = np.triu(np.ones((x.size, x.size), dtype=bool), 1)
+    num = float(np.sum((sx * sy)[upper]))
+    denom = float(np.sqrt(np.sum(sx[upper] ** 2) * np.sum(sy[upper] ** 2)))
+    return num / denom if denom > 0 else float("nan")
 
 
 def _average_ranks(x: FloatArray) -> FloatArray:
@@ -109,7 +106,7 @@ def check(result: IndexResult, reference: Reference) -> CheckReport:
     computed_ranks = np.array([r["computed_rank"] for r in rows])
     have = ~np.isnan(published_ranks) & ~np.isnan(computed_ranks)
     rho = spearman(published_ranks[have], computed_ranks[have])
-    tau = kendall_tau(published_ranks[have], computed_ranks[have])
+    tau = kendall(published_ranks[have], computed_ranks[have])
     return CheckReport(
         rows=rows,
         max_abs_diff=max(diffs) if diffs else float("nan"),

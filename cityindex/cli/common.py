@@ -129,7 +129,7 @@ def load(
     if issues:
         if data_path is not None:
             try:
-                table = load_data(data_path, unit=spec.index.unit, year=year)
+                table = load_data(data_path, unit=spec.index.unit, year=year, time=spec.index.time)
                 issues = issues + check_columns(spec, table.columns, str(data_path))
             except CityIndexError:
                 pass  # the spec's own problems come first; data problems show once it is fixed
@@ -145,7 +145,7 @@ def load(
                 )
             ]
         )
-    table = load_data(data_path, unit=spec.index.unit, year=year)
+    table = load_data(data_path, unit=spec.index.unit, year=year, time=spec.index.time)
     column_issues: list[Issue] = check_columns(spec, table.columns, str(data_path))
     if column_issues:
         raise SpecError(column_issues)
