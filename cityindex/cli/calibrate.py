@@ -133,18 +133,20 @@ def calibrate(
         ),
         None,
     )
+    if not result.success:
+        # the best attempt is printed above for inspection; the exit code says it failed
+        raise DataError(
+            [
+                issue(
+                    "calibrate.no-fit",
+                    "no weights reproduce the published scores"
+                    + ("; nothing written" if output is not None else ""),
+                    got=f"max |diff| {result.max_abs_diff:.3g}",
+                    hint="allow more levels (--levels), or check the data and target",
+                )
+            ]
+        )
     if output is not None:
-        if not result.success:
-            raise DataError(
-                [
-                    issue(
-                        "calibrate.no-fit",
-                        "no weights reproduce the published scores; nothing written",
-                        got=f"max |diff| {result.max_abs_diff:.3g}",
-                        hint="allow more levels (--levels), or check the data and target",
-                    )
-                ]
-            )
         spec_path = resolve_spec_path(spec)
         target_rel = os.path.relpath(Path(target).resolve(), Path(output).resolve().parent)
         if result.rank_only:
