@@ -2,15 +2,29 @@
 
 Cells are read as text first, so nothing is coerced behind the user's back: an empty cell is
 missing, a number is a number, and anything else is an error that says where it is. Unit names
-may be any Unicode text (Chinese city names work); a UTF-8 byte-order mark is accepted.
+may be any Unicode text (Chinese city names work).
+
+What is accepted, and what is refused (never guessed):
+
+- Encoding: UTF-8, with or without a byte-order mark. A file that is not valid UTF-8 but decodes
+  as GB18030 (the superset of GBK, what Excel on Chinese Windows writes) is read as GB18030 and
+  `Table.encoding` says so, so the command line can announce it; `encoding=` (``--encoding``)
+  chooses explicitly. Anything else is an error.
+- Numbers: plain ASCII decimals only (``12``, ``-0.5``, ``1.5e3``). Thousands separators
+  (``1,000``), decimal commas (``1,5``), full-width digits (``２０``), percent signs (``30%``),
+  ``NaN``/``inf`` text and placeholders such as ``n/a`` are each refused with their own code and a
+  hint showing what to write instead: the meaning of such cells depends on a locale or a
+  convention the file does not state, and a wrong guess would quietly change the ranking.
+- Row order: units are sorted by name (Unicode code points) as they are read, so every result,
+  including the order of tied units in a ranking, is the same whatever the row order of the file.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +32,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cityindex.errors import DataError, Issue, Location, did_you_mean, issue
+from cityindex.cells import classify_cell, parse_number
+from cityindex.errors import DataError, Issue, Location, UsageError, did_you_mean, issue
 from cityindex.registry import FloatArray
 
 MAX_DATA_BYTES = 200_000_000
@@ -39,6 +54,7 @@ class Table:
     sha256: str
     rows: tuple[int, ...]
     year: int | None = None
+    encoding: str = "utf-8"
 
     @property
     def units(self) -> tuple[str, ...]:
@@ -66,31 +82,24 @@ class Table:
                     continue
                 value = parse_number(text)
                 if value is None:
+                    code, what, hint = classify_cell(text)
                     issues.append(
                         issue(
-                            "data.cell.not-a-number",
+                            code,
                             f"row {self.rows[i]} ({units[i]}): {text!r} in column '{col}' "
-                            "is not a number",
+                            f"is {what}",
                             location=Location(self.file, self.rows[i]),
                             key_path=col,
-                            expected="a finite number such as 12.5",
+                            expected="a plain number such as 12.5 (ASCII digits, '.' for decimals)",
                             got=repr(text),
-                            hint="leave missing cells empty",
+                            hint=hint,
                         )
                     )
                     continue
                 out[i, j] = value
+        issues.sort(key=lambda item: item.location.line or 0 if item.location else 0)
         _raise_capped(issues)
         return out
-
-
-def parse_number(text: str) -> float | None:
-    """A finite float from plain decimal text, else None (no locale guessing)."""
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
 
 
 def _raise_capped(issues: list[Issue]) -> None:
@@ -110,9 +119,39 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_csv_text(path: Path) -> tuple[str, str]:
-    """The file's text (UTF-8, BOM allowed) and its hash; clear errors otherwise."""
+def read_csv_text(path: Path, *, encoding: str | None = None) -> tuple[str, str]:
+    """The file's text and its hash (see `read_csv_decoded`)."""
+    text, digest, _ = read_csv_decoded(path, encoding=encoding)
+    return text, digest
+
+
+def _control_characters(text: str) -> int:
+    """How many C0 control characters other than tab, CR, LF and form feed `text` holds."""
+    return sum(1 for ch in text if ch < " " and ch not in "\t\r\n\f")
+
+
+def read_csv_decoded(path: Path, *, encoding: str | None = None) -> tuple[str, str, str]:
+    """The file's text, its hash and the encoding it was read with; clear errors otherwise.
+
+    Without `encoding`: UTF-8 (a BOM allowed), else GB18030 when the bytes are valid GB18030
+    (GBK files are), else an error. With `encoding`: exactly that codec. Binary files (NUL bytes
+    or control characters) are refused rather than decoded into nonsense.
+    """
     name = str(path)
+    if encoding is not None:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise UsageError(
+                [
+                    issue(
+                        "usage.encoding",
+                        f"unknown encoding '{encoding}'",
+                        expected="an encoding name such as utf-8, gb18030, gbk, latin-1",
+                        hint=did_you_mean(encoding, ["utf-8", "gb18030", "gbk", "latin-1"]),
+                    )
+                ]
+            ) from None
     if not path.exists():
         raise DataError(
             [
@@ -136,47 +175,71 @@ def read_csv_text(path: Path) -> tuple[str, str]:
                     "data.file.too-large",
                     f"data file is {size:,} bytes; the limit is {MAX_DATA_BYTES:,}",
                     location=Location(name),
+                    hint="one row per unit fits in a few megabytes; is this the right file?",
                 )
             ]
         )
     raw = path.read_bytes()
-    if b"\x00" in raw:
+    binary = issue(
+        "data.file.binary",
+        "data file is binary, not CSV text",
+        location=Location(name),
+        hint="export the sheet as CSV (UTF-8)",
+    )
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and encoding is None:
         raise DataError(
             [
                 issue(
-                    "data.file.binary",
-                    "data file is binary, not CSV text",
+                    "data.file.utf16",
+                    "data file is UTF-16 (Excel's 'Unicode Text'), not CSV in UTF-8",
                     location=Location(name),
-                    hint="export the sheet as CSV (UTF-8)",
+                    hint="save as 'CSV UTF-8 (comma delimited)', or pass --encoding utf-16",
                 )
             ]
         )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(
-            [
-                issue(
-                    "data.file.encoding",
-                    f"data file is not UTF-8 (first bad byte on line {line})",
-                    location=Location(name, line),
-                    hint="save the CSV as UTF-8 (Excel: 'CSV UTF-8')",
-                )
-            ]
-        ) from None
-    return text, sha256_of(raw)
+    if b"\x00" in raw and not (encoding or "").startswith("utf-16"):
+        raise DataError([binary])
+    tried = [encoding] if encoding is not None else ["utf-8", "gb18030"]
+    first_error: UnicodeDecodeError | None = None
+    for codec in tried:
+        try:
+            text = raw.decode("utf-8-sig" if codec == "utf-8" else codec)
+        except UnicodeDecodeError as exc:
+            first_error = first_error or exc
+            continue
+        if _control_characters(text) > 0:
+            raise DataError([binary])
+        return text, sha256_of(raw), codec
+    assert first_error is not None
+    line = raw[: first_error.start].count(b"\n") + 1
+    shown = encoding or "UTF-8"
+    raise DataError(
+        [
+            issue(
+                "data.file.encoding",
+                f"data file is not {shown} (first bad byte on line {line})"
+                + ("" if encoding else ", nor GB18030/GBK"),
+                location=Location(name, line),
+                got=f"byte 0x{raw[first_error.start]:02x} at offset {first_error.start}",
+                hint="save the CSV as UTF-8 (Excel: 'CSV UTF-8'), or name the encoding with "
+                "--encoding",
+            )
+        ]
+    )
 
 
-def load_data(path: str | Path, *, unit: str, year: int | None = None) -> Table:
-    """Read a wide CSV (one row per unit) into a `Table`.
+def load_data(
+    path: str | Path, *, unit: str, year: int | None = None, encoding: str | None = None
+) -> Table:
+    """Read a wide CSV (one row per unit) into a `Table`, units sorted by name.
 
     With a `year` column the file is a panel: `year` selects one year (default: the latest),
-    and units must be unique within it.
+    and units must be unique within it. `encoding` forces a codec (default: UTF-8, else GB18030
+    detected; `Table.encoding` records which).
     """
     p = Path(path)
     name = str(path)
-    text, digest = read_csv_text(p)
+    text, digest, used = read_csv_decoded(p, encoding=encoding)
     rows = list(csv.reader(io.StringIO(text)))
     records = [(n, r) for n, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
     if not records:
@@ -314,4 +377,8 @@ def load_data(path: str | Path, *, unit: str, year: int | None = None) -> Table:
             )
         first.setdefault(u, line)
     _raise_capped(problems)
-    return Table(frame, unit, name, digest, tuple(line_numbers), selected_year)
+    # Canonical order: by unit name, so results never depend on the file's row order.
+    order = sorted(range(len(units)), key=lambda k: units[k])
+    frame = frame.iloc[order].reset_index(drop=True)
+    sorted_lines = tuple(line_numbers[k] for k in order)
+    return Table(frame, unit, name, digest, sorted_lines, selected_year, used)

@@ -9,6 +9,8 @@ import typer
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    EncodingOpt,
+    ExcelSafeOpt,
     FormatOpt,
     OutputOpt,
     SetOpt,
@@ -48,12 +50,14 @@ def score(
     coverage: Annotated[
         bool, typer.Option("--coverage", help="Add the data-coverage column to CSV output.")
     ] = False,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
 ) -> None:
     """Score and rank every unit.
 
     Example: cityindex score --top 5 --set groups.policy.weight=0.3
     """
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded)
     chosen = pick_format(fmt, output)
     title = f"{loaded.spec.index.title} ({len(result.units) - len(result.excluded())} units)"
@@ -64,6 +68,7 @@ def score(
         top=top,
         coverage=coverage,
         caption=calibration_caption(loaded.spec),
+        excel_safe_cells=excel_safe,
     )
     emit(text, output)
 
@@ -74,12 +79,13 @@ def validate(
     data: DataOpt = None,
     year: YearOpt = None,
     sets: SetOpt = None,
+    encoding: EncodingOpt = None,
 ) -> None:
     """Check a spec and its data; report every problem with file:line:column and key path.
 
     Example: cityindex validate indicators/ai-city-2024.yaml
     """
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded)
     n_ind = len(loaded.spec.indicators())
     n_grp = len(loaded.spec.all_groups())
@@ -136,6 +142,8 @@ def weights(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     sets: SetOpt = None,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
 ) -> None:
     """Show every weight: within its group and effective (product down the tree).
 
@@ -143,7 +151,7 @@ def weights(
 
     Example: cityindex weights --format csv
     """
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded, quiet=True)
     chosen = pick_format(fmt, output)
     rows = weight_rows(loaded.spec, result)
@@ -156,7 +164,9 @@ def weights(
     digits: dict[str, int | None] = (
         {"weight": 4, "effective_weight": 4} if chosen in ("table", "markdown") else {}
     )
-    text = render_rows(rows, columns, chosen, digits=digits, title="Indicator weights")
+    text = render_rows(
+        rows, columns, chosen, digits=digits, title="Indicator weights", excel_safe_cells=excel_safe
+    )
     if chosen == "table":
         grows = group_weight_rows(loaded.spec, result)
         text += render_rows(
