@@ -32,7 +32,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cityindex.cells import classify_cell, parse_number
+from cityindex.cells import classify_cell
+from cityindex.cells import parse_number as parse_number  # re-exported (seeds.py uses it)
 from cityindex.errors import DataError, Issue, Location, UsageError, did_you_mean, issue
 from cityindex.registry import FloatArray
 
