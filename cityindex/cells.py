@@ -36,12 +36,17 @@ def parse_number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _ascii_digits(text: str) -> str:
+    """Any Unicode decimal digit (Arabic-Indic, Devanagari, …) as its ASCII digit."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
 def classify_cell(text: str) -> tuple[str, str, str]:
     """Why a non-empty cell is not a plain number: (issue code, what it is, a hint).
 
     Each refused convention gets its own code so a reviewer (and a test) can tell them apart.
     """
-    folded = unicodedata.normalize("NFKC", text).strip()
+    folded = _ascii_digits(unicodedata.normalize("NFKC", text)).strip()
     lowered = folded.lower()
     if lowered in _NOT_FINITE or (
         _PLAIN_NUMBER.fullmatch(folded) is not None and not math.isfinite(float(folded))
@@ -54,7 +59,7 @@ def classify_cell(text: str) -> tuple[str, str, str]:
     if folded != text and parse_number(folded) is not None:
         return (
             "data.cell.full-width",
-            "written with full-width or other non-ASCII characters",
+            "written with full-width or other non-ASCII digits or signs",
             f"write it with ASCII digits: {folded}",
         )
     if folded.endswith(("%", "‰")) and parse_number(folded[:-1].strip()) is not None:
