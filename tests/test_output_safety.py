@@ -151,7 +151,8 @@ def test_killing_score_mid_write_leaves_the_old_output_never_a_partial_one(
     try:
         assert proc.stderr.readline() == "mid-write\n"
         partial = [p for p in tmp_path.iterdir() if p.name.startswith(".out.csv.")]
-        assert len(partial) == 1 and partial[0].stat().st_size > 0, "the new text is being written"
+        assert len(partial) == 1
+        assert partial[0].stat().st_size > 0, "the new text is being written"
     finally:
         proc.kill()
         proc.wait(timeout=10)
@@ -197,7 +198,8 @@ def test_piping_into_head_ends_quietly(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout is not None
+    assert proc.stderr is not None
     first = proc.stdout.readline()
     proc.stdout.close()
     err = proc.stderr.read()
