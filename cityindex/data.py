@@ -72,6 +72,20 @@ class Table:
 
         Every cell that is not a finite number is reported, with its row, unit and column.
         """
+        absent = [c for c in columns if c not in self.frame.columns]
+        if absent:
+            raise DataError(
+                [
+                    issue(
+                        "data.column.missing",
+                        f"column '{c}' is not in {self.file}",
+                        location=Location(self.file),
+                        expected="a column of the data",
+                        hint=did_you_mean(c, self.columns),
+                    )
+                    for c in absent
+                ]
+            )
         out = np.full((len(self.frame), len(columns)), np.nan)
         issues: list[Issue] = []
         units = self.units
@@ -241,7 +255,20 @@ def load_data(
     p = Path(path)
     name = str(path)
     text, digest, used = read_csv_decoded(p, encoding=encoding)
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        # newline="" lets the csv module see CR, LF and CRLF as the row ends they are
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise DataError(
+            [
+                issue(
+                    "data.file.csv",
+                    f"data file is not readable CSV: {exc}",
+                    location=Location(name),
+                    hint="export the sheet again as CSV; a cell over 128 KB is refused",
+                )
+            ]
+        ) from None
     records = [(n, r) for n, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
     if not records:
         raise DataError(
