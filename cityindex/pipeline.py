@@ -414,6 +414,15 @@ def compute(spec: Spec, table: Table, *, version: str = "") -> IndexResult:
         name: pd.DataFrame(values, index=units, columns=ind_ids)
         for name, values in prepared.stages.items()
     }
+    unscored = [
+        u for u, inc, s in zip(units, prepared.included, exact, strict=True) if inc and np.isnan(s)
+    ]
+    notes = prepared.warnings
+    if unscored:  # e.g. data only under weight-0 groups: say so, never a silent blank
+        notes += (
+            f"{len(unscored)} unit(s) have no data under any weighted part of the index and "
+            "are not ranked: " + ", ".join(unscored),
+        )
     weight_series = {
         gid: pd.Series(w, index=[c.id for c in tree.children_of(gid)], name=gid)
         for gid, w in weights.items()
@@ -432,7 +441,7 @@ def compute(spec: Spec, table: Table, *, version: str = "") -> IndexResult:
         imputed=pd.DataFrame(prepared.imputed, index=units, columns=ind_ids),
         manifest=manifest(tree, table, version=version),
         digits=digits,
-        warnings=prepared.warnings,
+        warnings=notes,
         score_exact=exact,
     )
 

@@ -303,11 +303,14 @@ def _score(spec_text: str, data: bytes) -> IndexResult | CityIndexError:
 
 
 def _check_result(result: IndexResult) -> None:
-    """Finite scores for included units; competition ranks (ties share the best rank)."""
-    inc = result.included
+    """Finite scores for included units (or a warning naming them); competition ranks."""
+    unscored = [u for u, s in zip(result.units, result.score, strict=True) if np.isnan(s)]
+    inc = result.included & ~np.isnan(result.score)
+    for unit in [u for u, keep in zip(result.units, result.included, strict=True) if keep]:
+        if unit in unscored:  # included, but nothing weighted to score it by: announced
+            assert any("not ranked" in w and unit in w for w in result.warnings)
     scores = result.score[inc]
     assert np.all(np.isfinite(scores)), result.score
-    assert np.all(np.isnan(result.score[~inc]))
     assert np.all(np.isnan(result.rank[~inc]))
     ranks = result.rank[inc]
     expected = np.array([1 + np.sum(scores > s) for s in scores], dtype=float)

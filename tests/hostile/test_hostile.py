@@ -101,6 +101,7 @@ CASES = [
     Case("specs/geometric-mean-of-zeros.yaml", "data.domain.aggregate"),
     Case("specs/harmonic-mean-of-zeros.yaml", "data.domain.aggregate"),
     Case("specs/negative-range-then-relative-to-max.yaml", "data.domain.scale"),
+    Case("specs/log-of-a-constant-indicator.yaml", "data.domain.treat"),
     Case("specs/python-object-tag.yaml", "spec.type.mapping"),
     Case("specs/alias-bomb.yaml", "spec.yaml.too-many-nodes"),
     Case("specs/deeply-nested-mappings.yaml", "spec.yaml.too-deep"),
@@ -250,3 +251,23 @@ def test_excel_formula_unit_names_are_data_not_errors(
     out, _ = _score(["--data", str(evil), "--excel-safe"], capsys)
     assert "'=HYPERLINK" in out
     assert "'@SUM(A1)" in out
+
+
+def test_a_cell_over_the_csv_field_limit_is_a_named_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wide = tmp_path / "wide.csv"
+    wide.write_text("city,researchers,cost,plans\nA," + "9" * 200_000 + ",1,2\n", encoding="utf-8")
+    assert run(["score", str(BASE), "--data", str(wide)]) == 1
+    out, err = capsys.readouterr()
+    _assert_clean_error(out, err, "data.file.csv")
+
+
+def test_old_mac_line_endings_read_like_any_other(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    expected, _ = _score([], capsys)
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes((HERE / "base.csv").read_bytes().replace(b"\n", b"\r"))
+    out, _ = _score(["--data", str(mac)], capsys)
+    assert out == expected
