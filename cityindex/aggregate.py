@@ -22,6 +22,13 @@ def _available_weights(x: FloatArray, weights: FloatArray) -> tuple[FloatArray, 
     return w, w.sum(axis=-1)
 
 
+def _weighted_mean_complete(x: FloatArray, weights: FloatArray) -> FloatArray:
+    """Σ w x / Σ w without gaps: one einsum, no broadcast temporaries (the Monte Carlo path)."""
+    w = np.asarray(weights, dtype=float)
+    out: FloatArray = np.einsum("...uk,...k->...u", x, w) / w.sum(axis=-1)[..., None]
+    return out
+
+
 @register(
     "aggregate",
     "arithmetic_mean",
@@ -29,6 +36,8 @@ def _available_weights(x: FloatArray, weights: FloatArray) -> tuple[FloatArray, 
 )
 def arithmetic_mean(x: FloatArray, weights: FloatArray, **_: Any) -> FloatArray:
     """Weighted arithmetic mean; fully compensatory."""
+    if not np.isnan(x).any():
+        return _weighted_mean_complete(np.asarray(x, dtype=float), weights)
     w, total = _available_weights(x, weights)
     with np.errstate(invalid="ignore", divide="ignore"):
         terms = np.sum(w * np.where(np.isnan(x), 0.0, x), axis=-1)
@@ -56,6 +65,9 @@ def geometric_mean(x: FloatArray, weights: FloatArray, **_: Any) -> FloatArray:
             columns=[int(i) for i in np.flatnonzero(bad)],
             hint="normalise onto a strictly positive range, e.g. min_max with range: [1, 100]",
         )
+    if not np.isnan(v).any():
+        out_complete: FloatArray = np.exp(_weighted_mean_complete(np.log(v), weights))
+        return out_complete
     w, total = _available_weights(v, weights)
     with np.errstate(invalid="ignore", divide="ignore"):
         logs = np.where(np.isnan(v), 0.0, np.log(np.where(np.isnan(v), 1.0, v)))
@@ -197,10 +209,24 @@ def missing_reweight(x: FloatArray, *, min_coverage: float = 0.0, **_: Any) -> F
     return keep
 
 
+TIERS_PARAM = Param(
+    "tiers",
+    "mapping",
+    None,
+    "grade units into named tiers, best first, by the shown score: {labels: [第一梯队, 第二梯队, "
+    "第三梯队], thresholds: [0.6, 0.3]} (lowest score of each tier but the last) or "
+    "{labels: [...], breaks: jenks} (natural breaks); see cityindex.tiers",
+)
+"""Shared by every scale method: the pipeline grades the scaled, rounded scores into tiers."""
+
+
 @register(
     "scale",
     "none",
-    params=(Param("digits", "integer", None, "round the score to this many decimals", 0),),
+    params=(
+        Param("digits", "integer", None, "round the score to this many decimals", 0),
+        TIERS_PARAM,
+    ),
     doc="the top-level score as aggregated (rounded to `digits` when given)",
 )
 def scale_none(scores: FloatArray, **_: Any) -> FloatArray:
@@ -211,7 +237,10 @@ def scale_none(scores: FloatArray, **_: Any) -> FloatArray:
 @register(
     "scale",
     "relative_to_max",
-    params=(Param("digits", "integer", None, "round the scaled score to this many decimals", 0),),
+    params=(
+        Param("digits", "integer", None, "round the scaled score to this many decimals", 0),
+        TIERS_PARAM,
+    ),
     doc="s' = s / max(s): the best unit scores exactly 1 (rounded to `digits` when given)",
 )
 def scale_relative_to_max(scores: FloatArray, **_: Any) -> FloatArray:

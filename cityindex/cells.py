@@ -90,5 +90,9 @@ def classify_cell(text: str) -> tuple[str, str, str]:
             f"write {folded.replace(',', '.')} ('.' is the decimal point)",
         )
     if lowered in _PLACEHOLDERS:
-        return ("data.cell.placeholder", "a placeholder, not a number", "leave missing cells empty")
+        return (
+            "data.cell.placeholder",
+            "not a number (a placeholder for a missing value)",
+            "leave missing cells empty",
+        )
     return ("data.cell.not-a-number", "not a number", "leave missing cells empty")

@@ -26,7 +26,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -55,7 +55,32 @@ class Table:
     sha256: str
     rows: tuple[int, ...]
     year: int | None = None
+    time_column: str | None = None
+    panel: Table | None = None
+    """Every year's rows of a panel file (units repeat across years), for panel methods."""
     encoding: str = "utf-8"
+    """The codec the file was read with (UTF-8 unless GB18030 was detected or asked for)."""
+
+    @property
+    def times(self) -> tuple[int, ...] | None:
+        """Each row's time (year) in a panel, else None."""
+        if self.time_column is None:
+            return None
+        return tuple(int(float(str(t))) for t in self.frame[self.time_column])
+
+    def take(self, positions: Sequence[int]) -> Table:
+        """The rows at `positions` (0-based) as a table of their own, without the panel."""
+        idx = list(positions)
+        return Table(
+            self.frame.iloc[idx].reset_index(drop=True),
+            self.unit_column,
+            self.file,
+            self.sha256,
+            tuple(self.rows[i] for i in idx),
+            self.year,
+            self.time_column,
+            encoding=self.encoding,
+        )
 
     @property
     def units(self) -> tuple[str, ...]:
@@ -244,13 +269,19 @@ def read_csv_decoded(path: Path, *, encoding: str | None = None) -> tuple[str, s
 
 
 def load_data(
-    path: str | Path, *, unit: str, year: int | None = None, encoding: str | None = None
+    path: str | Path,
+    *,
+    unit: str,
+    year: int | None = None,
+    time: str = YEAR_COLUMN,
+    encoding: str | None = None,
 ) -> Table:
     """Read a wide CSV (one row per unit) into a `Table`, units sorted by name.
 
-    With a `year` column the file is a panel: `year` selects one year (default: the latest),
-    and units must be unique within it. `encoding` forces a codec (default: UTF-8, else GB18030
-    detected; `Table.encoding` records which).
+    With a `time` column (default ``year``; a spec's ``index.time``) the file is a panel: `year`
+    selects one year (default: the latest), units must be unique within each year, and the
+    returned table keeps every year's rows in `Table.panel` for panel methods. `encoding` forces
+    a codec (default: UTF-8, else GB18030 detected; `Table.encoding` records which).
     """
     p = Path(path)
     name = str(path)
@@ -339,15 +370,15 @@ def load_data(
     frame = pd.DataFrame([r for _, r in body], columns=header, dtype=object)
     line_numbers = [line for line, _ in body]
     selected_year: int | None = None
-    if YEAR_COLUMN in header:
-        years = []
-        for line, cell in zip(line_numbers, frame[YEAR_COLUMN], strict=True):
+    years: list[int] = []
+    if time in header:
+        for line, cell in zip(line_numbers, frame[time], strict=True):
             value = parse_number(str(cell).strip())
             if value is None or value != int(value):
                 problems.append(
                     issue(
                         "data.year.invalid",
-                        f"row {line}: year {cell!r} is not a whole number",
+                        f"row {line}: {time} {cell!r} is not a whole number",
                         location=Location(name, line),
                     )
                 )
@@ -368,24 +399,23 @@ def load_data(
                     )
                 ]
             )
-        mask = [y == selected_year for y in years]
-        frame = frame[mask].reset_index(drop=True)
-        line_numbers = [n for n, m in zip(line_numbers, mask, strict=True) if m]
     elif year is not None:
         raise DataError(
             [
                 issue(
                     "data.year.no-column",
-                    f"--year {year} given, but {name} has no '{YEAR_COLUMN}' column",
+                    f"--year {year} given, but {name} has no '{time}' column",
                     location=Location(name),
-                    hint="--year selects one year of a panel file",
+                    hint="--year selects one year of a panel file; a spec names its time "
+                    "column with `index.time`",
                 )
             ]
         )
     units = [str(u).strip() for u in frame[unit]]
     frame[unit] = units
-    first: dict[str, int] = {}
-    for line, u in zip(line_numbers, units, strict=True):
+    first: dict[tuple[str, int], int] = {}
+    for k, (line, u) in enumerate(zip(line_numbers, units, strict=True)):
+        key = (u, years[k] if years else 0)
         if u == "":
             problems.append(
                 issue(
@@ -394,19 +424,30 @@ def load_data(
                     location=Location(name, line),
                 )
             )
-        elif u in first:
+        elif key in first:
             problems.append(
                 issue(
                     "data.unit.duplicate",
-                    f"unit '{u}' appears twice (rows {first[u]} and {line})",
+                    f"unit '{u}' appears twice (rows {first[key]} and {line})"
+                    + (f" in {time} {key[1]}" if years else ""),
                     location=Location(name, line),
-                    hint="each unit has one row" + (" per year" if selected_year else ""),
+                    hint="each unit has one row per year"
+                    if years
+                    else f"each unit has one row; for a panel, the file needs a '{time}' column "
+                    "(or name its time column with `index.time`)",
                 )
             )
-        first.setdefault(u, line)
+        first.setdefault(key, line)
     _raise_capped(problems)
-    # Canonical order: by unit name, so results never depend on the file's row order.
-    order = sorted(range(len(units)), key=lambda k: units[k])
+    # Canonical order: by unit name (then time), so no result depends on the file's row order.
+    order = sorted(range(len(units)), key=lambda k: (units[k], years[k] if years else 0))
     frame = frame.iloc[order].reset_index(drop=True)
-    sorted_lines = tuple(line_numbers[k] for k in order)
-    return Table(frame, unit, name, digest, sorted_lines, selected_year, used)
+    line_numbers = [line_numbers[k] for k in order]
+    years = [years[k] for k in order] if years else []
+    if years:
+        whole = Table(
+            frame, unit, name, digest, tuple(line_numbers), selected_year, time, encoding=used
+        )
+        chosen = [k for k, y in enumerate(years) if y == selected_year]
+        return replace(whole.take(chosen), panel=whole)
+    return Table(frame, unit, name, digest, tuple(line_numbers), selected_year, encoding=used)

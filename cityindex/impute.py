@@ -19,6 +19,9 @@ import pandas as pd
 
 from cityindex.registry import DomainError, FloatArray, KernelContext, Param, register
 
+PANEL_METHODS = frozenset({"latest_available", "linear"})
+"""Methods that fill a unit's gap from its other years: they see every row of a panel."""
+
 
 @register("impute", "none", doc="missing values stay missing (the `missing` rule decides)")
 def impute_none(x: FloatArray, **_: Any) -> FloatArray:

@@ -3,3 +3,9 @@
 Each module listed here registers its methods on import. Keep one import per line, so
 parallel work adding modules merges cleanly.
 """
+
+from cityindex import (
+    ahp,  # noqa: F401
+    mcda,  # noqa: F401
+    weights_objective,  # noqa: F401
+)

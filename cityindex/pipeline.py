@@ -23,8 +23,10 @@ import numpy as np
 import pandas as pd
 
 from cityindex.data import Table
-from cityindex.errors import DataError, Issue, issue
+from cityindex.errors import DataError, Issue, SpecError, issue
+from cityindex.impute import PANEL_METHODS
 from cityindex.registry import (
+    CHECKS,
     DomainError,
     FloatArray,
     KernelContext,
@@ -34,6 +36,7 @@ from cityindex.registry import (
 )
 from cityindex.result import IndexResult
 from cityindex.spec import Group, Indicator, MethodChoice, Spec
+from cityindex.tiers import parse_tier_rule
 
 DEFAULTS: Mapping[Stage, MethodChoice] = {
     "denominate": MethodChoice("none"),
@@ -89,6 +92,10 @@ def resolve_tree(spec: Spec) -> Tree:
 
     def visit(node: Group | Indicator, inherited: dict[Stage, MethodChoice]) -> None:
         mine = {**inherited, **node.methods}
+        if "weights" not in node.methods and (("weights", inherited["weights"].name) in CHECKS):
+            # weight methods whose parameters name specific children (AHP pairs) describe
+            # one group only; below it, the default applies
+            mine["weights"] = DEFAULTS["weights"]
         if isinstance(node, Group):
             grp_methods[node.id] = mine
             for child in node.children:
@@ -145,7 +152,12 @@ def _per_indicator(
         ctx = KernelContext(
             unit_ids=table.units,
             column_ids=tuple(i.id for i in inds),
-            extra={"table": table.frame, "indicators": inds, "unit_column": table.unit_column},
+            extra={
+                "table": table.frame,
+                "indicators": inds,
+                "unit_column": table.unit_column,
+                "time": table.times,
+            },
         )
         kwargs: dict[str, Any] = dict(choice.params)
         if direction is not None:
@@ -201,31 +213,95 @@ def _domain_error(exc: DomainError, stage: str, choice: MethodChoice, ids: list[
     )
 
 
-def prepare(spec: Spec, table: Table) -> Prepared:
-    """Read the indicator columns and run every stage up to normalisation."""
+IntArray = np.ndarray[Any, np.dtype[np.intp]]
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The rows a computation runs over: one table, or every year of a panel in blocks."""
+
+    table: Table
+    blocks: tuple[IntArray, ...]
+    parts: tuple[Table, ...]
+    chosen: IntArray
+
+    def run(
+        self, stage: Stage, x: FloatArray, tree: Tree, *, direction: FloatArray | None = None
+    ) -> FloatArray:
+        """Apply `stage` to each block (year) on its own."""
+        if len(self.blocks) == 1:
+            return _per_indicator(stage, x, tree, self.table, direction=direction)
+        out = np.array(x, dtype=float, copy=True)
+        for block, part in zip(self.blocks, self.parts, strict=True):
+            out[block] = _per_indicator(stage, x[block], tree, part, direction=direction)
+        return out
+
+
+def uses_panel(spec: Spec) -> bool:
+    """Whether scoring one year needs the panel's other years too.
+
+    True for pooled normalisation (`index.panel: {normalise: pooled}`) and for panel
+    imputation methods (`latest_available`, `linear`), which fill a gap from other years.
+    """
+    if spec.index.panel_normalise == "pooled":
+        return True
     tree = resolve_tree(spec)
+    return any(
+        tree.indicator_methods[i.id]["impute"].name in PANEL_METHODS for i in tree.indicators
+    )
+
+
+def _rows(spec: Spec, table: Table) -> _Rows:
+    if table.panel is None or not uses_panel(spec):
+        every = np.arange(len(table.units))
+        return _Rows(table, (every,), (table,), every)
+    panel = table.panel
+    times = np.asarray(panel.times, dtype=int)
+    blocks = tuple(np.flatnonzero(times == y) for y in np.unique(times))
+    chosen = np.flatnonzero(times == table.year)
+    return _Rows(panel, blocks, tuple(panel.take(list(b)) for b in blocks), chosen)
+
+
+def prepare(spec: Spec, table: Table) -> Prepared:
+    """Read the indicator columns and run every stage up to normalisation.
+
+    For a panel whose spec pools normalisation or imputes from other years (`uses_panel`),
+    every year is denominated, screened and treated on its own, panel imputation sees all
+    rows, and pooled normalisation takes its statistics over every year's included rows (as
+    COINr's ``Normalise(purse, global = TRUE)``); the stages returned are the selected year's.
+    """
+    tree = resolve_tree(spec)
+    rows = _rows(spec, table)
+    every = rows.table
     columns = [ind.column for ind in tree.indicators]
-    raw = table.numeric(columns)
+    raw = every.numeric(columns)
     stages: dict[str, FloatArray] = {"raw": raw}
-    x = raw
-    for stage in PRE_STAGES:
-        x = _per_indicator(stage, x, tree, table)
-        stages[{"denominate": "denominated", "impute": "imputed"}[stage]] = x
+    x = stages["denominated"] = rows.run("denominate", raw, tree)
+    imputed_x = rows.run("impute", x, tree)
+    panel_cols = [
+        j
+        for j, ind in enumerate(tree.indicators)
+        if tree.indicator_methods[ind.id]["impute"].name in PANEL_METHODS
+    ]
+    if panel_cols and len(rows.blocks) > 1:
+        imputed_x[:, panel_cols] = _per_indicator("impute", x, tree, every)[:, panel_cols]
+    x = stages["imputed"] = imputed_x
     imputed = np.isnan(stages["denominated"]) & ~np.isnan(x)
-    coverage = np.mean(~np.isnan(x), axis=-1) if x.shape[-1] else np.ones(len(table.units))
+    coverage = np.mean(~np.isnan(x), axis=-1) if x.shape[-1] else np.ones(len(every.units))
     missing_choice = tree.group_methods[ROOT]["missing"]
     rule = get_method("missing", missing_choice.name)
     included = np.asarray(rule.kernel(x, **missing_choice.params), dtype=bool)
     warnings: list[str] = list(spec.warnings)
     if missing_choice.name == "none":
-        _refuse_gaps(x, tree, table)
-    dropped = [u for u, keep in zip(table.units, included, strict=True) if not keep]
+        _refuse_gaps(x, tree, every)
+    mine = rows.chosen
+    dropped = [every.units[i] for i in mine if not included[i]]
     if dropped:
         warnings.append(
             f"excluded {len(dropped)} unit(s) with data coverage below "
             f"{missing_choice.params.get('min_coverage')}: " + ", ".join(dropped)
         )
-    if not included.any():
+    if not included[mine].any():
         raise DataError(
             [
                 issue(
@@ -236,13 +312,31 @@ def prepare(spec: Spec, table: Table) -> Prepared:
                 )
             ]
         )
-    x = np.where(included[:, None], x, np.nan)
-    stages["screened"] = x
-    x = _per_indicator("treat", x, tree, table)
-    stages["treated"] = x
+    x = stages["screened"] = np.where(included[:, None], x, np.nan)
+    x = stages["treated"] = rows.run("treat", x, tree)
+    _check_columns_usable(x[mine][included[mine]], tree, warnings)
+    direction = np.array([ind.sign for ind in tree.indicators], dtype=float)
+    if spec.index.panel_normalise == "pooled":
+        z = _per_indicator("normalise", x, tree, every, direction=direction)
+    else:
+        z = rows.run("normalise", x, tree, direction=direction)
+    stages["normalised"] = z
+    return Prepared(
+        tree,
+        table,
+        {name: values[mine] for name, values in stages.items()},
+        imputed[mine],
+        included[mine],
+        coverage[mine],
+        z[mine],
+        tuple(dict.fromkeys(warnings)),
+    )
+
+
+def _check_columns_usable(x: FloatArray, tree: Tree, warnings: list[str]) -> None:
+    """Refuse an indicator with no value among the scored units; warn about a constant one."""
     for j, ind in enumerate(tree.indicators):
-        col = x[included, j]
-        present = col[~np.isnan(col)]
+        present = x[~np.isnan(x[:, j]), j]
         if present.size == 0:
             raise DataError(
                 [
@@ -260,12 +354,6 @@ def prepare(spec: Spec, table: Table) -> Prepared:
                 f"indicator '{ind.id}' is constant across units ({present[0]:g}); it cannot "
                 "separate them"
             )
-    direction = np.array([ind.sign for ind in tree.indicators], dtype=float)
-    z = _per_indicator("normalise", x, tree, table, direction=direction)
-    stages["normalised"] = z
-    return Prepared(
-        tree, table, stages, imputed, included, coverage, z, tuple(dict.fromkeys(warnings))
-    )
 
 
 def _refuse_gaps(x: FloatArray, tree: Tree, table: Table) -> None:
@@ -308,8 +396,12 @@ def aggregate_tree(
     for gid in tree.bottom_up():
         children = tree.children_of(gid)
         ids = [c.id for c in children]
+        extra: dict[str, Any] = {"group": gid}
         if isinstance(children[0], Indicator):
-            x = z[..., [position[i] for i in ids]]
+            cols = [position[i] for i in ids]
+            x = z[..., cols]
+            # raw (treated, not normalised) children, for weight methods defined on raw data
+            extra["raw"] = prepared.stages["treated"][..., included, :][..., cols]
         else:
             parts = [scores[i] for i in ids]
             x = np.stack(np.broadcast_arrays(*parts), axis=-1)
@@ -320,7 +412,7 @@ def aggregate_tree(
         else:
             choice = methods["weights"]
             wmethod = get_method("weights", choice.name)
-            ctx = KernelContext(prepared.table.units, tuple(ids), {"group": gid})
+            ctx = KernelContext(prepared.table.units, tuple(ids), extra)
             fixed = np.array([c.weight for c in children], dtype=float)
             try:
                 w = wmethod.kernel(x[..., included, :], fixed=fixed, ctx=ctx, **choice.params)
@@ -350,6 +442,7 @@ def scale_and_rank(
     method = get_method("scale", choice.name)
     params = dict(choice.params)
     digits = params.pop("digits", None)
+    params.pop("tiers", None)  # graded after scaling, by compute()
     inc = prepared.included
     scaled = np.full(root.shape, np.nan)
     try:
@@ -427,10 +520,11 @@ def compute(spec: Spec, table: Table, *, version: str = "") -> IndexResult:
         gid: pd.Series(w, index=[c.id for c in tree.children_of(gid)], name=gid)
         for gid, w in weights.items()
     }
+    score = np.where(prepared.included, shown, np.nan)
     return IndexResult(
         units=table.units,
         unit_column=table.unit_column,
-        score=np.where(prepared.included, shown, np.nan),
+        score=score,
         rank=rank,
         coverage=prepared.coverage,
         included=prepared.included,
@@ -443,7 +537,22 @@ def compute(spec: Spec, table: Table, *, version: str = "") -> IndexResult:
         digits=digits,
         warnings=notes,
         score_exact=exact,
+        tiers=grade_tiers(spec, score),
     )
+
+
+def grade_tiers(spec: Spec, score: FloatArray) -> tuple[str | None, ...] | None:
+    """Each unit's tier from its shown score, when the scale block defines ``tiers``.
+
+    The loader has already checked the rule (`parse_tier_rule`); excluded units (NaN) get None.
+    """
+    value = spec.index.scale.params.get("tiers")
+    if value is None:
+        return None
+    rule, problems = parse_tier_rule(value)
+    if rule is None:  # a Spec built in code without the loader's checks
+        raise SpecError(problems)
+    return tuple(None if t is None else str(t) for t in rule.apply(score))
 
 
 def manifest(tree: Tree, table: Table, *, version: str) -> dict[str, Any]:
@@ -472,7 +581,12 @@ def manifest(tree: Tree, table: Table, *, version: str) -> dict[str, Any]:
             "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
             "overrides": list(spec.overrides),
         },
-        "data": {"file": table.file, "sha256": table.sha256, "year": table.year},
+        "data": {
+            "file": table.file,
+            "sha256": table.sha256,
+            "year": table.year,
+            "panel_normalise": spec.index.panel_normalise if table.panel is not None else None,
+        },
         "missing": tree.group_methods[ROOT]["missing"].describe(),
         "scale": spec.index.scale.describe(),
         "methods": nodes,

@@ -14,9 +14,6 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table as RichTable
-
 from cityindex.errors import CityIndexError, Issue
 from cityindex.result import IndexResult
 
@@ -56,14 +53,19 @@ def _jsonable(value: Any) -> Any:
 
 
 def score_rows(result: IndexResult, *, coverage: bool = True, top: int | None = None) -> Rows:
-    """One dict per unit, ranked order: rank, unit, score, group scores, coverage."""
+    """One dict per unit, ranked order: rank, unit, score, group scores, tier (when the spec
+    defines tiers), coverage."""
     frame = result.table()
+    tier_of = dict(zip(result.units, result.tiers, strict=True)) if result.tiers else None
     rows: Rows = []
     for rec in frame.to_dict(orient="records"):
         row: dict[str, Any] = {}
         for key, value in rec.items():
-            if key == "coverage" and not coverage:
-                continue
+            if key == "coverage":
+                if tier_of is not None:
+                    row["tier"] = tier_of[str(rec[result.unit_column])]
+                if not coverage:
+                    continue
             if key == "rank":
                 value = None if math.isnan(value) else int(value)
             row[str(key)] = value
@@ -137,7 +139,13 @@ def to_table(
     caption: str | None = None,
     width: int | None = None,
 ) -> str:
-    """A rich table rendered to text (with colour codes when `width` is None and on a tty)."""
+    """A rich table rendered to text (with colour codes when `width` is None and on a tty).
+
+    rich is imported here, not at module level: CSV and JSON runs (scripts) skip its import cost.
+    """
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
     table = RichTable(title=title, caption=caption, header_style="bold", title_justify="left")
     for col in columns:
         justify = "left" if rows and isinstance(rows[0].get(col), str) else "right"
@@ -185,10 +193,13 @@ def render_score(
     caption: str | None = None,
     excel_safe_cells: bool = False,
 ) -> str:
-    """The ranking: `rank, unit, score, <group ids…>` (+ `coverage` in tables, JSON, or asked)."""
+    """The ranking: `rank, unit, score, <group ids…>`, then `tier` when the spec defines tiers
+    (+ `coverage` in tables, JSON, or asked)."""
     with_cov = coverage or fmt in ("table", "json", "markdown")
     rows = score_rows(result, coverage=with_cov, top=top)
     columns = ["rank", result.unit_column, "score", *result.group_scores.columns]
+    if result.tiers is not None:
+        columns.append("tier")
     if with_cov:
         columns.append("coverage")
     digits: dict[str, int | None] = {"score": result.digits}

@@ -22,7 +22,7 @@ class IndexResult:
     Arrays are indexed by `units` (all units in the data, in file order); units excluded by the
     missing-data rule have NaN scores and no rank. `stages` holds unit × indicator frames
     (raw, denominated, imputed, treated, normalised); `group_scores` one column per group id
-    in definition order.
+    in definition order; `tiers` (optional) one tier name per unit.
     """
 
     units: tuple[str, ...]
@@ -40,6 +40,9 @@ class IndexResult:
     digits: int | None = None
     score_exact: FloatArray | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    tiers: tuple[str | None, ...] | None = None
+    """Each unit's tier (梯队) when the spec's scale defines ``tiers``; None for an excluded
+    unit. Graded from the shown (scaled, rounded) score, so the tier agrees with the table."""
 
     def table(self) -> pd.DataFrame:
         """rank, unit, score, then one column per group, then coverage; ranked units first."""
@@ -58,6 +61,10 @@ class IndexResult:
     def excluded(self) -> list[str]:
         """Units left out by the missing-data rule."""
         return [u for u, keep in zip(self.units, self.included, strict=True) if not keep]
+
+    def tier_of(self, unit: str) -> str | None:
+        """The tier of one unit (None when the spec defines no tiers or the unit is excluded)."""
+        return None if self.tiers is None else self.tiers[self.units.index(unit)]
 
     def score_of(self, unit: str) -> float:
         """The (scaled, rounded) score of one unit."""

@@ -84,6 +84,12 @@ class IndexMeta:
     scale: MethodChoice
     data: Path | None = None
     description: str | None = None
+    time: str = "year"
+    """The data's time column: a file with it is a panel, one row per unit and time."""
+    panel_normalise: Literal["per_year", "pooled"] = "per_year"
+    """`per_year`: a panel's selected year is scored alone. `pooled`: every year is screened
+    and treated on its own, then normalised together (statistics such as min and max taken over
+    all years' rows, COINr's ``global = TRUE``), then the selected year is aggregated."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import yaml
 
@@ -36,6 +36,10 @@ from cityindex.spec import (
     MethodChoice,
     Spec,
 )
+from cityindex.tiers import parse_tier_rule
+
+# libyaml's loader when present (several times faster; same node marks), else pure Python
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 64
@@ -44,7 +48,9 @@ MAX_NODES = 200_000
 TOP_KEYS = ("index", "methods", "groups", "calibration")
 EXTENSION_SECTIONS: set[str] = {"uncertainty", "weight_sets"}
 """Top-level sections owned by other modules (kept as plain data in `Spec.sections`)."""
-INDEX_KEYS = ("id", "title", "data", "unit", "scale", "description")
+INDEX_KEYS = ("id", "title", "data", "unit", "scale", "description", "time", "panel")
+PANEL_KEYS = ("normalise",)
+PANEL_NORMALISE = ("per_year", "pooled")
 GROUP_KEYS = ("title", "weight", "groups", "indicators", "methods", "description")
 INDICATOR_KEYS = ("column", "direction", "weight", "unit", "source", "title", "methods")
 INDICATOR_EXTRA_KEYS: set[str] = {"description", "target", "denominator"}
@@ -207,7 +213,7 @@ def parse_spec(
     load_methods()
     tracker = _Tracker(file=file, lines=text.splitlines())
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
@@ -750,6 +756,8 @@ def _build(
         scale = _method_choice(
             index.get("scale", {"method": "none"}), "scale", ("index", "scale"), t
         )
+        if scale is not None and scale.params.get("tiers") is not None:
+            _check_tiers(scale.params["tiers"], t)
         data = _text(index.get("data"), ("index", "data"), t)
         data_path = None
         if data is not None:
@@ -761,6 +769,8 @@ def _build(
             scale=scale or MethodChoice("none"),
             data=data_path,
             description=_text(index.get("description"), ("index", "description"), t),
+            time=_text(index.get("time"), ("index", "time"), t) or "year",
+            panel_normalise=_panel(index.get("panel"), ("index", "panel"), t),
         )
     groups = _groups(plain.get("groups"), ("groups",), t)
     methods = _methods(plain.get("methods"), ("methods",), t, [g.id for g in groups])
@@ -783,6 +793,42 @@ def _build(
         sections={k: plain[k] for k in EXTENSION_SECTIONS if k in plain},
         warnings=tuple(t.warnings),
     )
+
+
+def _check_tiers(value: Any, t: _Tracker) -> None:
+    """Every problem of an ``index.scale.tiers`` block, located at its key."""
+    _, problems = parse_tier_rule(value, key_path="index.scale.tiers")
+    for p in problems:
+        path = tuple((p.key_path or "index.scale.tiers").split("."))
+        t.add(f"spec.{p.code}", p.message, path, got=p.got, hint=p.hint)
+
+
+def _panel(value: Any, path: Path_, t: _Tracker) -> Literal["per_year", "pooled"]:
+    """`index.panel: {normalise: per_year | pooled}` (default per_year)."""
+    if value is None:
+        return "per_year"
+    if not isinstance(value, dict):
+        t.add(
+            "spec.type.mapping",
+            "'panel' must be a mapping",
+            path,
+            expected="panel: {normalise: pooled}",
+            got=describe(value),
+        )
+        return "per_year"
+    _check_keys(value, PANEL_KEYS, path, t)
+    mode = value.get("normalise", "per_year")
+    if mode not in PANEL_NORMALISE:
+        t.add(
+            "spec.panel.normalise",
+            "panel normalisation must be per_year or pooled",
+            (*path, "normalise"),
+            expected="one of: " + ", ".join(PANEL_NORMALISE),
+            got=describe(mode),
+            hint=did_you_mean(str(mode), PANEL_NORMALISE),
+        )
+        return "per_year"
+    return cast(Literal["per_year", "pooled"], mode)
 
 
 def _check_unique_ids(groups: list[Group], t: _Tracker) -> None:

@@ -13,6 +13,8 @@ methods' semantics independently of the YAML pipeline.
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
 import numpy as np
@@ -21,9 +23,11 @@ import pytest
 
 from cityindex import IndexResult, compute, load_data, load_spec
 from cityindex.aggregate import arithmetic_mean
+from cityindex.cli import run
 from cityindex.impute import impute_group_mean
 from cityindex.normalise import min_max
 from cityindex.registry import KernelContext
+from cityindex.stages import stage_table
 from cityindex.treat import denominate_by_column, winsorise, winsorise_log
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,9 +168,10 @@ def test_r3_panel_with_global_normalisation_matches_coinr_for_every_year() -> No
 SPECS = ROOT / "indicators"
 
 
-def run_spec(name: str) -> IndexResult:
+def run_spec(name: str, year: int | None = None) -> IndexResult:
     spec = load_spec(SPECS / name)
-    return compute(spec, load_data(spec.index.data, unit=spec.index.unit))
+    table = load_data(spec.index.data, unit=spec.index.unit, year=year, time=spec.index.time)
+    return compute(spec, table)
 
 
 def pipeline_table(result: IndexResult) -> pd.DataFrame:
@@ -201,3 +206,112 @@ def test_asem_example_spec_reproduces_every_r2_stage_through_the_pipeline() -> N
     assert_cells_equal(
         pipeline_table(result), expected("R2_example_Aggregated.csv").set_index("uCode")
     )
+
+
+PANEL_YEARS = [2018, 2019, 2020, 2021, 2022]
+
+
+@pytest.mark.parametrize("year", PANEL_YEARS)
+def test_asem_panel_spec_reproduces_coinrs_r3_year_through_the_pipeline(year: int) -> None:
+    """Each year screened and treated alone, min-max pooled over all years, then aggregated."""
+    result = run_spec("asem-panel.yaml", year=year)
+    want = expected("R3_purse_aggregated.csv")
+    want = want[want["Time"] == year].drop(columns="Time").set_index("uCode")
+    got = pipeline_table(result)
+    assert sorted(got.index) == sorted(want.index)
+    assert_cells_equal(got, want)
+
+
+# --- the same through the command line: `cityindex score SPEC --stage NAME --format csv` -----
+
+
+def cli_stage(
+    capsys: pytest.CaptureFixture[str], spec: str, stage: str, *extra: str
+) -> pd.DataFrame:
+    """The CSV that `cityindex score SPEC --stage STAGE` prints, read back by pandas."""
+    capsys.readouterr()
+    code = run(["score", str(SPECS / spec), "--stage", stage, "--format", "csv", *extra])
+    out = capsys.readouterr().out
+    assert code == 0
+    return pd.read_csv(io.StringIO(out), keep_default_na=False, na_values=[""])
+
+
+@pytest.mark.parametrize(
+    ("stage", "coinr"),
+    [
+        ("denominated", "Denominated"),
+        ("imputed", "Imputed"),
+        ("screened", "Screened"),
+        ("treated", "Treated"),
+        ("normalised", "Normalised"),
+        ("aggregated", "Aggregated"),
+    ],
+)
+def test_score_stage_prints_coinrs_r2_table_for_that_stage(
+    capsys: pytest.CaptureFixture[str], stage: str, coinr: str
+) -> None:
+    """Same rows (screened-out units absent from `screened` on, as in COINr), every cell."""
+    got = cli_stage(capsys, "asem-example.yaml", stage).set_index("uCode")
+    got = got.rename(columns={"score": "Index"})
+    want = expected(f"R2_example_{coinr}.csv").set_index("uCode")
+    assert sorted(got.index) == sorted(want.index)
+    assert_cells_equal(got, want)
+
+
+def test_score_stage_treat_log_prints_coinrs_treatment_details(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    got = cli_stage(capsys, "asem-example.yaml", "treat_log").set_index("indicator")
+    assert set(got["method"]) == {"winsorise"}
+    columns = {
+        "passed_before": "check_SkewKurt0.Pass",
+        "skew_before": "check_SkewKurt0.Skew",
+        "kurtosis_before": "check_SkewKurt0.Kurt",
+        "winsorised": "winsorise.nwin",
+        "passed_after_winsorising": "check_SkewKurt1.Pass",
+        "skew_after_winsorising": "check_SkewKurt1.Skew",
+        "kurtosis_after_winsorising": "check_SkewKurt1.Kurt",
+    }
+    got = got[list(columns)].rename(columns=columns).replace({"true": 1.0, "false": 0.0})
+    want = expected("R2_example_treat_details.csv").set_index("iCode").astype(float)
+    assert list(got.index) == list(want.index)
+    assert_cells_equal(got.astype(float), want)
+
+
+@pytest.mark.parametrize("year", [2018, 2022])
+def test_score_year_on_the_panel_spec_prints_coinrs_r3_rows(
+    capsys: pytest.CaptureFixture[str], year: int
+) -> None:
+    got = cli_stage(capsys, "asem-panel.yaml", "aggregated", "--year", str(year))
+    got = got.set_index("uCode").rename(columns={"score": "Index"})
+    want = expected("R3_purse_aggregated.csv")
+    want = want[want["Time"] == year].drop(columns="Time").set_index("uCode")
+    assert sorted(got.index) == sorted(want.index)
+    assert_cells_equal(got, want)
+
+
+def test_score_stage_json_equals_the_library_stage_table(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    capsys.readouterr()
+    assert run(["score", str(SPECS / "asem-example.yaml"), "--stage", "treated", "-f", "json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["stage"] == "treated"
+    frame = stage_table(
+        load_spec(SPECS / "asem-example.yaml"), run_spec("asem-example.yaml"), "treated"
+    )
+    want = [
+        {"uCode": unit, **{k: None if np.isnan(v) else v for k, v in row.items()}}
+        for unit, row in frame.iterrows()
+    ]
+    assert printed["results"] == want
+
+
+def test_unknown_stage_exits_2_with_the_stage_names_and_a_suggestion(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    capsys.readouterr()
+    assert run(["score", str(SPECS / "asem-raw.yaml"), "--stage", "normalized"]) == 2
+    err = capsys.readouterr().err
+    assert "did you mean 'normalised'" in err
+    assert "treat_log" in err

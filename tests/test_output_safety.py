@@ -58,10 +58,18 @@ def test_excel_safe_csv_neutralises_text_cells_but_keeps_negative_numbers_numeri
 
 
 def test_the_excel_safe_option_reaches_the_weights_command(
-    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(["weights", str(BASE), "-f", "csv", "--excel-safe"]) == 0
-    assert capsys.readouterr().out.startswith("indicator,group,weight,effective_weight\n")
+    """An indicator id such as ``=plans`` is a name to cityindex but a formula to Excel."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(BASE.read_text(encoding="utf-8").replace("plans:", "'=plans':"))
+    (tmp_path / "base.csv").write_text(
+        (BASE.parent / "base.csv").read_text(encoding="utf-8").replace("plans", "=plans")
+    )
+    assert run(["weights", str(spec), "-f", "csv"]) == 0
+    assert "\n=plans," in capsys.readouterr().out
+    assert run(["weights", str(spec), "-f", "csv", "--excel-safe"]) == 0
+    assert "\n'=plans," in capsys.readouterr().out
 
 
 def test_the_doctests_of_cell_parsing_and_excel_safety_hold() -> None:

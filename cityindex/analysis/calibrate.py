@@ -98,6 +98,25 @@ def calibrate(
         out: FloatArray = (s[1:] - s[0]).T / STEP
         return out
 
+    others = _units_below(reference, prepared, position)
+    ceiling = float(np.nanmin(published)) - float(np.max(tol)) * 2 if others.size else 0.0
+
+    def headroom(batch: FloatArray) -> FloatArray:
+        """ceiling − score for units the reference ranks below its listed ones (must be ≥ 0)."""
+        root = aggregate_tree(prepared, split(np.atleast_2d(batch)))[0][ROOT]
+        exact = scale_and_rank(prepared, root)[0]
+        out: FloatArray = ceiling - exact[..., others]
+        return out
+
+    def headroom_jac(v: FloatArray) -> FloatArray:
+        s = headroom(np.vstack([v, v + STEP * np.eye(v.size)]))
+        out: FloatArray = (s[1:] - s[0]).T / STEP
+        return out
+
+    def holds(v: FloatArray) -> bool:
+        fits = bool(np.all(np.abs(residuals(v)[0]) <= tol))
+        return fits and (others.size == 0 or bool(np.all(headroom(v)[0] >= -1e-12)))
+
     if v0.size == 0:
         fit = float(np.max(np.abs(residuals(v0)))) if targets.size else 0.0
         return Calibration({}, {}, {}, fit, False, "no free weights to calibrate", 0)
@@ -124,17 +143,26 @@ def calibrate(
                     "jac": lambda v: jacobian_all(v)[active],
                 },
                 {"type": "eq", "fun": lambda v: sums @ v - 1.0, "jac": lambda v: sums},
+                *(
+                    [{"type": "ineq", "fun": lambda v: headroom(v)[0], "jac": headroom_jac}]
+                    if others.size
+                    else []
+                ),
             ],
             options={"maxiter": 500, "ftol": 1e-16},
         )
         v, message = np.asarray(solution.x, dtype=float), str(solution.message)
-    if not np.all(np.abs(residuals(v)[0]) <= tol):
+    if not holds(v):
         # More targets than free weights (overdetermined: a solution, if any, is unique) or
         # SLSQP stalled: find the bounded least-squares root of the residuals instead.
         fitted = least_squares(
-            lambda v: np.concatenate([residuals(v)[0], sums @ v - 1.0]),
+            lambda v: np.concatenate(
+                [residuals(v)[0], sums @ v - 1.0, np.minimum(headroom(v)[0], 0.0)]
+            ),
             v0,
-            jac=lambda v: np.vstack([jacobian_all(v), sums]),
+            jac=lambda v: np.vstack(
+                [jacobian_all(v), sums, headroom_jac(v) * (headroom(v)[0] < 0)[:, None]]
+            ),
             bounds=(0.0, 1.0),
             xtol=1e-15,
             ftol=1e-15,
@@ -147,10 +175,12 @@ def calibrate(
     while True:
         rounded = np.round(v, decimals)
         diff = np.abs(residuals(rounded)[0])
-        if np.all(diff <= tol) or decimals >= max_decimals:
+        if holds(rounded) or decimals >= max_decimals:
             break
         decimals += 2
-    success = bool(np.all(diff <= tol))
+    success = holds(rounded)
+    if not success and np.all(diff <= tol):
+        message = "scores reproduced, but another unit would rank above a published one"
     message = message if not success else "published scores reproduced"
     return Calibration(
         weights=split(rounded),
@@ -160,4 +190,22 @@ def calibrate(
         success=success,
         message=message,
         decimals=decimals,
+    )
+
+
+def _units_below(reference: Reference, prepared: Prepared, position: dict[str, int]) -> np.ndarray:
+    """Units the reference implicitly ranks below its listed ones.
+
+    A published top-k (ranks 1..k, each listed) says every other unit scored lower than the
+    k-th: those units get an inequality constraint, so calibration cannot reproduce the
+    published scores by lifting an unlisted unit above them. Excluded units do not count.
+    """
+    ranks = reference.ranks[~np.isnan(reference.ranks)]
+    k = len(ranks)
+    if k == 0 or sorted(ranks.tolist()) != [float(r) for r in range(1, k + 1)]:
+        return np.zeros(0, dtype=int)
+    listed = {position[u] for u in reference.units if u in position}
+    return np.array(
+        [i for i in range(len(prepared.table.units)) if i not in listed and prepared.included[i]],
+        dtype=int,
     )

@@ -23,6 +23,23 @@ def spearman(a: FloatArray, b: FloatArray) -> float:
     return float((sx * sy).sum() / denom) if denom > 0 else float("nan")
 
 
+def kendall(a: FloatArray, b: FloatArray) -> float:
+    """Kendall's tau-b: Σ sign(Δx)·sign(Δy) / √(Σ sign(Δx)² · Σ sign(Δy)²) over pairs.
+
+    Tau-b corrects for ties in either variable (Kendall 1945; scipy.stats.kendalltau's
+    default); NaN below 2 units or when one variable is constant.
+    """
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if x.size < 2:
+        return float("nan")
+    sx = np.sign(x[:, None] - x[None, :])
+    sy = np.sign(y[:, None] - y[None, :])
+    upper = np.triu(np.ones((x.size, x.size), dtype=bool), 1)
+    num = float(np.sum((sx * sy)[upper]))
+    denom = float(np.sqrt(np.sum(sx[upper] ** 2) * np.sum(sy[upper] ** 2)))
+    return num / denom if denom > 0 else float("nan")
+
+
 def _average_ranks(x: FloatArray) -> FloatArray:
     order = np.argsort(x, kind="stable")
     ranks = np.empty(x.size)

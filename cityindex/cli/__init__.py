@@ -44,8 +44,18 @@ def _root(
 
 
 # Each command module registers itself on `app`; one import per line.
+import cityindex.cli.audit  # noqa: E402
 import cityindex.cli.calibrate  # noqa: E402
-import cityindex.cli.score  # noqa: E402, F401
+import cityindex.cli.compare  # noqa: E402
+import cityindex.cli.data_check  # noqa: E402
+import cityindex.cli.explain  # noqa: E402
+import cityindex.cli.obstacles  # noqa: E402
+import cityindex.cli.plot  # noqa: E402
+import cityindex.cli.report  # noqa: E402
+import cityindex.cli.score  # noqa: E402
+import cityindex.cli.sensitivity  # noqa: E402
+import cityindex.cli.sources  # noqa: E402
+import cityindex.cli.uncertainty  # noqa: E402, F401
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -146,7 +146,13 @@ def load(
     if issues:
         if data_path is not None:
             try:
-                table = load_data(data_path, unit=spec.index.unit, year=year, encoding=encoding)
+                table = load_data(
+                    data_path,
+                    unit=spec.index.unit,
+                    year=year,
+                    time=spec.index.time,
+                    encoding=encoding,
+                )
                 issues = issues + check_columns(spec, table.columns, str(data_path))
             except CityIndexError:
                 pass  # the spec's own problems come first; data problems show once it is fixed
@@ -162,7 +168,9 @@ def load(
                 )
             ]
         )
-    table = load_data(data_path, unit=spec.index.unit, year=year, encoding=encoding)
+    table = load_data(
+        data_path, unit=spec.index.unit, year=year, time=spec.index.time, encoding=encoding
+    )
     announce_encoding(table, explicit=encoding)
     column_issues: list[Issue] = check_columns(spec, table.columns, str(data_path))
     if column_issues:

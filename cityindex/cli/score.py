@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import typer
 
+from cityindex.ahp import consistency_summary, random_index
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
@@ -23,10 +25,25 @@ from cityindex.cli.common import (
     pick_format,
     say,
 )
-from cityindex.pipeline import ROOT
+from cityindex.pipeline import ROOT, resolve_tree
+from cityindex.registry import get_method
 from cityindex.render import render_rows, render_score
 from cityindex.result import IndexResult
-from cityindex.spec import Indicator, Spec
+from cityindex.spec import Group, Indicator, MethodChoice, Spec
+from cityindex.stages import STAGE_NAMES, check_stage, stage_table
+
+
+def render_stage(
+    spec: Spec, result: IndexResult, name: str, fmt: str, *, top: int | None = None
+) -> str:
+    """One stage as rows: the unit column (or `indicator` for treat_log), then its columns."""
+    frame = stage_table(spec, result, name).reset_index()
+    if top is not None:
+        frame = frame.head(top)
+    columns = [str(c) for c in frame.columns]
+    rows = [dict(zip(columns, r, strict=True)) for r in frame.itertuples(index=False)]
+    extra = {"stage": name, "manifest": result.manifest}
+    return render_rows(rows, columns, fmt, title=f"{spec.index.title}: {name}", extra_json=extra)
 
 
 def calibration_caption(spec: Spec) -> str | None:
@@ -50,16 +67,28 @@ def score(
     coverage: Annotated[
         bool, typer.Option("--coverage", help="Add the data-coverage column to CSV output.")
     ] = False,
+    stage: Annotated[
+        str | None,
+        typer.Option(
+            "--stage",
+            help="Print one stage instead of the ranking: " + ", ".join(STAGE_NAMES) + ".",
+        ),
+    ] = None,
     encoding: EncodingOpt = None,
     excel_safe: ExcelSafeOpt = False,
 ) -> None:
-    """Score and rank every unit.
+    """Score and rank every unit, or show one stage of the computation with --stage.
 
     Example: cityindex score --top 5 --set groups.policy.weight=0.3
     """
+    if stage is not None:
+        check_stage(stage)
     loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded)
     chosen = pick_format(fmt, output)
+    if stage is not None:
+        emit(render_stage(loaded.spec, result, stage, chosen, top=top), output)
+        return
     title = f"{loaded.spec.index.title} ({len(result.units) - len(result.excluded())} units)"
     text = render_score(
         result,
@@ -95,43 +124,140 @@ def validate(
     )
 
 
+def _value_text(key: str, value: Any) -> str:
+    """One parameter as short text: long judgement lists are counted, not spelt out."""
+    if key == "pairs" and isinstance(value, list | tuple):
+        return f"{key}=<{len(value)} judgements>"
+    if key == "experts" and isinstance(value, Mapping):
+        return f"{key}=<{len(value)} experts: {', '.join(map(str, value))}>"
+    if key == "of" and isinstance(value, list | tuple):
+        parts = []
+        for entry in value:
+            if isinstance(entry, Mapping) and "method" in entry:
+                inner = {k: v for k, v in entry.items() if k != "method"}
+                parts.append(method_text(str(entry["method"]), inner))
+            else:
+                parts.append(str(entry))
+        return f"{key}=[{'; '.join(parts)}]"
+    if isinstance(value, list | tuple):
+        return f"{key}=[{', '.join(_number(v) for v in value)}]"
+    return f"{key}={_number(value)}"
+
+
+def _number(value: Any) -> str:
+    """A whole float without its ``.0``; any other float exactly (repr); the rest as str."""
+    if isinstance(value, float) and not isinstance(value, bool):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def params_text(params: Mapping[str, Any]) -> str:
+    """A weight method's parameters as text for the `params` column (unset ones left out)."""
+    return ", ".join(_value_text(k, v) for k, v in params.items() if v is not None)
+
+
+def method_text(name: str, params: Mapping[str, Any]) -> str:
+    """``name(params)``, e.g. ``entropy(on=normalised, shift=0)``."""
+    text = params_text(params)
+    return f"{name}({text})" if text else name
+
+
+def _weight_source(choice: MethodChoice, child: Group | Indicator) -> tuple[str, str]:
+    """(method, params) that produced a child's weight within its group: for `fixed`, the
+    spec's own relative weight of the child."""
+    if choice.name == "fixed":
+        return choice.name, f"weight={_number(float(child.weight))}"
+    return choice.name, params_text(choice.params)
+
+
 def weight_rows(spec: Spec, result: IndexResult) -> list[dict[str, Any]]:
-    """One row per indicator: its group, weight within the group, effective weight."""
+    """One row per indicator: its group, weight within the group, effective weight, and the
+    weight method (with its parameters) that produced the weight."""
+    tree = resolve_tree(spec)
     rows: list[dict[str, Any]] = []
     for group in spec.all_groups():
         w = result.weights[group.id]
+        choice = tree.group_methods[group.id]["weights"]
         for child in group.children:
             if isinstance(child, Indicator):
+                method, params = _weight_source(choice, child)
                 rows.append(
                     {
                         "indicator": child.id,
                         "group": group.id,
                         "weight": float(w[child.id]),
                         "effective_weight": float(result.effective_weights[child.id]),
+                        "method": method,
+                        "params": params,
                     }
                 )
     return rows
 
 
 def group_weight_rows(spec: Spec, result: IndexResult) -> list[dict[str, Any]]:
-    """One row per group: its parent, weight within the parent, effective weight."""
-    eff: dict[str, float] = {}
+    """One row per group: its parent, weight within the parent, effective weight, and the
+    parent's weight method (with its parameters) that produced the weight."""
+    tree = resolve_tree(spec)
     rows: list[dict[str, Any]] = []
 
     def visit(gid: str, parent: str, share: float) -> None:
         children = (
             spec.groups if gid == ROOT else next(g for g in spec.all_groups() if g.id == gid).groups
         )
+        choice = tree.group_methods[gid]["weights"]
         for child in children:
             w = float(result.weights[gid][child.id])
-            eff[child.id] = share * w
+            method, params = _weight_source(choice, child)
             rows.append(
-                {"group": child.id, "parent": parent, "weight": w, "effective_weight": share * w}
+                {
+                    "group": child.id,
+                    "parent": parent,
+                    "weight": w,
+                    "effective_weight": share * w,
+                    "method": method,
+                    "params": params,
+                }
             )
             visit(child.id, child.id, share * w)
 
     visit(ROOT, spec.index.id, 1.0)
     return rows
+
+
+def consistency_rows(spec: Spec) -> list[dict[str, Any]]:
+    """λmax, CI, RI and CR of every AHP in the tree (a group's own, or inside `combine`),
+    one row per expert and one for the judgements the weights come from."""
+    tree = resolve_tree(spec)
+    rows: list[dict[str, Any]] = []
+    ahp_method = get_method("weights", "ahp")
+    for gid in [ROOT, *(g.id for g in tree.groups)]:
+        choice = tree.group_methods[gid]["weights"]
+        ids = [c.id for c in tree.children_of(gid)]
+        found: list[tuple[str, Mapping[str, Any]]] = []
+        if choice.name == "ahp":
+            found.append(("ahp", choice.params))
+        elif choice.name == "combine":
+            for k, entry in enumerate(choice.params.get("of") or ()):
+                if isinstance(entry, Mapping) and entry.get("method") == "ahp":
+                    given = {key: v for key, v in entry.items() if key != "method"}
+                    found.append((f"combine.of[{k}]: ahp", ahp_method.resolve(given)))
+        for label, params in found:
+            for row in consistency_summary(params, ids):
+                rows.append(
+                    {
+                        "group": gid or spec.index.id,
+                        "method": label,
+                        **row,
+                        "ri": random_index(len(ids)),
+                    }
+                )
+    return rows
+
+
+WEIGHT_COLUMNS = ["indicator", "group", "weight", "effective_weight", "method", "params"]
+"""The first four are DESIGN.md's contract; method and params say where each weight came from."""
+GROUP_COLUMNS = ["group", "parent", "weight", "effective_weight", "method", "params"]
+CONSISTENCY_COLUMNS = ["group", "method", "judge", "n", "lambda_max", "ci", "ri", "cr"]
 
 
 @app.command()
@@ -145,9 +271,10 @@ def weights(
     encoding: EncodingOpt = None,
     excel_safe: ExcelSafeOpt = False,
 ) -> None:
-    """Show every weight: within its group and effective (product down the tree).
+    """Show every weight: within its group, effective (product down the tree), and the weight
+    method and parameters that produced it; for AHP also λmax, CI, RI and CR.
 
-    CSV columns: indicator, group, weight, effective_weight.
+    CSV columns: indicator, group, weight, effective_weight, method, params.
 
     Example: cityindex weights --format csv
     """
@@ -155,25 +282,33 @@ def weights(
     result = compute_loaded(loaded, quiet=True)
     chosen = pick_format(fmt, output)
     rows = weight_rows(loaded.spec, result)
-    columns = ["indicator", "group", "weight", "effective_weight"]
+    consistency = consistency_rows(loaded.spec)
     if chosen == "json":
         groups = group_weight_rows(loaded.spec, result)
-        extra = {"manifest": result.manifest, "groups": groups}
-        emit(render_rows(rows, columns, "json", extra_json=extra), output)
+        extra = {"manifest": result.manifest, "groups": groups, "consistency": consistency}
+        emit(render_rows(rows, WEIGHT_COLUMNS, "json", extra_json=extra), output)
         return
     digits: dict[str, int | None] = (
         {"weight": 4, "effective_weight": 4} if chosen in ("table", "markdown") else {}
     )
     text = render_rows(
-        rows, columns, chosen, digits=digits, title="Indicator weights", excel_safe_cells=excel_safe
+        rows,
+        WEIGHT_COLUMNS,
+        chosen,
+        digits=digits,
+        title="Indicator weights",
+        excel_safe_cells=excel_safe,
     )
     if chosen == "table":
         grows = group_weight_rows(loaded.spec, result)
-        text += render_rows(
-            grows,
-            ["group", "parent", "weight", "effective_weight"],
-            "table",
-            digits=digits,
-            title="Group weights",
-        )
+        text += render_rows(grows, GROUP_COLUMNS, "table", digits=digits, title="Group weights")
+        if consistency:
+            text += render_rows(
+                consistency,
+                CONSISTENCY_COLUMNS,
+                "table",
+                digits=dict.fromkeys(("lambda_max", "ci", "ri", "cr"), 4),
+                title="AHP consistency",
+                caption="CR = CI / RI; CR ≤ 0.1 is acceptable (Saaty)",
+            )
     emit(text, output)

@@ -1,0 +1,300 @@
+"""Benchmark: vectorised uncertainty/sensitivity runs against one full computation per run.
+
+Run from the repository root: ``python benchmarks/uncertainty_asem.py [--quick]``.
+
+Cases, all through the real pipeline (`SpecModel` over `prepare` / `aggregate_tree`):
+
+- ``asem_sensitivity_n100`` / ``_n1000``: COINr's ASEM example with COINr's four uncertain
+  assumptions (winsorisation points 1-5; min-max [1, 100] vs z-score (10, 2); ±25 % weight
+  noise at levels 2 and 3; arithmetic vs geometric mean), Saltelli design N (d + 2) runs.
+- ``asem_uncertainty_100`` / ``_10000``: the same plan, Monte Carlo runs, with the summary.
+- ``asem_naive``: the same replicates, each one a full computation (variant spec → prepare →
+  weight → aggregate → scale), as COINr's ``get_sensitivity`` does; timed on a subset and
+  reported per run, and as the ratio naive / vectorised for the 10,000-run case.
+- ``synthetic_300x40_mc10000``: 300 units × 40 indicators in 8 groups, ±25 % weight noise on
+  both levels and arithmetic vs geometric mean, 10,000 runs (compute only).
+- ``synthetic_3000x100x3_mc1000``: 3,000 units × 100 indicators, three levels, 1,000 runs.
+- ``cli_*``: whole commands (process start to exit) for the issue's targets.
+
+Times are the best of `--repeats` (default 3) after one warm-up. The synthetic data are seeded
+log-normal values, not real figures. Prints one line per case, then ``key=value ...``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT_DIR))
+
+from cityindex.analysis.plan import SpecModel, combine, read_plan  # noqa: E402
+from cityindex.analysis.uncertainty import (  # noqa: E402
+    Replicates,
+    chunk_size_for,
+    draw_monte_carlo,
+    run_replicates,
+    sensitivity,
+    summarise,
+)
+from cityindex.data import load_data  # noqa: E402
+from cityindex.pipeline import ROOT, aggregate_tree, compute, prepare, scale_and_rank  # noqa: E402
+from cityindex.spec_yaml import load_spec  # noqa: E402
+
+ASEM_PLAN: dict[str, Any] = {
+    "alternatives": [
+        {"path": "methods.treat.max_points", "options": [1, 2, 3, 4, 5]},
+        {
+            "path": "methods.normalise",
+            "options": [
+                {"method": "min_max", "range": [1, 100]},
+                {"method": "z_score", "mean": 10, "sd": 2},
+            ],
+        },
+        {"path": "methods.aggregate.method", "options": ["arithmetic_mean", "geometric_mean"]},
+    ],
+    "weight_noise": [{"level": [2, 3], "fraction": 0.25, "name": "weights"}],
+}
+ASEM_PLAN_YAML = """\
+alternatives:
+  - {path: methods.treat.max_points, options: [1, 2, 3, 4, 5]}
+  - path: methods.normalise
+    options: [{method: min_max, range: [1, 100]}, {method: z_score, mean: 10, sd: 2}]
+  - {path: methods.aggregate.method, options: [arithmetic_mean, geometric_mean]}
+weight_noise:
+  - {level: [2, 3], fraction: 0.25, name: weights}
+"""
+
+
+def best_of(repeats: int, fn: Callable[[], object]) -> float:
+    """Fastest wall time of `repeats` calls after one warm-up call (seconds)."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def load_model(spec_path: Path, plan: dict[str, Any] | None) -> tuple[SpecModel, np.ndarray]:
+    """The spec-backed model and the nominal scores."""
+    spec = load_spec(spec_path)
+    table = load_data(spec.index.data, unit=spec.index.unit)  # type: ignore[arg-type]
+    model = SpecModel(spec, table, read_plan(spec, plan).plan)
+    return model, compute(spec, table).score
+
+
+def naive(model: SpecModel, reps: Replicates, count: int) -> np.ndarray:
+    """The first `count` replicates, each a full computation of its own variant."""
+    rows = []
+    for r in range(count):
+        settings = [
+            (a.path, a.options[int(c)])
+            for a, c in zip(model.plan.alternatives, reps.choices[r], strict=True)
+        ]
+        spec, _ = combine(model.spec, settings) if settings else (model.spec, [])
+        assert spec is not None
+        prepared = prepare(spec, model.table)
+        scores, _ = aggregate_tree(prepared, {g: w[r] for g, w in reps.weights.items()})
+        _, shown, _, _ = scale_and_rank(prepared, scores[ROOT])
+        rows.append(np.where(prepared.included, shown, np.nan))
+    return np.stack(rows)
+
+
+def synthetic_spec(folder: Path, units: int, indicators: int, levels: int, seed: int = 0) -> Path:
+    """Write a synthetic spec + CSV: indicators in groups of 5, then groups of 4 above."""
+    rng = np.random.default_rng(seed)
+    data = rng.lognormal(size=(units, indicators))
+    names = [f"x{j}" for j in range(indicators)]
+    lines = ["unit," + ",".join(names)]
+    lines += [f"u{i}," + ",".join(f"{v:.6g}" for v in row) for i, row in enumerate(data)]
+    (folder / "synthetic.csv").write_text("\n".join(lines) + "\n")
+
+    def block(ids: list[str], depth: int) -> list[str]:
+        pad = "  " * depth
+        if len(ids) <= 5 or depth >= levels:
+            out = [f"{pad}indicators:"]
+            for name in ids:
+                w = rng.uniform(0.5, 2.0)
+                sign = "higher" if rng.random() < 0.8 else "lower"
+                out.append(f"{pad}  {name}: {{direction: {sign}_is_better, weight: {w:.3f}}}")
+            return out
+        parts = np.array_split(np.array(ids), 4 if depth < levels - 1 else len(ids) // 5)
+        out = [f"{pad}groups:"]
+        for k, part in enumerate(parts):
+            out.append(f"{pad}  g{depth}_{part[0]}_{k}:")
+            out.append(f"{pad}    weight: {rng.uniform(0.5, 2.0):.3f}")
+            out += block(list(part), depth + 2)
+        return out
+
+    text = [
+        "index: {id: synthetic, title: Synthetic, data: synthetic.csv, unit: unit}",
+        "methods: {normalise: {method: min_max, range: [1, 100]}}",
+        *block(names, 0)[0:],
+    ]
+    path = folder / "synthetic.yaml"
+    path.write_text("\n".join(text).replace("groups:", "groups:", 1) + "\n")
+    return path
+
+
+SYNTHETIC_PLAN: dict[str, Any] = {
+    "weight_noise": [{"level": 1, "fraction": 0.25}, {"level": 2, "fraction": 0.25}],
+    "alternatives": [
+        {"path": "methods.aggregate.method", "options": ["arithmetic_mean", "geometric_mean"]}
+    ],
+}
+
+
+def command_seconds(args: list[str]) -> float:
+    """Wall time of one whole `cityindex` command (process start to exit)."""
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "cityindex", *args],
+        cwd=ROOT_DIR,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    """Run every case and print the figures."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one repeat, fewer naive runs")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    repeats = 1 if args.quick else args.repeats
+    naive_runs = 50 if args.quick else 200
+    fig: dict[str, float] = {}
+
+    def case(key: str, seconds: float, note: str = "") -> None:
+        fig[key] = seconds
+        print(f"{key}: {seconds:.3f} s{note}", flush=True)
+
+    # --- ASEM, COINr's four assumptions -------------------------------------------------
+    asem = ROOT_DIR / "indicators" / "asem-example.yaml"
+    model, nominal = load_model(asem, ASEM_PLAN)
+    weights = model.nominal_weights()
+    chunk = chunk_size_for(len(model.table.units), len(model.spec.indicators()))
+    for n in (100, 1000):
+        case(
+            f"asem_sensitivity_n{n}",
+            best_of(
+                repeats,
+                lambda n=n: sensitivity(  # type: ignore[misc]
+                    model.plan, weights, model.evaluate, nominal, n, seed=1, chunk_size=chunk
+                ),
+            ),
+            f" ({n * 6} runs)",
+        )
+    for runs in (100, 10_000):
+        case(
+            f"asem_uncertainty_{runs}",
+            best_of(
+                repeats,
+                lambda runs=runs: summarise(  # type: ignore[misc]
+                    run_replicates(
+                        model.evaluate,
+                        draw_monte_carlo(model.plan, weights, runs, seed=1),
+                        chunk_size=chunk,
+                    ),
+                    nominal,
+                ),
+            ),
+        )
+    reps = draw_monte_carlo(model.plan, weights, 10_000, seed=1)
+    vectorised = run_replicates(model.evaluate, reps, chunk_size=chunk)
+    check = naive(model, reps, 5)
+    assert np.allclose(check, vectorised[:5], rtol=1e-9, atol=1e-9, equal_nan=True)
+    per_run = best_of(1, lambda: naive(model, reps, naive_runs)) / naive_runs
+    fig["asem_naive_s_per_run"] = per_run
+    print(
+        f"asem_naive: {per_run * 1e3:.2f} ms per run ({naive_runs} runs timed); "
+        f"{per_run * 10_000:.1f} s for 10,000 runs",
+        flush=True,
+    )
+    fig["asem_ratio_10000"] = per_run * 10_000 / fig["asem_uncertainty_10000"]
+    fig["asem_ratio_sens_n100"] = per_run * 600 / fig["asem_sensitivity_n100"]
+    print(
+        f"asem_ratio: naive / vectorised = {fig['asem_ratio_10000']:.1f}x (10,000 runs), "
+        f"{fig['asem_ratio_sens_n100']:.1f}x (sensitivity N = 100)",
+        flush=True,
+    )
+
+    # --- synthetic scale cases ------------------------------------------------------------
+    with tempfile.TemporaryDirectory() as tmp:
+        for units, indicators, levels, runs, key in (
+            (300, 40, 2, 10_000, "synthetic_300x40_mc10000"),
+            (3000, 100, 3, 1000, "synthetic_3000x100x3_mc1000"),
+        ):
+            path = synthetic_spec(Path(tmp), units, indicators, levels)
+            plan = dict(SYNTHETIC_PLAN)
+            if levels == 3:
+                plan["weight_noise"] = [*plan["weight_noise"], {"level": 3, "fraction": 0.25}]
+            smodel, snominal = load_model(path, plan)
+            sweights = smodel.nominal_weights()
+            schunk = chunk_size_for(units, indicators)
+            seconds = best_of(
+                repeats,
+                lambda smodel=smodel, sweights=sweights, schunk=schunk, runs=runs, sn=snominal: (  # type: ignore[misc]
+                    summarise(
+                        run_replicates(
+                            smodel.evaluate,
+                            draw_monte_carlo(smodel.plan, sweights, runs, seed=1),
+                            chunk_size=schunk,
+                        ),
+                        sn,
+                    )
+                ),
+            )
+            case(key, seconds, f" (chunk {schunk} runs)")
+            sreps = draw_monte_carlo(smodel.plan, sweights, runs, seed=1)
+            count = 20 if args.quick else 100
+            sper = (
+                best_of(
+                    1, lambda smodel=smodel, sreps=sreps, count=count: naive(smodel, sreps, count)
+                )
+                / count
+            )  # type: ignore[misc]
+            fig[f"{key}_naive_s_per_run"] = sper
+            fig[f"{key}_ratio"] = sper * runs / seconds
+            print(
+                f"{key}_naive: {sper * 1e3:.2f} ms per run; ratio {fig[f'{key}_ratio']:.1f}x",
+                flush=True,
+            )
+
+    # --- whole commands -------------------------------------------------------------------
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as handle:
+        handle.write(ASEM_PLAN_YAML)
+        plan_file = handle.name
+    try:
+        base = ["indicators/asem-example.yaml", "--plan", plan_file, "-f", "csv"]
+        case("cli_sensitivity_asem_n100", command_seconds(["sensitivity", *base, "--runs", "100"]))
+        case(
+            "cli_uncertainty_asem_10000",
+            command_seconds(["uncertainty", *base, "--runs", "10000"]),
+        )
+        case(
+            "cli_score_asem",
+            command_seconds(["score", "indicators/asem-example.yaml", "-f", "csv"]),
+        )
+    finally:
+        os.unlink(plan_file)
+
+    fig["cores"] = float(os.cpu_count() or 0)
+    print(f"machine: {os.cpu_count()} cores", flush=True)
+    print(" ".join(f"{k}={v:.4g}" for k, v in fig.items()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,190 @@
+"""A data-quality report on the values an index uses: coverage, outliers, flags, provenance.
+
+For the spec's indicators in one data table (one year of a panel):
+
+* **units and years** — the units, the table's panel year, and per indicator the years the
+  values refer to (from the sources file);
+* **missing cells** per unit and per indicator;
+* **outliers** by the treat rule: an indicator fails COINr's default check when
+  ``|skew| >= 2`` and ``kurtosis >= 3.5`` (e1071 type 2 / Excel SKEW and KURT, as in
+  ``cityindex.treat``; COINr 1.1 ``Treat()``'s defaults, R/treat.R of bluefoxr/COINr); the
+  thresholds of the spec's `winsorise` treat method are used when it has one. The units whose
+  values winsorising would move are named;
+* **flagged values** — values whose source note carries a flag: PROXY, lower bound, approx,
+  estimate, RANK, OLD, LATER YEAR (the flags of data/README.md);
+* **values without a source** — a non-empty cell with no sources row of the same value and a
+  url. These make the report fail (`ok` is False).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from cityindex.data import Table
+from cityindex.provenance import Source, provenance_rows
+from cityindex.spec import Indicator, Spec
+from cityindex.treat import winsorise, winsorise_log
+
+FLAGS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("PROXY", re.compile(r"\bPROXY\b")),
+    ("lower bound", re.compile(r"\blower bound", re.IGNORECASE)),
+    ("approx", re.compile(r"\bapprox", re.IGNORECASE)),
+    ("estimate", re.compile(r"\bestimat", re.IGNORECASE)),
+    ("RANK", re.compile(r"\bRANK\b")),
+    ("OLD", re.compile(r"\bOLD\b")),
+    ("LATER YEAR", re.compile(r"\bLATER YEAR\b")),
+)
+
+DEFAULT_SKEW = 2.0
+DEFAULT_KURTOSIS = 3.5
+MIN_JUDGED = 4  # sample kurtosis needs n >= 4; fewer values are not judged (shown as NaN)
+
+
+def note_flags(note: str) -> list[str]:
+    """The flags a source note carries, in the order of `FLAGS`."""
+    return [name for name, pattern in FLAGS if pattern.search(note)]
+
+
+@dataclass(frozen=True)
+class DataQualityReport:
+    """Every finding of `data_quality`, as rows ready to render."""
+
+    data: str
+    year: int | None
+    units: list[str]
+    indicators: list[str]
+    unit_rows: list[dict[str, Any]]
+    indicator_rows: list[dict[str, Any]]
+    outliers: list[dict[str, Any]]
+    flagged: list[dict[str, Any]]
+    unsourced: list[dict[str, Any]]
+
+    @property
+    def ok(self) -> bool:
+        """True when every value has a source."""
+        return not self.unsourced
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for a one-line verdict."""
+        cells = len(self.units) * len(self.indicators)
+        filled = sum(int(r["present"]) for r in self.unit_rows)
+        return {
+            "data": self.data,
+            "year": self.year,
+            "units": len(self.units),
+            "indicators": len(self.indicators),
+            "cells": cells,
+            "filled": filled,
+            "filled_share": filled / cells if cells else float("nan"),
+            "outlier_indicators": len(self.outliers),
+            "flagged_values": len(self.flagged),
+            "unsourced_values": len(self.unsourced),
+            "ok": self.ok,
+        }
+
+
+def _thresholds(spec: Spec, ind: Indicator) -> tuple[float, float]:
+    choice = ind.methods.get("treat") or spec.methods.get("treat")
+    if choice is not None and choice.name == "winsorise":
+        return float(choice.params.get("skew", DEFAULT_SKEW)), float(
+            choice.params.get("kurtosis", DEFAULT_KURTOSIS)
+        )
+    return DEFAULT_SKEW, DEFAULT_KURTOSIS
+
+
+def data_quality(spec: Spec, table: Table, sources: Sequence[Source]) -> DataQualityReport:
+    """The data-quality report for `spec`'s indicators in `table`, with `sources`."""
+    indicators = spec.indicators()
+    units = list(table.units)
+    x = table.numeric([i.column for i in indicators])
+    present = ~np.isnan(x)
+    unit_rows = [
+        {
+            "unit": u,
+            "present": int(present[k].sum()),
+            "missing": int((~present[k]).sum()),
+            "coverage": float(present[k].mean()) if indicators else float("nan"),
+            "missing_indicators": " ".join(
+                ind.id for j, ind in enumerate(indicators) if not present[k, j]
+            ),
+        }
+        for k, u in enumerate(units)
+    ]
+    prov = provenance_rows(spec, table, sources)
+    years: dict[str, set[str]] = {}
+    for p in prov:
+        if p["year"]:
+            years.setdefault(p["indicator"], set()).add(p["year"])
+    indicator_rows: list[dict[str, Any]] = []
+    outliers: list[dict[str, Any]] = []
+    for j, ind in enumerate(indicators):
+        col = x[:, [j]]
+        skew, kurt = _thresholds(spec, ind)
+        judged = int(present[:, j].sum()) >= MIN_JUDGED
+        log = winsorise_log(col, skew=skew, kurtosis=kurt) if judged else None
+        fails = log is not None and not bool(log.pass0[0])
+        row: dict[str, Any] = {
+            "indicator": ind.id,
+            "column": ind.column,
+            "present": int(present[:, j].sum()),
+            "missing": int((~present[:, j]).sum()),
+            "coverage": float(present[:, j].mean()) if units else float("nan"),
+            "years": " ".join(sorted(years.get(ind.id, set()))),
+            "skew": float(log.skew0[0]) if log is not None else float("nan"),
+            "kurtosis": float(log.kurt0[0]) if log is not None else float("nan"),
+            "outlier": fails,
+        }
+        indicator_rows.append(row)
+        if fails and log is not None:
+            moved = winsorise(col, skew=skew, kurtosis=kurt, then_log=False)[:, 0]
+            changed = [
+                units[k] for k in range(len(units)) if present[k, j] and moved[k] != col[k, 0]
+            ]
+            outliers.append(
+                {
+                    "indicator": ind.id,
+                    "skew": row["skew"],
+                    "kurtosis": row["kurtosis"],
+                    "winsorised_points": int(log.winsorised[0]),
+                    "log_transformed": bool(log.logged[0]),
+                    "units": " ".join(changed),
+                }
+            )
+    flagged = [
+        {
+            "unit": r["unit"],
+            "indicator": r["indicator"],
+            "value": r["value"],
+            "flags": ", ".join(note_flags(r["note"])),
+            "note": r["note"],
+        }
+        for r in prov
+        if r["url"] and note_flags(r["note"])
+    ]
+    unsourced = [
+        {
+            "unit": r["unit"],
+            "indicator": r["indicator"],
+            "column": r["column"],
+            "value": r["value"],
+            "reason": r["note"],
+        }
+        for r in prov
+        if not r["url"]
+    ]
+    return DataQualityReport(
+        data=table.file,
+        year=table.year,
+        units=units,
+        indicators=[i.id for i in indicators],
+        unit_rows=unit_rows,
+        indicator_rows=indicator_rows,
+        outliers=outliers,
+        flagged=flagged,
+        unsourced=unsourced,
+    )

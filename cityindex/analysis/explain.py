@@ -1,0 +1,276 @@
+"""Why a unit scores what it scores: its score split into contributions down the tree.
+
+Decomposition. Every group's score is written as ``y_g = Σ_j a_j x_j`` over the children
+present for that unit, and an indicator's contribution to the index is the product of the
+``a``'s down its path times its normalised value, times the index's scaling factor (score /
+unscaled score; for ``relative_to_max`` that is 1 / the best unscaled score). So the
+contributions of the indicators (or of the groups at any one level) add up to the unit's exact
+scaled score.
+
+- Arithmetic mean (additive): ``a_j = w_j / Σ_{k present} w_k`` — the unit's own re-weighted
+  shares when some of its values are missing. The split is exact, and it is the only one.
+- Any other aggregation (geometric, harmonic, generalised mean, median, Copeland): the group's
+  actual score is shared out in proportion to the weighted values, ``a_j = w_j y_g / Σ_k w_k
+  x_k``, i.e. child j gets the share ``w_j x_j / Σ_k w_k x_k`` of ``y_g``. It still sums to the
+  score, but it is a convention, not the formula's own split (which is multiplicative for a
+  geometric mean); the explanation says so for every such group.
+
+Strongest and weakest indicators compare the unit's normalised value with the median unit's
+(over the scored units), in the spirit of COINr's ``get_str_weak`` (which ranks instead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from cityindex.errors import UsageError, did_you_mean, issue
+from cityindex.pipeline import ROOT, Tree, resolve_tree
+from cityindex.registry import FloatArray, KernelContext, get_method
+from cityindex.result import IndexResult
+from cityindex.spec import Group, Indicator, Spec
+
+ADDITIVE = frozenset({"arithmetic_mean"})
+"""Aggregations whose score is a weighted sum of the children: contributions are exact."""
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One unit's score, taken apart.
+
+    `rows` has one dict per tree node (the index first, then depth first), with `level` (0 for
+    the index), `id`, `parent`, `kind`, `title`, `raw`, `normalised` (an indicator's normalised
+    value, a group's score), `median` (the median unit's), `weight` (within the parent),
+    `effective_weight` (nominal, the product of weights down the tree), `unit_weight` (this
+    unit's actual share of the index after re-weighting around missing values), `contribution`
+    (to the scaled score), `share` (contribution / score) and `status` (ok, missing, imputed).
+    """
+
+    unit: str
+    score: float
+    score_exact: float
+    rank: float
+    ranked: int
+    coverage: float
+    scale_factor: float
+    decomposition: list[str]
+    rows: list[dict[str, Any]]
+    strongest: list[dict[str, Any]]
+    weakest: list[dict[str, Any]]
+    missing: list[str] = field(default_factory=list)
+    imputed: list[str] = field(default_factory=list)
+
+
+def find_unit(result: IndexResult, unit: str) -> int:
+    """Index of `unit` in the result (exact, else case-insensitive); a UsageError otherwise."""
+    if unit in result.units:
+        return result.units.index(unit)
+    folded = [u.casefold() for u in result.units]
+    if unit.casefold() in folded:
+        return folded.index(unit.casefold())
+    guess = did_you_mean(unit, result.units)
+    raise UsageError(
+        [
+            issue(
+                "usage.unit.unknown",
+                f"no unit called '{unit}' in the data",
+                expected="one of: " + ", ".join(result.units[:30]),
+                hint=f"did you mean '{guess}'?" if guess else None,
+            )
+        ]
+    )
+
+
+def _node_shares(
+    tree: Tree, result: IndexResult, i: int
+) -> tuple[dict[str, float], float, list[str]]:
+    """Per node: its coefficient ``a`` within its parent for unit i; the unscaled index score;
+    and a note per non-additive group."""
+    z = result.stages["normalised"]
+    inc = result.included
+    coef: dict[str, float] = {}
+    notes: list[str] = []
+    root_unscaled = float("nan")
+    for gid in tree.bottom_up():
+        children = tree.children_of(gid)
+        ids = [c.id for c in children]
+        if isinstance(children[0], Indicator):
+            values = z[ids].to_numpy(dtype=float)
+        else:
+            values = result.group_scores[ids].to_numpy(dtype=float)
+        w = result.weights[gid].to_numpy(dtype=float)
+        choice = tree.group_methods[gid]["aggregate"]
+        if gid == ROOT:
+            method = get_method("aggregate", choice.name)
+            ctx = KernelContext(tuple(np.asarray(result.units)[inc]), tuple(ids), {"group": gid})
+            y_all = np.asarray(method.kernel(values[inc], w, ctx=ctx, **choice.params))
+            y = float(y_all[int(np.sum(inc[:i]))])
+            root_unscaled = y
+        else:
+            y = float(result.group_scores[gid].iloc[i])
+        x = values[i]
+        present = ~np.isnan(x)
+        wp = np.where(present, w, 0.0)
+        if wp.sum() == 0:  # every child missing: the group contributes nothing
+            a = wp
+        elif choice.name in ADDITIVE:
+            a = wp / wp.sum()
+        else:
+            weighted = float(np.sum(wp * np.where(present, x, 0.0)))
+            a = wp * y / weighted if weighted != 0 else wp / wp.sum()
+            name = gid or tree.spec.index.id
+            notes.append(
+                f"{name}: {choice.name} is not additive; its score is shared among its "
+                "children in proportion to weight × value (a convention)"
+            )
+        for cid, aj in zip(ids, a, strict=True):
+            coef[cid] = float(aj)
+    return coef, root_unscaled, notes
+
+
+def explain(spec: Spec, result: IndexResult, unit: str, *, extremes: int = 3) -> Explanation:
+    """Take unit `unit`'s score apart (see the module docstring for the decomposition)."""
+    i = find_unit(result, unit)
+    name = result.units[i]
+    if not result.included[i]:
+        raise UsageError(
+            [
+                issue(
+                    "usage.unit.excluded",
+                    f"'{name}' is not scored: the missing-data rule excluded it "
+                    f"(data coverage {result.coverage[i]:.2f})",
+                    hint="lower methods.missing.min_coverage, or add data for it",
+                )
+            ]
+        )
+    tree = resolve_tree(spec)
+    coef, root_unscaled, notes = _node_shares(tree, result, i)
+    exact = float(result.score_exact[i] if result.score_exact is not None else result.score[i])
+    factor = exact / root_unscaled if root_unscaled != 0 else 1.0
+    z = result.stages["normalised"]
+    raw = result.stages["raw"]
+    scored = result.included
+    eff = result.effective_weights
+    rows: list[dict[str, Any]] = [
+        {
+            "level": 0,
+            "id": spec.index.id,
+            "parent": "",
+            "kind": "index",
+            "title": spec.index.title,
+            "raw": None,
+            "normalised": root_unscaled,
+            "median": None,
+            "weight": 1.0,
+            "effective_weight": 1.0,
+            "unit_weight": 1.0,
+            "contribution": exact,
+            "share": 1.0,
+            "status": "ok",
+        }
+    ]
+    missing: list[str] = []
+    imputed: list[str] = []
+
+    def visit(
+        node: Group | Indicator, parent: str, level: int, share: float, nominal: float
+    ) -> None:
+        w = float(result.weights[parent or ROOT][node.id])
+        unit_weight = share * coef[node.id]
+        if isinstance(node, Indicator):
+            value = float(z[node.id].iloc[i])
+            column = z[node.id].to_numpy(dtype=float)[scored]
+            raw_value: float | None = float(raw[node.id].iloc[i])
+            status = "ok"
+            if np.isnan(value):
+                status = "missing"
+                missing.append(node.id)
+            elif bool(result.imputed[node.id].iloc[i]):
+                status = "imputed"
+                imputed.append(node.id)
+            nominal_eff = float(eff[node.id])
+        else:
+            value = float(result.group_scores[node.id].iloc[i])
+            column = result.group_scores[node.id].to_numpy(dtype=float)[scored]
+            raw_value = None
+            status = "missing" if np.isnan(value) else "ok"
+            nominal_eff = nominal * w
+        present = column[~np.isnan(column)]
+        med = float(np.median(present)) if present.size else float("nan")
+        contribution = 0.0 if np.isnan(value) else factor * unit_weight * value
+        rows.append(
+            {
+                "level": level,
+                "id": node.id,
+                "parent": parent or spec.index.id,
+                "kind": "indicator" if isinstance(node, Indicator) else "group",
+                "title": node.title or "",
+                "raw": raw_value,
+                "normalised": value,
+                "median": med,
+                "weight": w,
+                "effective_weight": nominal_eff,
+                "unit_weight": 0.0 if np.isnan(value) else unit_weight,
+                "contribution": contribution,
+                "share": contribution / exact if exact != 0 else float("nan"),
+                "status": status,
+            }
+        )
+        if isinstance(node, Group):
+            for child in node.children:
+                visit(child, node.id, level + 1, unit_weight, nominal_eff)
+
+    for group in spec.groups:
+        visit(group, "", 1, 1.0, 1.0)
+    decomposition = [
+        "contribution = scale factor × product of the unit's re-weighted shares down the tree "
+        "× normalised value; indicator contributions sum to the score",
+        f"scale factor = {factor:.6g} ({spec.index.scale.name})",
+        *notes,
+    ]
+    strongest, weakest = _extremes(rows, extremes)
+    return Explanation(
+        unit=name,
+        score=float(result.score[i]),
+        score_exact=exact,
+        rank=float(result.rank[i]),
+        ranked=int(np.sum(scored)),
+        coverage=float(result.coverage[i]),
+        scale_factor=factor,
+        decomposition=decomposition,
+        rows=rows,
+        strongest=strongest,
+        weakest=weakest,
+        missing=missing,
+        imputed=imputed,
+    )
+
+
+def _extremes(
+    rows: list[dict[str, Any]], n: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The indicators furthest above and below the median unit (normalised values)."""
+    gaps = []
+    for row in rows:
+        if row["kind"] != "indicator" or np.isnan(row["normalised"]) or np.isnan(row["median"]):
+            continue
+        gaps.append(
+            {
+                "id": row["id"],
+                "normalised": row["normalised"],
+                "median": row["median"],
+                "gap": row["normalised"] - row["median"],
+            }
+        )
+    strongest = sorted((g for g in gaps if g["gap"] > 0), key=lambda g: -g["gap"])[:n]
+    weakest = sorted((g for g in gaps if g["gap"] < 0), key=lambda g: g["gap"])[:n]
+    return strongest, weakest
+
+
+def indicator_contributions(explanation: Explanation) -> FloatArray:
+    """The indicators' contributions, in tree order (they sum to the exact score)."""
+    return np.array(
+        [r["contribution"] for r in explanation.rows if r["kind"] == "indicator"], dtype=float
+    )

@@ -1,0 +1,499 @@
+"""An index's uncertainty plan read from its spec, and the spec-backed model replicates run on.
+
+The plan lives in the spec's ``uncertainty:`` section (or a ``--plan`` file with the same
+keys)::
+
+    uncertainty:
+      runs: 1000                 # default for --runs
+      seed: 2024                 # default for --seed
+      top_k: 10                  # default for --top-k
+      weight_noise:              # w' = w (1 + U(-f, f)), renormalised within each group
+        - {level: 2, fraction: 0.25}            # COINr's levels: 1 = indicators' weights
+        - {level: [2, 3], fraction: 0.25}       # one input perturbing two levels together
+        - {groups: [policy, talent], fraction: 0.1}
+      alternatives:              # any spec value by key path, each option equally likely
+        - {path: methods.aggregate.method, options: [arithmetic_mean, geometric_mean]}
+        - {path: methods.normalise, options: [{method: min_max, range: [1, 100]},
+                                              {method: z_score, mean: 10, sd: 2}]}
+      weight_sets: [nominal, equal_dimensions]  # names in the top-level `weight_sets:`
+      leave_one_out: true        # also: keep all, or drop one indicator (weight 0)
+
+    weight_sets:                 # named alternative weights: node id → weight in its group
+      equal_dimensions: {policy: 1, infrastructure: 1, firms: 1}
+
+Levels follow COINr (``get_noisy_weights``): indicators are level 1, a group is one above its
+highest child, so noise on level ``L`` perturbs the weights of the level-``L`` nodes within
+their parents. Weight overrides replace a group's weight method (for `fixed` weights the spec's
+raw weights are perturbed, so zero noise reproduces `compute` exactly; for derived weights the
+nominal derived weights are). Each combination of alternatives is one spec variant, built with
+the same ``--set`` machinery and prepared once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from cityindex.analysis.uncertainty import (
+    Alternatives,
+    FloatArray,
+    UncertaintyPlan,
+    WeightNoise,
+    Weights,
+    WeightSet,
+)
+from cityindex.data import Table
+from cityindex.errors import CityIndexError, Issue, Location, SpecError, issue
+from cityindex.pipeline import (
+    ROOT,
+    Prepared,
+    aggregate_tree,
+    prepare,
+    resolve_tree,
+    scale_and_rank,
+)
+from cityindex.registry import DomainError, KernelContext, get_method
+from cityindex.spec import Group, Indicator, Spec
+from cityindex.spec_yaml import dump_value, parse_spec
+
+PLAN_KEYS = (
+    "runs",
+    "seed",
+    "top_k",
+    "weight_noise",
+    "alternatives",
+    "weight_sets",
+    "leave_one_out",
+)
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """A plan and the defaults the spec gives for the command options."""
+
+    plan: UncertaintyPlan
+    runs: int | None = None
+    seed: int | None = None
+    top_k: int | None = None
+
+
+def children(spec: Spec, gid: str) -> tuple[Group | Indicator, ...]:
+    """Children of group `gid` (ROOT: the top-level groups)."""
+    if gid == ROOT:
+        return spec.groups
+    return next(g for g in spec.all_groups() if g.id == gid).children
+
+
+def group_levels(spec: Spec) -> dict[str, int]:
+    """COINr level of every group and of ROOT (indicators are level 1)."""
+    levels: dict[str, int] = {}
+
+    def level(node: Group | Indicator) -> int:
+        if isinstance(node, Indicator):
+            return 1
+        out = 1 + max(level(c) for c in node.children)
+        levels[node.id] = out
+        return out
+
+    levels[ROOT] = 1 + max(level(g) for g in spec.groups)
+    return levels
+
+
+def raw_weights(spec: Spec) -> dict[str, FloatArray]:
+    """Every group's children's weights as written in the spec, ROOT included."""
+    ids = [ROOT, *(g.id for g in spec.all_groups())]
+    return {g: np.array([c.weight for c in children(spec, g)], dtype=float) for g in ids}
+
+
+class _Issues:
+    """Collects plan issues, located in the spec (or the --plan file) where possible."""
+
+    def __init__(self, spec: Spec, source: str | None) -> None:
+        self.spec, self.source = spec, source
+        self.items: list[Issue] = []
+
+    def add(self, code: str, message: str, path: str, **extra: str | None) -> None:
+        probe, loc = path, None
+        while probe and loc is None:
+            loc = self.spec.location(probe)
+            probe = probe.rpartition(".")[0]
+        if self.source is not None:
+            loc = Location(self.source)
+        self.items.append(issue(code, message, location=loc, key_path=path, **extra))
+
+
+def read_plan(spec: Spec, section: Any = None, *, source: str | None = None) -> PlanSettings:
+    """The plan in `section` (default: the spec's ``uncertainty:``); every problem at once."""
+    body = spec.sections.get("uncertainty") if section is None else section
+    if body is None:
+        raise SpecError(
+            [
+                issue(
+                    "spec.uncertainty.missing",
+                    "the spec has no `uncertainty:` section and no --plan was given",
+                    key_path="uncertainty",
+                    hint="add e.g. `uncertainty: {weight_noise: [{level: 1, fraction: 0.25}]}`",
+                )
+            ]
+        )
+    bad = _Issues(spec, source)
+    if not isinstance(body, Mapping):
+        bad.add("spec.uncertainty.type", "`uncertainty` must be a mapping", "uncertainty")
+        raise SpecError(bad.items)
+    for key in body:
+        if key not in PLAN_KEYS:
+            bad.add(
+                "spec.uncertainty.unknown-key",
+                f"unknown key '{key}' in uncertainty",
+                f"uncertainty.{key}",
+                expected="one of: " + ", ".join(PLAN_KEYS),
+            )
+    noise = _noise(spec, body.get("weight_noise") or [], bad)
+    alternatives = _alternatives(spec, body.get("alternatives") or [], bad)
+    sets = _weight_sets(spec, body.get("weight_sets") or [], bad)
+    leave_out: list[tuple[str, int]] = []
+    if body.get("leave_one_out"):
+        for gid in [ROOT, *(g.id for g in spec.all_groups())]:
+            kids = children(spec, gid)
+            if len(kids) > 1 and isinstance(kids[0], Indicator):
+                leave_out += [(gid, j) for j in range(len(kids))]
+    ints = {}
+    for key in ("runs", "seed", "top_k"):
+        value = body.get(key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            bad.add("spec.uncertainty.integer", f"`{key}` must be an integer", f"uncertainty.{key}")
+            value = None
+        ints[key] = value
+    if bad.items:
+        raise SpecError(bad.items)
+    plan = UncertaintyPlan(tuple(noise), tuple(alternatives), tuple(sets), tuple(leave_out))
+    return PlanSettings(plan, ints["runs"], ints["seed"], ints["top_k"])
+
+
+def _noise(spec: Spec, entries: Any, bad: _Issues) -> list[WeightNoise]:
+    levels = group_levels(spec)
+    out: list[WeightNoise] = []
+    if not isinstance(entries, list):
+        bad.add(
+            "spec.uncertainty.type", "`weight_noise` must be a list", "uncertainty.weight_noise"
+        )
+        return out
+    for i, entry in enumerate(entries):
+        path = f"uncertainty.weight_noise.{i}"
+        if not isinstance(entry, Mapping):
+            bad.add("spec.uncertainty.type", "a weight_noise entry must be a mapping", path)
+            continue
+        fraction = entry.get("fraction")
+        if (
+            not isinstance(fraction, int | float)
+            or isinstance(fraction, bool)
+            or not (0 <= fraction < 1)
+        ):
+            bad.add(
+                "spec.uncertainty.fraction",
+                "fraction must be a number in [0, 1)",
+                f"{path}.fraction",
+                expected="e.g. 0.25 for ±25 %",
+                got=repr(fraction),
+            )
+            continue
+        if "level" in entry:
+            level = entry["level"]
+            wanted = level if isinstance(level, list) else [level]
+            groups = tuple(
+                g for g, lv in levels.items() if any(lv == w + 1 for w in wanted if _is_int(w))
+            )
+            if not groups or not all(_is_int(w) and 1 <= w < levels[ROOT] for w in wanted):
+                bad.add(
+                    "spec.uncertainty.level",
+                    f"no weights at level {level!r}",
+                    f"{path}.level",
+                    expected=f"an integer (or list) from 1 to {levels[ROOT] - 1} (1 = indicators)",
+                )
+                continue
+            label = "level" if len(wanted) == 1 else "levels"
+            name = str(entry.get("name", f"{label} {','.join(map(str, wanted))}"))
+        else:
+            groups = tuple(str(g) for g in entry.get("groups") or [])
+            known = set(levels)
+            unknown = [g for g in groups if g not in known]
+            if not groups or unknown:
+                bad.add(
+                    "spec.uncertainty.groups",
+                    "give `level:` or a list of existing group ids in `groups:`",
+                    f"{path}.groups",
+                    got=", ".join(unknown) or None,
+                )
+                continue
+            name = str(entry.get("name", ",".join(g or spec.index.id for g in groups)))
+        out.append(WeightNoise(name, groups, float(fraction)))
+    return out
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _alternatives(spec: Spec, entries: Any, bad: _Issues) -> list[Alternatives]:
+    out: list[Alternatives] = []
+    if not isinstance(entries, list):
+        bad.add(
+            "spec.uncertainty.type", "`alternatives` must be a list", "uncertainty.alternatives"
+        )
+        return out
+    for i, entry in enumerate(entries):
+        path = f"uncertainty.alternatives.{i}"
+        options = entry.get("options") if isinstance(entry, Mapping) else None
+        key = entry.get("path") if isinstance(entry, Mapping) else None
+        if not isinstance(key, str) or not isinstance(options, list) or not options:
+            bad.add(
+                "spec.uncertainty.alternative",
+                "an alternative needs `path:` (a spec key path) and a non-empty `options:` list",
+                path,
+                expected="e.g. {path: methods.aggregate.method, options: [arithmetic_mean, "
+                "geometric_mean]}",
+            )
+            continue
+        out.append(Alternatives(key, tuple(options)))
+    indices = [
+        i
+        for i, e in enumerate(entries)
+        if isinstance(e, Mapping)
+        and isinstance(e.get("path"), str)
+        and isinstance(e.get("options"), list)
+        and e.get("options")
+    ]
+    for (k, j), (_, issues) in option_variants(spec, out).items():
+        for found in issues:
+            bad.add(
+                "spec.uncertainty.option",
+                f"option {dump_value(out[k].options[j])} for {out[k].path}: {found.message}",
+                f"uncertainty.alternatives.{indices[k]}.options.{j}",
+                hint=found.hint,
+            )
+    return out
+
+
+def _weight_sets(spec: Spec, names: Any, bad: _Issues) -> list[WeightSet]:
+    defined = spec.sections.get("weight_sets") or {}
+    raw = raw_weights(spec)
+    out: list[WeightSet] = []
+    if not isinstance(names, list):
+        names = [names]
+    for i, name in enumerate(names):
+        if name == "nominal":
+            out.append(WeightSet("nominal", {}))
+            continue
+        body = defined.get(name) if isinstance(defined, Mapping) else None
+        if not isinstance(body, Mapping):
+            bad.add(
+                "spec.uncertainty.weight-set",
+                f"no weight set '{name}' in the spec's `weight_sets:`",
+                f"uncertainty.weight_sets.{i}",
+                expected="'nominal' or one of: " + ", ".join(map(str, defined)),
+            )
+            continue
+        sets: dict[str, tuple[float, ...]] = {}
+        for gid, w in raw.items():
+            ids = [c.id for c in children(spec, gid)]
+            if any(k in body for k in ids):
+                sets[gid] = tuple(float(body.get(k, w[j])) for j, k in enumerate(ids))
+        out.append(WeightSet(str(name), sets))
+    return out
+
+
+_VARIANTS: dict[tuple[str, ...], tuple[Spec | None, list[Issue]]] = {}
+
+
+def variant(spec: Spec, settings: list[tuple[str, Any]]) -> tuple[Spec | None, list[Issue]]:
+    """The spec with each ``(key path, value)`` set, as ``--set`` would; and any issues.
+
+    Parsed by the spec loader itself (same validation and messages as ``--set``), memoised.
+    """
+    extra = [f"{path}={dump_value(value)}" for path, value in settings]
+    key = (spec.text or "", str(spec.path), *spec.overrides, "\0", *extra)
+    if key not in _VARIANTS:
+        if len(_VARIANTS) > 512:
+            _VARIANTS.clear()
+        base_dir = spec.path.parent if spec.path is not None else None
+        _VARIANTS[key] = parse_spec(
+            spec.text or "",
+            file=str(spec.path) if spec.path else "<spec>",
+            base_dir=base_dir,
+            overrides=[*spec.overrides, *extra],
+        )
+    return _VARIANTS[key]
+
+
+def _stage_of(path: str) -> str | None:
+    """The stage of a spec-level ``methods.<stage>[.<key>]`` path, else None."""
+    parts = path.split(".")
+    return parts[1] if parts[0] == "methods" and len(parts) in (2, 3) else None
+
+
+def option_variants(
+    spec: Spec, alternatives: list[Alternatives] | tuple[Alternatives, ...]
+) -> dict[tuple[int, int], tuple[Spec | None, list[Issue]]]:
+    """For option ``j`` of alternative ``i``: a spec with that option set, and its issues.
+
+    When every alternative is a spec-level ``methods.<stage>…`` path on its own stage, option
+    ``j`` of all alternatives is set in one parse (as many parses as the longest option list,
+    not one per option); each issue goes to the alternative whose stage it names.
+    """
+    stages = [_stage_of(a.path) for a in alternatives]
+    out: dict[tuple[int, int], tuple[Spec | None, list[Issue]]] = {}
+    if None in stages or len(set(stages)) < len(stages):
+        for i, alt in enumerate(alternatives):
+            for j, option in enumerate(alt.options):
+                out[i, j] = variant(spec, [(alt.path, option)])
+        return out
+    longest = max((len(a.options) for a in alternatives), default=0)
+    for j in range(longest):
+        members = [i for i, a in enumerate(alternatives) if j < len(a.options)]
+        parsed, issues = variant(
+            spec, [(alternatives[i].path, alternatives[i].options[j]) for i in members]
+        )
+        for i in members:
+            prefix = f"methods.{stages[i]}"
+            mine = [x for x in issues if (x.key_path or "").startswith(prefix)]
+            others = [
+                x
+                for x in issues
+                if not any((x.key_path or "").startswith(f"methods.{stages[m]}") for m in members)
+            ]
+            found = mine + others
+            out[i, j] = (parsed if not found else None, found)
+    return out
+
+
+def combine(spec: Spec, settings: list[tuple[str, Any]]) -> tuple[Spec | None, list[Issue]]:
+    """The spec with several settings applied at once.
+
+    When every setting is a spec-level ``methods.<stage>…`` path on a different stage, the
+    variant takes each stage's method from the one-setting variant (already parsed and
+    checked) instead of parsing the whole spec again for every combination.
+    """
+    stages = [_stage_of(path) for path, _ in settings]
+    if None in stages or len(set(stages)) < len(stages):
+        return variant(spec, settings)
+    methods = dict(spec.methods)
+    for (path, value), stage in zip(settings, stages, strict=True):
+        single, issues = variant(spec, [(path, value)])
+        if single is None:
+            return None, issues
+        methods[stage] = single.methods[stage]  # type: ignore[index]
+    return replace(spec, methods=methods), []
+
+
+@dataclass
+class SpecModel:
+    """Scores replicates of `spec` on `table`: spec variants by alternative, weight overrides."""
+
+    spec: Spec
+    table: Table
+    plan: UncertaintyPlan
+    _prepared: dict[tuple[int, ...], Prepared] = field(default_factory=dict)
+    _stages: dict[str, Prepared] = field(default_factory=dict)
+
+    def prepared(self, choices: tuple[int, ...]) -> Prepared:
+        """Stages up to normalisation for one combination of alternatives (cached)."""
+        if choices not in self._prepared:
+            settings = [
+                (a.path, a.options[c]) for a, c in zip(self.plan.alternatives, choices, strict=True)
+            ]
+            spec, issues = self._variant(choices, settings)
+            if spec is None:
+                raise SpecError(issues)
+            tree = resolve_tree(spec)
+            # Variants differing only after normalisation (weights, aggregation) share stages.
+            shared = repr(
+                (sorted(tree.indicator_methods.items()), tree.group_methods[ROOT]["missing"])
+            )
+            try:
+                if shared not in self._stages:
+                    self._stages[shared] = prepare(spec, self.table)
+            except CityIndexError as error:
+                raise _in_variant(error, settings) from None
+            self._prepared[choices] = replace(self._stages[shared], tree=tree)
+        return self._prepared[choices]
+
+    def _variant(
+        self, choices: tuple[int, ...], settings: list[tuple[str, Any]]
+    ) -> tuple[Spec | None, list[Issue]]:
+        """The spec variant for one combination of alternatives."""
+        if not settings:
+            return self.spec, []
+        stages = [_stage_of(a.path) for a in self.plan.alternatives]
+        if None in stages or len(set(stages)) < len(stages):
+            return variant(self.spec, settings)
+        singles = option_variants(self.spec, self.plan.alternatives)
+        methods = dict(self.spec.methods)
+        for i, (c, stage) in enumerate(zip(choices, stages, strict=True)):
+            single, issues = singles[i, c]
+            if single is None:
+                return None, issues
+            methods[stage] = single.methods[stage]  # type: ignore[index]
+        return replace(self.spec, methods=methods), []
+
+    def nominal_weights(self) -> dict[str, FloatArray]:
+        """Weights the plan perturbs: the spec's raw weights, or derived ones if not fixed."""
+        prepared = self.prepared(tuple(0 for _ in self.plan.alternatives))
+        _, derived = aggregate_tree(prepared)
+        raw = raw_weights(self.spec)
+        methods = prepared.tree.group_methods
+        return {
+            g: raw[g] if methods[g]["weights"].name == "fixed" else np.asarray(derived[g])
+            for g in raw
+        }
+
+    def evaluate(self, choices: tuple[int, ...], weights: Weights) -> FloatArray:
+        """Scores ``(runs, units)`` as `score` shows them (scaled, rounded; excluded: NaN)."""
+        prepared = self.prepared(choices)
+        try:
+            scores, _ = aggregate_tree(prepared, weights or None)
+            shown = _scale(prepared, scores[ROOT]) if weights else None
+            if shown is None:
+                _, shown, _, _ = scale_and_rank(prepared, scores[ROOT])
+        except CityIndexError as error:
+            settings = [
+                (a.path, a.options[c]) for a, c in zip(self.plan.alternatives, choices, strict=True)
+            ]
+            raise _in_variant(error, settings) from None
+        out: FloatArray = np.where(prepared.included, shown, np.nan)
+        return out
+
+
+def _scale(prepared: Prepared, root: FloatArray) -> FloatArray | None:
+    """`scale_and_rank`'s scaled, rounded score without its ranking (replicates rank later).
+
+    Kept identical to `cityindex.pipeline.scale_and_rank` (a test compares them bit for bit).
+    """
+    choice = prepared.tree.spec.index.scale
+    params = dict(choice.params)
+    digits = params.pop("digits", None)
+    inc = prepared.included
+    scaled = np.full(root.shape, np.nan)
+    try:
+        scaled[..., inc] = get_method("scale", choice.name).kernel(
+            root[..., inc], ctx=KernelContext(), **params
+        )
+    except DomainError:
+        return None  # scale_and_rank raises the located error
+    out: FloatArray = np.round(scaled, digits) if digits is not None else scaled
+    return out
+
+
+def _in_variant(error: CityIndexError, settings: list[tuple[str, Any]]) -> CityIndexError:
+    """The same error, saying which combination of alternatives produced it."""
+    if not settings:
+        return error
+    where = ", ".join(f"{p}={dump_value(v)}" for p, v in settings)
+    note = issue(
+        "uncertainty.variant",
+        f"while computing the uncertainty variant {where}",
+        hint="drop or change that option in the plan's `alternatives:`",
+    )
+    return type(error)([*error.issues, note])

@@ -1,0 +1,125 @@
+"""`audit`: indicator statistics, correlations and flags, Cronbach's alpha, PCA per group."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+import typer
+
+from cityindex.analysis.audit import Audit, audit
+from cityindex.cli import app
+from cityindex.cli.common import (
+    DataOpt,
+    FormatOpt,
+    OutputOpt,
+    SetOpt,
+    SpecArg,
+    YearOpt,
+    compute_loaded,
+    emit,
+    load,
+    pick_format,
+)
+from cityindex.cli.report import emit_xlsx, wants_xlsx
+from cityindex.errors import UsageError, issue
+from cityindex.render import render_rows, to_json
+
+INDICATOR_COLUMNS = [
+    "indicator",
+    "group",
+    "availability",
+    "n",
+    "mean",
+    "sd",
+    "skewness",
+    "kurtosis",
+    "outlier",
+    "corr_group",
+    "corr_index",
+    "effective_weight",
+    "importance",
+    "flags",
+]
+GROUP_COLUMNS = ["group", "parent", "children", "alpha", "pc1_share", "corr_parent", "corr_index"]
+PAIR_COLUMNS = ["group", "indicator_1", "indicator_2", "corr", "flag"]
+PARTS = {"indicators": INDICATOR_COLUMNS, "groups": GROUP_COLUMNS, "pairs": PAIR_COLUMNS}
+
+
+def audit_text(result: Audit, fmt: str, part: str | None = None) -> str:
+    """JSON holds all three tables; CSV one (`part`, default indicators); tables all three."""
+    if fmt == "json":
+        return to_json(asdict(result))
+    if fmt == "csv":
+        chosen = part or "indicators"
+        return render_rows(getattr(result, chosen), PARTS[chosen], "csv")
+    digits: dict[str, int | None] = {
+        c: 3
+        for c in (*INDICATOR_COLUMNS, *GROUP_COLUMNS, *PAIR_COLUMNS)
+        if c not in ("n", "children")
+    }
+    out = []
+    for name in [part] if part else list(PARTS):
+        rows = getattr(result, name)
+        title = {
+            "indicators": f"Indicators (statistics on the {result.stage} values)",
+            "groups": "Groups: Cronbach's alpha, first principal component's share",
+            "pairs": "Flagged indicator pairs within a group (r > 0.9 or negative)",
+        }[name]
+        if not rows and name == "pairs":
+            out.append(title + ": none\n")
+            continue
+        out.append(render_rows(rows, PARTS[name], fmt, digits=digits, title=title))
+    return "\n".join(out)
+
+
+@app.command(name="audit")
+def audit_command(
+    spec: SpecArg = None,
+    data: DataOpt = None,
+    year: YearOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    sets: SetOpt = None,
+    part: Annotated[
+        str | None,
+        typer.Option("--part", help="Only one table: indicators, groups or pairs (CSV: one)."),
+    ] = None,
+    stage: Annotated[
+        str,
+        typer.Option("--stage", help="Stage for the indicator statistics: raw, treated, …"),
+    ] = "raw",
+    low: Annotated[
+        float, typer.Option("--low", help="Flag indicator pairs correlating below this.")
+    ] = 0.0,
+) -> None:
+    """Audit the index: indicator statistics, correlations, Cronbach's alpha, PCA.
+
+    Definitions follow COINr's get_stats, get_corr_flags and get_cronbach (see
+    cityindex/analysis/audit.py). CSV prints one table (--part, default indicators).
+
+    Example: cityindex audit indicators/asem-raw.yaml --part groups
+    """
+    if part is not None and part not in PARTS:
+        raise UsageError(
+            [issue("usage.audit.part", f"unknown part '{part}'", expected=", ".join(PARTS))]
+        )
+    xlsx = wants_xlsx(fmt, output)
+    loaded = load(spec, data=data, year=year, sets=sets)
+    result = compute_loaded(loaded, quiet=True)
+    if stage not in result.stages:
+        raise UsageError(
+            [
+                issue(
+                    "usage.audit.stage",
+                    f"unknown stage '{stage}'",
+                    expected=", ".join(result.stages),
+                )
+            ]
+        )
+    report = audit(loaded.spec, result, stage=stage, low=low)
+    if xlsx and output is not None:
+        sheets = {name: (cols, getattr(report, name)) for name, cols in PARTS.items()}
+        emit_xlsx(output, sheets, loaded, result)
+        return
+    emit(audit_text(report, pick_format(fmt, output), part), output)

@@ -1,0 +1,156 @@
+"""`compare`: two rankings side by side (two specs, two data files or years, or a variant)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cityindex.analysis.compare import Comparison, compare
+from cityindex.cli import app
+from cityindex.cli.common import (
+    FormatOpt,
+    Loaded,
+    OutputOpt,
+    compute_loaded,
+    emit,
+    load,
+    pick_format,
+)
+from cityindex.cli.report import emit_xlsx, wants_xlsx
+from cityindex.errors import UsageError, issue
+from cityindex.render import render_rows
+
+COLUMNS = ["rank_a", "rank_b", "rank_change", "score_a", "score_b", "score_change"]
+
+
+def _usage(message: str) -> UsageError:
+    return UsageError(
+        [
+            issue(
+                "usage.compare",
+                message,
+                expected="two specs; or one spec with two --data or two --year; or one spec "
+                "and --set",
+                hint="e.g. cityindex compare a.yaml b.yaml, or cityindex compare --set "
+                "groups.policy.weight=0.3",
+            )
+        ]
+    )
+
+
+def _pair(
+    specs: list[Path], data: list[Path], years: list[int], sets: list[str]
+) -> tuple[tuple[Loaded, str], tuple[Loaded, str]]:
+    """Load A and B from the command line's arguments, with a label for each."""
+    if len(specs) > 2 or len(data) > 2 or len(years) > 2:
+        raise _usage("compare takes at most two specs, two --data and two --year")
+    one_data = data[0] if len(data) == 1 else None
+    one_year = years[0] if len(years) == 1 else None
+    if len(specs) == 2:
+        if len(data) == 2 or len(years) == 2:
+            raise _usage("with two specs, give at most one --data and one --year (for both)")
+        a = load(specs[0], data=one_data, year=one_year, sets=sets)
+        b = load(specs[1], data=one_data, year=one_year, sets=sets)
+        return (a, specs[0].name), (b, specs[1].name)
+    spec = specs[0] if specs else None
+    if len(data) == 2:
+        if len(years) == 2:
+            raise _usage("give two --data or two --year, not both")
+        a = load(spec, data=data[0], year=one_year, sets=sets)
+        b = load(spec, data=data[1], year=one_year, sets=sets)
+        return (a, data[0].name), (b, data[1].name)
+    if len(years) == 2:
+        a = load(spec, data=one_data, year=years[0], sets=sets)
+        b = load(spec, data=one_data, year=years[1], sets=sets)
+        return (a, str(years[0])), (b, str(years[1]))
+    if sets:
+        a = load(spec, data=one_data, year=one_year)
+        b = load(spec, data=one_data, year=one_year, sets=sets)
+        return (a, "as written"), (b, "with " + " ".join(f"--set {s}" for s in sets))
+    raise _usage("nothing to compare")
+
+
+def comparison_text(cmp: Comparison, fmt: str, unit_column: str) -> str:
+    """The comparison in `fmt`: the side-by-side rows; tables add correlations and movers."""
+    rows = [{unit_column: r["unit"], **r} for r in cmp.rows]
+    columns = [unit_column, *COLUMNS]
+    if fmt == "json":
+        summary: dict[str, Any] = {k: v for k, v in asdict(cmp).items() if k != "rows"}
+        return render_rows(rows, columns, "json", extra_json=summary)
+    digits: dict[str, int | None] = {}
+    if fmt in ("table", "markdown"):
+        digits = {"score_a": 4, "score_b": 4, "score_change": 4}
+    title = f"A = {cmp.label_a}    B = {cmp.label_b}"
+    text = render_rows(rows, columns, fmt, digits=digits, title=title)
+    if fmt == "csv":
+        return text
+    moved = ", ".join(
+        f"{m['unit']} {m['rank_a']}→{m['rank_b']} ({m['rank_change']:+d})" for m in cmp.movers
+    )
+    lines = [
+        "",
+        f"units ranked in both: {cmp.common}",
+        f"Spearman rho: {cmp.spearman:.4f}    Kendall tau-b: {cmp.kendall:.4f}",
+        f"moved most: {moved or 'nobody moved'}",
+    ]
+    if cmp.only_a:
+        lines.append("ranked only in A: " + ", ".join(cmp.only_a))
+    if cmp.only_b:
+        lines.append("ranked only in B: " + ", ".join(cmp.only_b))
+    if cmp.unranked:
+        lines.append(f"ranked in neither ({len(cmp.unranked)}): " + ", ".join(cmp.unranked))
+    return text + "\n".join(lines) + "\n"
+
+
+@app.command(name="compare")
+def compare_command(
+    specs: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="One or two index definitions (default: the shipped one).", show_default=False
+        ),
+    ] = None,
+    data: Annotated[
+        list[Path] | None,
+        typer.Option("--data", help="Data CSV; give it twice to compare two data files."),
+    ] = None,
+    year: Annotated[
+        list[int] | None,
+        typer.Option("--year", help="Year of a panel; give it twice to compare two years."),
+    ] = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Override a spec value (dotted path=YAML); with one spec, B is the spec with "
+            "these overrides.",
+        ),
+    ] = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    movers: Annotated[int, typer.Option("--movers", help="How many movers to list.", min=0)] = 5,
+) -> None:
+    """Compare two rankings: ranks and scores side by side, rank correlations, biggest moves.
+
+    CSV columns: unit, rank_a, rank_b, rank_change (positive: climbed in B), score_a, score_b,
+    score_change.
+
+    Example: cityindex compare --set groups.policy.weight=0.4
+    """
+    xlsx = wants_xlsx(fmt, output)
+    (a, label_a), (b, label_b) = _pair(specs or [], data or [], year or [], sets or [])
+    ra = compute_loaded(a, quiet=True)
+    rb = compute_loaded(b, quiet=True)
+    cmp = compare(ra, rb, label_a=label_a, label_b=label_b, movers=movers)
+    if xlsx and output is not None:
+        summary = {k: v for k, v in asdict(cmp).items() if k != "rows"}
+        sheets = {
+            "comparison": (["unit", *COLUMNS], cmp.rows),
+            "summary": (["item", "value"], [{"item": k, "value": v} for k, v in summary.items()]),
+        }
+        emit_xlsx(output, sheets, b, rb)
+        return
+    emit(comparison_text(cmp, pick_format(fmt, output), ra.unit_column), output)

@@ -1,0 +1,165 @@
+"""`data check`: a data-quality report on the values an index uses (exit 1 on unsourced ones)."""
+
+from __future__ import annotations
+
+import typer
+
+from cityindex.analysis.data_quality import DataQualityReport, data_quality
+from cityindex.cli import app
+from cityindex.cli.common import (
+    DataOpt,
+    FormatOpt,
+    OutputOpt,
+    SetOpt,
+    SpecArg,
+    YearOpt,
+    emit,
+    load,
+    pick_format,
+    say,
+)
+from cityindex.errors import DataError, issue
+from cityindex.provenance import load_sources, sources_path
+from cityindex.render import render_rows, to_json
+
+data_app = typer.Typer(
+    help="Data files: quality checks.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+app.add_typer(data_app, name="data")
+
+UNIT_COLUMNS = ["unit", "present", "missing", "coverage", "missing_indicators"]
+INDICATOR_COLUMNS = [
+    "indicator",
+    "column",
+    "present",
+    "missing",
+    "coverage",
+    "years",
+    "skew",
+    "kurtosis",
+    "outlier",
+]
+OUTLIER_COLUMNS = ["indicator", "skew", "kurtosis", "winsorised_points", "log_transformed", "units"]
+FLAGGED_COLUMNS = ["unit", "indicator", "value", "flags"]  # notes: `cityindex sources`
+UNSOURCED_COLUMNS = ["unit", "indicator", "column", "value", "reason"]
+FINDING_COLUMNS = ["kind", "unit", "indicator", "value", "detail"]
+
+
+@data_app.command("check")
+def check(
+    spec: SpecArg = None,
+    data: DataOpt = None,
+    year: YearOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    sets: SetOpt = None,
+) -> None:
+    """Data-quality report: missing cells, outliers, flagged and unsourced values.
+
+    Covers the spec's indicators in its data file (or --data) and the `<data>.sources.csv`
+    next to it. Outliers follow COINr's default treat rule (|skew| >= 2 and kurtosis >= 3.5).
+    Tables show every section; csv lists one finding per row (kind = missing, outlier,
+    flagged, unsourced); json has all sections. Exit 1 when any value has no source.
+
+    Example: cityindex data check --format json
+    """
+    loaded = load(spec, data=data, year=year, sets=sets)
+    table = loaded.table
+    report = data_quality(
+        loaded.spec, table, load_sources(sources_path(table.file), data_path=table.file)
+    )
+    chosen = pick_format(fmt, output)
+    two = {"coverage": 2, "skew": 2, "kurtosis": 2}
+    if chosen == "json":
+        text = to_json(
+            {
+                "summary": report.summary(),
+                "units": report.unit_rows,
+                "indicators": report.indicator_rows,
+                "outliers": report.outliers,
+                "flagged": report.flagged,
+                "unsourced": report.unsourced,
+            }
+        )
+    elif chosen == "csv":
+        text = render_rows(_findings(report), FINDING_COLUMNS, "csv")
+    else:
+        sections = [
+            (report.unit_rows, UNIT_COLUMNS, "Missing cells per unit"),
+            (report.indicator_rows, INDICATOR_COLUMNS, "Indicators: coverage, years, outliers"),
+            (report.outliers, OUTLIER_COLUMNS, "Outliers (COINr's treat rule)"),
+            (report.flagged, FLAGGED_COLUMNS, "Flagged values"),
+            (report.unsourced, UNSOURCED_COLUMNS, "Values without a source"),
+        ]
+        parts = []
+        for rows, columns, title in sections:
+            if chosen == "markdown":
+                parts.append(f"### {title}\n\n" + render_rows(rows, columns, chosen, digits=two))
+            else:
+                parts.append(render_rows(rows, columns, chosen, digits=two, title=title))
+        text = "\n".join(parts)
+    emit(text, output)
+    s = report.summary()
+    verdict = (
+        f"{s['units']} units × {s['indicators']} indicators"
+        + (f" ({s['year']})" if s["year"] else "")
+        + f": {s['filled']}/{s['cells']} cells filled, {s['outlier_indicators']} outlier "
+        f"indicator(s), {s['flagged_values']} flagged value(s), "
+        f"{s['unsourced_values']} value(s) without a source"
+    )
+    if report.ok:
+        say(f"ok: {verdict}")
+        return
+    raise DataError(
+        [
+            issue(
+                "data.value.unsourced",
+                f"{r['unit']} {r['indicator']} = {r['value']}: {r['reason']}",
+                key_path=r["column"],
+                hint=f"add a row to {sources_path(table.file)} with its url",
+            )
+            for r in report.unsourced
+        ]
+    )
+
+
+def _findings(report: DataQualityReport) -> list[dict[str, object]]:
+    """One row per finding, for CSV."""
+    rows: list[dict[str, object]] = []
+    for r in report.unit_rows:
+        for ind in r["missing_indicators"].split():
+            rows.append({"kind": "missing", "unit": r["unit"], "indicator": ind})
+    for o in report.outliers:
+        for u in o["units"].split():
+            rows.append(
+                {
+                    "kind": "outlier",
+                    "unit": u,
+                    "indicator": o["indicator"],
+                    "detail": f"skew {o['skew']:.2f}, kurtosis {o['kurtosis']:.2f}",
+                }
+            )
+    for f in report.flagged:
+        rows.append(
+            {
+                "kind": "flagged",
+                "unit": f["unit"],
+                "indicator": f["indicator"],
+                "value": f["value"],
+                "detail": f["flags"],
+            }
+        )
+    for u in report.unsourced:
+        rows.append(
+            {
+                "kind": "unsourced",
+                "unit": u["unit"],
+                "indicator": u["indicator"],
+                "value": u["value"],
+                "detail": u["reason"],
+            }
+        )
+    return rows

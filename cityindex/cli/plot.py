@@ -1,0 +1,72 @@
+"""`plot`: one report chart on its own, as SVG or PNG."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cityindex.cli import app
+from cityindex.cli.common import (
+    DataOpt,
+    SetOpt,
+    SpecArg,
+    YearOpt,
+    compute_loaded,
+    load,
+    say,
+)
+from cityindex.cli.report import TopN, local_names
+from cityindex.errors import CityIndexError, UsageError, issue
+from cityindex.report import chart_data
+from cityindex.report.charts import KINDS, chart, render
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it over (atomic)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@app.command(name="plot")
+def plot_command(
+    kind: Annotated[str, typer.Argument(help="bar, heatmap or radar.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The chart file to write: .svg or .png.")
+    ],
+    spec: SpecArg = None,
+    data: DataOpt = None,
+    year: YearOpt = None,
+    sets: SetOpt = None,
+    top: TopN = 5,
+) -> None:
+    """Draw one chart: bar (scores stacked by group contribution), heatmap, or radar.
+
+    Example: cityindex plot bar --output scores.svg
+    """
+    if kind not in KINDS:
+        raise UsageError(
+            [issue("usage.plot.kind", f"unknown chart '{kind}'", expected=", ".join(KINDS))]
+        )
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in ("svg", "png"):
+        raise UsageError(
+            [issue("usage.plot.format", f"cannot write '{output.suffix}'", expected=".svg or .png")]
+        )
+    loaded = load(spec, data=data, year=year, sets=sets)
+    result = compute_loaded(loaded, quiet=True)
+    figure = chart(kind, chart_data(loaded.spec, result, local_names=local_names(loaded)), top=top)
+    try:
+        _write_bytes(output, render(figure, fmt))
+    except OSError as exc:
+        raise CityIndexError(
+            [issue("output.write", f"cannot write {output}: {exc.strerror or exc}")]
+        ) from None
+    say(f"wrote {output}")

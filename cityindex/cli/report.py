@@ -1,0 +1,164 @@
+"""`report`: one self-contained HTML page with tables, charts, method, audit and sources."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cityindex.analysis.audit import audit
+from cityindex.analysis.plan import SpecModel, read_plan
+from cityindex.analysis.uncertainty import (
+    chunk_size_for,
+    draw_monte_carlo,
+    run_replicates,
+    summarise,
+)
+from cityindex.cli import app
+from cityindex.cli.common import (
+    DataOpt,
+    Loaded,
+    SetOpt,
+    SpecArg,
+    YearOpt,
+    compute_loaded,
+    emit,
+    load,
+    say,
+    warn,
+)
+from cityindex.errors import CityIndexError, UsageError, issue
+from cityindex.report import build_report, load_sources
+from cityindex.report.charts import cjk_font
+from cityindex.report.xlsx import Sheet, method_sheet, write_workbook
+from cityindex.result import IndexResult
+
+TopN = Annotated[int, typer.Option("--top", help="Radar charts for the first N units.", min=1)]
+
+
+def local_names(loaded: Loaded) -> list[str] | None:
+    """Local-language unit names from a `<unit>_zh` column, when the data has one."""
+    column = f"{loaded.spec.index.unit}_zh"
+    frame = loaded.table.frame
+    if column not in frame.columns:
+        return None
+    names = ["" if v is None or str(v) == "nan" else str(v) for v in frame[column]]
+    if cjk_font() is None:
+        warn("no CJK font installed (Debian: fonts-noto-cjk): charts use the English names")
+    return names
+
+
+def uncertainty_rows(
+    loaded: Loaded, result: IndexResult, *, runs: int | None
+) -> tuple[list[dict[str, Any]], str] | None:
+    """Rank intervals from the spec's `uncertainty:` plan (None when it has none)."""
+    section = loaded.spec.sections.get("uncertainty")
+    if not section:
+        return None
+    settings = read_plan(loaded.spec, section)
+    model = SpecModel(loaded.spec, loaded.table, settings.plan)
+    n = runs or settings.runs or 1000
+    seed = settings.seed or 0
+    k = settings.top_k or 10
+    reps = draw_monte_carlo(settings.plan, model.nominal_weights(), n, seed=seed)
+    size = chunk_size_for(len(loaded.table.units), max(1, len(loaded.spec.indicators())))
+    scores = run_replicates(model.evaluate, reps, chunk_size=size)
+    summary = summarise(scores, result.score, top_k=k, quantile_levels=(0.05, 0.5, 0.95))
+    rows = [
+        {
+            "rank": int(result.rank[i]),
+            result.unit_column: unit,
+            "score": result.score[i],
+            "median_rank": summary.median_rank[i],
+            "rank_p05": summary.rank_low[i],
+            "rank_p95": summary.rank_high[i],
+            "p_top_k": summary.top_k_probability[i],
+        }
+        for i, unit in enumerate(result.units)
+        if result.included[i]
+    ]
+    rows.sort(key=lambda r: float(r["rank"]))
+    inputs = ", ".join(settings.plan.input_names())
+    note = f"{n:,} Monte Carlo runs (seed {seed}); p_top_k = P(rank ≤ {k}); inputs: {inputs}"
+    return rows, note
+
+
+@app.command(name="report")
+def report_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")],
+    spec: SpecArg = None,
+    data: DataOpt = None,
+    year: YearOpt = None,
+    sets: SetOpt = None,
+    top: TopN = 5,
+    runs: Annotated[
+        int | None,
+        typer.Option("--runs", min=1, help="Uncertainty runs when the spec has a plan."),
+    ] = None,
+) -> None:
+    """Write one self-contained HTML report: ranking, charts, framework, method, audit, sources.
+
+    No scripts and no network requests: charts are inline SVG. Sources come from
+    `<data>.sources.csv` next to the data file. When the spec has an `uncertainty:` plan, the
+    report adds rank intervals (5th-95th percentile) from --runs Monte Carlo runs.
+
+    Example: cityindex report --output report.html
+    """
+    loaded = load(spec, data=data, year=year, sets=sets)
+    result = compute_loaded(loaded, quiet=True)
+    page = build_report(
+        loaded.spec,
+        result,
+        audit(loaded.spec, result),
+        sources=load_sources(loaded.table.file),
+        local_names=local_names(loaded),
+        top=top,
+        uncertainty=uncertainty_rows(loaded, result, runs=runs),
+    )
+    emit(page, output)
+
+
+def wants_xlsx(fmt: str | None, output: Path | None) -> bool:
+    """True for `--format xlsx` or an .xlsx output; xlsx needs --output (it is not text)."""
+    chosen = fmt == "xlsx" or (fmt is None and output is not None and output.suffix == ".xlsx")
+    if chosen and output is None:
+        raise UsageError(
+            [
+                issue(
+                    "usage.xlsx.output",
+                    "--format xlsx writes a workbook: give --output FILE.xlsx",
+                )
+            ]
+        )
+    return chosen
+
+
+def emit_xlsx(
+    output: Path, sheets: Mapping[str, Sheet], loaded: Loaded, result: IndexResult
+) -> None:
+    """Write the command's tables plus the method and sources sheets as one workbook."""
+    sources = load_sources(loaded.table.file)
+    every: dict[str, Sheet] = {
+        **sheets,
+        "method": method_sheet(result.manifest),
+        "sources": (["unit", "column", "value", "year", "url", "note"], sources),
+    }
+    try:
+        write_workbook(output, every)
+    except ImportError:
+        raise UsageError(
+            [
+                issue(
+                    "usage.xlsx.openpyxl",
+                    "writing .xlsx needs openpyxl",
+                    hint="pip install 'cityindex[xlsx]'",
+                )
+            ]
+        ) from None
+    except OSError as exc:
+        raise CityIndexError(
+            [issue("output.write", f"cannot write {output}: {exc.strerror or exc}")]
+        ) from None
+    say(f"wrote {output}")

@@ -1,0 +1,89 @@
+"""`sources`: where every value of an index came from (the data file's `.sources.csv`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cityindex.cli import app
+from cityindex.cli.common import (
+    DataOpt,
+    FormatOpt,
+    OutputOpt,
+    SetOpt,
+    SpecArg,
+    YearOpt,
+    emit,
+    load,
+    pick_format,
+)
+from cityindex.errors import UsageError, did_you_mean, issue
+from cityindex.provenance import load_sources, provenance_rows, sources_path
+from cityindex.render import render_rows
+
+SOURCE_FIELDS = ["unit", "indicator", "column", "value", "year", "url", "note"]
+
+
+@app.command()
+def sources(
+    spec: SpecArg = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Only this unit's values.")] = None,
+    indicator: Annotated[
+        str | None,
+        typer.Option("--indicator", help="Only this indicator (its id or its data column)."),
+    ] = None,
+    all_columns: Annotated[
+        bool,
+        typer.Option("--all-columns", help="Every data column, not only the spec's indicators."),
+    ] = False,
+    data: DataOpt = None,
+    year: YearOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    sets: SetOpt = None,
+) -> None:
+    """List each value's provenance: unit, indicator, column, value, year, url, note.
+
+    Read from the `<data>.sources.csv` next to the data file (cities-2024.csv →
+    cities-2024.sources.csv). A value without a source shows an empty url and NO SOURCE.
+
+    Example: cityindex sources --unit Hangzhou
+    """
+    loaded = load(spec, data=data, year=year, sets=sets)
+    table = loaded.table
+    if unit is not None and unit not in table.units:
+        raise UsageError(
+            [
+                issue(
+                    "usage.unit",
+                    f"unit '{unit}' is not in {table.file}",
+                    hint=did_you_mean(unit, table.units) or "units: " + ", ".join(table.units),
+                )
+            ]
+        )
+    if indicator is not None:
+        names = [i.id for i in loaded.spec.indicators()] + [
+            i.column for i in loaded.spec.indicators()
+        ]
+        if all_columns:
+            names += table.columns
+        if indicator not in names:
+            raise UsageError(
+                [
+                    issue(
+                        "usage.indicator",
+                        f"indicator '{indicator}' is not in the spec",
+                        hint=did_you_mean(indicator, names)
+                        or "indicators: " + ", ".join(i.id for i in loaded.spec.indicators()),
+                    )
+                ]
+            )
+    src = load_sources(sources_path(table.file), data_path=table.file)
+    rows = provenance_rows(
+        loaded.spec, table, src, unit=unit, indicator=indicator, all_columns=all_columns
+    )
+    chosen = pick_format(fmt, output)
+    title = f"Sources of {table.file}" + (f" ({table.year})" if table.year else "")
+    extra = {"data": table.file, "sources": str(sources_path(table.file)), "year": table.year}
+    emit(render_rows(list(rows), SOURCE_FIELDS, chosen, title=title, extra_json=extra), output)

@@ -1,0 +1,225 @@
+"""`uncertainty`: rank intervals under the spec's weight and method uncertainty (Monte Carlo)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+
+from cityindex.analysis.plan import PlanSettings, SpecModel, read_plan
+from cityindex.analysis.uncertainty import (
+    chunk_size_for,
+    draw_monte_carlo,
+    run_replicates,
+    summarise,
+)
+from cityindex.cli import app
+from cityindex.cli.common import (
+    DataOpt,
+    FormatOpt,
+    OutputOpt,
+    SetOpt,
+    SpecArg,
+    TopOpt,
+    YearOpt,
+    compute_loaded,
+    emit,
+    load,
+    pick_format,
+)
+from cityindex.errors import UsageError, issue
+from cityindex.render import render_rows
+from cityindex.result import IndexResult
+
+PlanOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--plan",
+        help="YAML file holding the uncertainty plan (the keys of a spec's `uncertainty:`), "
+        "used instead of the spec's own.",
+    ),
+]
+SeedOpt = Annotated[
+    int | None, typer.Option("--seed", help="Random seed (default: the plan's, else 0).")
+]
+ChunkOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--chunk-size",
+        min=1,
+        help="Replicates per pipeline call (default: sized to keep memory well under 1 GB). "
+        "Results are identical for any chunk size.",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Everything an analysis command needs: spec, data, plan, nominal result, model."""
+
+    settings: PlanSettings
+    model: SpecModel
+    nominal: IndexResult
+    chunk_size: int
+
+
+def set_up(
+    spec: Path | None,
+    *,
+    data: Path | None,
+    year: int | None,
+    sets: list[str] | None,
+    plan: Path | None,
+    chunk_size: int | None,
+) -> Setup:
+    """Load spec and data, read the plan (spec section or --plan file), compute the nominal."""
+    extra = list(sets or [])
+    if plan is not None:
+        try:
+            text = plan.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(
+                [issue("usage.plan.read", f"cannot read --plan {plan}: {exc.strerror or exc}")]
+            ) from None
+        extra.append(f"uncertainty={text}")
+    loaded = load(spec, data=data, year=year, sets=extra)
+    section = loaded.spec.sections.get("uncertainty")
+    if isinstance(section, dict) and set(section) == {"uncertainty"}:
+        section = section["uncertainty"]  # a --plan file written with the top-level key
+    settings = read_plan(loaded.spec, section, source=str(plan) if plan is not None else None)
+    nominal = compute_loaded(loaded)
+    model = SpecModel(loaded.spec, loaded.table, settings.plan)
+    units = len(loaded.table.units)
+    size = chunk_size or chunk_size_for(units, max(1, len(loaded.spec.indicators())))
+    return Setup(settings, model, nominal, size)
+
+
+def progress_bar(total: int, label: str) -> Callable[[int], None] | None:
+    """A plain progress line on stderr for long runs on a terminal (None otherwise)."""
+    if not sys.stderr.isatty() or total < 2000:
+        return None
+    done = [0]
+    start = time.perf_counter()
+
+    def step(n: int) -> None:
+        done[0] += n
+        elapsed = time.perf_counter() - start
+        sys.stderr.write(f"\r{label}: {done[0]:,}/{total:,} runs ({elapsed:.1f} s)")
+        if done[0] >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return step
+
+
+COLUMNS = (
+    "rank",
+    "score",
+    "median_rank",
+    "mean_rank",
+    "rank_p05",
+    "rank_p95",
+    "p_top_k",
+    "score_p05",
+    "score_p50",
+    "score_p95",
+)
+
+
+def _number(value: Any) -> float | None:
+    v = float(value)
+    return None if np.isnan(v) else v
+
+
+@app.command()
+def uncertainty(
+    spec: SpecArg = None,
+    data: DataOpt = None,
+    year: YearOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    sets: SetOpt = None,
+    top: TopOpt = None,
+    runs: Annotated[
+        int | None,
+        typer.Option("--runs", min=1, help="Monte Carlo runs (default: the plan's, else 1000)."),
+    ] = None,
+    seed: SeedOpt = None,
+    top_k: Annotated[
+        int | None,
+        typer.Option("--top-k", min=1, help="Report P(rank <= K) (default: the plan's, else 10)."),
+    ] = None,
+    plan: PlanOpt = None,
+    chunk_size: ChunkOpt = None,
+) -> None:
+    """Rank intervals under weight and method uncertainty (the spec's `uncertainty:` plan).
+
+    Per unit: nominal rank and score, median and mean rank over the runs, the 5th-95th
+    percentile rank interval, P(rank <= K), and score percentiles. Same seed, same output.
+
+    Example: cityindex uncertainty --runs 10000 --seed 1 --top-k 10
+    """
+    setup = set_up(spec, data=data, year=year, sets=sets, plan=plan, chunk_size=chunk_size)
+    settings, model, nominal = setup.settings, setup.model, setup.nominal
+    n = runs or settings.runs or 1000
+    s = seed if seed is not None else (settings.seed or 0)
+    k = top_k or settings.top_k or 10
+    reps = draw_monte_carlo(settings.plan, model.nominal_weights(), n, seed=s)
+    scores = run_replicates(
+        model.evaluate,
+        reps,
+        chunk_size=setup.chunk_size,
+        progress=progress_bar(n, "uncertainty"),
+    )
+    summary = summarise(scores, nominal.score, top_k=k, quantile_levels=(0.05, 0.5, 0.95))
+    unit_col = nominal.unit_column
+    rows: list[dict[str, Any]] = []
+    for i, unit in enumerate(nominal.units):
+        values = (
+            nominal.rank[i],
+            nominal.score[i],
+            summary.median_rank[i],
+            summary.mean_rank[i],
+            summary.rank_low[i],
+            summary.rank_high[i],
+            summary.top_k_probability[i],
+            *summary.score_quantiles[:, i],
+        )
+        row: dict[str, Any] = {unit_col: unit}
+        row.update({c: _number(v) for c, v in zip(COLUMNS, values, strict=True)})
+        row["rank"] = None if row["rank"] is None else int(row["rank"])
+        rows.append(row)
+    order = np.lexsort((np.arange(len(rows)), np.nan_to_num(nominal.rank, nan=np.inf)))
+    rows = [rows[i] for i in order][:top]
+    columns = ["rank", unit_col, *COLUMNS[1:]]
+    chosen = pick_format(fmt, output)
+    score_digits = nominal.digits if nominal.digits is not None else None
+    digits: dict[str, int | None] = {"score": nominal.digits}
+    digits.update(dict.fromkeys(("score_p05", "score_p50", "score_p95"), score_digits))
+    if chosen in ("table", "markdown"):
+        digits.update({"mean_rank": 2, "p_top_k": 3})
+        if score_digits is None:
+            digits.update(dict.fromkeys(("score_p05", "score_p50", "score_p95"), 4))
+    inputs = settings.plan.input_names()
+    meta = {
+        "runs": n,
+        "seed": s,
+        "top_k": k,
+        "inputs": inputs,
+    }
+    text = render_rows(
+        rows,
+        columns,
+        chosen,
+        digits=digits,
+        title=f"{model.spec.index.title}: uncertainty over {n:,} runs (seed {s})",
+        caption=f"p_top_k = P(rank <= {k}); inputs: " + ", ".join(inputs),
+        extra_json={"manifest": nominal.manifest, "uncertainty": meta},
+    )
+    emit(text, output)

@@ -1,0 +1,162 @@
+"""Ranking methods used as aggregators: TOPSIS, VIKOR and grey relational analysis.
+
+They follow the registry's aggregate contract: ``x`` ``(..., units, children)`` holds the
+spec's normalised, direction-adjusted values (higher is better) and ``weights``
+``(..., children)`` sums to 1; each returns ``(..., units)`` with higher meaning better. The
+ideal and anti-ideal are taken over the units being scored, so — unlike the means — a unit's
+score depends on the other units. The normalisation is the spec's own (stated in output), not
+one hidden in the method: TOPSIS on min-max and TOPSIS on vector-normalised data are different
+indices. A missing child (NaN) contributes nothing to that unit's sums.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from cityindex.registry import DomainError, FloatArray, Param, register
+
+
+def _weighted(x: FloatArray, weights: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Values and weights broadcast to ``(..., units, children)``."""
+    v = np.asarray(x, dtype=float)
+    w = np.broadcast_to(np.asarray(weights, dtype=float)[..., None, :], v.shape)
+    return v, w
+
+
+def _all_missing(v: FloatArray) -> FloatArray:
+    """Units with no child present: their score is missing."""
+    out: FloatArray = np.all(np.isnan(v), axis=-1)
+    return out
+
+
+@register(
+    "aggregate",
+    "topsis",
+    doc="v = w·z; D± = ‖v_i − v±‖₂ with v⁺ = max_i v, v⁻ = min_i v; "
+    "closeness C_i = D⁻ / (D⁺ + D⁻) in [0, 1] (Hwang & Yoon 1981)",
+)
+def topsis(x: FloatArray, weights: FloatArray, **_: Any) -> FloatArray:
+    """TOPSIS closeness to the ideal (Hwang & Yoon 1981, *Multiple Attribute Decision Making*).
+
+    With z the normalised, direction-adjusted values and w the weights:
+
+        v_ij = w_j z_ij,   v⁺_j = max_i v_ij,   v⁻_j = min_i v_ij,
+        D⁺_i = √Σ_j (v_ij − v⁺_j)²,   D⁻_i = √Σ_j (v_ij − v⁻_j)²,
+        C_i = D⁻_i / (D⁺_i + D⁻_i).
+
+    C_i lies in [0, 1]; a unit best on every child has D⁺ = 0 and C = 1 (also when every
+    unit is identical, D⁺ = D⁻ = 0, where all tie at 1). Missing values drop out of the sums
+    and out of the ideals.
+    """
+    v, w = _weighted(x, weights)
+    weighted = w * v
+    best = np.nanmax(weighted, axis=-2, keepdims=True) if v.size else weighted
+    worst = np.nanmin(weighted, axis=-2, keepdims=True) if v.size else weighted
+    d_plus = np.sqrt(np.nansum((weighted - best) ** 2, axis=-1))
+    d_minus = np.sqrt(np.nansum((weighted - worst) ** 2, axis=-1))
+    total = d_plus + d_minus
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = np.where(total > 0, d_minus / np.where(total > 0, total, 1.0), 1.0)
+    out: FloatArray = np.where(_all_missing(v), np.nan, c)
+    return out
+
+
+def vikor_measures(
+    x: FloatArray, weights: FloatArray, *, v: float = 0.5
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """VIKOR's group utility S, individual regret R and compromise index Q (lower is better).
+
+    Opricovic & Tzeng (2004, Eur. J. Oper. Res. 156(2): 445-455), eqs. (1)-(3), with
+    f⁺_j = max_i x_ij and f⁻_j = min_i x_ij on direction-adjusted values:
+
+        d_ij = w_j (f⁺_j − x_ij) / (f⁺_j − f⁻_j)      (0 when f⁺_j = f⁻_j),
+        S_i = Σ_j d_ij,   R_i = max_j d_ij,
+        Q_i = v (S_i − S⁺)/(S⁻ − S⁺) + (1 − v)(R_i − R⁺)/(R⁻ − R⁺),
+
+    S⁺ = min S, S⁻ = max S (likewise R); a term whose range is 0 is 0.
+    """
+    vals, w = _weighted(x, weights)
+    hi = np.nanmax(vals, axis=-2, keepdims=True) if vals.size else vals
+    lo = np.nanmin(vals, axis=-2, keepdims=True) if vals.size else vals
+    width = hi - lo
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d = np.where(width > 0, w * (hi - vals) / np.where(width > 0, width, 1.0), 0.0)
+    d = np.where(np.isnan(vals), np.nan, d)
+    s = np.nansum(d, axis=-1)
+    r = np.nanmax(np.where(np.isnan(d), -np.inf, d), axis=-1)
+    missing = _all_missing(vals)
+    s = np.where(missing, np.nan, s)
+    r = np.where(missing, np.nan, r)
+
+    def share(m: FloatArray) -> FloatArray:
+        low = np.nanmin(m, axis=-1, keepdims=True)
+        high = np.nanmax(m, axis=-1, keepdims=True)
+        span = high - low
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out: FloatArray = np.where(span > 0, (m - low) / np.where(span > 0, span, 1.0), 0.0)
+        return np.where(np.isnan(m), np.nan, out)
+
+    q = v * share(s) + (1.0 - v) * share(r)
+    return s, r, q
+
+
+@register(
+    "aggregate",
+    "vikor",
+    params=(Param("v", "number", 0.5, "weight of the group utility S against the regret R", 0.0),),
+    doc="score = 1 − Q, Q_i = v(S_i − S⁺)/(S⁻ − S⁺) + (1 − v)(R_i − R⁺)/(R⁻ − R⁺), "
+    "S_i = Σ_j d_ij, R_i = max_j d_ij, d_ij = w_j(f⁺_j − x_ij)/(f⁺_j − f⁻_j) "
+    "(Opricovic & Tzeng 2004)",
+)
+def vikor(x: FloatArray, weights: FloatArray, *, v: float = 0.5, **_: Any) -> FloatArray:
+    """VIKOR as a score: ``1 − Q``, so higher is better and the compromise leader scores 1.
+
+    See `vikor_measures` for S, R and Q. Opricovic & Tzeng's two acceptance conditions for a
+    compromise set are not applied: the score ranks every unit by Q alone.
+    """
+    if not 0.0 <= float(v) <= 1.0:
+        raise DomainError(f"vikor's v must lie in [0, 1], got {v}", columns=[])
+    q = vikor_measures(x, weights, v=float(v))[2]
+    out: FloatArray = 1.0 - q
+    return out
+
+
+@register(
+    "aggregate",
+    "grey_relational",
+    params=(Param("rho", "number", 0.5, "distinguishing coefficient ρ in (0, 1]", 0.0),),
+    doc="ξ_ij = (Δmin + ρΔmax)/(Δ_ij + ρΔmax), Δ_ij = |max_k x_kj − x_ij|; "
+    "grade γ_i = Σ_j w_j ξ_ij (Deng 1982)",
+)
+def grey_relational(
+    x: FloatArray, weights: FloatArray, *, rho: float = 0.5, **_: Any
+) -> FloatArray:
+    """Grey relational grade against the ideal unit (Deng 1982, Syst. Control Lett. 1(5)).
+
+    The reference series is the best value of each child, x⁰_j = max_i x_ij. Then
+
+        Δ_ij = |x⁰_j − x_ij|,   Δmin = min_i min_j Δ_ij,   Δmax = max_i max_j Δ_ij,
+        ξ_ij = (Δmin + ρ Δmax) / (Δ_ij + ρ Δmax),   γ_i = Σ_j w_j ξ_ij / Σ_j w_j,
+
+    the sums over the children a unit has. ξ lies in [ρ/(1 + ρ), 1] (Δmin = 0 since the
+    reference is attained in every column); when every Δ is 0, ξ = 1.
+    """
+    if not 0.0 < float(rho) <= 1.0:
+        raise DomainError(f"grey_relational's rho must lie in (0, 1], got {rho}", columns=[])
+    vals, w = _weighted(x, weights)
+    ref = np.nanmax(vals, axis=-2, keepdims=True) if vals.size else vals
+    delta = np.abs(ref - vals)
+    axes = (-2, -1)
+    dmin = np.nanmin(delta, axis=axes, keepdims=True) if vals.size else delta
+    dmax = np.nanmax(delta, axis=axes, keepdims=True) if vals.size else delta
+    with np.errstate(invalid="ignore", divide="ignore"):
+        spread = dmax > np.finfo(float).tiny  # else every unit equals the reference
+        xi = np.where(spread, (dmin + rho * dmax) / np.where(spread, delta + rho * dmax, 1.0), 1.0)
+    w = np.where(np.isnan(vals), 0.0, w)
+    total = w.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        grade = np.where(total > 0, np.nansum(w * xi, axis=-1) / total, np.nan)
+    out: FloatArray = np.where(_all_missing(vals), np.nan, grade)
+    return out

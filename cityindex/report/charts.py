@@ -1,0 +1,223 @@
+"""Charts for reports and `cityindex plot`: matplotlib figures rendered to SVG (or PNG) text.
+
+Only this module imports matplotlib, and only its object API (`Figure`, no pyplot state), so
+nothing here touches a display or global figure registry. SVG text is drawn as paths, so a
+chart shows the same in any browser, offline, without the fonts installed. Chinese unit names
+need a CJK font on the machine that draws (Debian: fonts-noto-cjk); `cjk_font()` says whether
+one is there, and callers fall back to the unit ids when it is not.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from cityindex.registry import FloatArray
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def _mpl() -> ModuleType:
+    """matplotlib, imported on first use: every other command skips its ~0.25 s import."""
+    import matplotlib
+
+    return matplotlib
+
+
+KINDS = ("bar", "heatmap", "radar")
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+)
+PALETTE = (
+    "#4C72B0",
+    "#DD8452",
+    "#55A868",
+    "#C44E52",
+    "#8172B3",
+    "#937860",
+    "#DA8BC3",
+    "#8C8C8C",
+    "#CCB974",
+    "#64B5CD",
+)
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The name of an installed font that has Chinese glyphs, or None."""
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    found = next((n for n in CJK_FAMILIES if n in names), None)
+    if found is None:  # installed after matplotlib cached its font list: add the files
+        for path in font_manager.findSystemFonts():
+            if any(key in Path(path).name for key in ("NotoSansCJK", "NotoSansSC", "wqy-zenhei")):
+                font_manager.fontManager.addfont(path)
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        found = next((n for n in CJK_FAMILIES if n in names), None)
+    return found
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """What the charts draw, for the ranked units in rank order.
+
+    `contributions` is ``(units, groups)``: each top-level group's contribution to the score
+    (they sum to the score); `group_scores` the same shape with the groups' own scores.
+    """
+
+    labels: tuple[str, ...]
+    scores: FloatArray
+    groups: tuple[str, ...]
+    contributions: FloatArray
+    group_scores: FloatArray
+
+
+def _figure(width: float, height: float) -> Figure:
+    family = [f for f in (cjk_font(), "DejaVu Sans") if f]
+    with _mpl().rc_context({"font.family": family, "svg.fonttype": "path"}):
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(width, height), layout="constrained")
+    return fig
+
+
+def render(fig: Figure, fmt: str = "svg") -> bytes:
+    """The figure as SVG (no XML header, ready to inline) or PNG bytes."""
+    buf = io.BytesIO()
+    family = [f for f in (cjk_font(), "DejaVu Sans") if f]
+    with _mpl().rc_context({"font.family": family, "svg.fonttype": "path", "svg.hashsalt": "ci"}):
+        fig.savefig(buf, format=fmt, dpi=120, metadata={"Date": None} if fmt == "svg" else None)
+    data = buf.getvalue()
+    if fmt == "svg":
+        start = data.find(b"<svg")
+        data = data[start:]
+    return data
+
+
+def bar_chart(data: ChartData) -> Figure:
+    """Horizontal bars of each unit's score, stacked by the top-level groups' contributions."""
+    n = len(data.labels)
+    fig = _figure(8, 0.35 * n + 1.5)
+    family = [f for f in (cjk_font(), "DejaVu Sans") if f]
+    with _mpl().rc_context({"font.family": family}):
+        ax = fig.add_subplot()
+        y = np.arange(n)
+        left = np.zeros(n)
+        for k, group in enumerate(data.groups):
+            part = np.nan_to_num(data.contributions[:, k])
+            ax.barh(y, part, left=left, color=PALETTE[k % len(PALETTE)], label=group, height=0.7)
+            left += part
+        for yi, s in zip(y, data.scores, strict=True):
+            ax.text(float(s), float(yi), f" {s:.4f}", va="center", fontsize=8)
+        ax.set_yticks(y, list(data.labels))
+        ax.invert_yaxis()
+        ax.set_xlabel("score (stacked by group contribution)")
+        ax.set_xlim(0, max(1.0, float(np.nanmax(data.scores))) * 1.12)
+        ax.legend(loc="lower right", fontsize=8, frameon=False)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.set_gid("chart-bar")
+    return fig
+
+
+def heatmap(data: ChartData) -> Figure:
+    """Group scores per unit as a heatmap (missing scores left blank)."""
+    n, k = data.group_scores.shape
+    fig = _figure(1.2 * k + 3, 0.35 * n + 1.5)
+    family = [f for f in (cjk_font(), "DejaVu Sans") if f]
+    with _mpl().rc_context({"font.family": family}):
+        ax = fig.add_subplot()
+        masked = np.ma.masked_invalid(data.group_scores)
+        image = ax.imshow(masked, aspect="auto", cmap="YlGnBu", vmin=0)
+        ax.set_xticks(np.arange(k), list(data.groups), rotation=30, ha="right")
+        ax.set_yticks(np.arange(n), list(data.labels))
+        for i in range(n):
+            for j in range(k):
+                v = data.group_scores[i, j]
+                text = "–" if np.isnan(v) else f"{v:.2f}"
+                dark = not np.isnan(v) and v > 0.6 * float(np.nanmax(data.group_scores))
+                colour = "white" if dark else "black"
+                ax.text(j, i, text, ha="center", va="center", fontsize=7, color=colour)
+        fig.colorbar(image, ax=ax, shrink=0.6, label="group score")
+        ax.set_gid("chart-heatmap")
+    return fig
+
+
+def radar(data: ChartData, *, top: int = 5) -> Figure:
+    """One radar per unit for the first `top` units: its top-level group scores."""
+    units = min(top, len(data.labels))
+    k = len(data.groups)
+    cols = min(units, 3)
+    rows = int(np.ceil(units / cols)) if units else 1
+    fig = _figure(3.2 * cols, 3.2 * rows)
+    family = [f for f in (cjk_font(), "DejaVu Sans") if f]
+    angles = np.linspace(0, 2 * np.pi, k, endpoint=False)
+    closed = np.append(angles, angles[0])
+    top_value = float(np.nanmax(data.group_scores)) if data.group_scores.size else 1.0
+    with _mpl().rc_context({"font.family": family}):
+        for u in range(units):
+            ax = fig.add_subplot(rows, cols, u + 1, projection="polar")
+            values = np.nan_to_num(data.group_scores[u])
+            ax.plot(closed, np.append(values, values[0]), color=PALETTE[u % len(PALETTE)])
+            ax.fill(closed, np.append(values, values[0]), alpha=0.25, color=PALETTE[u % 10])
+            ax.set_xticks(angles, list(data.groups), fontsize=7)
+            ax.set_ylim(0, max(top_value, 1e-9))
+            ax.set_yticklabels([])
+            ax.set_title(f"{u + 1}. {data.labels[u]}", fontsize=9)
+            ax.set_gid(f"chart-radar-{u + 1}")
+    return fig
+
+
+def rank_intervals(
+    labels: Sequence[str], nominal: FloatArray, low: FloatArray, high: FloatArray
+) -> Figure:
+    """Each unit's nominal rank (dot) and its 5th-95th percentile rank interval (bar)."""
+    n = len(labels)
+    fig = _figure(7, 0.32 * n + 1.4)
+    family = [f for f in (cjk_font(), "DejaVu Sans") if f]
+    with _mpl().rc_context({"font.family": family}):
+        ax = fig.add_subplot()
+        y = np.arange(n)
+        ax.hlines(y, low, high, color=PALETTE[0], linewidth=4, alpha=0.5, label="5th–95th pct")
+        ax.plot(nominal, y, "o", color=PALETTE[3], label="nominal rank")
+        ax.set_yticks(y, list(labels))
+        ax.invert_yaxis()
+        ax.set_xlabel("rank (1 = best)")
+        ax.set_xlim(0.5, max(float(np.nanmax(high)), float(n)) + 0.5)
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.12 - 1.2 / (n + 4)),
+            ncols=2,
+            fontsize=8,
+            frameon=False,
+        )
+        ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def chart(kind: str, data: ChartData, *, top: int = 5) -> Figure:
+    """The chart called `kind` (one of KINDS)."""
+    if kind == "bar":
+        return bar_chart(data)
+    if kind == "heatmap":
+        return heatmap(data)
+    return radar(data, top=top)
+
+
+def labels_for(units: Sequence[str], local: Sequence[str] | None) -> tuple[str, ...]:
+    """Unit labels: 'Beijing 北京' when local names exist and a CJK font is installed."""
+    if local is None or cjk_font() is None:
+        return tuple(units)
+    return tuple(f"{u} {n}" if n and n != u else u for u, n in zip(units, local, strict=True))

@@ -1,0 +1,215 @@
+"""Tiers (梯队): grade units into named tiers by fixed score thresholds or by natural breaks.
+
+``scale: {tiers: ...}`` in a spec names the tiers best first, e.g. 第一梯队, 第二梯队, 第三梯队;
+either with ``thresholds`` (the lowest score of each tier but the last, decreasing) or with
+``breaks: jenks`` (Fisher's exact optimal partition of the scores into as many classes as there
+are tiers, minimising the within-class sum of squared deviations — the "natural breaks" of
+Jenks 1977). Pure: numpy in, labels out.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from cityindex.errors import Issue, did_you_mean, issue
+from cityindex.registry import FloatArray
+
+
+def jenks_breaks(values: Sequence[float] | FloatArray, classes: int) -> list[float]:
+    """Lower bounds of each class but the first, for the optimal partition into `classes`.
+
+    Fisher (1958, J. Am. Stat. Assoc. 53: 789-798) dynamic programme over the sorted values:
+    the partition of contiguous runs minimising Σ_classes Σ (x − class mean)²; ties between
+    equally good partitions go to the one found first. Returns the smallest value of classes
+    2..k in increasing order (``classes − 1`` numbers).
+
+    >>> jenks_breaks([1, 2, 3, 10, 11, 12, 30, 31], 3)
+    [10.0, 30.0]
+    """
+    x = np.sort(np.asarray(values, dtype=float)[~np.isnan(np.asarray(values, dtype=float))])
+    n = len(x)
+    if classes < 1:
+        raise ValueError("jenks needs at least one class")
+    if n < classes:
+        raise ValueError(f"jenks: {n} values cannot form {classes} classes")
+    prefix = np.concatenate([[0.0], np.cumsum(x)])
+    prefix2 = np.concatenate([[0.0], np.cumsum(x * x)])
+
+    def ssd(i: int, j: int) -> float:
+        """Sum of squared deviations of x[i:j]."""
+        m = j - i
+        s = prefix[j] - prefix[i]
+        return float(prefix2[j] - prefix2[i] - s * s / m)
+
+    inf = float("inf")
+    cost = np.full((classes + 1, n + 1), inf)
+    start = np.zeros((classes + 1, n + 1), dtype=int)
+    cost[0, 0] = 0.0
+    for c in range(1, classes + 1):
+        for j in range(c, n + 1):
+            best, arg = inf, c - 1
+            for i in range(c - 1, j):
+                total = cost[c - 1, i] + ssd(i, j)
+                if total < best - 1e-12:
+                    best, arg = total, i
+            cost[c, j], start[c, j] = best, arg
+    bounds = []
+    j = n
+    for c in range(classes, 1, -1):
+        i = int(start[c, j])
+        bounds.append(float(x[i]))
+        j = i
+    return sorted(bounds)
+
+
+def tiers(
+    scores: Sequence[float] | FloatArray,
+    *,
+    labels: Sequence[str],
+    thresholds: Sequence[float] | None = None,
+    breaks: Literal["fixed", "jenks"] = "fixed",
+) -> npt.NDArray[Any]:
+    """The tier label of each unit (``None`` for a missing score), best tier first in `labels`.
+
+    ``breaks="fixed"``: ``thresholds`` are the lowest scores of tiers 1..k−1 (decreasing); a
+    score at or above ``thresholds[t]`` and below ``thresholds[t − 1]`` is in tier t, below all
+    of them in the last tier. ``breaks="jenks"``: the thresholds are `jenks_breaks` of the
+    scores with ``len(labels)`` classes.
+
+    >>> list(tiers([0.9, 0.5, 0.2], labels=["A", "B", "C"], thresholds=[0.8, 0.4]))
+    ['A', 'B', 'C']
+    """
+    s = np.asarray(scores, dtype=float)
+    k = len(labels)
+    if k == 0:
+        raise ValueError("tiers need at least one label")
+    if breaks == "jenks":
+        present = s[~np.isnan(s)]
+        cuts = sorted(jenks_breaks(present, min(k, len(np.unique(present)))), reverse=True)
+    else:
+        if thresholds is None or len(thresholds) != k - 1:
+            raise ValueError(
+                f"{k} tiers need {k - 1} thresholds (the lowest score of each tier "
+                "but the last, decreasing)"
+            )
+        cuts = [float(t) for t in thresholds]
+        if any(a <= b for a, b in itertools.pairwise(cuts)):
+            raise ValueError("tier thresholds must decrease strictly, best tier first")
+    # tier index = number of cuts the score falls below
+    below = np.sum(s[..., None] < np.asarray(cuts, dtype=float), axis=-1) if cuts else 0 * s
+    out = np.empty(s.shape, dtype=object)
+    for index in np.ndindex(s.shape):
+        out[index] = None if np.isnan(s[index]) else labels[int(np.asarray(below)[index])]
+    return out
+
+
+@dataclass(frozen=True)
+class TierRule:
+    """A parsed ``scale: {tiers: ...}`` block: labels best first, and how to cut."""
+
+    labels: tuple[str, ...]
+    breaks: Literal["fixed", "jenks"] = "fixed"
+    thresholds: tuple[float, ...] | None = None
+
+    def apply(self, scores: Sequence[float] | FloatArray) -> npt.NDArray[Any]:
+        """The tier label of each score."""
+        return tiers(scores, labels=self.labels, thresholds=self.thresholds, breaks=self.breaks)
+
+
+def parse_tier_rule(
+    value: Any, *, key_path: str = "index.scale.tiers"
+) -> tuple[TierRule | None, list[Issue]]:
+    """Parse and check a ``tiers:`` block for the YAML loader, collecting every problem.
+
+    Accepted forms::
+
+        tiers: {labels: [第一梯队, 第二梯队, 第三梯队], thresholds: [0.6, 0.3]}
+        tiers: {labels: [第一梯队, 第二梯队, 第三梯队], breaks: jenks}
+    """
+    problems: list[Issue] = []
+    if not isinstance(value, Mapping):
+        return None, [
+            issue(
+                "tiers.type",
+                "tiers must be a mapping with `labels` and `thresholds` or `breaks: jenks`",
+                key_path=key_path,
+            )
+        ]
+    unknown = sorted(str(k) for k in value if k not in ("labels", "thresholds", "breaks"))
+    if unknown:
+        problems.append(
+            issue(
+                "tiers.key",
+                f"unknown key(s) {', '.join(unknown)}; tiers take labels, thresholds, breaks",
+                key_path=key_path,
+                hint=did_you_mean(unknown[0], ("labels", "thresholds", "breaks")),
+            )
+        )
+    labels = value.get("labels")
+    if not isinstance(labels, list) or not labels or not all(isinstance(x, str) for x in labels):
+        problems.append(
+            issue(
+                "tiers.labels",
+                "labels must be a list of tier names, best first",
+                key_path=f"{key_path}.labels",
+                got=repr(labels),
+            )
+        )
+        labels = []
+    breaks = value.get("breaks", "fixed")
+    if breaks not in ("fixed", "jenks"):
+        problems.append(
+            issue(
+                "tiers.breaks",
+                "breaks must be `fixed` (with thresholds) or `jenks`",
+                key_path=f"{key_path}.breaks",
+                got=repr(breaks),
+            )
+        )
+    thresholds = value.get("thresholds")
+    cuts: tuple[float, ...] | None = None
+    if breaks == "fixed":
+        numbers = (
+            [float(t) for t in thresholds]
+            if isinstance(thresholds, list)
+            and all(isinstance(t, int | float) and not isinstance(t, bool) for t in thresholds)
+            else None
+        )
+        if numbers is None or len(numbers) != max(len(labels) - 1, 0):
+            problems.append(
+                issue(
+                    "tiers.thresholds",
+                    f"{len(labels)} tiers need {max(len(labels) - 1, 0)} thresholds: the lowest "
+                    "score of each tier but the last, decreasing",
+                    key_path=f"{key_path}.thresholds",
+                    got=repr(thresholds),
+                )
+            )
+        else:
+            cuts = tuple(numbers)
+            if any(a <= b for a, b in itertools.pairwise(cuts)):
+                problems.append(
+                    issue(
+                        "tiers.thresholds",
+                        "thresholds must decrease strictly, best tier first",
+                        key_path=f"{key_path}.thresholds",
+                        got=repr(thresholds),
+                    )
+                )
+    elif thresholds is not None:
+        problems.append(
+            issue(
+                "tiers.thresholds",
+                "thresholds are not used with breaks: jenks",
+                key_path=f"{key_path}.thresholds",
+            )
+        )
+    if problems:
+        return None, problems
+    return TierRule(tuple(labels), breaks, cuts), []

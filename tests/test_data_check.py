@@ -1,0 +1,149 @@
+"""`cityindex data check`: a data-quality report that fails on a value without a source."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cityindex.analysis.data_quality import note_flags
+from cityindex.cli import run
+from tests.test_sources import HAND_SOURCES
+
+ROOT = Path(__file__).parents[1]
+
+
+@pytest.fixture
+def sourced(hand: Path) -> Path:
+    (hand.parent / "data.sources.csv").write_text(HAND_SOURCES, encoding="utf-8")
+    return hand
+
+
+def _report(spec: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict, str]:  # type: ignore[type-arg]
+    code = run(["data", "check", str(spec), "--format", "json"])
+    captured = capsys.readouterr()
+    return code, json.loads(captured.out), captured.err
+
+
+def test_a_fully_sourced_table_passes_with_counts(
+    sourced: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report, err = _report(sourced, capsys)
+    assert code == 0
+    summary = report["summary"]
+    assert (summary["units"], summary["indicators"], summary["cells"]) == (4, 3, 12)
+    assert summary["filled"] == 12
+    assert summary["unsourced_values"] == 0
+    assert err.startswith("ok: 4 units × 3 indicators: 12/12 cells filled")
+
+
+def test_a_value_lacking_a_source_exits_1_and_is_named(
+    sourced: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = sourced.parent / "data.sources.csv"
+    path.write_text("\n".join(line for line in HAND_SOURCES.splitlines() if line[:5] != "C,x2,"))
+    code, report, err = _report(sourced, capsys)
+    assert code == 1
+    assert report["unsourced"] == [
+        {"unit": "C", "indicator": "x2", "column": "x2", "value": "20", "reason": "NO SOURCE"}
+    ]
+    assert "data.value.unsourced" in err
+    assert "C x2 = 20: NO SOURCE" in err
+
+
+def test_a_source_row_with_an_empty_url_is_no_source(
+    sourced: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = sourced.parent / "data.sources.csv"
+    path.write_text(HAND_SOURCES.replace("B,x3,2,2024,https://example.org/x3", "B,x3,2,2024,"))
+    code, report, _ = _report(sourced, capsys)
+    assert code == 1
+    assert report["unsourced"][0]["reason"] == "NO SOURCE: the sources row has no url"
+
+
+def test_missing_cells_are_counted_per_unit_and_per_indicator(
+    sourced: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = sourced.parent / "data.csv"
+    data.write_text(data.read_text().replace("C,30,20,0", "C,30,,").replace("A,10,5,4", "A,10,,4"))
+    code, report, _ = _report(sourced, capsys)
+    assert code == 0
+    by_unit = {r["unit"]: r for r in report["units"]}
+    assert (by_unit["C"]["missing"], by_unit["C"]["missing_indicators"]) == (2, "x2 x3")
+    assert by_unit["C"]["coverage"] == pytest.approx(1 / 3)
+    by_ind = {r["indicator"]: r for r in report["indicators"]}
+    assert (by_ind["x2"]["present"], by_ind["x2"]["missing"]) == (2, 2)
+    assert by_ind["x2"]["years"] == "2023"
+    assert report["summary"]["filled"] == 9
+
+
+def test_flags_in_notes_are_reported(sourced: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, report, _ = _report(sourced, capsys)
+    flagged = {(r["unit"], r["indicator"]): r["flags"] for r in report["flagged"]}
+    assert flagged == {
+        ("A", "x2"): "PROXY",
+        ("B", "x2"): "PROXY",
+        ("C", "x2"): "PROXY",
+        ("D", "x2"): "PROXY",
+        ("A", "x3"): "lower bound",
+    }
+
+
+def test_note_flags_read_the_readme_tags_and_not_ordinary_words() -> None:
+    assert note_flags("RANK (lower_is_better); approx; OLD (2020)") == ["approx", "RANK", "OLD"]
+    assert note_flags("rank in the proxy table, old news") == []
+    assert note_flags("an estimate; AI-specific but LATER YEAR") == ["estimate", "LATER YEAR"]
+
+
+def test_one_extreme_value_among_five_is_an_outlier_by_coinrs_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One 1 among n-1 zeros: skew = sqrt(n), excess kurtosis = n (e1071 type 2 / Excel).
+
+    By hand: Σd² = (n-1)/n, Σd³ = (n-1)(n-2)/n², so g1 = (n-2)/√(n-1) and
+    G1 = g1·√(n(n-1))/(n-2) = √n. For n = 5: skew 2.236 >= 2 and kurtosis 5 >= 3.5, so the
+    indicator fails COINr's check and winsorising moves E's value.
+    """
+    (tmp_path / "d.csv").write_text("unit,x,y\nA,0,1\nB,0,2\nC,0,3\nD,0,4\nE,1,5\n")
+    lines = ["unit,column,value,year,url,note"] + [
+        f"{u},{c},{v},2024,https://e.org,n"
+        for u, row in zip("ABCDE", [(0, 1), (0, 2), (0, 3), (0, 4), (1, 5)], strict=True)
+        for c, v in zip("xy", row, strict=True)
+    ]
+    (tmp_path / "d.sources.csv").write_text("\n".join(lines) + "\n")
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "index: {id: s, title: S, data: d.csv, unit: unit}\n"
+        "methods: {normalise: {method: min_max}}\n"
+        "groups:\n  g:\n    weight: 1\n    indicators:\n"
+        "      x: {column: x, direction: higher_is_better, weight: 1}\n"
+        "      y: {column: y, direction: higher_is_better, weight: 1}\n"
+    )
+    code, report, _ = _report(spec, capsys)
+    assert code == 0
+    assert [o["indicator"] for o in report["outliers"]] == ["x"]
+    x = report["outliers"][0]
+    assert x["skew"] == pytest.approx(np.sqrt(5))
+    assert x["kurtosis"] == pytest.approx(5.0)
+    assert x["units"] == "E"
+    y = next(r for r in report["indicators"] if r["indicator"] == "y")
+    assert (y["skew"], y["outlier"]) == (pytest.approx(0.0), False)
+
+
+def test_csv_lists_one_finding_per_row(sourced: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["data", "check", str(sourced), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert [r["kind"] for r in rows] == ["flagged"] * 5
+
+
+def test_the_shipped_data_files_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["data", "check", "--format", "csv"]) == 0
+    thin = ROOT / "data" / "cities-2024-thin.csv"
+    assert run(["data", "check", "--data", str(thin), "--format", "csv"]) == 0
+    panel = ROOT / "data" / "cities-panel.csv"
+    for year in ("2022", "2023", "2024"):
+        assert run(["data", "check", "--data", str(panel), "--year", year, "-f", "csv"]) == 0
+    assert "0 value(s) without a source" in capsys.readouterr().err
