@@ -278,9 +278,12 @@ def _mark(node: yaml.Node, file: str) -> Location:
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
+    """The scalar's value; its plain text when the tag has no safe constructor (``!x key:``)."""
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_object(node, deep=True)
+    except yaml.YAMLError:
+        return node.value
     finally:
         loader.dispose()
 

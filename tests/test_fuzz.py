@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from cityindex.cells import classify_cell, parse_number
@@ -236,14 +236,19 @@ IMPUTE = ["none", "mean", "median"]
 MISSING = ["none", "{method: reweight, min_coverage: 0.5}", "{method: reweight}"]
 SCALE_ = ["{method: none}", "{method: relative_to_max, digits: 3}", "{method: none, digits: 2}"]
 
-WEIGHT = st.one_of(st.integers(0, 5), st.floats(0, 10, allow_nan=False)).map(
-    lambda w: float(f"{w:.3g}")
+WEIGHT = (
+    st.integers(0, 9)
+    .flatmap(  # one weight in ten is 0
+        lambda k: st.just(0) if k == 0 else st.one_of(st.integers(1, 5), st.floats(0.01, 10))
+    )
+    .map(lambda w: f"{w:.4f}")
 )
 VALUE = st.one_of(
     st.integers(-1000, 1000).map(float),
     st.floats(-1e6, 1e6, allow_nan=False),
     st.sampled_from([0.0, 1.0, -1.0, 1e-300, 1e300, -1e300]),
 )
+GAP = st.sampled_from(range(10)).map(lambda k: k == 0)  # one cell in ten is missing
 UNIT = st.one_of(
     st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=8),
     st.sampled_from(["北京", "=1+1", "@x", 'a,"b"', "Zürich"]),
@@ -282,7 +287,7 @@ def specs_and_data(draw: st.DrawFn) -> tuple[str, list[str], list[str], list[lis
             direction = draw(st.sampled_from(["higher_is_better", "lower_is_better"]))
             lines.append(f"      {iid}: {{direction: {direction}, weight: {draw(WEIGHT)}}}")
     units = draw(st.lists(UNIT, min_size=1, max_size=7, unique=True))
-    rows = [[u, *(draw(st.one_of(VALUE, st.just(None))) for _ in ids)] for u in units]
+    rows = [[u, *(None if draw(GAP) else draw(VALUE) for _ in ids)] for u in units]
     return "\n".join(lines) + "\n", ids, units, rows
 
 
@@ -326,6 +331,7 @@ def test_a_random_valid_spec_and_data_give_a_sound_ranking_or_a_named_error(
     spec_text, ids, _, rows = case
     with bounded():
         outcome = _score(spec_text, _data_csv(ids, rows))
+    event("a ranking" if isinstance(outcome, IndexResult) else outcome.issues[0].code)
     if isinstance(outcome, CityIndexError):
         assert outcome.issues
         assert all(i.code.startswith(("data.", "spec.")) for i in outcome.issues)
@@ -362,5 +368,6 @@ def test_mutated_data_give_a_sound_ranking_or_a_named_error(
         content = content[:at] + data.draw(st.binary(min_size=1, max_size=3)) + content[at + 1 :]
     with bounded():
         outcome = _score(spec_text, content)
+    event(f"{kind}: " + ("a ranking" if isinstance(outcome, IndexResult) else "a named error"))
     if isinstance(outcome, IndexResult):
         _check_result(outcome)

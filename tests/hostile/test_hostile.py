@@ -103,6 +103,7 @@ CASES = [
     Case("specs/negative-range-then-relative-to-max.yaml", "data.domain.scale"),
     Case("specs/log-of-a-constant-indicator.yaml", "data.domain.treat"),
     Case("specs/python-object-tag.yaml", "spec.type.mapping"),
+    Case("specs/unknown-tag-on-a-key.yaml", "spec.key.not-text"),
     Case("specs/alias-bomb.yaml", "spec.yaml.too-many-nodes"),
     Case("specs/deeply-nested-mappings.yaml", "spec.yaml.too-deep"),
     Case("specs/deeply-nested-flow.yaml", "spec.yaml.too-deep"),
