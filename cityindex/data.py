@@ -131,7 +131,7 @@ class Table:
                             location=Location(self.file, self.rows[i]),
                             key_path=col,
                             expected="a plain number such as 12.5 (ASCII digits, '.' for decimals)",
-                            got=repr(text),
+                            got=repr(text if len(text) <= 60 else text[:57] + "…"),
                             hint=hint,
                         )
                     )
@@ -207,19 +207,23 @@ def read_csv_decoded(path: Path, *, encoding: str | None = None) -> tuple[str, s
         raise DataError(
             [issue("data.file.is-directory", f"{name} is a directory", location=Location(name))]
         )
-    size = path.stat().st_size
-    if size > MAX_DATA_BYTES:
+    # Read at most one byte past the limit: a pipe or a device (/dev/zero) reports size 0
+    # to stat, and must meet the same bound as a file instead of filling memory.
+    with path.open("rb") as handle:
+        raw = handle.read(MAX_DATA_BYTES + 1)
+    if len(raw) > MAX_DATA_BYTES:
+        size = max(path.stat().st_size, len(raw))
         raise DataError(
             [
                 issue(
                     "data.file.too-large",
-                    f"data file is {size:,} bytes; the limit is {MAX_DATA_BYTES:,}",
+                    f"data file is over {MAX_DATA_BYTES:,} bytes ({size:,} or more)",
                     location=Location(name),
+                    expected=f"at most {MAX_DATA_BYTES:,} bytes",
                     hint="one row per unit fits in a few megabytes; is this the right file?",
                 )
             ]
         )
-    raw = path.read_bytes()
     binary = issue(
         "data.file.binary",
         "data file is binary, not CSV text",

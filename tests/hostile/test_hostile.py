@@ -185,6 +185,35 @@ def test_a_data_file_over_the_size_limit_is_refused_before_reading(
     _assert_clean_error(out, err, "data.file.too-large")
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_device_as_data_is_refused_at_the_size_limit(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """/dev/zero reports size 0 to stat; reading stops one byte past the limit."""
+    monkeypatch.setattr(cityindex.data, "MAX_DATA_BYTES", 10_000)
+    assert run(["score", str(BASE), "--data", "/dev/zero"]) == 1
+    out, err = capsys.readouterr()
+    _assert_clean_error(out, err, "data.file.too-large")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_device_as_spec_is_refused_at_the_size_limit(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(["validate", "/dev/zero"]) == 1
+    out, err = capsys.readouterr()
+    _assert_clean_error(out, err, "spec.yaml.too-large")
+
+
+def test_output_into_a_missing_folder_is_a_named_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["score", str(BASE), "-o", str(tmp_path / "no" / "such" / "out.csv")]) == 1
+    out, err = capsys.readouterr()
+    _assert_clean_error(out, err, "output.write")
+    assert not (tmp_path / "no").exists()
+
+
 # ---------------------------------------------------------------- handled, and announced
 
 
