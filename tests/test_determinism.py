@@ -153,3 +153,27 @@ def test_a_shuffled_panel_file_gives_the_same_ranking(
         (folder / "data.csv").write_text(text, encoding="utf-8")
         outputs.append(_output(folder / "spec.yaml", "csv", capsys))
     assert outputs[0] == outputs[1]
+
+
+def test_separate_processes_with_different_hash_seeds_print_the_same_bytes(
+    tmp_path: Path,
+) -> None:
+    """Nothing may depend on set or dict iteration that changes with PYTHONHASHSEED."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    spec = _write(tmp_path, ROWS)
+    outputs = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-m", "cityindex", "score", str(spec), "-f", "json"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            check=True,
+        )
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
