@@ -240,7 +240,9 @@ def render_issue(item: Issue) -> str:
             col = max(1, item.location.column or 1)
             lines.append(f" {pad} |")
             lines.append(f" {n} | {item.source_line}")
-            lines.append(f" {pad} | {' ' * (col - 1)}{'^' * max(1, item.span)}")
+            before = item.source_line[: col - 1]
+            marked = item.source_line[col - 1 : col - 1 + max(1, item.span)]
+            lines.append(f" {pad} | {' ' * _width(before)}{'^' * max(1, _width(marked))}")
     if item.key_path:
         lines.append(f"   = key path: {item.key_path}")
     if item.expected:
@@ -250,6 +252,13 @@ def render_issue(item: Issue) -> str:
     if item.hint:
         lines.append(f"   = hint: {item.hint}")
     return "\n".join(lines) + "\n"
+
+
+def _width(text: str) -> int:
+    """Terminal columns `text` takes: wide (CJK) characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def render_warning(message: str) -> str:

@@ -165,3 +165,17 @@ def test_piping_into_head_ends_quietly(hand: Path) -> None:
     assert proc.returncode == 0
     assert proc.stdout == "rank,unit,score,g1,g2\n"
     assert proc.stderr == ""
+
+
+def test_caret_lines_up_under_chinese_text() -> None:
+    """Wide (CJK) characters take two terminal columns; the caret must account for them."""
+    from cityindex.errors import Issue, Location
+    from cityindex.render import render_issue
+
+    line = "      x: {title: 北京, weight: heavy}"
+    col = line.index("heavy") + 1
+    text = render_issue(
+        Issue("spec.weight.not-a-number", "m", Location("s.yaml", 3, col), source_line=line, span=5)
+    )
+    caret = text.splitlines()[4]
+    assert caret.index("^") - caret.index("|") - 2 == line.index("heavy") + 2

@@ -20,8 +20,6 @@ from cityindex.cli.common import (
 )
 from cityindex.cli.report import TopN, local_names
 from cityindex.errors import CityIndexError, UsageError, issue
-from cityindex.report import chart_data
-from cityindex.report.charts import KINDS, chart, render
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
@@ -51,6 +49,9 @@ def plot_command(
 
     Example: cityindex plot bar --output scores.svg
     """
+    from cityindex.report import chart_data
+    from cityindex.report.charts import KINDS, chart, render
+
     if kind not in KINDS:
         raise UsageError(
             [issue("usage.plot.kind", f"unknown chart '{kind}'", expected=", ".join(KINDS))]

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cityindex.analysis.audit import audit
-from cityindex.analysis.plan import SpecModel, read_plan
-from cityindex.analysis.uncertainty import (
-    chunk_size_for,
-    draw_monte_carlo,
-    run_replicates,
-    summarise,
-)
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
@@ -30,10 +22,13 @@ from cityindex.cli.common import (
     warn,
 )
 from cityindex.errors import CityIndexError, UsageError, issue
-from cityindex.report import build_report, load_sources
-from cityindex.report.charts import cjk_font
-from cityindex.report.xlsx import Sheet, method_sheet, write_workbook
 from cityindex.result import IndexResult
+
+if TYPE_CHECKING:
+    from cityindex.report.xlsx import Sheet
+
+# The report machinery (matplotlib charts, audit, uncertainty) is imported inside the commands
+# that use it: every other command's start-up stays free of it.
 
 TopN = Annotated[int, typer.Option("--top", help="Radar charts for the first N units.", min=1)]
 
@@ -45,6 +40,8 @@ def local_names(loaded: Loaded) -> list[str] | None:
     if column not in frame.columns:
         return None
     names = ["" if v is None or str(v) == "nan" else str(v) for v in frame[column]]
+    from cityindex.report.charts import cjk_font
+
     if cjk_font() is None:
         warn("no CJK font installed (Debian: fonts-noto-cjk): charts use the English names")
     return names
@@ -57,6 +54,14 @@ def uncertainty_rows(
     section = loaded.spec.sections.get("uncertainty")
     if not section:
         return None
+    from cityindex.analysis.plan import SpecModel, read_plan
+    from cityindex.analysis.uncertainty import (
+        chunk_size_for,
+        draw_monte_carlo,
+        run_replicates,
+        summarise,
+    )
+
     settings = read_plan(loaded.spec, section)
     model = SpecModel(loaded.spec, loaded.table, settings.plan)
     n = runs or settings.runs or 1000
@@ -108,6 +113,9 @@ def report_command(
     """
     loaded = load(spec, data=data, year=year, sets=sets)
     result = compute_loaded(loaded, quiet=True)
+    from cityindex.analysis.audit import audit
+    from cityindex.report import build_report, load_sources
+
     page = build_report(
         loaded.spec,
         result,
@@ -139,6 +147,9 @@ def emit_xlsx(
     output: Path, sheets: Mapping[str, Sheet], loaded: Loaded, result: IndexResult
 ) -> None:
     """Write the command's tables plus the method and sources sheets as one workbook."""
+    from cityindex.report import load_sources
+    from cityindex.report.xlsx import method_sheet, write_workbook
+
     sources = load_sources(loaded.table.file)
     every: dict[str, Sheet] = {
         **sheets,

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from cityindex.analysis.uncertainty import sensitivity as analyse
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
@@ -81,6 +80,8 @@ def sensitivity(
     settings, model, nominal = setup.settings, setup.model, setup.nominal
     s = seed if seed is not None else (settings.seed or 0)
     d = len(settings.plan.input_names())
+    from cityindex.analysis.uncertainty import sensitivity as analyse
+
     result = analyse(
         settings.plan,
         model.nominal_weights(),

@@ -7,18 +7,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import typer
 
-from cityindex.analysis.plan import PlanSettings, SpecModel, read_plan
-from cityindex.analysis.uncertainty import (
-    chunk_size_for,
-    draw_monte_carlo,
-    run_replicates,
-    summarise,
-)
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
@@ -36,6 +29,9 @@ from cityindex.cli.common import (
 from cityindex.errors import UsageError, issue
 from cityindex.render import render_rows
 from cityindex.result import IndexResult
+
+if TYPE_CHECKING:
+    from cityindex.analysis.plan import PlanSettings, SpecModel
 
 PlanOpt = Annotated[
     Path | None,
@@ -92,6 +88,9 @@ def set_up(
     section = loaded.spec.sections.get("uncertainty")
     if isinstance(section, dict) and set(section) == {"uncertainty"}:
         section = section["uncertainty"]  # a --plan file written with the top-level key
+    from cityindex.analysis.plan import SpecModel, read_plan
+    from cityindex.analysis.uncertainty import chunk_size_for
+
     settings = read_plan(loaded.spec, section, source=str(plan) if plan is not None else None)
     nominal = compute_loaded(loaded)
     model = SpecModel(loaded.spec, loaded.table, settings.plan)
@@ -170,6 +169,8 @@ def uncertainty(
     n = runs or settings.runs or 1000
     s = seed if seed is not None else (settings.seed or 0)
     k = top_k or settings.top_k or 10
+    from cityindex.analysis.uncertainty import draw_monte_carlo, run_replicates, summarise
+
     reps = draw_monte_carlo(settings.plan, model.nominal_weights(), n, seed=s)
     scores = run_replicates(
         model.evaluate,
