@@ -2,15 +2,29 @@
 
 Cells are read as text first, so nothing is coerced behind the user's back: an empty cell is
 missing, a number is a number, and anything else is an error that says where it is. Unit names
-may be any Unicode text (Chinese city names work); a UTF-8 byte-order mark is accepted.
+may be any Unicode text (Chinese city names work).
+
+What is accepted, and what is refused (never guessed):
+
+- Encoding: UTF-8, with or without a byte-order mark. A file that is not valid UTF-8 but decodes
+  as GB18030 (the superset of GBK, what Excel on Chinese Windows writes) is read as GB18030 and
+  `Table.encoding` says so, so the command line can announce it; `encoding=` (``--encoding``)
+  chooses explicitly. Anything else is an error.
+- Numbers: plain ASCII decimals only (``12``, ``-0.5``, ``1.5e3``). Thousands separators
+  (``1,000``), decimal commas (``1,5``), full-width digits (``２０``), percent signs (``30%``),
+  ``NaN``/``inf`` text and placeholders such as ``n/a`` are each refused with their own code and a
+  hint showing what to write instead: the meaning of such cells depends on a locale or a
+  convention the file does not state, and a wrong guess would quietly change the ranking.
+- Row order: units are sorted by name (Unicode code points) as they are read, so every result,
+  including the order of tied units in a ranking, is the same whatever the row order of the file.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,7 +32,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cityindex.errors import DataError, Issue, Location, did_you_mean, issue
+from cityindex.cells import classify_cell
+from cityindex.cells import parse_number as parse_number  # re-exported (seeds.py uses it)
+from cityindex.errors import DataError, Issue, Location, UsageError, did_you_mean, issue
 from cityindex.registry import FloatArray
 
 MAX_DATA_BYTES = 200_000_000
@@ -42,6 +58,8 @@ class Table:
     time_column: str | None = None
     panel: Table | None = None
     """Every year's rows of a panel file (units repeat across years), for panel methods."""
+    encoding: str = "utf-8"
+    """The codec the file was read with (UTF-8 unless GB18030 was detected or asked for)."""
 
     @property
     def times(self) -> tuple[int, ...] | None:
@@ -61,6 +79,7 @@ class Table:
             tuple(self.rows[i] for i in idx),
             self.year,
             self.time_column,
+            encoding=self.encoding,
         )
 
     @property
@@ -78,6 +97,20 @@ class Table:
 
         Every cell that is not a finite number is reported, with its row, unit and column.
         """
+        absent = [c for c in columns if c not in self.frame.columns]
+        if absent:
+            raise DataError(
+                [
+                    issue(
+                        "data.column.missing",
+                        f"column '{c}' is not in {self.file}",
+                        location=Location(self.file),
+                        expected="a column of the data",
+                        hint=did_you_mean(c, self.columns),
+                    )
+                    for c in absent
+                ]
+            )
         out = np.full((len(self.frame), len(columns)), np.nan)
         issues: list[Issue] = []
         units = self.units
@@ -89,31 +122,24 @@ class Table:
                     continue
                 value = parse_number(text)
                 if value is None:
+                    code, what, hint = classify_cell(text)
                     issues.append(
                         issue(
-                            "data.cell.not-a-number",
+                            code,
                             f"row {self.rows[i]} ({units[i]}): {text!r} in column '{col}' "
-                            "is not a number",
+                            f"is {what}",
                             location=Location(self.file, self.rows[i]),
                             key_path=col,
-                            expected="a finite number such as 12.5",
-                            got=repr(text),
-                            hint="leave missing cells empty",
+                            expected="a plain number such as 12.5 (ASCII digits, '.' for decimals)",
+                            got=repr(text if len(text) <= 60 else text[:57] + "…"),
+                            hint=hint,
                         )
                     )
                     continue
                 out[i, j] = value
+        issues.sort(key=lambda item: item.location.line or 0 if item.location else 0)
         _raise_capped(issues)
         return out
-
-
-def parse_number(text: str) -> float | None:
-    """A finite float from plain decimal text, else None (no locale guessing)."""
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
 
 
 def _raise_capped(issues: list[Issue]) -> None:
@@ -133,9 +159,39 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_csv_text(path: Path) -> tuple[str, str]:
-    """The file's text (UTF-8, BOM allowed) and its hash; clear errors otherwise."""
+def read_csv_text(path: Path, *, encoding: str | None = None) -> tuple[str, str]:
+    """The file's text and its hash (see `read_csv_decoded`)."""
+    text, digest, _ = read_csv_decoded(path, encoding=encoding)
+    return text, digest
+
+
+def _control_characters(text: str) -> int:
+    """How many C0 control characters other than tab, CR, LF and form feed `text` holds."""
+    return sum(1 for ch in text if ch < " " and ch not in "\t\r\n\f")
+
+
+def read_csv_decoded(path: Path, *, encoding: str | None = None) -> tuple[str, str, str]:
+    """The file's text, its hash and the encoding it was read with; clear errors otherwise.
+
+    Without `encoding`: UTF-8 (a BOM allowed), else GB18030 when the bytes are valid GB18030
+    (GBK files are), else an error. With `encoding`: exactly that codec. Binary files (NUL bytes
+    or control characters) are refused rather than decoded into nonsense.
+    """
     name = str(path)
+    if encoding is not None:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise UsageError(
+                [
+                    issue(
+                        "usage.encoding",
+                        f"unknown encoding '{encoding}'",
+                        expected="an encoding name such as utf-8, gb18030, gbk, latin-1",
+                        hint=did_you_mean(encoding, ["utf-8", "gb18030", "gbk", "latin-1"]),
+                    )
+                ]
+            ) from None
     if not path.exists():
         raise DataError(
             [
@@ -151,59 +207,103 @@ def read_csv_text(path: Path) -> tuple[str, str]:
         raise DataError(
             [issue("data.file.is-directory", f"{name} is a directory", location=Location(name))]
         )
-    size = path.stat().st_size
-    if size > MAX_DATA_BYTES:
+    # Read at most one byte past the limit: a pipe or a device (/dev/zero) reports size 0
+    # to stat, and must meet the same bound as a file instead of filling memory.
+    with path.open("rb") as handle:
+        raw = handle.read(MAX_DATA_BYTES + 1)
+    if len(raw) > MAX_DATA_BYTES:
+        size = max(path.stat().st_size, len(raw))
         raise DataError(
             [
                 issue(
                     "data.file.too-large",
-                    f"data file is {size:,} bytes; the limit is {MAX_DATA_BYTES:,}",
+                    f"data file is over {MAX_DATA_BYTES:,} bytes ({size:,} or more)",
                     location=Location(name),
+                    expected=f"at most {MAX_DATA_BYTES:,} bytes",
+                    hint="one row per unit fits in a few megabytes; is this the right file?",
                 )
             ]
         )
-    raw = path.read_bytes()
-    if b"\x00" in raw:
+    binary = issue(
+        "data.file.binary",
+        "data file is binary, not CSV text",
+        location=Location(name),
+        hint="export the sheet as CSV (UTF-8)",
+    )
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and encoding is None:
         raise DataError(
             [
                 issue(
-                    "data.file.binary",
-                    "data file is binary, not CSV text",
+                    "data.file.utf16",
+                    "data file is UTF-16 (Excel's 'Unicode Text'), not CSV in UTF-8",
                     location=Location(name),
-                    hint="export the sheet as CSV (UTF-8)",
+                    hint="save as 'CSV UTF-8 (comma delimited)', or pass --encoding utf-16",
                 )
             ]
         )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(
-            [
-                issue(
-                    "data.file.encoding",
-                    f"data file is not UTF-8 (first bad byte on line {line})",
-                    location=Location(name, line),
-                    hint="save the CSV as UTF-8 (Excel: 'CSV UTF-8')",
-                )
-            ]
-        ) from None
-    return text, sha256_of(raw)
+    if b"\x00" in raw and not (encoding or "").startswith("utf-16"):
+        raise DataError([binary])
+    tried = [encoding] if encoding is not None else ["utf-8", "gb18030"]
+    first_error: UnicodeDecodeError | None = None
+    for codec in tried:
+        try:
+            text = raw.decode("utf-8-sig" if codec == "utf-8" else codec)
+        except UnicodeDecodeError as exc:
+            first_error = first_error or exc
+            continue
+        if _control_characters(text) > 0:
+            raise DataError([binary])
+        return text, sha256_of(raw), codec
+    assert first_error is not None
+    line = raw[: first_error.start].count(b"\n") + 1
+    shown = encoding or "UTF-8"
+    raise DataError(
+        [
+            issue(
+                "data.file.encoding",
+                f"data file is not {shown} (first bad byte on line {line})"
+                + ("" if encoding else ", nor GB18030/GBK"),
+                location=Location(name, line),
+                got=f"byte 0x{raw[first_error.start]:02x} at offset {first_error.start}",
+                hint="save the CSV as UTF-8 (Excel: 'CSV UTF-8'), or name the encoding with "
+                "--encoding",
+            )
+        ]
+    )
 
 
 def load_data(
-    path: str | Path, *, unit: str, year: int | None = None, time: str = YEAR_COLUMN
+    path: str | Path,
+    *,
+    unit: str,
+    year: int | None = None,
+    time: str = YEAR_COLUMN,
+    encoding: str | None = None,
 ) -> Table:
-    """Read a wide CSV (one row per unit) into a `Table`.
+    """Read a wide CSV (one row per unit) into a `Table`, units sorted by name.
 
     With a `time` column (default ``year``; a spec's ``index.time``) the file is a panel: `year`
     selects one year (default: the latest), units must be unique within each year, and the
-    returned table keeps every year's rows in `Table.panel` for panel methods.
+    returned table keeps every year's rows in `Table.panel` for panel methods. `encoding` forces
+    a codec (default: UTF-8, else GB18030 detected; `Table.encoding` records which).
     """
     p = Path(path)
     name = str(path)
-    text, digest = read_csv_text(p)
-    rows = list(csv.reader(io.StringIO(text)))
+    text, digest, used = read_csv_decoded(p, encoding=encoding)
+    try:
+        # newline="" lets the csv module see CR, LF and CRLF as the row ends they are
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise DataError(
+            [
+                issue(
+                    "data.file.csv",
+                    f"data file is not readable CSV: {exc}",
+                    location=Location(name),
+                    hint="export the sheet again as CSV; a cell over 128 KB is refused",
+                )
+            ]
+        ) from None
     records = [(n, r) for n, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
     if not records:
         raise DataError(
@@ -343,8 +443,15 @@ def load_data(
             )
         first.setdefault(key, line)
     _raise_capped(problems)
+    # Canonical order: by unit name (then time), so no result depends on the file's row order.
+    order = sorted(range(len(units)), key=lambda k: (units[k], years[k] if years else 0))
+    frame = frame.iloc[order].reset_index(drop=True)
+    line_numbers = [line_numbers[k] for k in order]
+    years = [years[k] for k in order] if years else []
     if years:
-        whole = Table(frame, unit, name, digest, tuple(line_numbers), selected_year, time)
+        whole = Table(
+            frame, unit, name, digest, tuple(line_numbers), selected_year, time, encoding=used
+        )
         chosen = [k for k, y in enumerate(years) if y == selected_year]
         return replace(whole.take(chosen), panel=whole)
-    return Table(frame, unit, name, digest, tuple(line_numbers), selected_year)
+    return Table(frame, unit, name, digest, tuple(line_numbers), selected_year, encoding=used)

@@ -2,14 +2,31 @@
 
 The text goes to a temporary file in the target's directory (same file system), is flushed and
 fsynced, and only then renamed over the target: readers see the old file or the new one, never
-a partial one, and an existing file survives any failure before the rename.
+a partial one, and an existing file survives any failure before the rename. A run killed with
+SIGKILL mid-write can leave only the hidden temporary file (``.<name>.*.tmp``) behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+
+def _mode_for(target: Path) -> int:
+    """The permission bits the target should get: the old file's, else 0666 less the umask.
+
+    `tempfile.mkstemp` creates files readable by their owner only; a report written with
+    ``--output`` should have the permissions any other new file would get.
+    """
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_atomic(path: str | Path, text: str) -> None:
@@ -30,7 +47,19 @@ def write_atomic(path: str | Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, _mode_for(target))
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _fsync_directory(directory)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable (best effort: not every platform can open a folder)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

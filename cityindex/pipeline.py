@@ -13,7 +13,9 @@ weight arrays carrying a leading replicate axis (one call scores thousands of va
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,10 +163,39 @@ def _per_indicator(
         if direction is not None:
             kwargs["direction"] = direction[cols]
         try:
-            out[..., cols] = method.kernel(x[..., cols], ctx=ctx, **kwargs)
+            with _quiet_numpy():
+                out[..., cols] = method.kernel(x[..., cols], ctx=ctx, **kwargs)
+            _require_finite(out[..., cols], x[..., cols], new_nan=stage in ("treat", "normalise"))
         except DomainError as exc:
             raise _domain_error(exc, stage, choice, [i.id for i in inds]) from None
     return out
+
+
+@contextmanager
+def _quiet_numpy() -> Iterator[None]:
+    """Silence numpy's floating-point warnings inside a kernel: `_require_finite` judges."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
+
+
+def _require_finite(out: FloatArray, before: FloatArray | None, *, new_nan: bool) -> None:
+    """Raise a DomainError naming the columns where a kernel produced ±inf (or a new NaN).
+
+    A degenerate input (a log of zero, a constant column divided by its zero range, an
+    overflow) must stop the run with a named error, never flow on into a quietly wrong ranking.
+    """
+    bad = np.isinf(out)
+    if new_nan and before is not None:
+        bad |= np.isnan(out) & ~np.isnan(before)
+    columns = np.any(bad, axis=tuple(range(out.ndim - 1)))
+    if np.any(columns):
+        raise DomainError(
+            "produced a value that is not a finite number (a degenerate or extreme input)",
+            columns=[int(c) for c in np.flatnonzero(columns)],
+            hint="check these indicators for constant, zero or extreme values, or choose "
+            "another method",
+        )
 
 
 def _domain_error(exc: DomainError, stage: str, choice: MethodChoice, ids: list[str]) -> DataError:
@@ -392,7 +423,9 @@ def aggregate_tree(
         amethod = get_method("aggregate", choice.name)
         ctx = KernelContext(prepared.table.units, tuple(ids), {"group": gid})
         try:
-            scores[gid] = amethod.kernel(x, w, ctx=ctx, **choice.params)
+            with _quiet_numpy():
+                scores[gid] = amethod.kernel(x, w, ctx=ctx, **choice.params)
+            _require_finite(scores[gid][..., None], None, new_nan=False)
         except DomainError as exc:
             raise _domain_error(exc, "aggregate", choice, ids) from None
     return scores, weights
@@ -413,7 +446,9 @@ def scale_and_rank(
     inc = prepared.included
     scaled = np.full(root.shape, np.nan)
     try:
-        scaled[..., inc] = method.kernel(root[..., inc], ctx=KernelContext(), **params)
+        with _quiet_numpy():
+            scaled[..., inc] = method.kernel(root[..., inc], ctx=KernelContext(), **params)
+        _require_finite(scaled[..., None], None, new_nan=False)
     except DomainError as exc:
         raise _domain_error(exc, "scale", choice, []) from None
     shown = np.round(scaled, digits) if digits is not None else scaled
@@ -472,6 +507,15 @@ def compute(spec: Spec, table: Table, *, version: str = "") -> IndexResult:
         name: pd.DataFrame(values, index=units, columns=ind_ids)
         for name, values in prepared.stages.items()
     }
+    unscored = [
+        u for u, inc, s in zip(units, prepared.included, exact, strict=True) if inc and np.isnan(s)
+    ]
+    notes = prepared.warnings
+    if unscored:  # e.g. data only under weight-0 groups: say so, never a silent blank
+        notes += (
+            f"{len(unscored)} unit(s) have no data under any weighted part of the index and "
+            "are not ranked: " + ", ".join(unscored),
+        )
     weight_series = {
         gid: pd.Series(w, index=[c.id for c in tree.children_of(gid)], name=gid)
         for gid, w in weights.items()
@@ -491,7 +535,7 @@ def compute(spec: Spec, table: Table, *, version: str = "") -> IndexResult:
         imputed=pd.DataFrame(prepared.imputed, index=units, columns=ind_ids),
         manifest=manifest(tree, table, version=version),
         digits=digits,
-        warnings=prepared.warnings,
+        warnings=notes,
         score_exact=exact,
         tiers=grade_tiers(spec, score),
     )

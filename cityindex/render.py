@@ -73,13 +73,46 @@ def score_rows(result: IndexResult, *, coverage: bool = True, top: int | None = 
     return rows[:top] if top is not None else rows
 
 
-def to_csv(rows: Rows, columns: Sequence[str], *, digits: Mapping[str, int | None]) -> str:
-    """CSV with a header; numbers written exactly (or with the column's fixed digits)."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet treat a cell as a formula (OWASP, "CSV Injection")."""
+
+
+def excel_safe(cell: str) -> str:
+    """Neutralise a text cell a spreadsheet would run as a formula, by prefixing ``'``.
+
+    OWASP's "CSV Injection" page (https://owasp.org/www-community/attacks/CSV_Injection) and
+    ASVS requirement 1.2.10 recommend exactly this: a field whose first character is ``=``,
+    ``+``, ``-``, ``@``, tab or carriage return is prefixed with a single quote, so Excel,
+    LibreOffice and Google Sheets show it as text instead of evaluating it.
+
+    >>> excel_safe("=1+2"), excel_safe("@SUM(A1)"), excel_safe("Beijing"), excel_safe("-")
+    ("'=1+2", "'@SUM(A1)", 'Beijing', "'-")
+    """
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def to_csv(
+    rows: Rows,
+    columns: Sequence[str],
+    *,
+    digits: Mapping[str, int | None],
+    excel_safe_cells: bool = False,
+) -> str:
+    """CSV with a header; numbers written exactly (or with the column's fixed digits).
+
+    With `excel_safe_cells`, text cells (unit names, ids, the header) are neutralised by
+    `excel_safe`; numbers are written by cityindex itself, so ``-0.5`` stays a number.
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
+
+    def cell(value: Any, column: str) -> str:
+        text = fmt_number(value, digits.get(column))
+        return excel_safe(text) if excel_safe_cells and isinstance(value, str) else text
+
+    writer.writerow([excel_safe(c) if excel_safe_cells else c for c in columns])
     for row in rows:
-        writer.writerow([fmt_number(row.get(c), digits.get(c)) for c in columns])
+        writer.writerow([cell(row.get(c), c) for c in columns])
     return buf.getvalue()
 
 
@@ -136,11 +169,12 @@ def render_rows(
     title: str | None = None,
     caption: str | None = None,
     extra_json: Mapping[str, Any] | None = None,
+    excel_safe_cells: bool = False,
 ) -> str:
     """Rows in the requested format (json wraps them with `extra_json`, e.g. a manifest)."""
     d = digits or {}
     if fmt == "csv":
-        return to_csv(rows, columns, digits=d)
+        return to_csv(rows, columns, digits=d, excel_safe_cells=excel_safe_cells)
     if fmt == "markdown":
         return to_markdown(rows, columns, digits=d)
     if fmt == "json":
@@ -157,6 +191,7 @@ def render_score(
     top: int | None = None,
     coverage: bool = False,
     caption: str | None = None,
+    excel_safe_cells: bool = False,
 ) -> str:
     """The ranking: `rank, unit, score, <group ids…>`, then `tier` when the spec defines tiers
     (+ `coverage` in tables, JSON, or asked)."""
@@ -173,7 +208,14 @@ def render_score(
         digits["coverage"] = 2
     extra = {"manifest": result.manifest, "warnings": list(result.warnings)}
     return render_rows(
-        rows, columns, fmt, digits=digits, title=title, caption=caption, extra_json=extra
+        rows,
+        columns,
+        fmt,
+        digits=digits,
+        title=title,
+        caption=caption,
+        extra_json=extra,
+        excel_safe_cells=excel_safe_cells,
     )
 
 

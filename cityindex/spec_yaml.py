@@ -149,19 +149,21 @@ def read_spec_text(path: Path) -> str:
         raise SpecError(
             [issue("spec.file.is-directory", f"{name} is a directory", location=Location(name))]
         )
-    size = path.stat().st_size
-    if size > MAX_BYTES:
+    # Read at most one byte past the limit: a pipe or device (/dev/zero) reports size 0.
+    with path.open("rb") as handle:
+        raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        size = max(path.stat().st_size, len(raw))
         raise SpecError(
             [
                 issue(
                     "spec.yaml.too-large",
-                    f"spec file is {size:,} bytes; the limit is {MAX_BYTES:,}",
+                    f"spec file is {size:,} bytes or more; the limit is {MAX_BYTES:,}",
                     location=Location(name),
                     hint="an index definition is a few kilobytes; is this the right file?",
                 )
             ]
         )
-    raw = path.read_bytes()
     if b"\x00" in raw:
         raise SpecError(
             [
@@ -278,9 +280,12 @@ def _mark(node: yaml.Node, file: str) -> Location:
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
+    """The scalar's value; its plain text when the tag has no safe constructor (``!x key:``)."""
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_object(node, deep=True)
+    except yaml.YAMLError:
+        return node.value
     finally:
         loader.dispose()
 

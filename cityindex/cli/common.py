@@ -65,6 +65,22 @@ SetOpt = Annotated[
         "(repeatable; VALUE is YAML).",
     ),
 ]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="Encoding of the data CSV, e.g. gb18030 (default: UTF-8, else GB18030/GBK "
+        "detected and announced).",
+    ),
+]
+ExcelSafeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--excel-safe",
+        help="In CSV output, prefix text cells starting with = + - @ (or tab/CR) with a single "
+        "quote so a spreadsheet shows them as text instead of running them as formulas.",
+    ),
+]
 TopOpt = Annotated[int | None, typer.Option("--top", help="Show only the first N rows.", min=1)]
 
 
@@ -116,6 +132,7 @@ def load(
     data: Path | None = None,
     year: int | None = None,
     sets: Sequence[str] | None = None,
+    encoding: str | None = None,
 ) -> Loaded:
     """Load and cross-check spec and data; every spec and column problem in one error."""
     path = resolve_spec_path(spec_path)
@@ -129,7 +146,13 @@ def load(
     if issues:
         if data_path is not None:
             try:
-                table = load_data(data_path, unit=spec.index.unit, year=year, time=spec.index.time)
+                table = load_data(
+                    data_path,
+                    unit=spec.index.unit,
+                    year=year,
+                    time=spec.index.time,
+                    encoding=encoding,
+                )
                 issues = issues + check_columns(spec, table.columns, str(data_path))
             except CityIndexError:
                 pass  # the spec's own problems come first; data problems show once it is fixed
@@ -145,13 +168,27 @@ def load(
                 )
             ]
         )
-    table = load_data(data_path, unit=spec.index.unit, year=year, time=spec.index.time)
+    table = load_data(
+        data_path, unit=spec.index.unit, year=year, time=spec.index.time, encoding=encoding
+    )
+    announce_encoding(table, explicit=encoding)
     column_issues: list[Issue] = check_columns(spec, table.columns, str(data_path))
     if column_issues:
         raise SpecError(column_issues)
     for message in spec.warnings:
         warn(message)
     return Loaded(spec, table)
+
+
+def announce_encoding(table: Table, *, explicit: str | None) -> None:
+    """Say on stderr when the data was not read as UTF-8 (detected: never silently)."""
+    if table.encoding == "utf-8":
+        return
+    how = "as asked (--encoding)" if explicit else "detected: the file is not valid UTF-8"
+    say(
+        f"note: read {table.file} as {table.encoding.upper()} ({how}); "
+        "pass --encoding to choose another"
+    )
 
 
 def compute_loaded(loaded: Loaded, *, quiet: bool = False) -> IndexResult:
@@ -193,6 +230,8 @@ def fail(error: CityIndexError) -> None:
 
 __all__ = [
     "DataOpt",
+    "EncodingOpt",
+    "ExcelSafeOpt",
     "FormatOpt",
     "Loaded",
     "OutputOpt",

@@ -11,6 +11,8 @@ from cityindex.ahp import consistency_summary, random_index
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    EncodingOpt,
+    ExcelSafeOpt,
     FormatOpt,
     OutputOpt,
     SetOpt,
@@ -72,6 +74,8 @@ def score(
             help="Print one stage instead of the ranking: " + ", ".join(STAGE_NAMES) + ".",
         ),
     ] = None,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
 ) -> None:
     """Score and rank every unit, or show one stage of the computation with --stage.
 
@@ -79,7 +83,7 @@ def score(
     """
     if stage is not None:
         check_stage(stage)
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded)
     chosen = pick_format(fmt, output)
     if stage is not None:
@@ -93,6 +97,7 @@ def score(
         top=top,
         coverage=coverage,
         caption=calibration_caption(loaded.spec),
+        excel_safe_cells=excel_safe,
     )
     emit(text, output)
 
@@ -103,12 +108,13 @@ def validate(
     data: DataOpt = None,
     year: YearOpt = None,
     sets: SetOpt = None,
+    encoding: EncodingOpt = None,
 ) -> None:
     """Check a spec and its data; report every problem with file:line:column and key path.
 
     Example: cityindex validate indicators/ai-city-2024.yaml
     """
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded)
     n_ind = len(loaded.spec.indicators())
     n_grp = len(loaded.spec.all_groups())
@@ -262,6 +268,8 @@ def weights(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     sets: SetOpt = None,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
 ) -> None:
     """Show every weight: within its group, effective (product down the tree), and the weight
     method and parameters that produced it; for AHP also λmax, CI, RI and CR.
@@ -270,7 +278,7 @@ def weights(
 
     Example: cityindex weights --format csv
     """
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded, quiet=True)
     chosen = pick_format(fmt, output)
     rows = weight_rows(loaded.spec, result)
@@ -283,7 +291,14 @@ def weights(
     digits: dict[str, int | None] = (
         {"weight": 4, "effective_weight": 4} if chosen in ("table", "markdown") else {}
     )
-    text = render_rows(rows, WEIGHT_COLUMNS, chosen, digits=digits, title="Indicator weights")
+    text = render_rows(
+        rows,
+        WEIGHT_COLUMNS,
+        chosen,
+        digits=digits,
+        title="Indicator weights",
+        excel_safe_cells=excel_safe,
+    )
     if chosen == "table":
         grows = group_weight_rows(loaded.spec, result)
         text += render_rows(grows, GROUP_COLUMNS, "table", digits=digits, title="Group weights")

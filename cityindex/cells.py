@@ -1,0 +1,98 @@
+"""Cells of a data file: what counts as a number, and why anything else does not.
+
+Only plain ASCII decimals are numbers. Locale conventions (thousands separators, decimal
+commas, percent signs, full-width digits) and ``NaN``/``inf`` text are refused, each with its own
+issue code and a hint showing what to write: their meaning depends on a convention the file does
+not state, and a wrong guess would quietly change a ranking.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(?:([,\u00a0 '’])[0-9]{3})(?:\1[0-9]{3})*(?:\.[0-9]+)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
+_NOT_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
+_PLACEHOLDERS = {"n/a", "na", "n.a.", "#n/a", "null", "none", "-", "--", "—", "?", "..", "..."}
+
+
+def parse_number(text: str) -> float | None:
+    """A finite float from plain ASCII decimal text, else None (no locale guessing).
+
+    Stricter than `float`, which would also take ``'1_000'``, ``'２０'`` (full-width digits) and
+    ``'nan'``:
+
+    >>> [parse_number(t) for t in ["12", "-0.5", "1.5e3", ".5"]]
+    [12.0, -0.5, 1500.0, 0.5]
+    >>> [parse_number(t) for t in ["1,000", "1_000", "２０", "30%", "nan", "inf", "1e999"]]
+    [None, None, None, None, None, None, None]
+    """
+    if _PLAIN_NUMBER.fullmatch(text) is None:
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def _ascii_digits(text: str) -> str:
+    """Any Unicode decimal digit (Arabic-Indic, Devanagari, …) as its ASCII digit."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
+def classify_cell(text: str) -> tuple[str, str, str]:
+    """Why a non-empty cell is not a plain number: (issue code, what it is, a hint).
+
+    Each refused convention gets its own code so a reviewer (and a test) can tell them apart.
+    """
+    folded = _ascii_digits(unicodedata.normalize("NFKC", text)).strip()
+    lowered = folded.lower()
+    if lowered in _NOT_FINITE or (
+        _PLAIN_NUMBER.fullmatch(folded) is not None and not math.isfinite(float(folded))
+    ):
+        return (
+            "data.cell.not-finite",
+            "not a finite number",
+            "leave a missing cell empty; an infinite value cannot be ranked",
+        )
+    if folded != text and parse_number(folded) is not None:
+        return (
+            "data.cell.full-width",
+            "written with full-width or other non-ASCII digits or signs",
+            f"write it with ASCII digits: {folded}",
+        )
+    if folded.endswith(("%", "‰")) and parse_number(folded[:-1].strip()) is not None:
+        return (
+            "data.cell.percent",
+            "a percentage",
+            f"write {folded[:-1].strip()} (and say 'percent' in the indicator's `unit:`) — "
+            "cityindex does not rescale percent text",
+        )
+    if _THOUSANDS.fullmatch(folded) is not None or (
+        "_" in folded and parse_number(folded.replace("_", "")) is not None
+    ):
+        plain = re.sub(r"[,\u00a0 '’_]", "", folded)
+        return (
+            "data.cell.thousands-separator",
+            "written with a thousands separator",
+            f"write {plain} (format the column as a plain number before exporting)"
+            + (
+                f"; if ',' is a decimal comma here, write {folded.replace(',', '.')}"
+                if "," in folded and "." not in folded
+                else ""
+            ),
+        )
+    if _DECIMAL_COMMA.fullmatch(folded) is not None:
+        return (
+            "data.cell.decimal-comma",
+            "written with a decimal comma",
+            f"write {folded.replace(',', '.')} ('.' is the decimal point)",
+        )
+    if lowered in _PLACEHOLDERS:
+        return (
+            "data.cell.placeholder",
+            "not a number (a placeholder for a missing value)",
+            "leave missing cells empty",
+        )
+    return ("data.cell.not-a-number", "not a number", "leave missing cells empty")
