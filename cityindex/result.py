@@ -19,7 +19,8 @@ from cityindex.registry import FloatArray
 class IndexResult:
     """Scores, ranks and every intermediate stage of one index computation.
 
-    Arrays are indexed by `units` (all units in the data, in file order); units excluded by the
+    Arrays are indexed by `units` (all units in the data, sorted by name so that the CSV's row
+    order never matters); units excluded by the
     missing-data rule have NaN scores and no rank. `stages` holds unit × indicator frames
     (raw, denominated, imputed, treated, normalised); `group_scores` one column per group id
     in definition order; `tiers` (optional) one tier name per unit.

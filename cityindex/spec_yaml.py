@@ -461,13 +461,18 @@ def _weight(value: Any, path: Path_, t: _Tracker) -> float:
     if value is None:
         return 1.0
     if isinstance(value, bool) or not isinstance(value, int | float):
+        hint = "weights are relative within their group"
+        if isinstance(value, str) and _looks_like_exponent(value):
+            hint = f"YAML 1.1 reads {value} as text; write it with a decimal point, e.g. " + (
+                value.replace("e", ".0e", 1) if "." not in value else value
+            )
         t.add(
             "spec.weight.not-a-number",
             "weight must be a non-negative number",
             path,
             expected="a number >= 0, e.g. 0.25",
             got=describe(value),
-            hint="weights are relative within their group",
+            hint=hint,
         )
         return 1.0
     w = float(value)
@@ -482,6 +487,15 @@ def _weight(value: Any, path: Path_, t: _Tracker) -> float:
         )
         return 1.0
     return w
+
+
+def _looks_like_exponent(text: str) -> bool:
+    """True for numbers like 1e-3 that PyYAML (YAML 1.1) leaves as text."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return "e" in text.lower()
 
 
 def _param_ok(p: Param, value: Any) -> str | None:
