@@ -53,6 +53,48 @@ def node_level(node: Group | Indicator) -> int:
     return 1 + max(node_level(c) for c in node.children)
 
 
+@dataclass(frozen=True)
+class FreeWeights:
+    """The weights calibration may change, laid out as one vector (group by group)."""
+
+    groups: list[str]
+    children: dict[str, tuple[str, ...]]
+    start: dict[str, FloatArray]
+    bounds: FloatArray
+
+    @classmethod
+    def of(cls, prepared: Prepared, levels: Collection[int] | None) -> FreeWeights:
+        """Free groups of `prepared`'s tree and their spec weights, made relative."""
+        tree = prepared.tree
+        groups = free_groups(prepared, levels)
+        children = {gid: tuple(c.id for c in tree.children_of(gid)) for gid in groups}
+        start: dict[str, FloatArray] = {}
+        for gid in groups:
+            w = np.array([c.weight for c in tree.children_of(gid)], dtype=float)
+            start[gid] = w / w.sum()
+        bounds = np.cumsum([0, *(len(children[g]) for g in groups)])
+        return cls(groups, children, start, bounds)
+
+    @property
+    def v0(self) -> FloatArray:
+        """The starting vector: the spec's relative weights."""
+        if not self.groups:
+            return np.zeros(0)
+        return np.concatenate([self.start[g] for g in self.groups])
+
+    def split(self, v: FloatArray) -> dict[str, FloatArray]:
+        """A vector (or a batch of them) back into weights per group id."""
+        b = self.bounds
+        return {g: v[..., b[k] : b[k + 1]] for k, g in enumerate(self.groups)}
+
+    def sums(self, width: int) -> FloatArray:
+        """Rows summing each group's weights (for the sum-to-one constraints)."""
+        out = np.zeros((len(self.groups), width))
+        for k in range(len(self.groups)):
+            out[k, self.bounds[k] : self.bounds[k + 1]] = 1.0
+        return out
+
+
 def free_groups(prepared: Prepared, levels: Collection[int] | None) -> list[str]:
     """Groups whose children's weights may change: fixed weights, 2+ children, chosen level."""
     tree = prepared.tree
@@ -82,24 +124,13 @@ def calibrate(
         return calibrate_order(prepared, reference, levels=levels, max_decimals=max_decimals)
     from scipy.optimize import least_squares, minimize
 
-    tree = prepared.tree
-    groups = free_groups(prepared, levels)
-    children = {gid: tuple(c.id for c in tree.children_of(gid)) for gid in groups}
-    start: dict[str, FloatArray] = {}
-    for gid in groups:
-        w = np.array([c.weight for c in tree.children_of(gid)], dtype=float)
-        start[gid] = w / w.sum()
-    sizes = [len(children[g]) for g in groups]
-    bounds_idx = np.cumsum([0, *sizes])
-    v0 = np.concatenate([start[g] for g in groups]) if groups else np.zeros(0)
+    free = FreeWeights.of(prepared, levels)
+    groups, children, start, v0, split = free.groups, free.children, free.start, free.v0, free.split
     position = {u: i for i, u in enumerate(prepared.table.units)}
     has = ~np.isnan(reference.scores)
     targets = np.array([position[u] for u, h in zip(reference.units, has, strict=True) if h])
     published = reference.scores[has]
     tol = reference.tolerance()[has]
-
-    def split(v: FloatArray) -> dict[str, FloatArray]:
-        return {g: v[..., bounds_idx[k] : bounds_idx[k + 1]] for k, g in enumerate(groups)}
 
     def residuals(batch: FloatArray) -> FloatArray:
         """computed − published for every target, one row per weight vector in `batch`."""
@@ -139,9 +170,7 @@ def calibrate(
     # row, which makes SLSQP's subproblem singular: leave it out of the solve while it already
     # holds; every target is verified on the result below.
     active = np.any(np.abs(jacobian_all(v0)) > 1e-9, axis=1) | (np.abs(residuals(v0)[0]) > tol)
-    sums = np.zeros((len(groups), v0.size))
-    for k in range(len(groups)):
-        sums[k, bounds_idx[k] : bounds_idx[k + 1]] = 1.0
+    sums = free.sums(v0.size)
     message = ""
     v = v0
     if int(active.sum()) + len(groups) <= v0.size:
@@ -271,25 +300,14 @@ def calibrate_order(
     """
     from scipy.optimize import minimize
 
-    tree = prepared.tree
-    groups = free_groups(prepared, levels)
-    children = {gid: tuple(c.id for c in tree.children_of(gid)) for gid in groups}
-    start: dict[str, FloatArray] = {}
-    for gid in groups:
-        w = np.array([c.weight for c in tree.children_of(gid)], dtype=float)
-        start[gid] = w / w.sum()
-    sizes = [len(children[g]) for g in groups]
-    bounds_idx = np.cumsum([0, *sizes])
-    v0 = np.concatenate([start[g] for g in groups]) if groups else np.zeros(0)
+    free = FreeWeights.of(prepared, levels)
+    children, start, v0, split = free.children, free.start, free.v0, free.split
     position = {u: i for i, u in enumerate(prepared.table.units)}
     hi, lo, listed, published = _order_pairs(reference, prepared, position)
     others = _units_below(reference, prepared, position)
 
     def fail(message: str, gap: float = float("nan")) -> Calibration:
         return Calibration(split(v0), start, children, float("nan"), False, message, 0, True, gap)
-
-    def split(v: FloatArray) -> dict[str, FloatArray]:
-        return {g: v[..., bounds_idx[k] : bounds_idx[k + 1]] for k, g in enumerate(groups)}
 
     def scored(batch: FloatArray) -> tuple[FloatArray, FloatArray]:
         root = aggregate_tree(prepared, split(np.atleast_2d(batch)))[0][ROOT]
@@ -322,9 +340,7 @@ def calibrate_order(
         return fail("no free weights to calibrate", float(np.min(gaps(v0)[0])))
 
     n = v0.size
-    sums = np.zeros((len(groups), n + 1))
-    for k in range(len(groups)):
-        sums[k, bounds_idx[k] : bounds_idx[k + 1]] = 1.0
+    sums = free.sums(n + 1)
     objective_jac = np.zeros(n + 1)
     objective_jac[-1] = -1.0
     epigraph = [
@@ -337,7 +353,8 @@ def calibrate_order(
     ]
     rng = np.random.default_rng(seed)
     starts = [v0] + [
-        np.concatenate([rng.dirichlet(np.ones(size)) for size in sizes]) for _ in range(restarts)
+        np.concatenate([rng.dirichlet(np.ones(len(free.children[g]))) for g in free.groups])
+        for _ in range(restarts)
     ]
     best_v, best_gap = v0, float(np.min(gaps(v0)[0]))
     for v_start in starts:
