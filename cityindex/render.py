@@ -183,6 +183,16 @@ def render_rows(
     return to_table(rows, columns, digits=d, title=title, caption=caption)
 
 
+def score_columns(result: IndexResult, *, coverage: bool) -> list[str]:
+    """`rank, unit, score, <group ids…>`, then `tier` (when defined) and `coverage` (if asked)."""
+    columns = ["rank", result.unit_column, "score", *result.group_scores.columns]
+    if result.tiers is not None:
+        columns.append("tier")
+    if coverage:
+        columns.append("coverage")
+    return columns
+
+
 def render_score(
     result: IndexResult,
     fmt: str,
@@ -197,11 +207,7 @@ def render_score(
     (+ `coverage` in tables, JSON, or asked)."""
     with_cov = coverage or fmt in ("table", "json", "markdown")
     rows = score_rows(result, coverage=with_cov, top=top)
-    columns = ["rank", result.unit_column, "score", *result.group_scores.columns]
-    if result.tiers is not None:
-        columns.append("tier")
-    if with_cov:
-        columns.append("coverage")
+    columns = score_columns(result, coverage=with_cov)
     digits: dict[str, int | None] = {"score": result.digits}
     if fmt in ("table", "markdown"):
         digits.update(dict.fromkeys(result.group_scores.columns, 4))

@@ -179,3 +179,17 @@ def test_caret_lines_up_under_chinese_text() -> None:
     )
     caret = text.splitlines()[4]
     assert caret.index("^") - caret.index("|") - 2 == line.index("heavy") + 2
+
+
+def test_score_as_an_excel_workbook_has_the_ranking_method_and_sources(
+    hand: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    target = tmp_path / "ranking.xlsx"
+    assert run(["score", str(hand), "--format", "xlsx", "--output", str(target)]) == 0
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames[:2] == ["score", "method"]
+    sheet = book["score"]
+    assert [c.value for c in sheet[1]][:5] == ["rank", "unit", "score", "g1", "g2"]
+    assert [c.value for c in sheet[4]][:3] == [3, "B", 0.4375]
+    assert run(["score", str(hand), "--format", "xlsx"]) == 2  # a workbook needs --output

@@ -25,9 +25,10 @@ from cityindex.cli.common import (
     pick_format,
     say,
 )
+from cityindex.cli.report import emit_xlsx, wants_xlsx
 from cityindex.pipeline import ROOT, resolve_tree
 from cityindex.registry import get_method
-from cityindex.render import render_rows, render_score
+from cityindex.render import render_rows, render_score, score_columns, score_rows
 from cityindex.result import IndexResult
 from cityindex.spec import Group, Indicator, MethodChoice, Spec
 from cityindex.stages import STAGE_NAMES, check_stage, stage_table
@@ -83,8 +84,13 @@ def score(
     """
     if stage is not None:
         check_stage(stage)
+    xlsx = stage is None and wants_xlsx(fmt, output)
     loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded)
+    if xlsx and output is not None:
+        columns = score_columns(result, coverage=True)
+        emit_xlsx(output, {"score": (columns, score_rows(result, coverage=True))}, loaded, result)
+        return
     chosen = pick_format(fmt, output)
     if stage is not None:
         emit(render_stage(loaded.spec, result, stage, chosen, top=top), output)
