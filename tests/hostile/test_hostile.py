@@ -115,7 +115,8 @@ CASES = [
     Case("base.yaml", "spec.weight.negative", args=("--set", "groups.talent.weight=-1")),
     Case("base.yaml", "spec.method.unknown", args=("--set", "methods.aggregate.method=avarage")),
     Case("base.yaml", "usage.set.syntax", 2, ("--set", "groups.talent.weight")),
-    Case("base.yaml", "usage.format", 2, ("--format", "xlsx")),
+    Case("base.yaml", "usage.format", 2, ("--format", "xml")),
+    Case("base.yaml", "usage.xlsx.output", 2, ("--format", "xlsx")),
 ]
 
 
