@@ -35,7 +35,7 @@ def _write_bytes(path: Path, data: bytes) -> None:
 
 @app.command(name="plot")
 def plot_command(
-    kind: Annotated[str, typer.Argument(help="bar, heatmap or radar.")],
+    kind: Annotated[str, typer.Argument(help="bar, heatmap, radar or map.")],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The chart file to write: .svg or .png.")
     ],
@@ -45,7 +45,8 @@ def plot_command(
     sets: SetOpt = None,
     top: TopN = 5,
 ) -> None:
-    """Draw one chart: bar (scores stacked by group contribution), heatmap, or radar.
+    """Draw one chart: bar (scores stacked by group contribution), heatmap, radar, or map
+    (units by longitude and latitude, bubble area by score; needs latitude/longitude columns).
 
     Example: cityindex plot bar --output scores.svg
     """
@@ -63,7 +64,9 @@ def plot_command(
         )
     loaded = load(spec, data=data, year=year, sets=sets)
     result = compute_loaded(loaded, quiet=True)
-    figure = chart(kind, chart_data(loaded.spec, result, local_names=local_names(loaded)), top=top)
+    table = loaded.table if kind == "map" else None  # coordinates are read only for a map
+    drawn = chart_data(loaded.spec, result, local_names=local_names(loaded), table=table)
+    figure = chart(kind, drawn, top=top, file=loaded.table.file)
     try:
         _write_bytes(output, render(figure, fmt))
     except OSError as exc:

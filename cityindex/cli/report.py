@@ -124,6 +124,7 @@ def report_command(
         local_names=local_names(loaded),
         top=top,
         uncertainty=uncertainty_rows(loaded, result, runs=runs),
+        table=loaded.table,
     )
     emit(page, output)
 

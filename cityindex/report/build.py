@@ -1,7 +1,8 @@
 """Build the HTML report: one file, no scripts, no network requests, charts as inline SVG.
 
 Sections: ranking; score bars stacked by group contribution; heatmap of group scores; radars
-of the top units; the indicator framework with weights; the method written out from the spec
+of the top units; a map of the units when the data has latitude and longitude columns (no
+tiles, no network); the indicator framework with weights; the method written out from the spec
 and the result's manifest; the audit; the data sources (the ``<data>.sources.csv`` file next
 to the data, columns unit, column, value, year, url, note), with links.
 """
@@ -20,14 +21,18 @@ import numpy as np
 
 from cityindex.analysis.audit import Audit
 from cityindex.analysis.explain import explain
+from cityindex.data import Table
 from cityindex.report.charts import (
     ChartData,
     bar_chart,
     cjk_font,
     heatmap,
     labels_for,
+    map_caption,
+    map_chart,
     radar,
     rank_intervals,
+    read_places,
 )
 from cityindex.report.charts import render as render_chart
 from cityindex.result import IndexResult
@@ -65,9 +70,14 @@ def _ranked(result: IndexResult) -> list[int]:
 
 
 def chart_data(
-    spec: Spec, result: IndexResult, *, local_names: Sequence[str] | None = None
+    spec: Spec,
+    result: IndexResult,
+    *,
+    local_names: Sequence[str] | None = None,
+    table: Table | None = None,
 ) -> ChartData:
-    """Scores, top-level group contributions (from `explain`) and group scores, ranked."""
+    """Scores, top-level group contributions (from `explain`) and group scores, ranked;
+    with `table`, also the units' coordinates for the map (when it has them)."""
     order = _ranked(result)
     groups = tuple(g.id for g in spec.groups)
     contributions = np.full((len(order), len(groups)), np.nan)
@@ -77,12 +87,16 @@ def chart_data(
         contributions[row] = [by_id[g] for g in groups]
     exact = result.score_exact if result.score_exact is not None else result.score
     local = [local_names[i] for i in order] if local_names is not None else None
+    units = [result.units[i] for i in order]
+    labels = labels_for(units, local)
+    scores = np.asarray(exact, dtype=float)[order]
     return ChartData(
-        labels=labels_for([result.units[i] for i in order], local),
-        scores=np.asarray(exact, dtype=float)[order],
+        labels=labels,
+        scores=scores,
         groups=groups,
         contributions=contributions,
         group_scores=result.group_scores[list(groups)].to_numpy(dtype=float)[order],
+        places=None if table is None else read_places(table, units, labels, scores),
     )
 
 
@@ -224,6 +238,16 @@ def _svg(figure_svg: bytes, fig_id: str, caption: str) -> str:
     )
 
 
+def _map(data: ChartData) -> str:
+    """The map figure, a note when no ranked unit has coordinates, or nothing without them."""
+    places = data.places
+    if places is None:
+        return ""
+    if not places.labels:
+        return "<p class='note'>No map: no ranked unit has both a latitude and a longitude.</p>"
+    return _svg(render_chart(map_chart(places)), "chart-map", map_caption(places))
+
+
 def build_report(
     spec: Spec,
     result: IndexResult,
@@ -233,9 +257,11 @@ def build_report(
     local_names: Sequence[str] | None = None,
     top: int = 5,
     uncertainty: tuple[Sequence[Mapping[str, Any]], str] | None = None,
+    table: Table | None = None,
 ) -> str:
-    """The whole report as one HTML string (`uncertainty`: rank-interval rows and a note)."""
-    data = chart_data(spec, result, local_names=local_names)
+    """The whole report as one HTML string (`uncertainty`: rank-interval rows and a note;
+    `table`: the data, whose latitude/longitude columns, if any, add a map)."""
+    data = chart_data(spec, result, local_names=local_names, table=table)
     ranking_rows: list[dict[str, Any]] = []
     for record in result.table().to_dict(orient="records"):
         rec = {str(k): v for k, v in record.items()}
@@ -277,6 +303,7 @@ def build_report(
             )
             if len(data.groups) >= 3
             else "<p class='note'>No radar charts: they need at least three top-level groups.</p>",
+            _map(data),
         ]
     )
     audit_html = (

@@ -19,10 +19,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from cityindex.errors import DataError, Issue, Location, issue
 from cityindex.registry import FloatArray
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from cityindex.data import Table
 
 
 def _mpl() -> ModuleType:
@@ -32,7 +35,11 @@ def _mpl() -> ModuleType:
     return matplotlib
 
 
-KINDS = ("bar", "heatmap", "radar")
+KINDS = ("bar", "heatmap", "radar", "map")
+LATITUDE_NAMES = ("latitude", "lat")
+LONGITUDE_NAMES = ("longitude", "lon", "lng")
+BUBBLE_AREA = 900.0
+"""Marker area (points²) of the best-scoring unit's bubble on the map."""
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
     "Noto Sans CJK JP",
@@ -71,6 +78,20 @@ def cjk_font() -> str | None:
 
 
 @dataclass(frozen=True)
+class Places:
+    """Ranked units with coordinates, in rank order, for the map.
+
+    `missing` names the ranked units left off the map because a coordinate cell is empty.
+    """
+
+    labels: tuple[str, ...]
+    scores: FloatArray
+    latitude: FloatArray
+    longitude: FloatArray
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ChartData:
     """What the charts draw, for the ranked units in rank order.
 
@@ -83,6 +104,8 @@ class ChartData:
     groups: tuple[str, ...]
     contributions: FloatArray
     group_scores: FloatArray
+    places: Places | None = None
+    """Coordinates for the map, when the data has latitude and longitude columns."""
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -207,8 +230,147 @@ def rank_intervals(
     return fig
 
 
-def chart(kind: str, data: ChartData, *, top: int = 5) -> Figure:
-    """The chart called `kind` (one of KINDS)."""
+def coordinate_columns(columns: Sequence[str]) -> tuple[str, str] | None:
+    """The (latitude, longitude) column names, matched case-insensitively, or None.
+
+    Latitude is ``latitude`` or ``lat``; longitude is ``longitude``, ``lon`` or ``lng``. The
+    first name of each list that is present wins.
+    """
+    by_name = {c.strip().lower(): c for c in reversed(columns)}
+    lat = next((by_name[n] for n in LATITUDE_NAMES if n in by_name), None)
+    lon = next((by_name[n] for n in LONGITUDE_NAMES if n in by_name), None)
+    return None if lat is None or lon is None else (lat, lon)
+
+
+def no_coordinates(file: str) -> DataError:
+    """The error for a map of data without coordinate columns."""
+    looked = "/".join(LATITUDE_NAMES) + " and " + "/".join(LONGITUDE_NAMES)
+    return DataError(
+        [
+            issue(
+                "data.coordinates.missing",
+                f"a map needs latitude and longitude columns; {file} has none",
+                location=Location(file),
+                expected=f"columns named {looked} (any case), in decimal degrees",
+            )
+        ]
+    )
+
+
+def read_places(
+    table: Table, units: Sequence[str], labels: Sequence[str], scores: FloatArray
+) -> Places | None:
+    """Coordinates of `units` (labelled `labels`, scored `scores`) from `table`, or None
+    when it has no latitude/longitude columns.
+
+    Cells follow the data rules (`Table.numeric`: plain ASCII decimals, errors name row, unit
+    and column); a latitude outside [-90, 90] or a longitude outside [-180, 180] is a
+    DataError too. A unit with an empty coordinate cell is left off (listed in `missing`).
+    """
+    found = coordinate_columns(table.columns)
+    if found is None:
+        return None
+    values = table.numeric(list(found))
+    issues: list[Issue] = []
+    file_units = table.units
+    for j, (col, bound) in enumerate(zip(found, (90.0, 180.0), strict=True)):
+        for i, v in enumerate(values[:, j]):
+            if not np.isnan(v) and abs(v) > bound:
+                issues.append(
+                    issue(
+                        "data.coordinates.range",
+                        f"row {table.rows[i]} ({file_units[i]}): {v:g} in column '{col}' "
+                        f"is outside [-{bound:g}, {bound:g}]",
+                        location=Location(table.file, table.rows[i]),
+                        key_path=col,
+                        expected=f"decimal degrees from -{bound:g} to {bound:g}",
+                        got=f"{v:g}",
+                        hint="latitude and longitude swapped?" if j == 0 and v <= 180 else None,
+                    )
+                )
+    if issues:
+        issues.sort(key=lambda item: item.location.line or 0 if item.location else 0)
+        raise DataError(issues)
+    row_of = {u: i for i, u in enumerate(file_units)}
+    coords = np.array([values[row_of[u]] for u in units]).reshape(len(units), 2)
+    have = ~np.isnan(coords).any(axis=1)
+    return Places(
+        labels=tuple(label for label, ok in zip(labels, have, strict=True) if ok),
+        scores=np.asarray(scores, dtype=float)[have],
+        latitude=coords[have, 0],
+        longitude=coords[have, 1],
+        missing=tuple(label for label, ok in zip(labels, have, strict=True) if not ok),
+    )
+
+
+def bubble_areas(scores: FloatArray) -> FloatArray:
+    """Marker areas proportional to score, the best unit's `BUBBLE_AREA` (negatives → 0)."""
+    clipped = np.clip(np.nan_to_num(np.asarray(scores, dtype=float)), 0.0, None)
+    top = float(clipped.max()) if clipped.size else 0.0
+    return clipped * (BUBBLE_AREA / top) if top > 0 else np.zeros_like(clipped)
+
+
+def map_chart(places: Places) -> Figure:
+    """Units at their longitude (x) and latitude (y), bubble area proportional to score.
+
+    No basemap and no tiles: only the points, labelled. The axes use the equirectangular
+    projection with the standard parallel at the mean latitude: one degree of longitude is
+    drawn cos(mean latitude) as wide as one degree of latitude (``set_aspect(1 / cos φ0)``,
+    so ticks stay in degrees), which keeps distances near that latitude roughly true.
+    A small dot marks each unit, so a unit scoring 0 is still placed.
+    """
+    fig = _figure(8, 6)
+    family = [f for f in (cjk_font(), "DejaVu Sans") if f]
+    with _mpl().rc_context({"font.family": family}):
+        ax = fig.add_subplot()
+        lon, lat = places.longitude, places.latitude
+        ax.scatter(
+            lon,
+            lat,
+            s=bubble_areas(places.scores),
+            color=PALETTE[0],
+            alpha=0.45,
+            edgecolors=PALETTE[0],
+            linewidths=0.8,
+            gid="map-bubbles",
+        )
+        ax.plot(lon, lat, ".", color="black", markersize=2)
+        for x, y, label in zip(lon, lat, places.labels, strict=True):
+            ax.annotate(
+                label,
+                (float(x), float(y)),
+                xytext=(4, 4),
+                textcoords="offset points",
+                fontsize=7,
+            )
+        if lat.size:
+            phi0 = float(np.radians(np.mean(lat)))
+            ax.set_aspect(1.0 / max(np.cos(phi0), 0.05), adjustable="datalim")
+        ax.margins(0.08)
+        ax.set_xlabel("longitude (°)")
+        ax.set_ylabel("latitude (°)")
+        ax.grid(True, linewidth=0.4, alpha=0.5)
+        ax.set_gid("chart-map")
+    return fig
+
+
+def map_caption(places: Places) -> str:
+    """What the map shows, and which units it leaves off."""
+    text = (
+        "Units by longitude and latitude (equirectangular, no basemap); bubble area is "
+        "proportional to the score."
+    )
+    if places.missing:
+        text += f" Not on the map (no coordinates): {', '.join(places.missing)}."
+    return text
+
+
+def chart(kind: str, data: ChartData, *, top: int = 5, file: str = "the data") -> Figure:
+    """The chart called `kind` (one of KINDS); a map needs `data.places` (else DataError)."""
+    if kind == "map":
+        if data.places is None:
+            raise no_coordinates(file)
+        return map_chart(data.places)
     if kind == "bar":
         return bar_chart(data)
     if kind == "heatmap":
