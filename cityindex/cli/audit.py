@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cityindex.analysis.audit import Audit, audit
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
@@ -24,6 +23,9 @@ from cityindex.cli.common import (
 from cityindex.cli.report import emit_xlsx, wants_xlsx
 from cityindex.errors import UsageError, issue
 from cityindex.render import render_rows, to_json
+
+if TYPE_CHECKING:
+    from cityindex.analysis.audit import Audit
 
 INDICATOR_COLUMNS = [
     "indicator",
@@ -100,6 +102,8 @@ def audit_command(
 
     Example: cityindex audit indicators/asem-raw.yaml --part groups
     """
+    from cityindex.analysis.audit import audit
+
     if part is not None and part not in PARTS:
         raise UsageError(
             [issue("usage.audit.part", f"unknown part '{part}'", expected=", ".join(PARTS))]

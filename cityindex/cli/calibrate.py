@@ -9,8 +9,6 @@ from typing import Annotated
 
 import typer
 
-from cityindex.analysis.calibrate import calibrate as solve
-from cityindex.analysis.check import check as compare
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
@@ -30,7 +28,6 @@ from cityindex.errors import DataError, issue
 from cityindex.files import write_atomic
 from cityindex.pipeline import ROOT, prepare
 from cityindex.render import render_rows
-from cityindex.seeds import load_reference
 from cityindex.spec_yaml import rewrite_spec
 
 TargetOpt = Annotated[
@@ -69,6 +66,9 @@ def calibrate(
 
     Example: cityindex calibrate --target seeds/ai-city-competitiveness-2024.csv -o fitted.yaml
     """
+    from cityindex.analysis.calibrate import calibrate as solve
+    from cityindex.seeds import load_reference
+
     loaded = load(spec, data=data, year=year, sets=sets)
     reference = load_reference(target)
     _require_units(reference.units, loaded.table.units, str(target))
@@ -239,6 +239,9 @@ def check(
 
     Example: cityindex check --against seeds/ai-city-competitiveness-2024.csv
     """
+    from cityindex.analysis.check import check as compare
+    from cityindex.seeds import load_reference
+
     loaded = load(spec, data=data, year=year, sets=sets)
     reference = load_reference(against)
     _require_units(reference.units, loaded.table.units, str(against))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from cityindex.analysis.data_quality import DataQualityReport, data_quality
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
@@ -19,8 +20,10 @@ from cityindex.cli.common import (
     say,
 )
 from cityindex.errors import DataError, issue
-from cityindex.provenance import load_sources, sources_path
 from cityindex.render import render_rows, to_json
+
+if TYPE_CHECKING:
+    from cityindex.analysis.data_quality import DataQualityReport
 
 data_app = typer.Typer(
     help="Data files: quality checks.",
@@ -66,6 +69,9 @@ def check(
 
     Example: cityindex data check --format json
     """
+    from cityindex.analysis.data_quality import data_quality
+    from cityindex.provenance import load_sources, sources_path
+
     loaded = load(spec, data=data, year=year, sets=sets)
     table = loaded.table
     report = data_quality(

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 import typer
 
-from cityindex.ahp import consistency_summary, random_index
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
@@ -233,6 +232,8 @@ def group_weight_rows(spec: Spec, result: IndexResult) -> list[dict[str, Any]]:
 def consistency_rows(spec: Spec) -> list[dict[str, Any]]:
     """λmax, CI, RI and CR of every AHP in the tree (a group's own, or inside `combine`),
     one row per expert and one for the judgements the weights come from."""
+    from cityindex.ahp import consistency_summary, random_index
+
     tree = resolve_tree(spec)
     rows: list[dict[str, Any]] = []
     ahp_method = get_method("weights", "ahp")
