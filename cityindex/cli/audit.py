@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cityindex.analysis.audit_columns import GROUP_COLUMNS, INDICATOR_COLUMNS, PAIR_COLUMNS
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
@@ -27,24 +28,6 @@ from cityindex.render import render_rows, to_json
 if TYPE_CHECKING:
     from cityindex.analysis.audit import Audit
 
-INDICATOR_COLUMNS = [
-    "indicator",
-    "group",
-    "availability",
-    "n",
-    "mean",
-    "sd",
-    "skewness",
-    "kurtosis",
-    "outlier",
-    "corr_group",
-    "corr_index",
-    "effective_weight",
-    "importance",
-    "flags",
-]
-GROUP_COLUMNS = ["group", "parent", "children", "alpha", "pc1_share", "corr_parent", "corr_index"]
-PAIR_COLUMNS = ["group", "indicator_1", "indicator_2", "corr", "flag"]
 PARTS = {"indicators": INDICATOR_COLUMNS, "groups": GROUP_COLUMNS, "pairs": PAIR_COLUMNS}
 
 

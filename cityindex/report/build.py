@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from cityindex.analysis.audit import Audit
+from cityindex.analysis.audit_columns import INDICATOR_COLUMNS
 from cityindex.analysis.explain import explain
 from cityindex.data import Table
 from cityindex.report.charts import (
@@ -320,26 +321,7 @@ def build_report(
             else "<p>None.</p>"
         )
         + f"<h3>Indicators (statistics on the {_e(audit.stage)} values)</h3>"
-        + _table(
-            audit.indicators,
-            [
-                "indicator",
-                "group",
-                "availability",
-                "n",
-                "mean",
-                "sd",
-                "skewness",
-                "kurtosis",
-                "outlier",
-                "corr_group",
-                "corr_index",
-                "effective_weight",
-                "importance",
-                "flags",
-            ],
-            3,
-        )
+        + _table(audit.indicators, INDICATOR_COLUMNS, 3)
     )
     uncertainty_html = ""
     if uncertainty is not None:
