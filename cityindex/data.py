@@ -35,6 +35,7 @@ import pandas as pd
 from cityindex.cells import classify_cell
 from cityindex.cells import parse_number as parse_number  # re-exported (seeds.py uses it)
 from cityindex.errors import DataError, Issue, Location, UsageError, did_you_mean, issue
+from cityindex.files import InputKind, read_bounded
 from cityindex.registry import FloatArray
 
 MAX_DATA_BYTES = 200_000_000
@@ -159,6 +160,15 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+DATA_FILE = InputKind(
+    noun="data file",
+    error=DataError,
+    codes=("data.file.not-found", "data.file.is-directory", "data.file.too-large"),
+    missing_hint="check `index.data` in the spec (relative to the spec file) or --data",
+    large_hint="one row per unit fits in a few megabytes; is this the right file?",
+)
+
+
 def read_csv_text(path: Path, *, encoding: str | None = None) -> tuple[str, str]:
     """The file's text and its hash (see `read_csv_decoded`)."""
     text, digest, _ = read_csv_decoded(path, encoding=encoding)
@@ -192,38 +202,7 @@ def read_csv_decoded(path: Path, *, encoding: str | None = None) -> tuple[str, s
                     )
                 ]
             ) from None
-    if not path.exists():
-        raise DataError(
-            [
-                issue(
-                    "data.file.not-found",
-                    f"data file {name} does not exist",
-                    location=Location(name),
-                    hint="check `index.data` in the spec (relative to the spec file) or --data",
-                )
-            ]
-        )
-    if path.is_dir():
-        raise DataError(
-            [issue("data.file.is-directory", f"{name} is a directory", location=Location(name))]
-        )
-    # Read at most one byte past the limit: a pipe or a device (/dev/zero) reports size 0
-    # to stat, and must meet the same bound as a file instead of filling memory.
-    with path.open("rb") as handle:
-        raw = handle.read(MAX_DATA_BYTES + 1)
-    if len(raw) > MAX_DATA_BYTES:
-        size = max(path.stat().st_size, len(raw))
-        raise DataError(
-            [
-                issue(
-                    "data.file.too-large",
-                    f"data file is over {MAX_DATA_BYTES:,} bytes ({size:,} or more)",
-                    location=Location(name),
-                    expected=f"at most {MAX_DATA_BYTES:,} bytes",
-                    hint="one row per unit fits in a few megabytes; is this the right file?",
-                )
-            ]
-        )
+    raw = read_bounded(path, DATA_FILE, limit=MAX_DATA_BYTES)
     binary = issue(
         "data.file.binary",
         "data file is binary, not CSV text",

@@ -1,5 +1,9 @@
-"""Writing output files atomically, so a failed or killed run never leaves half a file.
+"""Files at the edges: inputs read with a size bound, outputs written atomically.
 
+Inputs: a missing file, a folder or an oversized file is refused with a clear error before
+anything is parsed (`read_bounded`); the spec and data loaders share it.
+
+Outputs: written atomically, so a failed or killed run never leaves half a file.
 The text goes to a temporary file in the target's directory (same file system), is flushed and
 fsynced, and only then renamed over the target: readers see the old file or the new one, never
 a partial one, and an existing file survives any failure before the rename. A run killed with
@@ -12,7 +16,60 @@ import contextlib
 import os
 import stat
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+
+from cityindex.errors import CityIndexError, Location, issue
+
+
+@dataclass(frozen=True)
+class InputKind:
+    """What an input file is, for its error messages: its noun, error type, codes and hints."""
+
+    noun: str
+    error: type[CityIndexError]
+    codes: tuple[str, str, str]  # not found, is a directory, too large
+    missing_hint: str
+    large_hint: str
+
+
+def read_bounded(path: Path, kind: InputKind, *, limit: int) -> bytes:
+    """The bytes of an input file, refused clearly when missing, a folder or over `limit`.
+
+    Reads at most one byte past the limit: a pipe or a device (/dev/zero) reports size 0 to
+    stat, and must meet the same bound as a file instead of filling memory.
+    """
+    name = str(path)
+    not_found, is_dir, too_large = kind.codes
+    if not path.exists():
+        raise kind.error(
+            [
+                issue(
+                    not_found,
+                    f"{kind.noun} {name} does not exist",
+                    location=Location(name),
+                    hint=kind.missing_hint,
+                )
+            ]
+        )
+    if path.is_dir():
+        raise kind.error([issue(is_dir, f"{name} is a directory", location=Location(name))])
+    with path.open("rb") as handle:
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:
+        size = max(path.stat().st_size, len(raw))
+        raise kind.error(
+            [
+                issue(
+                    too_large,
+                    f"{kind.noun} is {size:,} bytes or more; the limit is {limit:,}",
+                    location=Location(name),
+                    expected=f"at most {limit:,} bytes",
+                    hint=kind.large_hint,
+                )
+            ]
+        )
+    return raw
 
 
 def _mode_for(target: Path) -> int:
@@ -35,14 +92,6 @@ def write_atomic(path: str | Path, text: str) -> None:
     directory = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
-        # mkstemp creates 0600; give the file the mode a plain open() would (or the old file's)
-        if target.exists():
-            mode = target.stat().st_mode & 0o777
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()

@@ -26,6 +26,7 @@ from cityindex.errors import (
     did_you_mean,
     issue,
 )
+from cityindex.files import InputKind, read_bounded
 from cityindex.registry import CHECKS, REGISTRY, REQUIRED, Method, Param, Stage, load_methods
 from cityindex.spec import (
     DIRECTIONS,
@@ -130,40 +131,19 @@ class _Tracker:
         )
 
 
+SPEC_FILE = InputKind(
+    noun="spec file",
+    error=SpecError,
+    codes=("spec.file.not-found", "spec.file.is-directory", "spec.yaml.too-large"),
+    missing_hint="give the path to an index definition (YAML), e.g. indicators/ai-city-2024.yaml",
+    large_hint="an index definition is a few kilobytes; is this the right file?",
+)
+
+
 def read_spec_text(path: Path) -> str:
     """Read a spec file as text, bounded in size, with clear errors for the unreadable."""
     name = str(path)
-    if not path.exists():
-        raise SpecError(
-            [
-                issue(
-                    "spec.file.not-found",
-                    f"spec file {name} does not exist",
-                    location=Location(name),
-                    hint="give the path to an index definition (YAML), e.g. "
-                    "indicators/ai-city-2024.yaml",
-                )
-            ]
-        )
-    if path.is_dir():
-        raise SpecError(
-            [issue("spec.file.is-directory", f"{name} is a directory", location=Location(name))]
-        )
-    # Read at most one byte past the limit: a pipe or device (/dev/zero) reports size 0.
-    with path.open("rb") as handle:
-        raw = handle.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        size = max(path.stat().st_size, len(raw))
-        raise SpecError(
-            [
-                issue(
-                    "spec.yaml.too-large",
-                    f"spec file is {size:,} bytes or more; the limit is {MAX_BYTES:,}",
-                    location=Location(name),
-                    hint="an index definition is a few kilobytes; is this the right file?",
-                )
-            ]
-        )
+    raw = read_bounded(path, SPEC_FILE, limit=MAX_BYTES)
     if b"\x00" in raw:
         raise SpecError(
             [
