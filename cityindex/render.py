@@ -22,7 +22,8 @@ Rows = list[dict[str, Any]]
 
 
 def fmt_number(value: Any, digits: int | None = None) -> str:
-    """A number for CSV/Markdown: empty when missing, fixed digits when given, else repr."""
+    """A number for CSV/Markdown: empty when missing (None or NaN; the renderers rely on this
+    so callers need not convert), fixed digits when given, else repr."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -32,11 +33,7 @@ def fmt_number(value: Any, digits: int | None = None) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return ""
-        if digits is not None:
-            return f"{value:.{digits}f}"
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value)) if value == int(value) and digits == 0 else repr(value)
-        return repr(value)
+        return f"{value:.{digits}f}" if digits is not None else repr(value)
     return str(value)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 
 from cityindex.cli import app
@@ -23,11 +22,6 @@ from cityindex.errors import UsageError, issue
 from cityindex.render import render_rows
 
 COLUMNS = ("first", "first_low", "first_high", "total", "total_low", "total_high")
-
-
-def _number(value: Any) -> float | None:
-    v = float(value)
-    return None if np.isnan(v) else v
 
 
 @app.command()
@@ -111,7 +105,7 @@ def sensitivity(
                     ind.total_ci[1, i, u],
                 )
                 row: dict[str, Any] = {unit_col: unit, "input": name}
-                row.update({c: _number(v) for c, v in zip(COLUMNS, values, strict=True)})
+                row.update({c: float(v) for c, v in zip(COLUMNS, values, strict=True)})
                 rows.append(row)
     else:
         ind = result.rank_shift
@@ -126,7 +120,7 @@ def sensitivity(
                 ind.total_ci[1, i],
             )
             row = {"input": name}
-            row.update({c: _number(v) for c, v in zip(COLUMNS, values, strict=True)})
+            row.update({c: float(v) for c, v in zip(COLUMNS, values, strict=True)})
             rows.append(row)
     chosen = pick_format(fmt, output)
     digits: dict[str, int | None] = (

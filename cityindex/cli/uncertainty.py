@@ -131,11 +131,6 @@ COLUMNS = (
 )
 
 
-def _number(value: Any) -> float | None:
-    v = float(value)
-    return None if np.isnan(v) else v
-
-
 @app.command()
 def uncertainty(
     spec: SpecArg = None,
@@ -193,7 +188,7 @@ def uncertainty(
             *summary.score_quantiles[:, i],
         )
         row: dict[str, Any] = {unit_col: unit}
-        row.update({c: _number(v) for c, v in zip(COLUMNS, values, strict=True)})
+        row.update({c: float(v) for c, v in zip(COLUMNS, values, strict=True)})
         row["rank"] = None if row["rank"] is None else int(row["rank"])
         rows.append(row)
     order = np.lexsort((np.arange(len(rows)), np.nan_to_num(nominal.rank, nan=np.inf)))
