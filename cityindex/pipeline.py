@@ -431,12 +431,11 @@ def aggregate_tree(
     return scores, weights
 
 
-def scale_and_rank(
-    prepared: Prepared, root: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray, int | None]:
-    """Scale the index score over the included units, round, and rank (ties share the best).
+def scale(prepared: Prepared, root: FloatArray) -> tuple[FloatArray, FloatArray, int | None]:
+    """Scale the index score over the included units and round it for display.
 
-    Returns (exact scaled score, rounded score, rank, digits).
+    Returns (exact scaled score, rounded score, digits); leading replicate axes flow through.
+    Ranking is separate (`rank_desc`): calibration and uncertainty runs need only the scores.
     """
     choice = prepared.tree.spec.index.scale
     method = get_method("scale", choice.name)
@@ -452,6 +451,17 @@ def scale_and_rank(
     except DomainError as exc:
         raise _domain_error(exc, "scale", choice, []) from None
     shown = np.round(scaled, digits) if digits is not None else scaled
+    return scaled, shown, digits
+
+
+def scale_and_rank(
+    prepared: Prepared, root: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, int | None]:
+    """`scale`, then rank the shown scores (ties share the best rank).
+
+    Returns (exact scaled score, rounded score, rank, digits).
+    """
+    scaled, shown, digits = scale(prepared, root)
     return scaled, shown, rank_desc(shown), digits
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cityindex.analysis.reference import Reference
-from cityindex.pipeline import ROOT, Prepared, aggregate_tree, scale_and_rank
+from cityindex.pipeline import ROOT, Prepared, aggregate_tree, scale, scale_and_rank
 from cityindex.registry import FloatArray
 from cityindex.spec import Group, Indicator
 
@@ -135,7 +135,7 @@ def calibrate(
     def residuals(batch: FloatArray) -> FloatArray:
         """computed − published for every target, one row per weight vector in `batch`."""
         root = aggregate_tree(prepared, split(np.atleast_2d(batch)))[0][ROOT]
-        exact = scale_and_rank(prepared, root)[0]
+        exact = scale(prepared, root)[0]
         out: FloatArray = exact[..., targets] - published
         return out
 
@@ -150,7 +150,7 @@ def calibrate(
     def headroom(batch: FloatArray) -> FloatArray:
         """ceiling − score for units the reference ranks below its listed ones (must be ≥ 0)."""
         root = aggregate_tree(prepared, split(np.atleast_2d(batch)))[0][ROOT]
-        exact = scale_and_rank(prepared, root)[0]
+        exact = scale(prepared, root)[0]
         out: FloatArray = ceiling - exact[..., others]
         return out
 

@@ -53,9 +53,8 @@ from cityindex.pipeline import (
     aggregate_tree,
     prepare,
     resolve_tree,
-    scale_and_rank,
+    scale,
 )
-from cityindex.registry import DomainError, KernelContext, get_method
 from cityindex.spec import Group, Indicator, Spec
 from cityindex.spec_yaml import dump_value, parse_spec
 
@@ -454,9 +453,7 @@ class SpecModel:
         prepared = self.prepared(choices)
         try:
             scores, _ = aggregate_tree(prepared, weights or None)
-            shown = _scale(prepared, scores[ROOT]) if weights else None
-            if shown is None:
-                _, shown, _, _ = scale_and_rank(prepared, scores[ROOT])
+            _, shown, _ = scale(prepared, scores[ROOT])
         except CityIndexError as error:
             settings = [
                 (a.path, a.options[c]) for a, c in zip(self.plan.alternatives, choices, strict=True)
@@ -464,26 +461,6 @@ class SpecModel:
             raise _in_variant(error, settings) from None
         out: FloatArray = np.where(prepared.included, shown, np.nan)
         return out
-
-
-def _scale(prepared: Prepared, root: FloatArray) -> FloatArray | None:
-    """`scale_and_rank`'s scaled, rounded score without its ranking (replicates rank later).
-
-    Kept identical to `cityindex.pipeline.scale_and_rank` (a test compares them bit for bit).
-    """
-    choice = prepared.tree.spec.index.scale
-    params = dict(choice.params)
-    digits = params.pop("digits", None)
-    inc = prepared.included
-    scaled = np.full(root.shape, np.nan)
-    try:
-        scaled[..., inc] = get_method("scale", choice.name).kernel(
-            root[..., inc], ctx=KernelContext(), **params
-        )
-    except DomainError:
-        return None  # scale_and_rank raises the located error
-    out: FloatArray = np.round(scaled, digits) if digits is not None else scaled
-    return out
 
 
 def _in_variant(error: CityIndexError, settings: list[tuple[str, Any]]) -> CityIndexError:
