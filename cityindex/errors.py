@@ -7,7 +7,7 @@ in one pass, so a reviewer fixes a YAML file in one round instead of one error p
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -112,9 +112,3 @@ def describe(value: object) -> str:
         kind = "list" if isinstance(value, list) else "mapping" if isinstance(value, dict) else ""
     shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
     return f"{shown} ({kind})" if kind else shown
-
-
-def raise_if(issues: Sequence[Issue], error: type[CityIndexError]) -> None:
-    """Raise `error` carrying `issues` when there are any."""
-    if issues:
-        raise error(list(issues))

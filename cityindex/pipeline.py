@@ -14,7 +14,7 @@ weight arrays carrying a leading replicate axis (one call scores thousands of va
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -601,8 +601,3 @@ def manifest(tree: Tree, table: Table, *, version: str) -> dict[str, Any]:
         "scale": spec.index.scale.describe(),
         "methods": nodes,
     }
-
-
-def indicator_ids(spec: Spec) -> Sequence[str]:
-    """Indicator ids in tree order."""
-    return [i.id for i in spec.indicators()]

@@ -157,12 +157,6 @@ def get_method(stage: Stage, name: str) -> Method:
     return REGISTRY[stage][name]
 
 
-def method_names(stage: Stage) -> list[str]:
-    """Registered names for a stage, sorted."""
-    load_methods()
-    return sorted(REGISTRY[stage])
-
-
 _LOADED = False
 
 

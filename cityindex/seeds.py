@@ -12,8 +12,6 @@ from cityindex.analysis.reference import Reference
 from cityindex.data import parse_number, read_csv_text
 from cityindex.errors import DataError, Issue, Location, issue
 
-REQUIRED_COLUMNS = ("unit",)
-
 
 def load_reference(path: str | Path) -> Reference:
     """Read a reference CSV; a score's precision is the number of decimals it was written with."""

@@ -104,9 +104,6 @@ class WeightSimplexInput:
         return self.pool[choice_index(u, self.pool.shape[0])]
 
 
-SobolInput = ContinuousInput | DiscreteInput | WeightSimplexInput
-
-
 def choice_index(u: npt.ArrayLike, k: int) -> IntArray:
     """Which of ``k`` equally likely alternatives each draw ``u ∈ [0, 1)`` picks."""
     idx: IntArray = np.minimum(np.floor(np.asarray(u) * k).astype(np.int64), k - 1)
