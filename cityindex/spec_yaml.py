@@ -259,15 +259,19 @@ def _mark(node: yaml.Node, file: str) -> Location:
     return Location(file, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+"""One safe constructor for every scalar (building a loader per scalar dominated parse time)."""
+
+
 def _scalar(node: yaml.ScalarNode) -> Any:
     """The scalar's value; its plain text when the tag has no safe constructor (``!x key:``)."""
-    loader = yaml.SafeLoader("")
     try:
-        return loader.construct_object(node, deep=True)
+        return _CONSTRUCTOR.construct_object(node, deep=True)
     except yaml.YAMLError:
         return node.value
     finally:
-        loader.dispose()
+        _CONSTRUCTOR.constructed_objects.clear()
+        _CONSTRUCTOR.recursive_objects.clear()
 
 
 def _to_plain(node: yaml.Node, path: Path_, t: _Tracker, *, depth: int) -> Any:
