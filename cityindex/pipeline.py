@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -62,15 +63,16 @@ class Tree:
     indicator_methods: Mapping[str, Mapping[Stage, MethodChoice]]
     group_methods: Mapping[str, Mapping[Stage, MethodChoice]]
 
+    @cached_property
+    def _children(self) -> dict[str, tuple[Group | Indicator, ...]]:
+        return {ROOT: self.spec.groups, **{g.id: g.children for g in self.groups}}
+
     def children_of(self, gid: str) -> tuple[Group | Indicator, ...]:
         """Children of a group id, or the top-level groups for ROOT."""
-        if gid == ROOT:
-            return self.spec.groups
-        return next(g for g in self.groups if g.id == gid).children
+        return self._children[gid]
 
-    def bottom_up(self) -> list[str]:
-        """Group ids in post-order (children before parents, siblings in definition order),
-        ending with ROOT."""
+    @cached_property
+    def _post_order(self) -> tuple[str, ...]:
         order: list[str] = []
 
         def visit(group: Group) -> None:
@@ -80,7 +82,12 @@ class Tree:
 
         for group in self.spec.groups:
             visit(group)
-        return [*order, ROOT]
+        return (*order, ROOT)
+
+    def bottom_up(self) -> list[str]:
+        """Group ids in post-order (children before parents, siblings in definition order),
+        ending with ROOT. Computed once per tree: aggregation walks it for every replicate chunk."""
+        return list(self._post_order)
 
 
 def resolve_tree(spec: Spec) -> Tree:
