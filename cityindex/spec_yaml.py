@@ -4,16 +4,17 @@ Plain `yaml.safe_load` loses positions and silently keeps the last of two duplic
 this module composes the node graph itself (`yaml.compose` with `SafeLoader`), records where
 each key and value was written, rejects duplicates, bounds size, depth and node count (alias
 "billion laughs" bombs expand the graph, not the text), applies `--set` overrides, and only then
-validates the plain tree against the schema and the method registry. All issues are collected
-and raised together. This is the only module that imports `yaml`.
+hands the plain tree to `spec_schema` for validation against the schema and the method
+registry. All issues are collected and raised together. This is the only module that imports
+`yaml`; it also writes YAML back (`rewrite_spec`, for calibrated specs).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any
 
 import yaml
 
@@ -27,17 +28,16 @@ from cityindex.errors import (
     issue,
 )
 from cityindex.files import InputKind, read_bounded
-from cityindex.registry import CHECKS, REGISTRY, REQUIRED, Method, Param, Stage, load_methods
-from cityindex.spec import (
-    DIRECTIONS,
-    Direction,
-    Group,
-    IndexMeta,
-    Indicator,
-    MethodChoice,
-    Spec,
+from cityindex.registry import REGISTRY, load_methods
+from cityindex.spec import Spec
+from cityindex.spec_schema import (
+    METHOD_STAGES,
+    Path_,
+    Tracker,
+    build_spec,
+    dotted,
+    sort_issues,
 )
-from cityindex.tiers import parse_tier_rule
 
 # libyaml's loader when present (several times faster; same node marks), else pure Python
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -45,91 +45,6 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 64
 MAX_NODES = 200_000
-
-TOP_KEYS = ("index", "methods", "groups", "calibration")
-EXTENSION_SECTIONS: set[str] = {"uncertainty", "weight_sets"}
-"""Top-level sections owned by other modules (kept as plain data in `Spec.sections`)."""
-INDEX_KEYS = ("id", "title", "data", "unit", "scale", "description", "time", "panel")
-PANEL_KEYS = ("normalise",)
-PANEL_NORMALISE = ("per_year", "pooled")
-GROUP_KEYS = ("title", "weight", "groups", "indicators", "methods", "description")
-INDICATOR_KEYS = ("column", "direction", "weight", "unit", "source", "title", "methods")
-INDICATOR_EXTRA_KEYS: set[str] = {"description", "target", "denominator"}
-"""Indicator keys kept as plain data in `Indicator.extra` for methods that need them."""
-METHOD_STAGES: tuple[Stage, ...] = (
-    "denominate",
-    "impute",
-    "treat",
-    "normalise",
-    "weights",
-    "aggregate",
-    "missing",
-)
-
-Path_ = tuple[str, ...]
-
-
-def dotted(path: Path_) -> str:
-    """Key path as written in messages and `--set`: ``groups.policy.weight``."""
-    return ".".join(path)
-
-
-@dataclass
-class _Tracker:
-    """Positions of keys and values while reading, and the issues found so far."""
-
-    file: str
-    lines: list[str]
-    key_locs: dict[Path_, Location] = field(default_factory=dict)
-    value_locs: dict[Path_, Location] = field(default_factory=dict)
-    spans: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    issues: list[Issue] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    nodes: int = 0
-
-    def add(
-        self,
-        code: str,
-        message: str,
-        path: Path_,
-        *,
-        at: str = "value",
-        expected: str | None = None,
-        got: str | None = None,
-        hint: str | None = None,
-        shown_path: Path_ | None = None,
-    ) -> None:
-        """Record an issue located at the key or value of `path` (nearest known ancestor)."""
-        loc = None
-        span = 1
-        probe = path
-        while probe and loc is None:
-            locs = self.value_locs if at == "value" else self.key_locs
-            loc = locs.get(probe) or self.key_locs.get(probe)
-            if loc is None:
-                probe = probe[:-1]
-        if probe in self.spans and at == "value":
-            start, end = self.spans[probe]
-            span = max(1, end - start)
-        line = None
-        if loc is not None and loc.file == self.file and 0 < (loc.line or 0) <= len(self.lines):
-            line = self.lines[(loc.line or 1) - 1]
-        if loc is not None and at == "key" and probe in self.key_locs:
-            span = max(1, len(str(probe[-1])))
-        self.issues.append(
-            Issue(
-                code,
-                message,
-                location=loc,
-                key_path=dotted(shown_path if shown_path is not None else path) or None,
-                expected=expected,
-                got=got,
-                hint=hint,
-                source_line=line,
-                span=span,
-            )
-        )
-
 
 SPEC_FILE = InputKind(
     noun="spec file",
@@ -193,7 +108,7 @@ def parse_spec(
     may still use a partial spec to look for more problems (e.g. missing data columns).
     """
     load_methods()
-    tracker = _Tracker(file=file, lines=text.splitlines())
+    tracker = Tracker(file=file, lines=text.splitlines())
     try:
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
@@ -233,22 +148,10 @@ def parse_spec(
         return None, tracker.issues
     for arg in overrides:
         _apply_override(plain, arg, tracker)
-    spec = _build(plain, tracker, text=text, file=file, base_dir=base_dir)
+    spec = build_spec(plain, tracker, text=text, file=file, base_dir=base_dir)
     if spec is not None and overrides:
         spec = replace(spec, overrides=tuple(overrides))
     return spec, sort_issues(tracker.issues)
-
-
-def sort_issues(issues: Sequence[Issue]) -> list[Issue]:
-    """Issues in file order (then --set and location-less ones), as a reviewer reads them."""
-
-    def key(item: Issue) -> tuple[int, int, int]:
-        loc = item.location
-        if loc is None or loc.line is None:
-            return (1, 0, 0)
-        return (0, loc.line, loc.column or 0)
-
-    return sorted(issues, key=key)
 
 
 class _TooLargeError(Exception):
@@ -274,7 +177,7 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         _CONSTRUCTOR.recursive_objects.clear()
 
 
-def _to_plain(node: yaml.Node, path: Path_, t: _Tracker, *, depth: int) -> Any:
+def _to_plain(node: yaml.Node, path: Path_, t: Tracker, *, depth: int) -> Any:
     """Convert a node to plain Python, recording positions; reject duplicate keys."""
     t.nodes += 1
     if t.nodes > MAX_NODES:
@@ -331,7 +234,7 @@ def _to_plain(node: yaml.Node, path: Path_, t: _Tracker, *, depth: int) -> Any:
 _CREATABLE = {"methods", "calibration", "uncertainty", "scale", *METHOD_STAGES}
 
 
-def _apply_override(plain: dict[str, Any], arg: str, t: _Tracker) -> None:
+def _apply_override(plain: dict[str, Any], arg: str, t: Tracker) -> None:
     """Apply one ``--set PATH=VALUE`` to the plain tree (validated later with the rest)."""
     if "=" not in arg:
         raise UsageError(
@@ -409,482 +312,6 @@ def _apply_override(plain: dict[str, Any], arg: str, t: _Tracker) -> None:
 # ----------------------------------------------------------------------------- building
 
 
-def _check_keys(
-    mapping: Mapping[str, Any], allowed: Sequence[str] | set[str], path: Path_, t: _Tracker
-) -> None:
-    for key in mapping:
-        if key not in allowed:
-            t.add(
-                "spec.key.unknown",
-                f"unknown key '{key}'",
-                (*path, key),
-                at="key",
-                expected="one of: " + ", ".join(sorted(allowed)),
-                hint=did_you_mean(key, allowed),
-            )
-
-
-def _text(value: Any, path: Path_, t: _Tracker, *, required: bool = False) -> str | None:
-    if value is None:
-        if required:
-            t.add("spec.key.missing", f"'{path[-1]}' is required", path, expected="text")
-        return None
-    if isinstance(value, (bool, dict | list)):
-        t.add(
-            "spec.type.text",
-            f"'{path[-1]}' must be text",
-            path,
-            expected="text",
-            got=describe(value),
-        )
-        return None
-    return str(value)
-
-
-def _weight(value: Any, path: Path_, t: _Tracker) -> float:
-    if value is None:
-        return 1.0
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        hint = "weights are relative within their group"
-        if isinstance(value, str) and _looks_like_exponent(value):
-            hint = f"YAML 1.1 reads {value} as text; write it with a decimal point, e.g. " + (
-                value.replace("e", ".0e", 1) if "." not in value else value
-            )
-        t.add(
-            "spec.weight.not-a-number",
-            "weight must be a non-negative number",
-            path,
-            expected="a number >= 0, e.g. 0.25",
-            got=describe(value),
-            hint=hint,
-        )
-        return 1.0
-    w = float(value)
-    if not w >= 0 or w == float("inf"):
-        t.add(
-            "spec.weight.negative" if w < 0 else "spec.weight.not-finite",
-            "weight must be a finite number >= 0",
-            path,
-            expected="a number >= 0",
-            got=describe(value),
-            hint="weights are relative within their group; use 0 to switch a child off",
-        )
-        return 1.0
-    return w
-
-
-def _looks_like_exponent(text: str) -> bool:
-    """True for numbers like 1e-3 that PyYAML (YAML 1.1) leaves as text."""
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return "e" in text.lower()
-
-
-def _param_ok(p: Param, value: Any) -> str | None:
-    """None when `value` fits parameter `p`; else what was expected."""
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    expected = {
-        "number": "a number",
-        "integer": "a whole number",
-        "bool": "true or false",
-        "text": "text",
-        "range": "[low, high] with low < high",
-        "list": "a list",
-        "mapping": "a mapping",
-        "any": "",
-    }[p.kind]
-    if value is None and p.default is None:
-        return None
-    ok = {
-        "number": number,
-        "integer": isinstance(value, int) and not isinstance(value, bool),
-        "bool": isinstance(value, bool),
-        "text": isinstance(value, str),
-        "range": isinstance(value, list)
-        and len(value) == 2
-        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-        and value[0] < value[1],
-        "list": isinstance(value, list),
-        "mapping": isinstance(value, dict),
-        "any": True,
-    }[p.kind]
-    if ok and p.minimum is not None and number and value < p.minimum:
-        return f"a number >= {p.minimum}"
-    if ok and p.choices is not None and value not in p.choices:
-        return "one of: " + ", ".join(p.choices)
-    return None if ok else expected
-
-
-def _method_choice(
-    value: Any, stage: Stage, path: Path_, t: _Tracker, child_ids: Sequence[str] = ()
-) -> MethodChoice | None:
-    """Validate one `methods.<stage>` block against the registry."""
-    if isinstance(value, str):
-        value = {"method": value}
-    if not isinstance(value, dict):
-        t.add(
-            "spec.type.mapping",
-            f"'{path[-1]}' must be a mapping like {{method: NAME, ...}}",
-            path,
-            expected="a mapping with a `method` key",
-            got=describe(value),
-        )
-        return None
-    name = value.get("method")
-    valid = sorted(REGISTRY[stage])
-    if name is None:
-        t.add(
-            "spec.method.missing",
-            f"'{dotted(path)}' needs a `method`",
-            path,
-            expected="one of: " + ", ".join(valid),
-        )
-        return None
-    method: Method | None = REGISTRY[stage].get(str(name))
-    if method is None:
-        t.add(
-            "spec.method.unknown",
-            f"unknown {stage} method '{name}'",
-            (*path, "method"),
-            expected="one of: " + ", ".join(valid),
-            got=describe(name),
-            hint=did_you_mean(str(name), valid),
-        )
-        return None
-    params: dict[str, Any] = {}
-    declared = [p.name for p in method.params]
-    for key, given in value.items():
-        if key == "method":
-            continue
-        p = method.param(key)
-        if p is None:
-            t.add(
-                "spec.method.param-unknown",
-                f"'{key}' is not a parameter of {stage} method '{name}'",
-                (*path, key),
-                at="key",
-                expected=("parameters: " + ", ".join(declared)) if declared else "no parameters",
-                hint=did_you_mean(key, declared),
-            )
-            continue
-        bad = _param_ok(p, given)
-        if bad is not None:
-            t.add(
-                "spec.method.param-type",
-                f"parameter '{key}' of '{name}' has the wrong type",
-                (*path, key),
-                expected=bad,
-                got=describe(given),
-                hint=p.doc or None,
-            )
-            continue
-        params[key] = [float(v) for v in given] if p.kind == "range" else given
-    for p in method.params:
-        if p.default is REQUIRED and p.name not in value:
-            t.add(
-                "spec.method.param-missing",
-                f"{stage} method '{name}' needs parameter '{p.name}'",
-                path,
-                expected=p.doc or p.kind,
-            )
-    choice = MethodChoice(str(name), method.resolve(params), dotted(path))
-    check = CHECKS.get((stage, str(name)))
-    if check is not None and child_ids:
-        for message, hint in check(choice.params, child_ids=tuple(child_ids)):
-            t.add("spec.method.check", message, path, hint=hint)
-    return choice
-
-
-def _methods(
-    value: Any, path: Path_, t: _Tracker, child_ids: Sequence[str] = ()
-) -> dict[Stage, MethodChoice]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        t.add("spec.type.mapping", "'methods' must be a mapping", path, got=describe(value))
-        return {}
-    _check_keys(value, METHOD_STAGES, path, t)
-    out: dict[Stage, MethodChoice] = {}
-    for stage in METHOD_STAGES:
-        if stage in value:
-            ids = child_ids if stage == "weights" else ()
-            choice = _method_choice(value[stage], stage, (*path, stage), t, ids)
-            if choice is not None:
-                out[stage] = choice
-    return out
-
-
-def _indicator(iid: str, value: Any, path: Path_, t: _Tracker) -> Indicator | None:
-    if not isinstance(value, dict):
-        t.add(
-            "spec.type.mapping",
-            f"indicator '{iid}' must be a mapping",
-            path,
-            expected="{column: ..., direction: higher_is_better, weight: 1}",
-            got=describe(value),
-        )
-        return None
-    _check_keys(value, (*INDICATOR_KEYS, *sorted(INDICATOR_EXTRA_KEYS)), path, t)
-    column = _text(value.get("column", iid), (*path, "column"), t) or iid
-    direction = value.get("direction")
-    if direction not in DIRECTIONS:
-        t.add(
-            "spec.direction.invalid" if direction is not None else "spec.key.missing",
-            f"indicator '{iid}' needs a direction",
-            (*path, "direction"),
-            expected="higher_is_better or lower_is_better",
-            got=describe(direction) if direction is not None else "nothing",
-            hint=did_you_mean(str(direction), DIRECTIONS) if direction is not None else None,
-        )
-        direction = "higher_is_better"
-    d = cast(Direction, direction)
-    return Indicator(
-        id=iid,
-        column=column,
-        direction=d,
-        weight=_weight(value.get("weight"), (*path, "weight"), t),
-        key_path=dotted(path),
-        title=_text(value.get("title"), (*path, "title"), t),
-        unit=_text(value.get("unit"), (*path, "unit"), t),
-        source=_text(value.get("source"), (*path, "source"), t),
-        methods=_methods(value.get("methods"), (*path, "methods"), t),
-        extra={k: value[k] for k in INDICATOR_EXTRA_KEYS if k in value},
-    )
-
-
-def _check_siblings(weights: list[float], path: Path_, t: _Tracker) -> None:
-    if weights and all(w == 0 for w in weights):
-        t.add(
-            "spec.weight.all-zero",
-            f"every weight under '{dotted(path)}' is 0",
-            path,
-            at="key",
-            expected="at least one weight > 0",
-            hint="weights are relative within their group; give one child a positive weight",
-        )
-
-
-def _group(gid: str, value: Any, path: Path_, t: _Tracker) -> Group | None:
-    if not isinstance(value, dict):
-        t.add(
-            "spec.type.mapping",
-            f"group '{gid}' must be a mapping",
-            path,
-            expected="{title: ..., weight: 1, indicators: {...}}",
-            got=describe(value),
-        )
-        return None
-    _check_keys(value, GROUP_KEYS, path, t)
-    groups: list[Group] = []
-    indicators: list[Indicator] = []
-    has_groups, has_inds = "groups" in value, "indicators" in value
-    if has_groups and has_inds:
-        t.add(
-            "spec.group.both",
-            f"group '{gid}' holds both `groups` and `indicators`",
-            path,
-            at="key",
-            hint="a group holds either sub-groups or indicators; nest the indicators in a group",
-        )
-    elif not has_groups and not has_inds:
-        t.add(
-            "spec.group.empty",
-            f"group '{gid}' has neither `groups` nor `indicators`",
-            path,
-            at="key",
-            hint="add `indicators:` (or `groups:`) under it, or remove the group",
-        )
-    if has_groups:
-        groups = _groups(value["groups"], (*path, "groups"), t)
-    elif has_inds:
-        inds = value["indicators"]
-        ipath = (*path, "indicators")
-        if not isinstance(inds, dict) or not inds:
-            t.add(
-                "spec.type.mapping",
-                f"'indicators' of group '{gid}' must be a non-empty mapping keyed by id",
-                ipath,
-                got=describe(inds),
-            )
-        else:
-            for iid, ival in inds.items():
-                ind = _indicator(iid, ival, (*ipath, iid), t)
-                if ind is not None:
-                    indicators.append(ind)
-            _check_siblings([i.weight for i in indicators], ipath, t)
-    child_ids = [c.id for c in (groups or indicators)]
-    return Group(
-        id=gid,
-        weight=_weight(value.get("weight"), (*path, "weight"), t),
-        key_path=dotted(path),
-        title=_text(value.get("title"), (*path, "title"), t),
-        groups=tuple(groups),
-        indicators=tuple(indicators),
-        methods=_methods(value.get("methods"), (*path, "methods"), t, child_ids),
-    )
-
-
-def _groups(value: Any, path: Path_, t: _Tracker) -> list[Group]:
-    if not isinstance(value, dict) or not value:
-        t.add(
-            "spec.type.mapping",
-            "'groups' must be a non-empty mapping keyed by group id",
-            path,
-            expected="groups: {policy: {...}, infrastructure: {...}}",
-            got=describe(value),
-        )
-        return []
-    out = [g for gid, gval in value.items() if (g := _group(gid, gval, (*path, gid), t))]
-    _check_siblings([g.weight for g in out], path, t)
-    return out
-
-
-def _build(
-    plain: dict[str, Any], t: _Tracker, *, text: str, file: str, base_dir: Path | None
-) -> Spec | None:
-    _check_keys(plain, (*TOP_KEYS, *sorted(EXTENSION_SECTIONS)), (), t)
-    index = plain.get("index")
-    meta: IndexMeta | None = None
-    if not isinstance(index, dict):
-        t.add(
-            "spec.key.missing" if index is None else "spec.type.mapping",
-            "the spec needs an `index:` mapping (id, title, data, unit, scale)",
-            ("index",),
-            got=describe(index) if index is not None else None,
-        )
-    else:
-        _check_keys(index, INDEX_KEYS, ("index",), t)
-        scale = _method_choice(
-            index.get("scale", {"method": "none"}), "scale", ("index", "scale"), t
-        )
-        if scale is not None and scale.params.get("tiers") is not None:
-            _check_tiers(scale.params["tiers"], t)
-        data = _text(index.get("data"), ("index", "data"), t)
-        data_path = None
-        if data is not None:
-            data_path = Path(data) if base_dir is None else (base_dir / data)
-        meta = IndexMeta(
-            id=_text(index.get("id"), ("index", "id"), t, required=True) or "",
-            title=_text(index.get("title"), ("index", "title"), t) or "",
-            unit=_text(index.get("unit"), ("index", "unit"), t, required=True) or "",
-            scale=scale or MethodChoice("none"),
-            data=data_path,
-            description=_text(index.get("description"), ("index", "description"), t),
-            time=_text(index.get("time"), ("index", "time"), t) or "year",
-            panel_normalise=_panel(index.get("panel"), ("index", "panel"), t),
-        )
-    groups = _groups(plain.get("groups"), ("groups",), t)
-    methods = _methods(plain.get("methods"), ("methods",), t, [g.id for g in groups])
-    _check_unique_ids(groups, t)
-    calibration = plain.get("calibration")
-    if calibration is not None and not isinstance(calibration, dict):
-        t.add("spec.type.mapping", "'calibration' must be a mapping", ("calibration",))
-    if meta is None:
-        return None
-    return Spec(
-        index=meta,
-        methods=methods,
-        groups=tuple(groups),
-        raw=plain,
-        path=Path(file) if file != "<spec>" else None,
-        text=text,
-        locations={dotted(k): v for k, v in t.key_locs.items()},
-        spans={dotted(k): v for k, v in t.spans.items()},
-        calibration=calibration if isinstance(calibration, dict) else None,
-        sections={k: plain[k] for k in EXTENSION_SECTIONS if k in plain},
-        warnings=tuple(t.warnings),
-    )
-
-
-def _check_tiers(value: Any, t: _Tracker) -> None:
-    """Every problem of an ``index.scale.tiers`` block, located at its key."""
-    _, problems = parse_tier_rule(value, key_path="index.scale.tiers")
-    for p in problems:
-        path = tuple((p.key_path or "index.scale.tiers").split("."))
-        t.add(f"spec.{p.code}", p.message, path, got=p.got, hint=p.hint)
-
-
-def _panel(value: Any, path: Path_, t: _Tracker) -> Literal["per_year", "pooled"]:
-    """`index.panel: {normalise: per_year | pooled}` (default per_year)."""
-    if value is None:
-        return "per_year"
-    if not isinstance(value, dict):
-        t.add(
-            "spec.type.mapping",
-            "'panel' must be a mapping",
-            path,
-            expected="panel: {normalise: pooled}",
-            got=describe(value),
-        )
-        return "per_year"
-    _check_keys(value, PANEL_KEYS, path, t)
-    mode = value.get("normalise", "per_year")
-    if mode not in PANEL_NORMALISE:
-        t.add(
-            "spec.panel.normalise",
-            "panel normalisation must be per_year or pooled",
-            (*path, "normalise"),
-            expected="one of: " + ", ".join(PANEL_NORMALISE),
-            got=describe(mode),
-            hint=did_you_mean(str(mode), PANEL_NORMALISE),
-        )
-        return "per_year"
-    return cast(Literal["per_year", "pooled"], mode)
-
-
-def _check_unique_ids(groups: list[Group], t: _Tracker) -> None:
-    seen: dict[str, str] = {}
-
-    def visit(node: Group | Indicator) -> None:
-        if node.id in seen:
-            t.add(
-                "spec.id.duplicate",
-                f"id '{node.id}' is used twice (also at {seen[node.id]})",
-                tuple(node.key_path.split(".")),
-                at="key",
-                hint="group and indicator ids must be unique across the tree",
-            )
-        seen[node.id] = node.key_path
-        if isinstance(node, Group):
-            for child in node.children:
-                visit(child)
-
-    for g in groups:
-        visit(g)
-
-
-def check_columns(spec: Spec, columns: Sequence[str], data_file: str) -> list[Issue]:
-    """Issues for indicators whose column is not in the data (with did-you-mean)."""
-    issues = []
-    available = list(columns)
-    lines = (spec.text or "").splitlines()
-    for ind in spec.indicators():
-        if ind.column in available:
-            continue
-        key = f"{ind.key_path}.column"
-        loc = spec.locations.get(key) or spec.locations.get(ind.key_path)
-        line = None
-        if loc and loc.line and spec.path and loc.file == str(spec.path) and loc.line <= len(lines):
-            line = lines[loc.line - 1]
-        shown = ", ".join(available[:40]) + (" …" if len(available) > 40 else "")
-        issues.append(
-            Issue(
-                "spec.column.missing",
-                f"indicator '{ind.id}' has no column '{ind.column}' in {data_file}",
-                location=loc,
-                key_path=key,
-                expected="a column of the data: " + shown,
-                got=repr(ind.column),
-                hint=did_you_mean(ind.column, available),
-                source_line=line,
-                span=len(ind.column),
-            )
-        )
-    return issues
-
-
 def dump_value(value: Any) -> str:
     """A value as a YAML flow scalar/collection (for writing calibrated weights)."""
     out: str = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**6)
@@ -929,3 +356,12 @@ def rewrite_spec(spec: Spec, values: Mapping[str, Any], section: Mapping[str, An
             body_text += "\n"
         text = body_text + block
     return text
+
+
+__all__ = [
+    "dump_value",
+    "load_spec",
+    "parse_spec",
+    "read_spec_text",
+    "rewrite_spec",
+]

@@ -23,13 +23,8 @@ from cityindex.render import FORMATS, render_error, render_warning
 from cityindex.result import IndexResult
 from cityindex.shipped import default_spec
 from cityindex.spec import Spec
-from cityindex.spec_yaml import (
-    check_columns,
-    load_spec,
-    parse_spec,
-    read_spec_text,
-    sort_issues,
-)
+from cityindex.spec_schema import check_columns, sort_issues
+from cityindex.spec_yaml import load_spec, parse_spec, read_spec_text
 
 SpecArg = Annotated[
     Path | None,
