@@ -47,8 +47,9 @@ from cityindex.analysis.uncertainty import (  # noqa: E402
     summarise,
 )
 from cityindex.data import load_data  # noqa: E402
-from cityindex.pipeline import ROOT, aggregate_tree, compute, prepare, scale_and_rank  # noqa: E402
+from cityindex.pipeline import aggregate_tree, compute, prepare, scale_and_rank  # noqa: E402
 from cityindex.spec_yaml import load_spec  # noqa: E402
+from cityindex.tree import ROOT  # noqa: E402
 
 ASEM_PLAN: dict[str, Any] = {
     "alternatives": [

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from cityindex.errors import UsageError, did_you_mean, issue
-from cityindex.pipeline import resolve_tree
 from cityindex.result import IndexResult
 from cityindex.spec import Spec
 from cityindex.treat import winsorise_log
+from cityindex.tree import resolve_tree
 
 UNIT_STAGES = ("raw", "denominated", "imputed", "screened", "treated", "normalised")
 STAGE_NAMES = (*UNIT_STAGES, "aggregated", "treat_log")

@@ -22,8 +22,9 @@ from cityindex.analysis.uncertainty import (
 )
 from cityindex.data import load_data
 from cityindex.errors import SpecError
-from cityindex.pipeline import ROOT, compute
+from cityindex.pipeline import compute
 from cityindex.spec_yaml import load_spec
+from cityindex.tree import ROOT
 
 SPEC = """\
 index:

@@ -31,11 +31,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cityindex.pipeline import ROOT, resolve_tree
 from cityindex.registry import FloatArray
 from cityindex.result import IndexResult
 from cityindex.spec import Indicator, Spec
 from cityindex.treat import kurtosis, skewness
+from cityindex.tree import ROOT, resolve_tree
 
 HIGH = 0.9
 """COINr's get_corr_flags default: pairs above this are collinear."""

@@ -24,9 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from cityindex.analysis.reference import Reference
-from cityindex.pipeline import ROOT, Prepared, aggregate_tree, scale, scale_and_rank
+from cityindex.pipeline import Prepared, aggregate_tree, scale, scale_and_rank
 from cityindex.registry import FloatArray
 from cityindex.spec import Group, Indicator
+from cityindex.tree import ROOT
 
 STEP = 1e-7
 

@@ -27,10 +27,10 @@ from typing import Any
 import numpy as np
 
 from cityindex.errors import UsageError, did_you_mean, issue
-from cityindex.pipeline import ROOT, Tree, resolve_tree
 from cityindex.registry import FloatArray, KernelContext, get_method
 from cityindex.result import IndexResult
 from cityindex.spec import Group, Indicator, Spec
+from cityindex.tree import ROOT, Tree, resolve_tree
 
 ADDITIVE = frozenset({"arithmetic_mean"})
 """Aggregations whose score is a weighted sum of the children: contributions are exact."""

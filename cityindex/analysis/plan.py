@@ -47,16 +47,10 @@ from cityindex.analysis.uncertainty import (
 )
 from cityindex.data import Table
 from cityindex.errors import CityIndexError, Issue, Location, SpecError, issue
-from cityindex.pipeline import (
-    ROOT,
-    Prepared,
-    aggregate_tree,
-    prepare,
-    resolve_tree,
-    scale,
-)
+from cityindex.pipeline import Prepared, aggregate_tree, prepare, scale
 from cityindex.spec import Group, Indicator, Spec
 from cityindex.spec_yaml import dump_value, parse_spec
+from cityindex.tree import ROOT, resolve_tree
 
 PLAN_KEYS = (
     "runs",

@@ -26,9 +26,10 @@ from cityindex.cli.common import (
 )
 from cityindex.errors import DataError, issue
 from cityindex.files import write_atomic
-from cityindex.pipeline import ROOT, prepare
+from cityindex.pipeline import prepare
 from cityindex.render import render_rows
 from cityindex.spec_yaml import rewrite_spec
+from cityindex.tree import ROOT
 
 TargetOpt = Annotated[
     Path, typer.Option("--target", help="Published result: CSV with unit,score,rank,source.")

@@ -25,12 +25,12 @@ from cityindex.cli.common import (
     say,
 )
 from cityindex.cli.report import emit_xlsx, wants_xlsx
-from cityindex.pipeline import ROOT, resolve_tree
 from cityindex.registry import get_method
 from cityindex.render import render_rows, render_score, score_columns, score_rows
 from cityindex.result import IndexResult
 from cityindex.spec import Group, Indicator, MethodChoice, Spec
 from cityindex.stages import STAGE_NAMES, check_stage, stage_table
+from cityindex.tree import ROOT, resolve_tree
 
 
 def render_stage(
