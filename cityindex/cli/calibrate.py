@@ -24,7 +24,7 @@ from cityindex.cli.common import (
     resolve_spec_path,
     say,
 )
-from cityindex.errors import DataError, issue
+from cityindex.errors import DataError, UsageError, did_you_mean, issue
 from cityindex.files import write_atomic
 from cityindex.pipeline import prepare
 from cityindex.render import render_rows
@@ -163,8 +163,8 @@ def calibrate(
             what = "the published order (ranks only; no scores were published)"
         else:
             method = (
-                "least-squares closest weights to the uncalibrated spec (SLSQP), "
-                "subject to computed = published scores"
+                "least-squares closest weights to the uncalibrated spec (SLSQP; bounded "
+                "least squares when over-determined), subject to computed = published scores"
             )
             fit = {
                 "max_abs_diff": float(f"{result.max_abs_diff:.3g}"),
@@ -177,11 +177,12 @@ def calibrate(
             "levels": sorted(chosen_levels) if chosen_levels else "all",
             "fit": fit,
             "date": date or dt.date.today().isoformat(),
-            "from": os.path.relpath(spec_path.resolve(), Path(output).resolve().parent),
             "note": "The published report's own weights and raw data are not public; these "
             f"weights were fitted by cityindex calibrate so that this spec reproduces {what}. "
             "They are not the report's method.",
         }
+        if spec_path.resolve() != Path(output).resolve():
+            block["from"] = os.path.relpath(spec_path.resolve(), Path(output).resolve().parent)
         data_file = loaded.spec.index.data
         if data_file is not None and "index.data" in loaded.spec.spans:
             # keep the data reachable from wherever the calibrated spec is written
@@ -199,8 +200,6 @@ def _parse_levels(levels: str | None) -> set[int] | None:
     try:
         return {int(x) for x in levels.split(",") if x.strip()}
     except ValueError:
-        from cityindex.errors import UsageError
-
         raise UsageError(
             [issue("usage.levels", f"--levels takes numbers like 1,2; got {levels!r}")]
         ) from None
@@ -209,8 +208,6 @@ def _parse_levels(levels: str | None) -> set[int] | None:
 def _require_units(wanted: tuple[str, ...], have: tuple[str, ...], file: str) -> None:
     missing = [u for u in wanted if u not in have]
     if missing:
-        from cityindex.errors import did_you_mean
-
         raise DataError(
             [
                 issue(
