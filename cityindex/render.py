@@ -163,13 +163,20 @@ def render_rows(
     fmt: str,
     *,
     digits: Mapping[str, int | None] | None = None,
+    display_digits: Mapping[str, int | None] | None = None,
     title: str | None = None,
     caption: str | None = None,
     extra_json: Mapping[str, Any] | None = None,
     excel_safe_cells: bool = False,
 ) -> str:
-    """Rows in the requested format (json wraps them with `extra_json`, e.g. a manifest)."""
-    d = digits or {}
+    """Rows in the requested format (json wraps them with `extra_json`, e.g. a manifest).
+
+    `digits` round a column in every text format (a published precision); `display_digits`
+    round only what people read (table, markdown), so CSV keeps every digit for scripts.
+    """
+    d = {**(digits or {})}
+    if fmt in ("table", "markdown"):
+        d.update(display_digits or {})
     if fmt == "csv":
         return to_csv(rows, columns, digits=d, excel_safe_cells=excel_safe_cells)
     if fmt == "markdown":
@@ -205,16 +212,15 @@ def render_score(
     with_cov = coverage or fmt in ("table", "json", "markdown")
     rows = score_rows(result, coverage=with_cov, top=top)
     columns = score_columns(result, coverage=with_cov)
-    digits: dict[str, int | None] = {"score": result.digits}
-    if fmt in ("table", "markdown"):
-        digits.update(dict.fromkeys(result.group_scores.columns, 4))
-        digits["coverage"] = 2
+    display: dict[str, int | None] = {**dict.fromkeys(result.group_scores.columns, 4)}
+    display["coverage"] = 2
     extra = {"manifest": result.manifest, "warnings": list(result.warnings)}
     return render_rows(
         rows,
         columns,
         fmt,
-        digits=digits,
+        digits={"score": result.digits},
+        display_digits=display,
         title=title,
         caption=caption,
         extra_json=extra,

@@ -262,9 +262,6 @@ def check(
             "computed_rank",
             "reproduced",
         ]
-    digits = {"published_rank": 0, "computed_rank": 0}
-    if chosen in ("table", "markdown"):
-        digits.update({"published_score": 4, "computed_score": 4})
     extra = {
         "max_abs_diff": report.max_abs_diff,
         "spearman": report.spearman,
@@ -277,7 +274,8 @@ def check(
             report.rows,
             columns,
             chosen,
-            digits=digits,
+            digits={"published_rank": 0, "computed_rank": 0},
+            display_digits={"published_score": 4, "computed_score": 4},
             title=f"{loaded.spec.index.id} vs {against}",
             extra_json=extra,
         ),

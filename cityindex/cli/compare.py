@@ -80,11 +80,9 @@ def comparison_text(cmp: Comparison, fmt: str, unit_column: str) -> str:
     if fmt == "json":
         summary: dict[str, Any] = {k: v for k, v in asdict(cmp).items() if k != "rows"}
         return render_rows(rows, columns, "json", extra_json=summary)
-    digits: dict[str, int | None] = {}
-    if fmt in ("table", "markdown"):
-        digits = {"score_a": 4, "score_b": 4, "score_change": 4}
+    display: dict[str, int | None] = {"score_a": 4, "score_b": 4, "score_change": 4}
     title = f"A = {cmp.label_a}    B = {cmp.label_b}"
-    text = render_rows(rows, columns, fmt, digits=digits, title=title)
+    text = render_rows(rows, columns, fmt, display_digits=display, title=title)
     if fmt == "csv":
         return text
     moved = ", ".join(

@@ -128,17 +128,12 @@ def obstacles(
         rows = rows[: top * (len(ids) if unit is not None else count)]
     columns = [result.unit_column, "rank", "indicator", "group", "normalised", "obstacle_degree"]
     chosen = pick_format(fmt, output)
-    digits: dict[str, int | None] = (
-        {"rank": 0, "normalised": 4, "obstacle_degree": 2}
-        if chosen in ("table", "markdown")
-        else {}
-    )
     emit(
         render_rows(
             rows,
             columns,
             chosen,
-            digits=digits,
+            display_digits={"rank": 0, "normalised": 4, "obstacle_degree": 2},
             title="Obstacle degree (%)",
             extra_json={"manifest": result.manifest},
         ),
@@ -217,16 +212,15 @@ def coupling(
         "band",
     ]
     chosen = pick_format(fmt, output)
-    digits: dict[str, int | None] = {}
-    if chosen in ("table", "markdown"):
-        digits = dict.fromkeys([*wanted, "coupling", "development", "coordination"], 4)
-        digits["rank"] = 0
+    display: dict[str, int | None] = dict.fromkeys(
+        [*wanted, "coupling", "development", "coordination"], 4
+    )
     emit(
         render_rows(
             rows,
             columns,
             chosen,
-            digits=digits,
+            display_digits={**display, "rank": 0},
             title="Coupling coordination",
             extra_json={"manifest": result.manifest},
         ),

@@ -295,20 +295,20 @@ def weights(
         extra = {"manifest": result.manifest, "groups": groups, "consistency": consistency}
         emit(render_rows(rows, WEIGHT_COLUMNS, "json", extra_json=extra), output)
         return
-    digits: dict[str, int | None] = (
-        {"weight": 4, "effective_weight": 4} if chosen in ("table", "markdown") else {}
-    )
+    display: dict[str, int | None] = {"weight": 4, "effective_weight": 4}
     text = render_rows(
         rows,
         WEIGHT_COLUMNS,
         chosen,
-        digits=digits,
+        display_digits=display,
         title="Indicator weights",
         excel_safe_cells=excel_safe,
     )
     if chosen == "table":
         grows = group_weight_rows(loaded.spec, result)
-        text += render_rows(grows, GROUP_COLUMNS, "table", digits=digits, title="Group weights")
+        text += render_rows(
+            grows, GROUP_COLUMNS, "table", display_digits=display, title="Group weights"
+        )
         if consistency:
             text += render_rows(
                 consistency,

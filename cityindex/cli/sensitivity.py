@@ -123,9 +123,6 @@ def sensitivity(
             row.update({c: float(v) for c, v in zip(COLUMNS, values, strict=True)})
             rows.append(row)
     chosen = pick_format(fmt, output)
-    digits: dict[str, int | None] = (
-        dict.fromkeys(COLUMNS, 3) if chosen in ("table", "markdown") else {}
-    )
     meta = {
         "base_sample": runs,
         "runs": result.runs,
@@ -138,7 +135,7 @@ def sensitivity(
         rows,
         columns,
         chosen,
-        digits=digits,
+        display_digits=dict.fromkeys(COLUMNS, 3),
         title=f"{model.spec.index.title}: Sobol indices, N = {runs} ({result.runs:,} runs)",
         caption="output: " + str(meta["output"]) + "; 95 % bootstrap intervals",
         extra_json={"manifest": nominal.manifest, "sensitivity": meta},

@@ -198,10 +198,9 @@ def uncertainty(
     score_digits = nominal.digits if nominal.digits is not None else None
     digits: dict[str, int | None] = {"score": nominal.digits}
     digits.update(dict.fromkeys(("score_p05", "score_p50", "score_p95"), score_digits))
-    if chosen in ("table", "markdown"):
-        digits.update({"mean_rank": 2, "p_top_k": 3})
-        if score_digits is None:
-            digits.update(dict.fromkeys(("score_p05", "score_p50", "score_p95"), 4))
+    display: dict[str, int | None] = {"mean_rank": 2, "p_top_k": 3}
+    if score_digits is None:
+        display.update(dict.fromkeys(("score_p05", "score_p50", "score_p95"), 4))
     inputs = settings.plan.input_names()
     meta = {
         "runs": n,
@@ -214,6 +213,7 @@ def uncertainty(
         columns,
         chosen,
         digits=digits,
+        display_digits=display,
         title=f"{model.spec.index.title}: uncertainty over {n:,} runs (seed {s})",
         caption=f"p_top_k = P(rank <= {k}); inputs: " + ", ".join(inputs),
         extra_json={"manifest": nominal.manifest, "uncertainty": meta},
