@@ -9,7 +9,6 @@ to the data, columns unit, column, value, year, url, note), with links.
 
 from __future__ import annotations
 
-import csv
 import html
 import json
 import math
@@ -23,6 +22,8 @@ from cityindex.analysis.audit import Audit
 from cityindex.analysis.audit_columns import INDICATOR_COLUMNS
 from cityindex.analysis.explain import explain
 from cityindex.data import Table
+from cityindex.provenance import SOURCE_COLUMNS, sources_path
+from cityindex.provenance import load_sources as read_sources
 from cityindex.report.charts import (
     ChartData,
     bar_chart,
@@ -54,15 +55,20 @@ code{background:#f4f4f4;padding:0 .2rem;white-space:pre-wrap;overflow-wrap:anywh
 
 
 def load_sources(data_file: str | Path | None) -> list[dict[str, str]]:
-    """Rows of ``<data stem>.sources.csv`` beside the data file (empty when there is none)."""
+    """Rows of the data file's sources file (`provenance`'s convention), empty when it has none.
+
+    Read through `provenance.load_sources`, so the report sees exactly what `cityindex
+    sources` and `data check` see (same encoding rules, same column checks).
+    """
     if data_file is None:
         return []
-    path = Path(data_file)
-    sources = path.with_name(path.stem + ".sources.csv")
-    if not sources.is_file():
+    path = sources_path(data_file)
+    if not path.is_file():
         return []
-    with sources.open(encoding="utf-8", newline="") as handle:
-        return [dict(row) for row in csv.DictReader(handle)]
+    return [
+        {c: str(getattr(s, c)) for c in SOURCE_COLUMNS}
+        for s in read_sources(path, data_path=data_file)
+    ]
 
 
 def _ranked(result: IndexResult) -> list[int]:
