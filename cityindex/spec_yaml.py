@@ -112,6 +112,11 @@ def parse_spec(
     try:
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
+        if "nesting depth" in str(exc):
+            # PyYAML >= 6.0.3 has its own nesting limit and raises it as a YAMLError before
+            # Python's recursion limit (which older releases hit) is reached: same meaning.
+            tracker.add("spec.yaml.too-deep", "YAML nesting is too deep", ())
+            return None, tracker.issues
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         problem = getattr(exc, "problem", None) or str(exc)
