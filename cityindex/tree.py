@@ -106,7 +106,10 @@ def uses_spec_weights(choice: MethodChoice) -> bool:
         return False
     parts = choice.params.get("of") or ()
     return any(
-        isinstance(part, Mapping) and uses_spec_weights(MethodChoice(str(part.get("method"))))
+        isinstance(part, Mapping)
+        and uses_spec_weights(
+            MethodChoice(str(part.get("method")), {k: v for k, v in part.items() if k != "method"})
+        )
         for part in parts
     )
 
