@@ -10,7 +10,7 @@ of YAML itself, so overrides and other front ends can reuse it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -26,6 +26,7 @@ from cityindex.spec import (
     Spec,
 )
 from cityindex.tiers import parse_tier_rule
+from cityindex.tree import ignored_weight_warnings, resolve_tree
 
 TOP_KEYS = ("index", "methods", "groups", "calibration")
 EXTENSION_SECTIONS: set[str] = {"uncertainty", "weight_sets"}
@@ -498,7 +499,7 @@ def build_spec(
         t.add("spec.type.mapping", "'calibration' must be a mapping", ("calibration",))
     if meta is None:
         return None
-    return Spec(
+    spec = Spec(
         index=meta,
         methods=methods,
         groups=tuple(groups),
@@ -511,6 +512,9 @@ def build_spec(
         sections={k: plain[k] for k in EXTENSION_SECTIONS if k in plain},
         warnings=tuple(t.warnings),
     )
+    if t.issues:
+        return spec
+    return replace(spec, warnings=(*spec.warnings, *ignored_weight_warnings(resolve_tree(spec))))
 
 
 def _check_tiers(value: Any, t: Tracker) -> None:

@@ -21,7 +21,7 @@ from cityindex.files import write_atomic
 from cityindex.pipeline import compute
 from cityindex.render import FORMATS, render_error, render_warning
 from cityindex.result import IndexResult
-from cityindex.shipped import default_spec
+from cityindex.shipped import DefaultSpec, resolve_default_spec
 from cityindex.spec import Spec
 from cityindex.spec_schema import check_columns, sort_issues
 from cityindex.spec_yaml import load_spec, parse_spec, read_spec_text
@@ -29,7 +29,8 @@ from cityindex.spec_yaml import load_spec, parse_spec, read_spec_text
 SpecArg = Annotated[
     Path | None,
     typer.Argument(
-        help="Index definition (YAML). Default: the shipped indicators/ai-city-2024.yaml.",
+        help="Index definition (YAML). Default: indicators/ai-city-2024.yaml of the working "
+        "directory or of the cityindex checkout it is in, else the installed copy.",
         show_default=False,
     ),
 ]
@@ -114,11 +115,21 @@ class Loaded:
 
     spec: Spec
     table: Table
+    default: DefaultSpec | None = None
+    """How the default spec was chosen when no SPEC was given (None when one was)."""
+
+
+def resolve_spec(spec: Path | None) -> tuple[Path, DefaultSpec | None]:
+    """The given spec, or the default one (`resolve_default_spec`) and how it was chosen."""
+    if spec is not None:
+        return spec, None
+    chosen = resolve_default_spec()
+    return chosen.path, chosen
 
 
 def resolve_spec_path(spec: Path | None) -> Path:
-    """The given spec, or the shipped default."""
-    return spec if spec is not None else default_spec()
+    """The given spec, or the default one."""
+    return resolve_spec(spec)[0]
 
 
 def load(
@@ -130,7 +141,9 @@ def load(
     encoding: str | None = None,
 ) -> Loaded:
     """Load and cross-check spec and data; every spec and column problem in one error."""
-    path = resolve_spec_path(spec_path)
+    path, default = resolve_spec(spec_path)
+    for note in default.notes if default is not None else ():
+        say(note)
     text = read_spec_text(path)
     spec, issues = parse_spec(text, file=str(path), base_dir=path.parent, overrides=sets or ())
     data_path = data
@@ -172,7 +185,7 @@ def load(
         raise SpecError(column_issues)
     for message in spec.warnings:
         warn(message)
-    return Loaded(spec, table)
+    return Loaded(spec, table, default)
 
 
 def announce_encoding(table: Table, *, explicit: str | None) -> None:

@@ -13,6 +13,7 @@ from cityindex.cli.common import (
     EncodingOpt,
     ExcelSafeOpt,
     FormatOpt,
+    Loaded,
     OutputOpt,
     SetOpt,
     SpecArg,
@@ -46,13 +47,18 @@ def render_stage(
     return render_rows(rows, columns, fmt, title=f"{spec.index.title}: {name}", extra_json=extra)
 
 
-def calibration_caption(spec: Spec) -> str | None:
-    """A one-line note when the spec's weights were calibrated to a published result."""
-    cal = spec.calibration
-    if not cal:
-        return None
-    target = cal.get("target", "a published result")
-    return f"weights calibrated to reproduce {target} (see the spec's calibration: block)"
+def score_caption(loaded: Loaded, result: IndexResult) -> str | None:
+    """The table's caption: which spec was scored when none was named, and what may be said
+    about calibrated weights (only while they are the calibrated ones)."""
+    from cityindex.analysis.calibration_claim import calibration_claim
+
+    lines = []
+    if loaded.default is not None:
+        lines.append(f"spec: {loaded.default.label}")
+    claim = calibration_claim(loaded.spec, result)
+    if claim is not None:
+        lines.append(claim.caption())
+    return "\n".join(lines) or None
 
 
 @app.command()
@@ -101,7 +107,7 @@ def score(
         title=title,
         top=top,
         coverage=coverage,
-        caption=calibration_caption(loaded.spec),
+        caption=score_caption(loaded, result),
         excel_safe_cells=excel_safe,
     )
     emit(text, output)

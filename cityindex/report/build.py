@@ -20,6 +20,7 @@ import numpy as np
 
 from cityindex.analysis.audit import Audit
 from cityindex.analysis.audit_columns import INDICATOR_COLUMNS
+from cityindex.analysis.calibration_claim import calibration_claim
 from cityindex.analysis.explain import explain
 from cityindex.data import Table
 from cityindex.provenance import SOURCE_COLUMNS, sources_path
@@ -193,12 +194,20 @@ def _method(spec: Spec, result: IndexResult) -> str:
         items.append(f"<li>{label}: {'; '.join(parts)}</li>")
     items.append(f"<li>Missing data: {_describe(m.get('missing', {}))}</li>")
     items.append(f"<li>Scaling of the index: {_describe(m.get('scale', {}))}</li>")
-    if spec.calibration:
+    claim = calibration_claim(spec, result)
+    if claim is not None and spec.calibration:
         cal = json.dumps(dict(spec.calibration), ensure_ascii=False, default=str)
-        items.append(
-            "<li><b>Calibrated weights</b>: the weights were fitted to reproduce a published "
-            f"result, not taken from its method: <code>{_e(cal)}</code></li>"
-        )
+        said = {
+            "calibrated": "<b>Calibrated weights</b>: the weights were fitted to reproduce a "
+            "published result, not taken from its method",
+            "changed": "<b>Weights changed since calibration</b>: these are not the weights "
+            f"fitted to {_e(claim.target)}; its published figures are not reproduced. The "
+            "spec's calibration block describes the fitted weights",
+            "unverified": "<b>Calibrated weights (not verified)</b>: the spec says its weights "
+            "were fitted to reproduce a published result, but its calibration block records "
+            "no digest of them to check against",
+        }[claim.status]
+        items.append(f"<li>{said}: <code>{_e(cal)}</code></li>")
     if spec.overrides:
         items.append("<li>Overrides: " + _e(", ".join(spec.overrides)) + "</li>")
     data = m.get("data", {})
