@@ -11,6 +11,7 @@ from cityindex.analysis.audit_columns import GROUP_COLUMNS, INDICATOR_COLUMNS, P
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    DigitsOpt,
     FormatOpt,
     OutputOpt,
     SetOpt,
@@ -23,7 +24,7 @@ from cityindex.cli.common import (
 )
 from cityindex.cli.report import emit_xlsx, wants_xlsx
 from cityindex.errors import UsageError, issue
-from cityindex.render import render_rows, to_json
+from cityindex.render import render_rows, round_floats, to_json
 
 if TYPE_CHECKING:
     from cityindex.analysis.audit import Audit
@@ -31,13 +32,16 @@ if TYPE_CHECKING:
 PARTS = {"indicators": INDICATOR_COLUMNS, "groups": GROUP_COLUMNS, "pairs": PAIR_COLUMNS}
 
 
-def audit_text(result: Audit, fmt: str, part: str | None = None) -> str:
+def audit_text(
+    result: Audit, fmt: str, part: str | None = None, *, round_to: int | None = None
+) -> str:
     """JSON holds all three tables; CSV one (`part`, default indicators); tables all three."""
     if fmt == "json":
-        return to_json(asdict(result))
+        payload = asdict(result)
+        return to_json(payload if round_to is None else round_floats(payload, round_to))
     if fmt == "csv":
         chosen = part or "indicators"
-        return render_rows(getattr(result, chosen), PARTS[chosen], "csv")
+        return render_rows(getattr(result, chosen), PARTS[chosen], "csv", round_to=round_to)
     digits: dict[str, int | None] = {
         c: 3
         for c in (*INDICATOR_COLUMNS, *GROUP_COLUMNS, *PAIR_COLUMNS)
@@ -54,7 +58,8 @@ def audit_text(result: Audit, fmt: str, part: str | None = None) -> str:
         if not rows and name == "pairs":
             out.append(title + ": none\n")
             continue
-        out.append(render_rows(rows, PARTS[name], fmt, digits=digits, title=title))
+        text = render_rows(rows, PARTS[name], fmt, digits=digits, title=title, round_to=round_to)
+        out.append(text)
     return "\n".join(out)
 
 
@@ -77,6 +82,7 @@ def audit_command(
     low: Annotated[
         float, typer.Option("--low", help="Flag indicator pairs correlating below this.")
     ] = 0.0,
+    digits: DigitsOpt = None,
 ) -> None:
     """Audit the index: indicator statistics, correlations, Cronbach's alpha, PCA.
 
@@ -109,4 +115,4 @@ def audit_command(
         sheets = {name: (cols, getattr(report, name)) for name, cols in PARTS.items()}
         emit_xlsx(output, sheets, loaded, result)
         return
-    emit(audit_text(report, pick_format(fmt, output), part), output)
+    emit(audit_text(report, pick_format(fmt, output), part, round_to=digits), output)

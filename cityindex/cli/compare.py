@@ -11,6 +11,7 @@ import typer
 from cityindex.analysis.compare import Comparison, compare
 from cityindex.cli import app
 from cityindex.cli.common import (
+    DigitsOpt,
     FormatOpt,
     Loaded,
     OutputOpt,
@@ -21,7 +22,7 @@ from cityindex.cli.common import (
 )
 from cityindex.cli.report import emit_xlsx, wants_xlsx
 from cityindex.errors import UsageError, issue
-from cityindex.render import render_rows
+from cityindex.render import render_rows, round_floats
 
 COLUMNS = ["rank_a", "rank_b", "rank_change", "score_a", "score_b", "score_change"]
 
@@ -73,16 +74,20 @@ def _pair(
     raise _usage("nothing to compare")
 
 
-def comparison_text(cmp: Comparison, fmt: str, unit_column: str) -> str:
+def comparison_text(
+    cmp: Comparison, fmt: str, unit_column: str, *, round_to: int | None = None
+) -> str:
     """The comparison in `fmt`: the side-by-side rows; tables add correlations and movers."""
     rows = [{unit_column: r["unit"], **r} for r in cmp.rows]
     columns = [unit_column, *COLUMNS]
     if fmt == "json":
         summary: dict[str, Any] = {k: v for k, v in asdict(cmp).items() if k != "rows"}
-        return render_rows(rows, columns, "json", extra_json=summary)
+        if round_to is not None:
+            summary = round_floats(summary, round_to)
+        return render_rows(rows, columns, "json", extra_json=summary, round_to=round_to)
     display: dict[str, int | None] = {"score_a": 4, "score_b": 4, "score_change": 4}
     title = f"A = {cmp.label_a}    B = {cmp.label_b}"
-    text = render_rows(rows, columns, fmt, display_digits=display, title=title)
+    text = render_rows(rows, columns, fmt, display_digits=display, title=title, round_to=round_to)
     if fmt == "csv":
         return text
     moved = ", ".join(
@@ -130,6 +135,7 @@ def compare_command(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     movers: Annotated[int, typer.Option("--movers", help="How many movers to list.", min=0)] = 5,
+    digits: DigitsOpt = None,
 ) -> None:
     """Compare two rankings: ranks and scores side by side, rank correlations, biggest moves.
 
@@ -151,4 +157,5 @@ def compare_command(
         }
         emit_xlsx(output, sheets, b, rb)
         return
-    emit(comparison_text(cmp, pick_format(fmt, output), ra.unit_column), output)
+    text = comparison_text(cmp, pick_format(fmt, output), ra.unit_column, round_to=digits)
+    emit(text, output)

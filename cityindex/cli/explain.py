@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -11,6 +12,7 @@ from cityindex.analysis.explain import Explanation, explain
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    DigitsOpt,
     FormatOpt,
     OutputOpt,
     SetOpt,
@@ -22,7 +24,7 @@ from cityindex.cli.common import (
     pick_format,
 )
 from cityindex.cli.report import emit_xlsx, wants_xlsx
-from cityindex.render import render_rows
+from cityindex.render import render_rows, round_floats
 
 COLUMNS = [
     "level",
@@ -41,13 +43,17 @@ COLUMNS = [
 ]
 
 
-def explanation_text(ex: Explanation, fmt: str) -> str:
+def explanation_text(ex: Explanation, fmt: str, *, round_to: int | None = None) -> str:
     """The explanation in `fmt`; a table adds the summary, decomposition and extremes."""
     if fmt == "json":
         payload: dict[str, Any] = {k: v for k, v in asdict(ex).items() if k != "rows"}
-        return render_rows(ex.rows, [*COLUMNS, "title"], "json", extra_json=payload)
+        payload["rank"] = None if math.isnan(ex.rank) else int(ex.rank)
+        if round_to is not None:
+            payload = round_floats(payload, round_to)
+        columns = [*COLUMNS, "title"]
+        return render_rows(ex.rows, columns, "json", extra_json=payload, round_to=round_to)
     if fmt == "csv":
-        return render_rows(ex.rows, COLUMNS, "csv")
+        return render_rows(ex.rows, COLUMNS, "csv", round_to=round_to)
     digits: dict[str, int | None] = dict.fromkeys(COLUMNS[4:12], 4)
     rows = [{**r, "id": "  " * int(r["level"]) + str(r["id"])} for r in ex.rows]
     title = (
@@ -55,7 +61,7 @@ def explanation_text(ex: Explanation, fmt: str) -> str:
         f"{ex.ranked}, data coverage {ex.coverage:.0%}"
     )
     cols = [c for c in COLUMNS if c not in ("level", "parent", "kind")]
-    text = render_rows(rows, cols, fmt, digits=digits, title=title)
+    text = render_rows(rows, cols, fmt, digits=digits, title=title, round_to=round_to)
     lines = ["", *("note: " + d for d in ex.decomposition)]
     for label, items in (("strongest", ex.strongest), ("weakest", ex.weakest)):
         described = ", ".join(
@@ -76,6 +82,7 @@ def explain_command(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     sets: SetOpt = None,
+    digits: DigitsOpt = None,
 ) -> None:
     """Why a unit scores what it does: contributions of every group and indicator.
 
@@ -95,4 +102,4 @@ def explain_command(
         sheets = {"explain": ([*COLUMNS, "title"], ex.rows), "summary": (["item", "value"], rows)}
         emit_xlsx(output, sheets, loaded, result)
         return
-    emit(explanation_text(ex, pick_format(fmt, output)), output)
+    emit(explanation_text(ex, pick_format(fmt, output), round_to=digits), output)

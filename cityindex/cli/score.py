@@ -10,6 +10,7 @@ import typer
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    DigitsOpt,
     EncodingOpt,
     ExcelSafeOpt,
     FormatOpt,
@@ -34,7 +35,13 @@ from cityindex.tree import ROOT, resolve_tree
 
 
 def render_stage(
-    spec: Spec, result: IndexResult, name: str, fmt: str, *, top: int | None = None
+    spec: Spec,
+    result: IndexResult,
+    name: str,
+    fmt: str,
+    *,
+    top: int | None = None,
+    round_to: int | None = None,
 ) -> str:
     """One stage as rows: the unit column (or `indicator` for treat_log), then its columns."""
     frame = stage_table(spec, result, name).reset_index()
@@ -43,7 +50,8 @@ def render_stage(
     columns = [str(c) for c in frame.columns]
     rows = [dict(zip(columns, r, strict=True)) for r in frame.itertuples(index=False)]
     extra = {"stage": name, "manifest": result.manifest}
-    return render_rows(rows, columns, fmt, title=f"{spec.index.title}: {name}", extra_json=extra)
+    title = f"{spec.index.title}: {name}"
+    return render_rows(rows, columns, fmt, title=title, extra_json=extra, round_to=round_to)
 
 
 def calibration_caption(spec: Spec) -> str | None:
@@ -76,6 +84,7 @@ def score(
     ] = None,
     encoding: EncodingOpt = None,
     excel_safe: ExcelSafeOpt = False,
+    digits: DigitsOpt = None,
 ) -> None:
     """Score and rank every unit, or show one stage of the computation with --stage.
 
@@ -92,7 +101,7 @@ def score(
         return
     chosen = pick_format(fmt, output)
     if stage is not None:
-        emit(render_stage(loaded.spec, result, stage, chosen, top=top), output)
+        emit(render_stage(loaded.spec, result, stage, chosen, top=top, round_to=digits), output)
         return
     title = f"{loaded.spec.index.title} ({len(result.units) - len(result.excluded())} units)"
     text = render_score(
@@ -103,6 +112,7 @@ def score(
         coverage=coverage,
         caption=calibration_caption(loaded.spec),
         excel_safe_cells=excel_safe,
+        round_to=digits,
     )
     emit(text, output)
 
@@ -277,6 +287,7 @@ def weights(
     sets: SetOpt = None,
     encoding: EncodingOpt = None,
     excel_safe: ExcelSafeOpt = False,
+    digits: DigitsOpt = None,
 ) -> None:
     """Show every weight: within its group, effective (product down the tree), and the weight
     method and parameters that produced it; for AHP also λmax, CI, RI and CR.
@@ -293,7 +304,7 @@ def weights(
     if chosen == "json":
         groups = group_weight_rows(loaded.spec, result)
         extra = {"manifest": result.manifest, "groups": groups, "consistency": consistency}
-        emit(render_rows(rows, WEIGHT_COLUMNS, "json", extra_json=extra), output)
+        emit(render_rows(rows, WEIGHT_COLUMNS, "json", extra_json=extra, round_to=digits), output)
         return
     display: dict[str, int | None] = {"weight": 4, "effective_weight": 4}
     text = render_rows(
@@ -301,13 +312,19 @@ def weights(
         WEIGHT_COLUMNS,
         chosen,
         display_digits=display,
+        round_to=digits,
         title="Indicator weights",
         excel_safe_cells=excel_safe,
     )
     if chosen == "table":
         grows = group_weight_rows(loaded.spec, result)
         text += render_rows(
-            grows, GROUP_COLUMNS, "table", display_digits=display, title="Group weights"
+            grows,
+            GROUP_COLUMNS,
+            "table",
+            display_digits=display,
+            round_to=digits,
+            title="Group weights",
         )
         if consistency:
             text += render_rows(
@@ -315,6 +332,7 @@ def weights(
                 CONSISTENCY_COLUMNS,
                 "table",
                 digits=dict.fromkeys(("lambda_max", "ci", "ri", "cr"), 4),
+                round_to=digits,
                 title="AHP consistency",
                 caption="CR = CI / RI; CR ≤ 0.1 is acceptable (Saaty)",
             )

@@ -15,6 +15,7 @@ import typer
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    DigitsOpt,
     FormatOpt,
     OutputOpt,
     SetOpt,
@@ -151,6 +152,7 @@ def uncertainty(
     ] = None,
     plan: PlanOpt = None,
     chunk_size: ChunkOpt = None,
+    digits: DigitsOpt = None,
 ) -> None:
     """Rank intervals under weight and method uncertainty (the spec's `uncertainty:` plan).
 
@@ -196,8 +198,8 @@ def uncertainty(
     columns = ["rank", unit_col, *COLUMNS[1:]]
     chosen = pick_format(fmt, output)
     score_digits = nominal.digits if nominal.digits is not None else None
-    digits: dict[str, int | None] = {"score": nominal.digits}
-    digits.update(dict.fromkeys(("score_p05", "score_p50", "score_p95"), score_digits))
+    fixed: dict[str, int | None] = {"score": nominal.digits}
+    fixed.update(dict.fromkeys(("score_p05", "score_p50", "score_p95"), score_digits))
     display: dict[str, int | None] = {"mean_rank": 2, "p_top_k": 3}
     if score_digits is None:
         display.update(dict.fromkeys(("score_p05", "score_p50", "score_p95"), 4))
@@ -212,8 +214,9 @@ def uncertainty(
         rows,
         columns,
         chosen,
-        digits=digits,
+        digits=fixed,
         display_digits=display,
+        round_to=digits,
         title=f"{model.spec.index.title}: uncertainty over {n:,} runs (seed {s})",
         caption=f"p_top_k = P(rank <= {k}); inputs: " + ", ".join(inputs),
         extra_json={"manifest": nominal.manifest, "uncertainty": meta},
