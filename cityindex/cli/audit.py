@@ -12,6 +12,8 @@ from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
     DigitsOpt,
+    EncodingOpt,
+    ExcelSafeOpt,
     FormatOpt,
     OutputOpt,
     SetOpt,
@@ -33,7 +35,12 @@ PARTS = {"indicators": INDICATOR_COLUMNS, "groups": GROUP_COLUMNS, "pairs": PAIR
 
 
 def audit_text(
-    result: Audit, fmt: str, part: str | None = None, *, round_to: int | None = None
+    result: Audit,
+    fmt: str,
+    part: str | None = None,
+    *,
+    round_to: int | None = None,
+    excel_safe: bool = False,
 ) -> str:
     """JSON holds all three tables; CSV one (`part`, default indicators); tables all three."""
     if fmt == "json":
@@ -41,7 +48,10 @@ def audit_text(
         return to_json(payload if round_to is None else round_floats(payload, round_to))
     if fmt == "csv":
         chosen = part or "indicators"
-        return render_rows(getattr(result, chosen), PARTS[chosen], "csv", round_to=round_to)
+        rows = getattr(result, chosen)
+        return render_rows(
+            rows, PARTS[chosen], "csv", round_to=round_to, excel_safe_cells=excel_safe
+        )
     digits: dict[str, int | None] = {
         c: 3
         for c in (*INDICATOR_COLUMNS, *GROUP_COLUMNS, *PAIR_COLUMNS)
@@ -83,6 +93,8 @@ def audit_command(
         float, typer.Option("--low", help="Flag indicator pairs correlating below this.")
     ] = 0.0,
     digits: DigitsOpt = None,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
 ) -> None:
     """Audit the index: indicator statistics, correlations, Cronbach's alpha, PCA.
 
@@ -98,7 +110,7 @@ def audit_command(
             [issue("usage.audit.part", f"unknown part '{part}'", expected=", ".join(PARTS))]
         )
     xlsx = wants_xlsx(fmt, output)
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded, quiet=True)
     if stage not in result.stages:
         raise UsageError(
@@ -115,4 +127,7 @@ def audit_command(
         sheets = {name: (cols, getattr(report, name)) for name, cols in PARTS.items()}
         emit_xlsx(output, sheets, loaded, result)
         return
-    emit(audit_text(report, pick_format(fmt, output), part, round_to=digits), output)
+    text = audit_text(
+        report, pick_format(fmt, output), part, round_to=digits, excel_safe=excel_safe
+    )
+    emit(text, output)

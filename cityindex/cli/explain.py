@@ -13,6 +13,8 @@ from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
     DigitsOpt,
+    EncodingOpt,
+    ExcelSafeOpt,
     FormatOpt,
     OutputOpt,
     SetOpt,
@@ -43,7 +45,9 @@ COLUMNS = [
 ]
 
 
-def explanation_text(ex: Explanation, fmt: str, *, round_to: int | None = None) -> str:
+def explanation_text(
+    ex: Explanation, fmt: str, *, round_to: int | None = None, excel_safe: bool = False
+) -> str:
     """The explanation in `fmt`; a table adds the summary, decomposition and extremes."""
     if fmt == "json":
         payload: dict[str, Any] = {k: v for k, v in asdict(ex).items() if k != "rows"}
@@ -53,7 +57,7 @@ def explanation_text(ex: Explanation, fmt: str, *, round_to: int | None = None) 
         columns = [*COLUMNS, "title"]
         return render_rows(ex.rows, columns, "json", extra_json=payload, round_to=round_to)
     if fmt == "csv":
-        return render_rows(ex.rows, COLUMNS, "csv", round_to=round_to)
+        return render_rows(ex.rows, COLUMNS, "csv", round_to=round_to, excel_safe_cells=excel_safe)
     digits: dict[str, int | None] = dict.fromkeys(COLUMNS[4:12], 4)
     rows = [{**r, "id": "  " * int(r["level"]) + str(r["id"])} for r in ex.rows]
     title = (
@@ -83,6 +87,8 @@ def explain_command(
     output: OutputOpt = None,
     sets: SetOpt = None,
     digits: DigitsOpt = None,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
 ) -> None:
     """Why a unit scores what it does: contributions of every group and indicator.
 
@@ -93,7 +99,7 @@ def explain_command(
     Example: cityindex explain Shenzhen --format csv
     """
     xlsx = wants_xlsx(fmt, output)
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded, quiet=True)
     ex = explain(loaded.spec, result, unit)
     if xlsx and output is not None:
@@ -102,4 +108,5 @@ def explain_command(
         sheets = {"explain": ([*COLUMNS, "title"], ex.rows), "summary": (["item", "value"], rows)}
         emit_xlsx(output, sheets, loaded, result)
         return
-    emit(explanation_text(ex, pick_format(fmt, output), round_to=digits), output)
+    text = explanation_text(ex, pick_format(fmt, output), round_to=digits, excel_safe=excel_safe)
+    emit(text, output)

@@ -12,7 +12,14 @@ from typing import Annotated, Any
 import typer
 
 from cityindex.cli import app
-from cityindex.cli.common import FormatOpt, OutputOpt, check_choice, emit, pick_format
+from cityindex.cli.common import (
+    ExcelSafeOpt,
+    FormatOpt,
+    OutputOpt,
+    check_choice,
+    emit,
+    pick_format,
+)
 from cityindex.registry import REGISTRY, REQUIRED, STAGES, Method, Param, load_methods
 from cityindex.render import render_rows
 
@@ -79,6 +86,7 @@ def methods_command(
     ] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    excel_safe: ExcelSafeOpt = False,
 ) -> None:
     """List every method a spec can name, by stage: its formula and its parameters.
 
@@ -92,4 +100,5 @@ def methods_command(
     chosen = pick_format(fmt, output)
     columns = [*COLUMNS[:3], "parameters"] if chosen == "json" else COLUMNS
     title = "Methods" + (f": {stage}" if stage else " by stage")
-    emit(render_rows(rows, columns, chosen, title=title), output)
+    text = render_rows(rows, columns, chosen, title=title, excel_safe_cells=excel_safe)
+    emit(text, output)

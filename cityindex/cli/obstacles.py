@@ -16,6 +16,8 @@ from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
     DigitsOpt,
+    EncodingOpt,
+    ExcelSafeOpt,
     FormatOpt,
     OutputOpt,
     SetOpt,
@@ -80,6 +82,8 @@ def obstacles(
     top: TopOpt = None,
     sets: SetOpt = None,
     digits: DigitsOpt = None,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
 ) -> None:
     """Obstacle degree (障碍度): which indicators hold each unit back, in percent.
 
@@ -89,7 +93,7 @@ def obstacles(
 
     Example: cityindex obstacles --unit Shenzhen
     """
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded, quiet=True)
     frame = result.stages["normalised"]
     ids = [str(c) for c in frame.columns]
@@ -130,6 +134,7 @@ def obstacles(
             chosen,
             display_digits={"rank": 0, "normalised": 4, "obstacle_degree": 2},
             round_to=digits,
+            excel_safe_cells=excel_safe,
             title="Obstacle degree (%)",
             extra_json={"manifest": result.manifest},
         ),
@@ -153,16 +158,19 @@ def coupling(
     top: TopOpt = None,
     sets: SetOpt = None,
     digits: DigitsOpt = None,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
 ) -> None:
     """Coupling coordination (耦合协调度) of two or more groups, per unit.
 
     C = (Π U_i)^(1/m) / (Σ U_i / m), T = Σ U_i / m, D = √(C·T), with U_i the group scores in
-    [0, 1]; the band is one of ten equal steps of D (极度失调 … 优质协调).
+    [0, 1]; the band is one of ten equal steps of D (极度失调 … 优质协调). Rows are sorted by D,
+    highest first (--top N: the N best coordinated units); `rank` is the unit's index rank.
 
     Example: cityindex coupling --groups policy,innovation,financing
     """
     wanted = [g.strip() for g in groups.split(",") if g.strip()]
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     known = [g.id for g in loaded.spec.all_groups()]
     problems = [
         unknown_choice("usage.group.unknown", "group", g, known, option="--groups")
@@ -224,6 +232,7 @@ def coupling(
             chosen,
             display_digits={**display, "rank": 0},
             round_to=digits,
+            excel_safe_cells=excel_safe,
             title="Coupling coordination",
             extra_json={"manifest": result.manifest},
         ),

@@ -11,6 +11,7 @@ import typer
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    EncodingOpt,
     SetOpt,
     SpecArg,
     YearOpt,
@@ -43,6 +44,7 @@ def plot_command(
     data: DataOpt = None,
     year: YearOpt = None,
     sets: SetOpt = None,
+    encoding: EncodingOpt = None,
     top: TopN = 5,
 ) -> None:
     """Draw one chart: bar (scores stacked by group contribution), heatmap, radar, or map
@@ -62,7 +64,7 @@ def plot_command(
         raise UsageError(
             [issue("usage.plot.format", f"cannot write '{output.suffix}'", expected=".svg or .png")]
         )
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded, quiet=True)
     table = loaded.table if kind == "map" else None  # coordinates are read only for a map
     drawn = chart_data(loaded.spec, result, local_names=local_names(loaded), table=table)

@@ -73,7 +73,12 @@ def score(
     top: TopOpt = None,
     sets: SetOpt = None,
     coverage: Annotated[
-        bool, typer.Option("--coverage", help="Add the data-coverage column to CSV output.")
+        bool,
+        typer.Option(
+            "--coverage",
+            help="Add the data-coverage column to CSV output (tables, Markdown and JSON "
+            "always have it).",
+        ),
     ] = False,
     stage: Annotated[
         str | None,
@@ -87,6 +92,11 @@ def score(
     digits: DigitsOpt = None,
 ) -> None:
     """Score and rank every unit, or show one stage of the computation with --stage.
+
+    The ranking is in rank order (--top N: the N best). Columns: rank, unit, score, the group
+    scores, tier (when the spec defines tiers) and coverage; CSV leaves coverage out unless
+    --coverage asks for it (its columns stay stable for scripts). A --stage table is in
+    unit-name order, so --stage normalised --top 3 shows the first three units by name.
 
     Example: cityindex score --top 5 --set groups.policy.weight=0.3
     """

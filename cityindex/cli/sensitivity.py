@@ -11,6 +11,8 @@ from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
     DigitsOpt,
+    EncodingOpt,
+    ExcelSafeOpt,
     FormatOpt,
     OutputOpt,
     SetOpt,
@@ -80,6 +82,8 @@ def sensitivity(
         ),
     ] = "random",
     digits: DigitsOpt = None,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
 ) -> None:
     """First-order and total Sobol indices of each uncertain input (Saltelli design).
 
@@ -93,7 +97,15 @@ def sensitivity(
         raise UsageError(
             [issue("usage.sampler", f"unknown sampler '{sampler}'", expected="random or sobol")]
         )
-    setup = set_up(spec, data=data, year=year, sets=sets, plan=plan, chunk_size=chunk_size)
+    setup = set_up(
+        spec,
+        data=data,
+        year=year,
+        sets=sets,
+        plan=plan,
+        chunk_size=chunk_size,
+        encoding=encoding,
+    )
     settings, model, nominal = setup.settings, setup.model, setup.nominal
     s = seed if seed is not None else (settings.seed or 0)
     d = len(settings.plan.input_names())
@@ -164,6 +176,7 @@ def sensitivity(
         chosen,
         display_digits=dict.fromkeys(COLUMNS, 3),
         round_to=digits,
+        excel_safe_cells=excel_safe,
         title=f"{model.spec.index.title}: Sobol indices, N = {runs} ({result.runs:,} runs)",
         caption="output: " + str(meta["output"]) + "; 95 % bootstrap intervals",
         extra_json={"manifest": nominal.manifest, "sensitivity": meta},

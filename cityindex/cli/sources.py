@@ -10,6 +10,8 @@ from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
     DigitsOpt,
+    EncodingOpt,
+    ExcelSafeOpt,
     FormatOpt,
     OutputOpt,
     SetOpt,
@@ -44,6 +46,8 @@ def sources(
     output: OutputOpt = None,
     sets: SetOpt = None,
     digits: DigitsOpt = None,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
 ) -> None:
     """List each value's provenance: unit, indicator, column, value, year, url, note.
 
@@ -52,7 +56,7 @@ def sources(
 
     Example: cityindex sources --unit Hangzhou
     """
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     table = loaded.table
     check_choice("usage.unit", "unit", unit, list(table.units), option="--unit")
     names = list(dict.fromkeys(n for i in loaded.spec.indicators() for n in (i.id, i.column)))
@@ -67,6 +71,12 @@ def sources(
     title = f"Sources of {table.file}" + (f" ({table.year})" if table.year else "")
     extra = {"data": table.file, "sources": str(sources_path(table.file)), "year": table.year}
     text = render_rows(
-        list(rows), SOURCE_FIELDS, chosen, title=title, extra_json=extra, round_to=digits
+        list(rows),
+        SOURCE_FIELDS,
+        chosen,
+        title=title,
+        extra_json=extra,
+        round_to=digits,
+        excel_safe_cells=excel_safe,
     )
     emit(text, output)
