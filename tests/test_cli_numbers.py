@@ -112,3 +112,14 @@ def test_a_markdown_column_has_one_precision(
     for i, column in enumerate(header):
         numbers = [row[i] for row in cells if re.fullmatch(r"-?\d+(\.\d+)?", row[i])]
         assert len({_decimals(n) for n in numbers}) <= 1, (column, sorted(set(numbers))[:5])
+
+
+def test_digits_also_rounds_the_group_weights_of_the_weights_json(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    full = json.loads(_out(["weights", SPEC, "--format", "json"], capsys))
+    rounded = json.loads(_out(["weights", SPEC, "--format", "json", "--digits", "2"], capsys))
+    assert [g["weight"] for g in rounded["groups"]] == [
+        round(g["weight"], 2) for g in full["groups"]
+    ]
+    assert rounded["manifest"] == full["manifest"]

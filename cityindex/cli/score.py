@@ -27,7 +27,13 @@ from cityindex.cli.common import (
 )
 from cityindex.cli.report import emit_xlsx, wants_xlsx
 from cityindex.registry import get_method
-from cityindex.render import render_rows, render_score, score_columns, score_rows
+from cityindex.render import (
+    render_rows,
+    render_score,
+    round_floats,
+    score_columns,
+    score_rows,
+)
 from cityindex.result import IndexResult
 from cityindex.spec import Group, Indicator, MethodChoice, Spec
 from cityindex.stages import STAGE_NAMES, check_stage, stage_table
@@ -313,7 +319,10 @@ def weights(
     consistency = consistency_rows(loaded.spec)
     if chosen == "json":
         groups = group_weight_rows(loaded.spec, result)
-        extra = {"manifest": result.manifest, "groups": groups, "consistency": consistency}
+        tables = {"groups": groups, "consistency": consistency}
+        if digits is not None:
+            tables = round_floats(tables, digits)
+        extra = {"manifest": result.manifest, **tables}
         emit(render_rows(rows, WEIGHT_COLUMNS, "json", extra_json=extra, round_to=digits), output)
         return
     display: dict[str, int | None] = {"weight": 4, "effective_weight": 4}
