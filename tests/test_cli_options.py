@@ -74,3 +74,19 @@ def test_a_long_list_of_choices_is_cut_and_counted() -> None:
     assert found.expected is not None
     assert found.expected.endswith("U029 … and 70 more")
     assert found.hint == "did you mean 'U077'?"  # among all, not only those shown
+
+
+@pytest.mark.parametrize(
+    ("args", "listed", "hint"),
+    [
+        (["audit", SPEC, "--part", "group"], "indicators, groups, pairs", "'groups'"),
+        (["plot", "bars", SPEC, "-o", "x.svg"], "bar, heatmap, radar, map", "'bar'"),
+    ],
+)
+def test_a_misspelt_choice_of_audit_or_plot_lists_the_choices_and_suggests_one(
+    args: list[str], listed: str, hint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _err(args, capsys)
+    assert code == 2
+    assert f"expected: one of: {listed}" in err
+    assert f"hint: did you mean {hint}?" in err

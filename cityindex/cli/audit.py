@@ -19,13 +19,13 @@ from cityindex.cli.common import (
     SetOpt,
     SpecArg,
     YearOpt,
+    check_choice,
     compute_loaded,
     emit,
     load,
     pick_format,
 )
 from cityindex.cli.report import emit_xlsx, wants_xlsx
-from cityindex.errors import UsageError, issue
 from cityindex.render import render_rows, round_floats, to_json
 
 if TYPE_CHECKING:
@@ -105,23 +105,11 @@ def audit_command(
     """
     from cityindex.analysis.audit import audit
 
-    if part is not None and part not in PARTS:
-        raise UsageError(
-            [issue("usage.audit.part", f"unknown part '{part}'", expected=", ".join(PARTS))]
-        )
+    check_choice("usage.audit.part", "part", part, list(PARTS), option="--part")
     xlsx = wants_xlsx(fmt, output)
     loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded, quiet=True)
-    if stage not in result.stages:
-        raise UsageError(
-            [
-                issue(
-                    "usage.audit.stage",
-                    f"unknown stage '{stage}'",
-                    expected=", ".join(result.stages),
-                )
-            ]
-        )
+    check_choice("usage.audit.stage", "stage", stage, list(result.stages), option="--stage")
     report = audit(loaded.spec, result, stage=stage, low=low)
     if xlsx and output is not None:
         sheets = {name: (cols, getattr(report, name)) for name, cols in PARTS.items()}

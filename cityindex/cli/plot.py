@@ -15,6 +15,7 @@ from cityindex.cli.common import (
     SetOpt,
     SpecArg,
     YearOpt,
+    check_choice,
     compute_loaded,
     load,
     say,
@@ -55,10 +56,7 @@ def plot_command(
     from cityindex.report import chart_data
     from cityindex.report.charts import KINDS, chart, render
 
-    if kind not in KINDS:
-        raise UsageError(
-            [issue("usage.plot.kind", f"unknown chart '{kind}'", expected=", ".join(KINDS))]
-        )
+    check_choice("usage.plot.kind", "chart", kind, list(KINDS), option="KIND")
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in ("svg", "png"):
         raise UsageError(
