@@ -33,7 +33,10 @@ def fmt_number(value: Any, digits: int | None = None) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return ""
-        return f"{value:.{digits}f}" if digits is not None else repr(value)
+        if digits is None:
+            return repr(value)
+        text = f"{value:.{digits}f}"
+        return text[1:] if text.startswith("-") and not text.strip("-0.") else text
     return str(value)
 
 
@@ -157,6 +160,63 @@ def to_table(
     return str(out)
 
 
+RANK_COLUMNS = frozenset({"rank", "rank_a", "rank_b", "rank_change"})
+"""Columns holding ranks: whole numbers in every format (never ``1.0``)."""
+
+AUTO_DIGITS_CAP = 4
+"""Most decimals a table or Markdown column gets when its command declares no precision."""
+
+
+def _as_rank(value: Any) -> Any:
+    """A whole-number float as an int (ranks); anything else unchanged."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def column_digits(values: Sequence[Any], *, cap: int = AUTO_DIGITS_CAP) -> int | None:
+    """One precision for a column of numbers: the fewest decimals (at most `cap`) that show
+    every value exactly, so ``1.0, 0.25`` print as ``1.00, 0.25`` and ``32.0, 7.0`` as ``32, 7``.
+    None when the column holds no float.
+
+    >>> column_digits([1.0, 0.25]), column_digits([32.0, 7.0]), column_digits([0.2807017543])
+    (2, 0, 4)
+    """
+    floats = [
+        float(v)
+        for v in values
+        if isinstance(v, float) and not isinstance(v, bool) and math.isfinite(v)
+    ]
+    if not floats:
+        return None
+    for d in range(cap + 1):
+        if all(abs(round(v, d) - v) <= 1e-9 * max(1.0, abs(v)) for v in floats):
+            return d
+    return cap
+
+
+def round_floats(value: Any, digits: int) -> Any:
+    """`value` with every finite float inside it (mappings, lists) rounded to `digits`."""
+    if isinstance(value, float) and math.isfinite(value):
+        return round(value, digits) + 0.0  # + 0.0: no "-0.0"
+    if isinstance(value, Mapping):
+        return {k: round_floats(v, digits) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [round_floats(v, digits) for v in value]
+    return value
+
+
+def round_rows(rows: Rows, columns: Sequence[str], digits: int) -> Rows:
+    """Rows with every float of `columns` rounded to `digits` decimals (``--digits``)."""
+    return [
+        {
+            k: round_floats(v, digits) if k in columns and isinstance(v, float) else v
+            for k, v in row.items()
+        }
+        for row in rows
+    ]
+
+
 def render_rows(
     rows: Rows,
     columns: Sequence[str],
@@ -164,6 +224,7 @@ def render_rows(
     *,
     digits: Mapping[str, int | None] | None = None,
     display_digits: Mapping[str, int | None] | None = None,
+    round_to: int | None = None,
     title: str | None = None,
     caption: str | None = None,
     extra_json: Mapping[str, Any] | None = None,
@@ -172,11 +233,21 @@ def render_rows(
     """Rows in the requested format (json wraps them with `extra_json`, e.g. a manifest).
 
     `digits` round a column in every text format (a published precision); `display_digits`
-    round only what people read (table, markdown), so CSV keeps every digit for scripts.
+    round only what people read (table, markdown), so CSV keeps every digit for scripts; a
+    table or Markdown column given neither gets one precision of its own (`column_digits`).
+    `round_to` (the ``--digits`` option) rounds every number in every format, JSON included.
+    Rank columns are whole numbers everywhere.
     """
+    rows = [{k: _as_rank(v) if k in RANK_COLUMNS else v for k, v in row.items()} for row in rows]
     d = {**(digits or {})}
     if fmt in ("table", "markdown"):
         d.update(display_digits or {})
+        for c in columns:
+            if c not in d:
+                d[c] = column_digits([r.get(c) for r in rows])
+    if round_to is not None:
+        rows = round_rows(rows, columns, round_to)
+        d = dict.fromkeys(columns, round_to)
     if fmt == "csv":
         return to_csv(rows, columns, digits=d, excel_safe_cells=excel_safe_cells)
     if fmt == "markdown":
@@ -206,6 +277,7 @@ def render_score(
     coverage: bool = False,
     caption: str | None = None,
     excel_safe_cells: bool = False,
+    round_to: int | None = None,
 ) -> str:
     """The ranking: `rank, unit, score, <group ids…>`, then `tier` when the spec defines tiers
     (+ `coverage` in tables, JSON, or asked)."""
@@ -225,6 +297,7 @@ def render_score(
         caption=caption,
         extra_json=extra,
         excel_safe_cells=excel_safe_cells,
+        round_to=round_to,
     )
 
 

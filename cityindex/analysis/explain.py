@@ -70,14 +70,13 @@ def find_unit(result: IndexResult, unit: str) -> int:
     folded = [u.casefold() for u in result.units]
     if unit.casefold() in folded:
         return folded.index(unit.casefold())
-    guess = did_you_mean(unit, result.units)
     raise UsageError(
         [
             issue(
                 "usage.unit.unknown",
                 f"no unit called '{unit}' in the data",
                 expected="one of: " + ", ".join(result.units[:30]),
-                hint=f"did you mean '{guess}'?" if guess else None,
+                hint=did_you_mean(unit, result.units),
             )
         ]
     )

@@ -20,7 +20,8 @@ from cityindex.render import render_error
 
 app = typer.Typer(
     name="cityindex",
-    help="Composite indices (AI-city competitiveness) from YAML definitions and sourced data.",
+    help="Composite indices (AI-city competitiveness) from YAML definitions and sourced data."
+    "\n\nExample: cityindex score --top 10",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -49,6 +50,7 @@ import cityindex.cli.calibrate  # noqa: E402
 import cityindex.cli.compare  # noqa: E402
 import cityindex.cli.data_check  # noqa: E402
 import cityindex.cli.explain  # noqa: E402
+import cityindex.cli.methods  # noqa: E402
 import cityindex.cli.obstacles  # noqa: E402
 import cityindex.cli.plot  # noqa: E402
 import cityindex.cli.report  # noqa: E402

@@ -16,7 +16,14 @@ import typer
 
 from cityindex import __version__
 from cityindex.data import Table, load_data
-from cityindex.errors import CityIndexError, Issue, SpecError, UsageError, issue
+from cityindex.errors import (
+    CityIndexError,
+    Issue,
+    SpecError,
+    UsageError,
+    did_you_mean,
+    issue,
+)
 from cityindex.files import write_atomic
 from cityindex.pipeline import compute
 from cityindex.render import FORMATS, render_error, render_warning
@@ -78,6 +85,43 @@ ExcelSafeOpt = Annotated[
     ),
 ]
 TopOpt = Annotated[int | None, typer.Option("--top", help="Show only the first N rows.", min=1)]
+DigitsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--digits",
+        min=0,
+        max=15,
+        help="Round every number to N decimals, in every format (default: CSV and JSON keep "
+        "full precision; tables and Markdown show one fixed precision per column). Ranks stay "
+        "whole numbers.",
+    ),
+]
+
+CHOICES_SHOWN = 30
+"""At most this many valid choices are listed in an error (the rest are counted)."""
+
+
+def unknown_choice(
+    code: str, what: str, value: str, choices: Sequence[str], *, option: str
+) -> Issue:
+    """An issue for an option value that is not one of `choices`: the valid choices are
+    listed (the first CHOICES_SHOWN) with a did-you-mean."""
+    shown = ", ".join(choices[:CHOICES_SHOWN])
+    more = len(choices) - CHOICES_SHOWN
+    return issue(
+        code,
+        f"{option}: no {what} '{value}'",
+        expected=f"one of: {shown}" + (f" … and {more} more" if more > 0 else ""),
+        hint=did_you_mean(value, choices),
+    )
+
+
+def check_choice(
+    code: str, what: str, value: str | None, choices: Sequence[str], *, option: str
+) -> None:
+    """Raise a `UsageError` (exit 2) unless `value` is None or one of `choices`."""
+    if value is not None and value not in choices:
+        raise UsageError([unknown_choice(code, what, value, choices, option=option)])
 
 
 def say(message: str) -> None:
@@ -238,6 +282,7 @@ def fail(error: CityIndexError) -> None:
 
 __all__ = [
     "DataOpt",
+    "DigitsOpt",
     "EncodingOpt",
     "ExcelSafeOpt",
     "FormatOpt",
@@ -247,6 +292,7 @@ __all__ = [
     "SpecArg",
     "TopOpt",
     "YearOpt",
+    "check_choice",
     "compute_loaded",
     "emit",
     "fail",
@@ -254,5 +300,6 @@ __all__ = [
     "load_spec",
     "pick_format",
     "say",
+    "unknown_choice",
     "warn",
 ]

@@ -11,9 +11,11 @@ import typer
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    EncodingOpt,
     SetOpt,
     SpecArg,
     YearOpt,
+    check_choice,
     compute_loaded,
     load,
     say,
@@ -43,6 +45,7 @@ def plot_command(
     data: DataOpt = None,
     year: YearOpt = None,
     sets: SetOpt = None,
+    encoding: EncodingOpt = None,
     top: TopN = 5,
 ) -> None:
     """Draw one chart: bar (scores stacked by group contribution), heatmap, radar, or map
@@ -53,16 +56,13 @@ def plot_command(
     from cityindex.report import chart_data
     from cityindex.report.charts import KINDS, chart, render
 
-    if kind not in KINDS:
-        raise UsageError(
-            [issue("usage.plot.kind", f"unknown chart '{kind}'", expected=", ".join(KINDS))]
-        )
+    check_choice("usage.plot.kind", "chart", kind, list(KINDS), option="KIND")
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in ("svg", "png"):
         raise UsageError(
             [issue("usage.plot.format", f"cannot write '{output.suffix}'", expected=".svg or .png")]
         )
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded, quiet=True)
     table = loaded.table if kind == "map" else None  # coordinates are read only for a map
     drawn = chart_data(loaded.spec, result, local_names=local_names(loaded), table=table)

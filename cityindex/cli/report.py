@@ -11,6 +11,7 @@ import typer
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    EncodingOpt,
     Loaded,
     SetOpt,
     SpecArg,
@@ -97,6 +98,7 @@ def report_command(
     data: DataOpt = None,
     year: YearOpt = None,
     sets: SetOpt = None,
+    encoding: EncodingOpt = None,
     top: TopN = 5,
     runs: Annotated[
         int | None,
@@ -111,7 +113,7 @@ def report_command(
 
     Example: cityindex report --output report.html
     """
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded, quiet=True)
     from cityindex.analysis.audit import audit
     from cityindex.report import build_report, load_sources
