@@ -237,7 +237,6 @@ def render() -> str:
         PANEL_KEYS,
         TOP_KEYS,
     )
-
     from cityindex.tree import DEFAULTS
 
     lines = [

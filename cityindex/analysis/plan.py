@@ -26,8 +26,10 @@ highest child, so noise on level ``L`` perturbs the weights of the level-``L`` n
 their parents. This is the one convention for "level" throughout cityindex (`calibrate
 --levels`, `explain`'s level column, docs/spec.md). The other direction is spelt ``depth``:
 ``{depth: 1, fraction: 0.25}`` perturbs the top-level groups' weights (depth 0 is the index,
-as in `explain`'s depth column), accepted wherever ``level`` is in a weight_noise entry. Weight overrides replace a group's weight method (for `fixed` weights the spec's
-raw weights are perturbed, so zero noise reproduces `compute` exactly; for derived weights the
+as in `explain`'s depth column), accepted wherever ``level`` is in a weight_noise entry.
+
+Weight overrides replace a group's weight method (for `fixed` weights the spec's raw weights
+are perturbed, so zero noise reproduces `compute` exactly; for derived weights the
 nominal derived weights are). Each combination of alternatives is one spec variant, built with
 the same ``--set`` machinery and prepared once.
 """
