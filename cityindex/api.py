@@ -44,7 +44,6 @@ import numpy as np
 import pandas as pd
 
 from cityindex import __version__
-from cityindex.analysis.reference import Reference
 from cityindex.data import Table, load_data
 from cityindex.errors import DataError, SpecError, UsageError, did_you_mean, issue
 from cityindex.pipeline import compute
@@ -171,22 +170,23 @@ def _table(spec: Spec, data: DataLike, *, year: int | None) -> Table:
     return load_data(path, unit=spec.index.unit, year=year, time=spec.index.time)
 
 
-def _result(result: IndexResult | SpecLike | Index) -> IndexResult:
+def as_result(result: IndexResult | SpecLike | Index) -> IndexResult:
+    """A computed result as given, or computed from anything naming a spec."""
     return result if isinstance(result, IndexResult) else as_index(result).compute()
 
 
-def _ranks(values: Any) -> pd.api.extensions.ExtensionArray:
+def int_ranks(values: Any) -> pd.api.extensions.ExtensionArray:
     """Ranks as nullable integers (``<NA>`` for an unranked unit)."""
     array = np.asarray(values, dtype=float)
     return pd.array([None if np.isnan(r) else int(r) for r in array], dtype="Int64")
 
 
-def _frame(columns: Mapping[str, Any], index: Sequence[Any], name: str) -> pd.DataFrame:
+def labelled_frame(columns: Mapping[str, Any], index: Sequence[Any], name: str) -> pd.DataFrame:
     """A frame from equal-length columns (no index alignment), indexed by `index` named `name`."""
     return pd.DataFrame(dict(columns), index=pd.Index(list(index), name=name))
 
 
-def _in_rank_order(result: IndexResult) -> np.ndarray[Any, np.dtype[np.intp]]:
+def rank_order(result: IndexResult) -> np.ndarray[Any, np.dtype[np.intp]]:
     """Positions of the units, ranked first (ties by name), then the unranked."""
     order: np.ndarray[Any, np.dtype[np.intp]] = np.lexsort(
         (np.arange(len(result.units)), np.nan_to_num(result.rank, nan=np.inf))
@@ -196,13 +196,13 @@ def _in_rank_order(result: IndexResult) -> np.ndarray[Any, np.dtype[np.intp]]:
 
 def result_frame(result: IndexResult) -> pd.DataFrame:
     """An `IndexResult` as `score` returns it (see `score`)."""
-    columns: dict[str, Any] = {"rank": _ranks(result.rank), "score": result.score}
+    columns: dict[str, Any] = {"rank": int_ranks(result.rank), "score": result.score}
     for gid in result.group_scores.columns:
         columns[str(gid)] = result.group_scores[gid].to_numpy(dtype=float)
     if result.tiers is not None:
         columns["tier"] = list(result.tiers)
     columns["coverage"] = result.coverage
-    frame = _frame(columns, result.units, result.unit_column).iloc[_in_rank_order(result)]
+    frame = labelled_frame(columns, result.units, result.unit_column).iloc[rank_order(result)]
     frame.attrs = {"manifest": dict(result.manifest), "warnings": list(result.warnings)}
     return frame
 
@@ -270,7 +270,7 @@ def explain(*args: Any, extremes: int = 3) -> pd.DataFrame:
     elif len(args) == 2:
         result, unit = args
         if not isinstance(result, IndexResult) or result.spec is None:
-            result = _result(result)
+            result = as_result(result)
         spec = result.spec
         assert spec is not None
     else:
@@ -317,7 +317,7 @@ def obstacles(result: IndexResult | SpecLike | Index) -> pd.DataFrame:
     """
     from cityindex.analysis.diagnostics import obstacle_degree
 
-    res = _result(result)
+    res = as_result(result)
     frame = res.stages["normalised"]
     ids = [str(c) for c in frame.columns]
     weights = res.effective_weights.reindex(ids).to_numpy(dtype=float)
@@ -325,7 +325,7 @@ def obstacles(result: IndexResult | SpecLike | Index) -> pd.DataFrame:
         degrees = obstacle_degree(frame.to_numpy(dtype=float), weights)
     except DomainError as exc:
         raise _domain(exc, "obstacles", ids) from None
-    order = [i for i in _in_rank_order(res) if res.included[i]]
+    order = [i for i in rank_order(res) if res.included[i]]
     out = pd.DataFrame(
         degrees[order],
         columns=pd.Index(ids, name="indicator"),
@@ -347,7 +347,7 @@ def coupling(
     """
     from cityindex.analysis.diagnostics import coordination_band, coupling_coordination
 
-    res = _result(result)
+    res = as_result(result)
     wanted = [str(g) for g in groups]
     known = [str(g) for g in res.group_scores.columns]
     problems = [
@@ -359,7 +359,7 @@ def coupling(
         problems.append(issue("usage.groups.count", "coupling needs at least two group ids"))
     if problems:
         raise UsageError(problems)
-    order = [i for i in _in_rank_order(res) if res.included[i]]
+    order = [i for i in rank_order(res) if res.included[i]]
     u = res.group_scores[wanted].to_numpy(dtype=float)[order]
     try:
         outcome = coupling_coordination(u)
@@ -372,313 +372,21 @@ def coupling(
         coordination=outcome.coordination,
         band=list(coordination_band(outcome.coordination, language=language)),
     )
-    return _frame(columns, [res.units[i] for i in order], res.unit_column)
+    return labelled_frame(columns, [res.units[i] for i in order], res.unit_column)
 
 
-def _model(index: Index, plan: Mapping[str, Any] | None) -> tuple[Any, IndexResult]:
-    """The plan's settings and spec-backed model, and the nominal result."""
-    from cityindex.analysis.plan import SpecModel, read_plan
-
-    section = dict(plan) if plan is not None else None
-    settings = read_plan(index.spec, section)
-    table = index.table()
-    nominal = index.compute()
-    return (settings, SpecModel(index.spec, table, settings.plan)), nominal
-
-
-def uncertainty(
-    index: SpecLike | Index,
-    plan: Mapping[str, Any] | None = None,
-    *,
-    data: DataLike = None,
-    runs: int | None = None,
-    seed: int | None = None,
-    top_k: int | None = None,
-) -> pd.DataFrame:
-    """Rank intervals under the plan's weight and method uncertainty (Monte Carlo).
-
-    `plan` has the keys of a spec's ``uncertainty:`` section (default: the spec's own); `runs`,
-    `seed` and `top_k` default to the plan's, else 1000, 0 and 10. Indexed by unit (nominal
-    rank order): ``rank``, ``score`` (nominal), ``median_rank``, ``mean_rank``, ``rank_p05``,
-    ``rank_p95``, ``p_top_k`` = P(rank ≤ K), ``score_p05``, ``score_p50``, ``score_p95``
-    (score percentiles pooled over every run: with alternative normalisations they mix
-    scales). Same seed, same frame. ``attrs``: runs, seed, top_k, inputs.
-    """
-    from cityindex.analysis.uncertainty import (
-        chunk_size_for,
-        draw_monte_carlo,
-        run_replicates,
-        summarise,
-    )
-
-    idx = as_index(index, data)
-    (settings, model), nominal = _model(idx, plan)
-    n = runs or settings.runs or 1000
-    s = seed if seed is not None else (settings.seed or 0)
-    k = top_k or settings.top_k or 10
-    reps = draw_monte_carlo(settings.plan, model.nominal_weights(), n, seed=s)
-    size = chunk_size_for(len(nominal.units), max(1, len(idx.spec.indicators())))
-    scores = run_replicates(model.evaluate, reps, chunk_size=size)
-    summary = summarise(scores, nominal.score, top_k=k, quantile_levels=(0.05, 0.5, 0.95))
-    columns: dict[str, Any] = {
-        "rank": _ranks(nominal.rank),
-        "score": nominal.score,
-        "median_rank": summary.median_rank,
-        "mean_rank": summary.mean_rank,
-        "rank_p05": summary.rank_low,
-        "rank_p95": summary.rank_high,
-        "p_top_k": summary.top_k_probability,
-        "score_p05": summary.score_quantiles[0],
-        "score_p50": summary.score_quantiles[1],
-        "score_p95": summary.score_quantiles[2],
-    }
-    frame = _frame(columns, nominal.units, nominal.unit_column).iloc[_in_rank_order(nominal)]
-    frame.attrs = {"runs": n, "seed": s, "top_k": k, "inputs": settings.plan.input_names()}
-    return frame
-
-
-SOBOL_COLUMNS = ("first", "first_low", "first_high", "total", "total_low", "total_high")
-
-
-def sensitivity(
-    index: SpecLike | Index,
-    plan: Mapping[str, Any] | None = None,
-    *,
-    data: DataLike = None,
-    runs: int = 100,
-    seed: int | None = None,
-    bootstrap: int = 1000,
-    per_unit: bool = False,
-    sampler: Literal["random", "sobol"] = "random",
-) -> pd.DataFrame:
-    """First-order (Saltelli 2010) and total (Jansen 1999) Sobol indices of each plan input.
-
-    Output: the mean absolute rank shift from nominal (as COINr), ``runs (d + 2)`` model runs
-    for d inputs, 95 % bootstrap intervals. Indexed by ``input`` (with `per_unit`: by unit and
-    input, the indices of each unit's rank). Columns: first, first_low, first_high, total,
-    total_low, total_high.
-    """
-    from cityindex.analysis.uncertainty import chunk_size_for
-    from cityindex.analysis.uncertainty import sensitivity as analyse
-
-    idx = as_index(index, data)
-    (settings, model), nominal = _model(idx, plan)
-    s = seed if seed is not None else (settings.seed or 0)
-    out = analyse(
-        settings.plan,
-        model.nominal_weights(),
-        model.evaluate,
-        nominal.score,
-        runs,
-        seed=s,
-        n_bootstrap=bootstrap,
-        per_unit=per_unit,
-        chunk_size=chunk_size_for(len(nominal.units), max(1, len(idx.spec.indicators()))),
-        sampler=sampler,
-    )
-    inputs = list(out.inputs)
-    if per_unit and out.per_unit is not None:
-        ind = out.per_unit
-        stacks = [
-            ind.first,
-            ind.first_ci[0],
-            ind.first_ci[1],
-            ind.total,
-            ind.total_ci[0],
-            ind.total_ci[1],
-        ]
-        frame = pd.DataFrame(
-            {c: np.asarray(v).T.reshape(-1) for c, v in zip(SOBOL_COLUMNS, stacks, strict=True)},
-            index=pd.MultiIndex.from_product(
-                [list(nominal.units), inputs], names=[nominal.unit_column, "input"]
-            ),
-        )
-    else:
-        ind = out.rank_shift
-        stacks = [
-            ind.first,
-            ind.first_ci[0],
-            ind.first_ci[1],
-            ind.total,
-            ind.total_ci[0],
-            ind.total_ci[1],
-        ]
-        frame = pd.DataFrame(
-            {c: np.asarray(v) for c, v in zip(SOBOL_COLUMNS, stacks, strict=True)},
-            index=pd.Index(inputs, name="input"),
-        )
-    frame.attrs = {"base_sample": runs, "runs": out.runs, "seed": s, "bootstrap": bootstrap}
-    return frame
-
-
-def _reference(target: str | Path | Reference | pd.DataFrame) -> Reference:
-    """A published result from a CSV path, a `Reference`, or a frame with unit/score/rank."""
-    from cityindex.seeds import load_reference
-
-    if isinstance(target, Reference):
-        return target
-    if isinstance(target, pd.DataFrame):
-        frame = target.reset_index() if "unit" not in target.columns else target
-        n = len(frame)
-        scores = frame["score"].to_numpy(dtype=float) if "score" in frame else np.full(n, np.nan)
-        ranks = frame["rank"].to_numpy(dtype=float) if "rank" in frame else np.full(n, np.nan)
-        decimals = tuple(
-            0 if np.isnan(v) else len(repr(float(v)).partition(".")[2]) for v in scores
-        )
-        units = tuple(str(u) for u in frame["unit"])
-        return Reference(units, scores, ranks, decimals, "", "<DataFrame>")
-    return load_reference(target)
-
-
-def check(
-    result: IndexResult | SpecLike | Index, against: str | Path | Reference | pd.DataFrame
-) -> pd.DataFrame:
-    """Computed vs published, per published unit (indexed by unit).
-
-    Columns: published_score, computed_score, diff, published_rank, computed_rank (``Int64``),
-    reproduced (the computed score rounds to the published one at its published precision;
-    for a rank-only reference, the ranks are equal). ``attrs``: max_abs_diff, spearman,
-    kendall_tau, rank_only, reproduced (every unit reproduced). `against` is a CSV path
-    (``unit,score,rank,source``) or a frame with ``unit`` and ``score`` and/or ``rank``.
-    """
-    from cityindex.analysis.check import check as compare_to
-
-    res = _result(result)
-    reference = _reference(against)
-    missing = [u for u in reference.units if u not in res.units]
-    if missing:
-        raise DataError(
-            [
-                issue(
-                    "reference.unit.unknown",
-                    f"unit '{u}' of {reference.file} is not in the data",
-                    hint=did_you_mean(u, res.units),
-                )
-                for u in missing
-            ]
-        )
-    report = compare_to(res, reference)
-    frame = pd.DataFrame(report.rows).set_index("unit").rename_axis(res.unit_column)
-    for column in ("published_rank", "computed_rank"):
-        frame[column] = _ranks(frame[column])
-    frame.attrs = {
-        "max_abs_diff": report.max_abs_diff,
-        "spearman": report.spearman,
-        "kendall_tau": report.kendall_tau,
-        "rank_only": report.rank_only,
-        "reproduced": report.reproduced,
-    }
-    return frame
-
-
-def calibrate(
-    index: SpecLike | Index,
-    target: str | Path | Reference | pd.DataFrame,
-    *,
-    data: DataLike = None,
-    levels: Sequence[int] | None = None,
-) -> pd.DataFrame:
-    """Weights, closest to the spec's, that reproduce a published result (``calibrate``).
-
-    One row per weight changed, indexed by its spec key path: ``group``, ``before``, ``after``,
-    ``change``. `levels` limits which weights move (COINr's levels: 1 = indicators within
-    their groups, 2 = groups of indicators, …). ``attrs``: success, message, max_abs_diff,
-    rank_only, min_gap, and ``set`` — the ``PATH=VALUE`` overrides that apply the fit, so
-    ``score(spec, set=frame.attrs["set"])`` scores with the calibrated weights. A fit that
-    fails is not an error here: ``attrs["success"]`` says so.
-    """
-    from cityindex.analysis.calibrate import calibrate as solve
-    from cityindex.pipeline import prepare
-
-    idx = as_index(index, data)
-    reference = _reference(target)
-    table = idx.table()
-    missing = [u for u in reference.units if u not in table.units]
-    if missing:
-        raise DataError(
-            [
-                issue(
-                    "reference.unit.unknown",
-                    f"unit '{u}' of {reference.file} is not in the data",
-                    hint=did_you_mean(u, table.units),
-                )
-                for u in missing
-            ]
-        )
-    fit = solve(prepare(idx.spec, table), reference, levels=set_of(levels))
-    lookup = {n.id: n.key_path for n in idx.spec.walk()}
-    rows: list[dict[str, Any]] = []
-    for gid, new in fit.weights.items():
-        for child, old_w, new_w in zip(fit.children[gid], fit.original[gid], new, strict=True):
-            rows.append(
-                {
-                    "key_path": f"{lookup[child]}.weight",
-                    "group": gid or idx.spec.index.id,
-                    "before": float(old_w),
-                    "after": float(new_w),
-                    "change": float(new_w - old_w),
-                }
-            )
-    frame = pd.DataFrame(rows, columns=["key_path", "group", "before", "after", "change"])
-    frame = frame.set_index("key_path")
-    frame.attrs = {
-        "success": fit.success,
-        "message": fit.message,
-        "max_abs_diff": fit.max_abs_diff,
-        "rank_only": fit.rank_only,
-        "min_gap": fit.min_gap,
-        "set": [f"{k}={v!r}" for k, v in frame["after"].items()],
-    }
-    return frame
-
-
-def set_of(levels: Sequence[int] | None) -> set[int] | None:
-    """Levels as a set (None: every level)."""
-    return None if levels is None else {int(v) for v in levels}
-
-
-def compare(
-    a: IndexResult | SpecLike | Index,
-    b: IndexResult | SpecLike | Index,
-    *,
-    label_a: str = "A",
-    label_b: str = "B",
-    movers: int = 5,
-) -> pd.DataFrame:
-    """Two rankings side by side, indexed by unit (A's ranking, then B's).
-
-    Columns: rank_a, rank_b, rank_change (rank_a − rank_b: positive climbed in B; ``Int64``),
-    score_a, score_b, score_change. ``attrs``: common (units ranked in both), spearman,
-    kendall (tau-b, on the exact scores), movers, only_a, only_b, unranked.
-    """
-    from cityindex.analysis.compare import compare as side_by_side
-
-    first = _result(a)
-    cmp = side_by_side(first, _result(b), label_a=label_a, label_b=label_b, movers=movers)
-    frame = pd.DataFrame(
-        cmp.rows,
-        columns=["unit", "rank_a", "rank_b", "rank_change", "score_a", "score_b", "score_change"],
-    ).set_index("unit")
-    frame = frame.rename_axis(first.unit_column)
-    for column in ("rank_a", "rank_b", "rank_change"):
-        frame[column] = pd.array(list(frame[column]), dtype="Int64")
-    frame.attrs = {
-        "label_a": cmp.label_a,
-        "label_b": cmp.label_b,
-        "common": cmp.common,
-        "spearman": cmp.spearman,
-        "kendall": cmp.kendall,
-        "movers": list(cmp.movers),
-        "only_a": list(cmp.only_a),
-        "only_b": list(cmp.only_b),
-        "unranked": list(cmp.unranked),
-    }
-    return frame
-
+from cityindex.api_analysis import (  # noqa: E402  (it builds on the helpers above)
+    calibrate,
+    check,
+    compare,
+    sensitivity,
+    uncertainty,
+)
 
 __all__ = [
     "Index",
     "as_index",
+    "as_result",
     "calibrate",
     "check",
     "compare",
