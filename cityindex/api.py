@@ -1,8 +1,10 @@
 """The library as a pandas user expects it: the command line's verbs, returning labelled frames.
 
-Every command of the command line that computes something has a function of the same name
-here (as sqlite-utils does), taking a spec and data and returning a `pandas.DataFrame` indexed
-by what its rows are — units, tree nodes, inputs — with integer (nullable ``Int64``) ranks.
+Every command of the command line that computes something has a function of the same name,
+as sqlite-utils does (here, and in `cityindex.api_analysis` for the robustness and
+published-result verbs; all exported from `cityindex`). Each takes a spec and data and returns
+a `pandas.DataFrame` indexed by what its rows are (units, tree nodes, inputs), with integer
+(nullable ``Int64``) ranks.
 Errors raise the typed exceptions (`SpecError`, `DataError`, `UsageError`), each carrying every
 problem found; nothing prints. Figures that summarise a whole frame (correlations, the fit of a
 calibration, warnings, the manifest) are in its ``attrs``.
