@@ -62,6 +62,25 @@ class Table:
     encoding: str = "utf-8"
     """The codec the file was read with (UTF-8 unless GB18030 was detected or asked for)."""
 
+    @classmethod
+    def from_frame(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        unit: str | None = None,
+        year: int | None = None,
+        time: str = YEAR_COLUMN,
+        name: str = "<DataFrame>",
+    ) -> Table:
+        """A table from a pandas DataFrame, checked exactly as a CSV file is (see `load_data`).
+
+        `unit` names the column of unit ids; when it is the frame's index name (or omitted and
+        the index is named), the index is used. Cells go through the same rules as a file's.
+        """
+        from cityindex.frames import table_from_frame
+
+        return table_from_frame(frame, unit=unit, year=year, time=time, name=name)
+
     @property
     def times(self) -> tuple[int, ...] | None:
         """Each row's time (year) in a panel, else None."""
@@ -266,9 +285,24 @@ def load_data(
     returned table keeps every year's rows in `Table.panel` for panel methods. `encoding` forces
     a codec (default: UTF-8, else GB18030 detected; `Table.encoding` records which).
     """
-    p = Path(path)
-    name = str(path)
-    text, digest, used = read_csv_decoded(p, encoding=encoding)
+    text, digest, used = read_csv_decoded(Path(path), encoding=encoding)
+    return parse_table(
+        text, name=str(path), digest=digest, encoding=used, unit=unit, year=year, time=time
+    )
+
+
+def parse_table(
+    text: str,
+    *,
+    name: str,
+    digest: str,
+    encoding: str,
+    unit: str,
+    year: int | None = None,
+    time: str = YEAR_COLUMN,
+) -> Table:
+    """CSV text already decoded → a `Table` (see `load_data`; `name` is used in messages)."""
+    used = encoding
     try:
         # newline="" lets the csv module see CR, LF and CRLF as the row ends they are
         rows = list(csv.reader(io.StringIO(text, newline="")))

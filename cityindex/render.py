@@ -11,6 +11,8 @@ import csv
 import io
 import json
 import math
+import os
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -130,6 +132,27 @@ def to_json(payload: Mapping[str, Any]) -> str:
     return json.dumps(_jsonable(payload), ensure_ascii=False, indent=2) + "\n"
 
 
+DEFAULT_WIDTH = 120
+"""Table width when stdout is not a terminal and COLUMNS is unset (files, pipes, tests)."""
+
+
+def terminal_width() -> int:
+    """Columns for a table: ``COLUMNS`` when set, else the terminal's width, else 120.
+
+    Read at each call (a resized terminal is honoured); piped or written to a file the width
+    is fixed, so the same command writes the same bytes.
+    """
+    env = os.environ.get("COLUMNS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        if sys.stdout.isatty():
+            return max(20, os.get_terminal_size(sys.stdout.fileno()).columns)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return DEFAULT_WIDTH
+
+
 def to_table(
     rows: Rows,
     columns: Sequence[str],
@@ -153,7 +176,7 @@ def to_table(
     for row in rows:
         table.add_row(*[fmt_number(row.get(c), digits.get(c)) for c in columns])
     console = Console(
-        file=io.StringIO(), width=width or 120, force_terminal=False, color_system=None
+        file=io.StringIO(), width=width or terminal_width(), force_terminal=False, color_system=None
     )
     console.print(table)
     out = console.file.getvalue()  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ of YAML itself, so overrides and other front ends can reuse it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -308,9 +309,32 @@ def _method_choice(
     choice = MethodChoice(str(name), method.resolve(params), dotted(path))
     check = CHECKS.get((stage, str(name)))
     if check is not None and child_ids:
-        for message, hint in check(choice.params, child_ids=tuple(child_ids)):
-            t.add("spec.method.check", message, path, hint=hint)
+        for found in check(choice.params, child_ids=tuple(child_ids)):
+            if isinstance(found, Issue):
+                _add_located(found, path, t)
+            else:
+                message, hint = found
+                t.add("spec.method.check", message, path, hint=hint)
     return choice
+
+
+def _add_located(found: Issue, path: Path_, t: Tracker) -> None:
+    """A method check's issue, located at the element its relative key path names.
+
+    ``pairs[2][2]`` under ``groups.g.methods.weights`` is the third value of the third pair:
+    the caret points there, and the key path reads ``groups.g.methods.weights.pairs[2][2]``.
+    """
+    relative = found.key_path or ""
+    steps = tuple(re.findall(r"[^.\[\]]+", relative))
+    t.add(
+        f"spec.{found.code}",
+        found.message,
+        (*path, *steps),
+        expected=found.expected,
+        got=found.got,
+        hint=found.hint,
+        shown_path=(*path, relative) if relative else path,
+    )
 
 
 def _methods(

@@ -30,6 +30,7 @@ from cityindex.render import render_rows, round_floats
 
 COLUMNS = [
     "level",
+    "depth",
     "id",
     "parent",
     "kind",
@@ -58,13 +59,15 @@ def explanation_text(
         return render_rows(ex.rows, columns, "json", extra_json=payload, round_to=round_to)
     if fmt == "csv":
         return render_rows(ex.rows, COLUMNS, "csv", round_to=round_to, excel_safe_cells=excel_safe)
-    digits: dict[str, int | None] = dict.fromkeys(COLUMNS[4:12], 4)
-    rows = [{**r, "id": "  " * int(r["level"]) + str(r["id"])} for r in ex.rows]
+    digits: dict[str, int | None] = dict.fromkeys(COLUMNS[6:13], 4)
+    rows = [
+        {**r, "id": "  " * int(r["depth"]) + str(r["id"]), "raw": _raw_text(ex, r)} for r in ex.rows
+    ]
     title = (
         f"{ex.unit}: score {ex.score:.4f} (exact {ex.score_exact:.10g}), rank {ex.rank:.0f} of "
         f"{ex.ranked}, data coverage {ex.coverage:.0%}"
     )
-    cols = [c for c in COLUMNS if c not in ("level", "parent", "kind")]
+    cols = [c for c in COLUMNS if c not in ("level", "depth", "parent", "kind")]
     text = render_rows(rows, cols, fmt, digits=digits, title=title, round_to=round_to)
     lines = ["", *("note: " + d for d in ex.decomposition)]
     for label, items in (("strongest", ex.strongest), ("weakest", ex.weakest)):
@@ -75,6 +78,14 @@ def explanation_text(
     lines.append("missing: " + (", ".join(ex.missing) or "none"))
     lines.append("imputed: " + (", ".join(ex.imputed) or "none"))
     return text + "\n".join(lines) + "\n"
+
+
+def _raw_text(ex: Explanation, row: dict[str, Any]) -> str | None:
+    """A raw value in its indicator's own precision (240, not 240.0000); None for a group."""
+    value = row["raw"]
+    if value is None or value != value:
+        return None
+    return f"{value:.{ex.raw_decimals.get(str(row['id']), 4)}f}"
 
 
 @app.command(name="explain")
@@ -92,7 +103,8 @@ def explain_command(
 ) -> None:
     """Why a unit scores what it does: contributions of every group and indicator.
 
-    CSV: one row per tree node with level, id, parent, kind, raw, normalised, median, weight,
+    CSV: one row per tree node with level (COINr's: 1 = indicators, counting up to the index),
+    depth (0 = the index, counting down), id, parent, kind, raw, normalised, median, weight,
     effective_weight, unit_weight, contribution, share, status. Indicator contributions sum to
     the unit's exact score.
 

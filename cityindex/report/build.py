@@ -91,7 +91,7 @@ def chart_data(
     contributions = np.full((len(order), len(groups)), np.nan)
     for row, i in enumerate(order):
         ex = explain(spec, result, result.units[i])
-        by_id = {r["id"]: r["contribution"] for r in ex.rows if r["level"] == 1}
+        by_id = {r["id"]: r["contribution"] for r in ex.rows if r["depth"] == 1}
         contributions[row] = [by_id[g] for g in groups]
     exact = result.score_exact if result.score_exact is not None else result.score
     local = [local_names[i] for i in order] if local_names is not None else None
