@@ -49,9 +49,22 @@ def help_texts(path: list[str] | None = None) -> Iterator[tuple[str, str]]:
         yield from help_texts([*path, name])
 
 
+EXAMPLES_BLOCK = re.compile(r"^\s*Examples:\n(.+?)\n\s*\n", re.MULTILINE | re.DOTALL)
+
+
 def examples_in(text: str) -> list[str]:
-    """The examples of one help text, a wrapped one joined back into one line."""
-    return [" ".join(found.split()) for found in EXAMPLE.findall(text + "\n\n")]
+    """The examples of one help text, a wrapped one joined back into one line.
+
+    A command's help has one `Example:`; the top level has an `Examples:` block, one example a
+    line followed by its description after two or more spaces (`COMMAND` is a placeholder).
+    """
+    found = [" ".join(one.split()) for one in EXAMPLE.findall(text + "\n\n")]
+    for block in EXAMPLES_BLOCK.findall(text + "\n\n"):
+        for line in block.splitlines():
+            command = re.split(r"\s{2,}", line.strip())[0]
+            if command.startswith("cityindex ") and "COMMAND" not in command:
+                found.append(command)
+    return found
 
 
 HELPS = dict(help_texts())
