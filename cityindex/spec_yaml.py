@@ -55,6 +55,33 @@ SPEC_FILE = InputKind(
 )
 
 
+PLAN_FILE = InputKind(
+    noun="plan file",
+    error=UsageError,
+    codes=("usage.plan.not-found", "usage.plan.is-directory", "usage.plan.too-large"),
+    missing_hint="give the path to an uncertainty plan (YAML)",
+    large_hint="a plan is a few kilobytes; is this the right file?",
+)
+
+
+def read_plan_text(path: Path) -> str:
+    """An uncertainty plan file (``--plan``) as text: a regular UTF-8 file, bounded in size."""
+    raw = read_bounded(path, PLAN_FILE, limit=MAX_BYTES)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            [
+                issue(
+                    "usage.plan.read",
+                    f"cannot read --plan {path}: not UTF-8 (byte {exc.start})",
+                    location=Location(str(path)),
+                    hint="save the plan as UTF-8",
+                )
+            ]
+        ) from None
+
+
 def read_spec_text(path: Path) -> str:
     """Read a spec file as text, bounded in size, with clear errors for the unreadable."""
     name = str(path)
@@ -367,6 +394,7 @@ __all__ = [
     "dump_value",
     "load_spec",
     "parse_spec",
+    "read_plan_text",
     "read_spec_text",
     "rewrite_spec",
 ]

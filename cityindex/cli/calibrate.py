@@ -25,7 +25,7 @@ from cityindex.cli.common import (
     say,
 )
 from cityindex.errors import DataError, UsageError, did_you_mean, issue
-from cityindex.files import write_atomic
+from cityindex.files import check_output, write_atomic
 from cityindex.pipeline import prepare
 from cityindex.render import render_rows
 from cityindex.spec_yaml import rewrite_spec
@@ -72,6 +72,8 @@ def calibrate(
 
     loaded = load(spec, data=data, year=year, sets=sets)
     reference = load_reference(target)
+    if output is not None:  # in place over the spec is allowed; over the data or target never
+        check_output(output, replacing=resolve_spec_path(spec))
     _require_units(reference.units, loaded.table.units, str(target))
     chosen_levels = _parse_levels(levels)
     prepared = prepare(loaded.spec, loaded.table)

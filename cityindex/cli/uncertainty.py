@@ -26,9 +26,9 @@ from cityindex.cli.common import (
     load,
     pick_format,
 )
-from cityindex.errors import UsageError, issue
 from cityindex.render import render_rows
 from cityindex.result import IndexResult
+from cityindex.spec_yaml import read_plan_text
 
 if TYPE_CHECKING:
     from cityindex.analysis.plan import PlanSettings, SpecModel
@@ -77,12 +77,7 @@ def set_up(
     """Load spec and data, read the plan (spec section or --plan file), compute the nominal."""
     extra = list(sets or [])
     if plan is not None:
-        try:
-            text = plan.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(
-                [issue("usage.plan.read", f"cannot read --plan {plan}: {exc.strerror or exc}")]
-            ) from None
+        text = read_plan_text(plan)
         extra.append(f"uncertainty={text}")
     loaded = load(spec, data=data, year=year, sets=extra)
     section = loaded.spec.sections.get("uncertainty")

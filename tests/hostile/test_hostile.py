@@ -187,23 +187,23 @@ def test_a_data_file_over_the_size_limit_is_refused_before_reading(
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
-def test_an_endless_device_as_data_is_refused_at_the_size_limit(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_an_endless_device_as_data_is_refused_before_reading(
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """/dev/zero reports size 0 to stat; reading stops one byte past the limit."""
-    monkeypatch.setattr(cityindex.data, "MAX_DATA_BYTES", 10_000)
+    """/dev/zero never ends: only regular files are read."""
     assert run(["score", str(BASE), "--data", "/dev/zero"]) == 1
     out, err = capsys.readouterr()
-    _assert_clean_error(out, err, "data.file.too-large")
+    _assert_clean_error(out, err, "data.file.not-regular")
+    assert "/dev/zero is a character device, not a regular file" in err
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
-def test_an_endless_device_as_spec_is_refused_at_the_size_limit(
+def test_an_endless_device_as_spec_is_refused_before_reading(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert run(["validate", "/dev/zero"]) == 1
     out, err = capsys.readouterr()
-    _assert_clean_error(out, err, "spec.yaml.too-large")
+    _assert_clean_error(out, err, "spec.file.not-regular")
 
 
 def test_output_into_a_missing_folder_is_a_named_error(
