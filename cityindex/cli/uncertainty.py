@@ -42,7 +42,8 @@ PlanOpt = Annotated[
     ),
 ]
 SeedOpt = Annotated[
-    int | None, typer.Option("--seed", help="Random seed (default: the plan's, else 0).")
+    int | None,
+    typer.Option("--seed", help="Random seed (default: the plan's, else 0).", min=0, max=2**63 - 1),
 ]
 ChunkOpt = Annotated[
     int | None,
