@@ -276,7 +276,13 @@ def _to_plain(node: yaml.Node, path: Path_, t: Tracker, *, depth: int) -> Any:
         )
         raise _TooLargeError
     if depth > MAX_DEPTH:
-        t.add("spec.yaml.too-deep", f"the spec nests deeper than {MAX_DEPTH} levels", path)
+        t.add(
+            "spec.yaml.too-deep",
+            f"the spec nests deeper than {MAX_DEPTH} levels",
+            path,
+            hint="an index definition nests a few levels; an alias inside itself (&a [*a]) "
+            "nests without end",
+        )
         raise _TooLargeError
     t.value_locs.setdefault(path, _mark(node, t.file))
     if isinstance(node, yaml.ScalarNode):
