@@ -115,6 +115,8 @@ def invisible_characters(text: str) -> list[str]:
     >>> invisible_characters("Beijing\u200b")
     ['U+200B ZERO WIDTH SPACE']
     """
+    if text.isascii():  # no format character is ASCII: the common case costs one C call
+        return []
     return [
         f"U+{ord(ch):04X} {unicodedata.name(ch, 'FORMAT CHARACTER')}"
         for ch in text
@@ -129,5 +131,7 @@ def look_alike_key(text: str) -> str:
     >>> look_alike_key("\uff22eijing\u200b") == look_alike_key("Beijing")
     True
     """
+    if text.isascii():
+        return text.strip()
     folded = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf").strip()
