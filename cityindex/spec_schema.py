@@ -211,9 +211,9 @@ def finite(value: Any) -> float | None:
 
 def yaml11_hint(value: Any) -> str | None:
     """A hint for text that YAML 1.1 (but not YAML 1.2, which cityindex reads) takes as a number
-        or a boolean: ``1:30`` (base 60: 90), ``yes``/``no``/``on``/``off``, ``1_000``, ``0b101``.
+    or a boolean: ``1:30`` (base 60: 90), ``yes``/``no``/``on``/``off``, ``1_000``, ``0b101``.
 
-        >>> yaml11_hint("1:30").split(";")[0]
+    >>> yaml11_hint("1:30").split(";")[0]
     'YAML 1.1 would read 1:30 as the base-60 number 90'
     """
     if not isinstance(value, str):
