@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cityindex.cells import classify_cell
+from cityindex.cells import classify_cell, invisible_characters, look_alike_key, unit_name
 from cityindex.cells import parse_number as parse_number  # re-exported (seeds.py uses it)
 from cityindex.errors import DataError, Issue, Location, UsageError, did_you_mean, issue
 from cityindex.files import InputKind, read_bounded
@@ -428,8 +428,9 @@ def parse_table(
                 )
             ]
         )
-    units = [str(u).strip() for u in frame[unit]]
+    units = [unit_name(str(u)) for u in frame[unit]]
     frame[unit] = units
+    problems += _unit_name_issues(units, line_numbers, years, name, unit)
     first: dict[tuple[str, int], int] = {}
     for k, (line, u) in enumerate(zip(line_numbers, units, strict=True)):
         key = (u, years[k] if years else 0)
@@ -468,3 +469,44 @@ def parse_table(
         chosen = [k for k, y in enumerate(years) if y == selected_year]
         return replace(whole.take(chosen), panel=whole)
     return Table(frame, unit, name, digest, tuple(line_numbers), selected_year, encoding=used)
+
+
+def _unit_name_issues(
+    units: list[str], lines: list[int], years: list[int], file: str, column: str
+) -> list[Issue]:
+    """Unit names with invisible characters, and different names that look the same.
+
+    Names are already NFC, so ``Zürich`` typed two ways is one name (a plain duplicate). Two
+    names equal once full-width letters are folded (NFKC) and invisible characters dropped
+    would show as one unit twice in a ranking: each pair is an error naming both rows.
+    """
+    issues: list[Issue] = []
+    seen: dict[tuple[str, int], tuple[str, int]] = {}
+    for k, (u, line) in enumerate(zip(units, lines, strict=True)):
+        hidden = invisible_characters(u)
+        if hidden:
+            issues.append(
+                issue(
+                    "data.unit.invisible",
+                    f"row {line}: unit name {u!r} holds an invisible character "
+                    f"({', '.join(hidden)})",
+                    location=Location(file, line),
+                    got=ascii(u),
+                    hint=f"delete it from column '{column}' (it often comes with copied text)",
+                )
+            )
+        key = (look_alike_key(u), years[k] if years else 0)
+        other = seen.setdefault(key, (u, line))
+        if other[0] != u:
+            issues.append(
+                issue(
+                    "data.unit.look-alike",
+                    f"units {other[0]!r} (row {other[1]}) and {u!r} (row {line}) look the same "
+                    "but are written differently",
+                    location=Location(file, line),
+                    got=f"{other[0]!a} and {u!a}",
+                    hint="write both the same way (full-width letters and invisible characters "
+                    "make one unit look like two)",
+                )
+            )
+    return issues

@@ -66,6 +66,7 @@ class Param:
     doc: str = ""
     minimum: float | None = None
     choices: tuple[str, ...] | None = None
+    maximum: float | None = None
 
 
 @dataclass(frozen=True)

@@ -159,16 +159,25 @@ def read_plan(spec: Spec, section: Any = None, *, source: str | None = None) -> 
             if len(kids) > 1 and isinstance(kids[0], Indicator):
                 leave_out += [(gid, j) for j in range(len(kids))]
     ints = {}
-    for key in ("runs", "seed", "top_k"):
+    for key, (low, high) in INTEGER_RANGES.items():
         value = body.get(key)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            bad.add("spec.uncertainty.integer", f"`{key}` must be an integer", f"uncertainty.{key}")
+        if value is not None and not (_is_int(value) and low <= value <= high):
+            bad.add(
+                "spec.uncertainty.integer",
+                f"`{key}` must be a whole number from {low:,} to {high:,}",
+                f"uncertainty.{key}",
+                got=repr(value)[:40],
+            )
             value = None
         ints[key] = value
     if bad.items:
         raise SpecError(bad.items)
     plan = UncertaintyPlan(tuple(noise), tuple(alternatives), tuple(sets), tuple(leave_out))
     return PlanSettings(plan, ints["runs"], ints["seed"], ints["top_k"])
+
+
+INTEGER_RANGES = {"runs": (1, 10_000_000), "seed": (0, 2**63 - 1), "top_k": (1, 10_000_000)}
+"""The plan's whole-number settings and the values each accepts."""
 
 
 def _noise(spec: Spec, entries: Any, bad: _Issues) -> list[WeightNoise]:

@@ -17,6 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from cityindex.errors import CityIndexError
+from cityindex.files import forget_inputs
 from cityindex.render import render_error
 
 WORKFLOW: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -111,6 +112,7 @@ def run(argv: list[str] | None = None) -> int:
     """Run the command line on `argv`; return the exit code (errors rendered to stderr)."""
     args = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in args or os.environ.get("CITYINDEX_DEBUG") == "1"
+    forget_inputs()  # --output is checked against the files this run reads
     try:
         app(args=args, prog_name="cityindex", standalone_mode=True)
     except SystemExit as done:

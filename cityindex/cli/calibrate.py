@@ -27,7 +27,7 @@ from cityindex.cli.common import (
     say,
 )
 from cityindex.errors import DataError, SpecError, UsageError, did_you_mean, issue
-from cityindex.files import write_atomic
+from cityindex.files import check_output, write_atomic
 from cityindex.pipeline import compute, prepare
 from cityindex.render import render_rows
 from cityindex.spec_yaml import parse_spec, rewrite_spec
@@ -83,6 +83,8 @@ def calibrate(
     from cityindex.seeds import load_reference
 
     loaded = load(spec, data=data, year=year, sets=sets)
+    if output is not None:  # in place over the spec is allowed; over the data or target never
+        check_output(output, replacing=resolve_spec_path(spec))
     if stamp:
         _stamp(loaded, target, output)
         return

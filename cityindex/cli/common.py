@@ -6,6 +6,9 @@ documents `--data`, `--year`, `--format`, `--output`, `--set` the same way.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,7 +27,7 @@ from cityindex.errors import (
     did_you_mean,
     issue,
 )
-from cityindex.files import write_atomic
+from cityindex.files import check_output, write_atomic
 from cityindex.pipeline import compute
 from cityindex.render import FORMATS, render_error, render_warning
 from cityindex.result import IndexResult
@@ -150,7 +153,7 @@ def pick_format(fmt: str | None, output: Path | None) -> str:
         return fmt
     if output is not None:
         return {".json": "json", ".md": "markdown", ".txt": "table"}.get(output.suffix, "csv")
-    return "table" if sys.stdout.isatty() else "csv"
+    return "table" if sys.stdout is not None and sys.stdout.isatty() else "csv"
 
 
 @dataclass(frozen=True)
@@ -254,13 +257,23 @@ def compute_loaded(loaded: Loaded, *, quiet: bool = False) -> IndexResult:
 
 
 def emit(text: str, output: Path | None) -> None:
-    """Data to stdout, or atomically to `--output` (a note on stderr says where)."""
+    """Data to stdout, or atomically to `--output` (a note on stderr says where).
+
+    `--output` may not name an input of this run nor anything but a regular file
+    (`files.check_output`); a full or closed stdout is an error with a message, not a crash.
+    """
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        write_stdout(text)
         return
+    check_output(output)
+    write_output(output, text)
+    say(f"wrote {output}")
+
+
+def write_output(output: Path, content: str | bytes) -> None:
+    """`files.write_atomic`, its OSError turned into an `output.write` issue."""
     try:
-        write_atomic(output, text)
+        write_atomic(output, content)
     except OSError as exc:
         raise CityIndexError(
             [
@@ -271,7 +284,38 @@ def emit(text: str, output: Path | None) -> None:
                 )
             ]
         ) from None
-    say(f"wrote {output}")
+
+
+def write_stdout(text: str) -> None:
+    """Write to stdout; a closed or full stdout (/dev/full) is an `output.stdout` issue.
+
+    After a failed write, stdout is pointed at the null device so that the interpreter's own
+    flush at exit does not fail a second time with a message of its own.
+    """
+    stream = sys.stdout
+    try:
+        if stream is None:
+            raise OSError(errno.EBADF, "stdout is closed")
+        stream.write(text)
+        stream.flush()
+    except OSError as exc:
+        _silence_stdout()
+        raise CityIndexError(
+            [
+                issue(
+                    "output.stdout",
+                    f"cannot write to standard output: {exc.strerror or exc}",
+                    hint="redirect the output to a file with enough room, or use --output FILE",
+                )
+            ]
+        ) from None
+
+
+def _silence_stdout() -> None:
+    with contextlib.suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
 
 
 def fail(error: CityIndexError) -> None:
@@ -302,4 +346,6 @@ __all__ = [
     "say",
     "unknown_choice",
     "warn",
+    "write_output",
+    "write_stdout",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -19,20 +18,11 @@ from cityindex.cli.common import (
     compute_loaded,
     load,
     say,
+    write_output,
 )
 from cityindex.cli.report import TopN, local_names
-from cityindex.errors import CityIndexError, UsageError, issue
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it over (atomic)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+from cityindex.errors import UsageError, issue
+from cityindex.files import check_output
 
 
 @app.command(name="plot")
@@ -67,10 +57,6 @@ def plot_command(
     table = loaded.table if kind == "map" else None  # coordinates are read only for a map
     drawn = chart_data(loaded.spec, result, local_names=local_names(loaded), table=table)
     figure = chart(kind, drawn, top=top, file=loaded.table.file)
-    try:
-        _write_bytes(output, render(figure, fmt))
-    except OSError as exc:
-        raise CityIndexError(
-            [issue("output.write", f"cannot write {output}: {exc.strerror or exc}")]
-        ) from None
+    check_output(output)
+    write_output(output, render(figure, fmt))
     say(f"wrote {output}")

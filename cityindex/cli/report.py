@@ -23,6 +23,7 @@ from cityindex.cli.common import (
     warn,
 )
 from cityindex.errors import CityIndexError, UsageError, issue
+from cityindex.files import check_output
 from cityindex.result import IndexResult
 
 if TYPE_CHECKING:
@@ -154,6 +155,7 @@ def emit_xlsx(
     from cityindex.report.xlsx import method_sheet, write_workbook
 
     sources = load_sources(loaded.table.file)
+    check_output(output)
     every: dict[str, Sheet] = {
         **sheets,
         "method": method_sheet(result.manifest),

@@ -29,9 +29,9 @@ from cityindex.cli.common import (
     load,
     pick_format,
 )
-from cityindex.errors import UsageError, issue
 from cityindex.render import render_rows
 from cityindex.result import IndexResult
+from cityindex.spec_yaml import read_plan_text
 
 if TYPE_CHECKING:
     from cityindex.analysis.plan import PlanSettings, SpecModel
@@ -45,7 +45,8 @@ PlanOpt = Annotated[
     ),
 ]
 SeedOpt = Annotated[
-    int | None, typer.Option("--seed", help="Random seed (default: the plan's, else 0).")
+    int | None,
+    typer.Option("--seed", help="Random seed (default: the plan's, else 0).", min=0, max=2**63 - 1),
 ]
 ChunkOpt = Annotated[
     int | None,
@@ -81,12 +82,7 @@ def set_up(
     """Load spec and data, read the plan (spec section or --plan file), compute the nominal."""
     extra = list(sets or [])
     if plan is not None:
-        try:
-            text = plan.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(
-                [issue("usage.plan.read", f"cannot read --plan {plan}: {exc.strerror or exc}")]
-            ) from None
+        text = read_plan_text(plan)
         extra.append(f"uncertainty={text}")
     loaded = load(spec, data=data, year=year, sets=extra, encoding=encoding)
     section = loaded.spec.sections.get("uncertainty")

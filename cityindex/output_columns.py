@@ -1,0 +1,141 @@
+"""Every column name the commands' outputs add: ids of groups and indicators may not use them.
+
+The score table puts one column per group beside `rank`, the unit column, `score`, `tier` and
+`coverage`; stage tables, the coupling table and workbooks do the same with indicator ids. A
+group called `score` would give the CSV two `score` columns, and whichever a reader keeps, the
+ranking it shows is wrong. So every name below is reserved (`spec_schema` refuses it as an id,
+as it refuses the spec's unit column). Listed per command and table as the commands write
+them; `tests/test_reserved_names.py` runs every command in every format and fails when an
+output has a column that is missing here.
+"""
+
+from __future__ import annotations
+
+OUTPUT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "score": ("rank", "score", "tier", "coverage"),
+    "score --stage treat_log": (
+        "indicator",
+        "method",
+        "passed_before",
+        "skew_before",
+        "kurtosis_before",
+        "winsorised",
+        "passed_after_winsorising",
+        "skew_after_winsorising",
+        "kurtosis_after_winsorising",
+        "logged",
+        "passed_after_log",
+        "skew_after_log",
+        "kurtosis_after_log",
+    ),
+    "weights": ("indicator", "group", "weight", "effective_weight", "method", "params"),
+    "weights (groups)": ("group", "parent", "weight", "effective_weight", "method", "params"),
+    "weights (consistency)": ("group", "method", "judge", "n", "lambda_max", "ci", "ri", "cr"),
+    "explain": (
+        "level",
+        "id",
+        "parent",
+        "kind",
+        "raw",
+        "normalised",
+        "median",
+        "weight",
+        "effective_weight",
+        "unit_weight",
+        "contribution",
+        "share",
+        "status",
+        "title",
+    ),
+    "explain (summary sheet)": ("item", "value"),
+    "explain (strongest and weakest, JSON)": ("id", "normalised", "median", "gap"),
+    "compare": ("unit", "rank_a", "rank_b", "rank_change", "score_a", "score_b", "score_change"),
+    "calibrate check": (
+        "unit",
+        "published_score",
+        "computed_score",
+        "diff",
+        "published_rank",
+        "computed_rank",
+        "reproduced",
+    ),
+    "calibrate": ("key_path", "group", "before", "after", "change"),
+    "uncertainty": (
+        "rank",
+        "score",
+        "median_rank",
+        "mean_rank",
+        "rank_p05",
+        "rank_p95",
+        "p_top_k",
+        "score_p05",
+        "score_p50",
+        "score_p95",
+    ),
+    "sensitivity": (
+        "input",
+        "first",
+        "first_low",
+        "first_high",
+        "total",
+        "total_low",
+        "total_high",
+    ),
+    "obstacles": ("rank", "indicator", "group", "normalised", "obstacle_degree"),
+    "obstacles coupling": ("rank", "coupling", "development", "coordination", "band"),
+    "audit indicators": (
+        "indicator",
+        "group",
+        "availability",
+        "n",
+        "mean",
+        "sd",
+        "skewness",
+        "kurtosis",
+        "outlier",
+        "corr_group",
+        "corr_index",
+        "effective_weight",
+        "importance",
+        "flags",
+    ),
+    "audit groups": (
+        "group",
+        "parent",
+        "children",
+        "alpha",
+        "pc1_share",
+        "corr_parent",
+        "corr_index",
+    ),
+    "audit pairs": ("group", "indicator_1", "indicator_2", "corr", "flag"),
+    "data check units": ("unit", "present", "missing", "coverage", "missing_indicators"),
+    "data check indicators": (
+        "indicator",
+        "column",
+        "present",
+        "missing",
+        "coverage",
+        "years",
+        "skew",
+        "kurtosis",
+        "outlier",
+    ),
+    "data check outliers": (
+        "indicator",
+        "skew",
+        "kurtosis",
+        "winsorised_points",
+        "log_transformed",
+        "units",
+    ),
+    "data check flagged": ("unit", "indicator", "value", "flags"),
+    "data check unsourced": ("unit", "indicator", "column", "value", "reason"),
+    "data check findings": ("kind", "unit", "indicator", "value", "detail"),
+    "sources": ("unit", "indicator", "column", "value", "year", "url", "note"),
+    "workbook method sheet": ("node", "stage", "method", "parameters"),
+}
+"""The fixed columns of each command's tables (ids of groups and indicators come on top)."""
+
+RESERVED_NAMES: frozenset[str] = frozenset(c for cols in OUTPUT_COLUMNS.values() for c in cols)
+"""Names no group or indicator may take (the spec's unit column is reserved as well)."""
