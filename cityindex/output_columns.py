@@ -33,6 +33,7 @@ OUTPUT_COLUMNS: dict[str, tuple[str, ...]] = {
     "weights (consistency)": ("group", "method", "judge", "n", "lambda_max", "ci", "ri", "cr"),
     "explain": (
         "level",
+        "depth",
         "id",
         "parent",
         "kind",
