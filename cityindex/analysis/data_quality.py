@@ -13,7 +13,10 @@ For the spec's indicators in one data table (one year of a panel):
 * **flagged values** — values whose source note carries a flag: PROXY, lower bound, approx,
   estimate, RANK, OLD, LATER YEAR (the flags of data/README.md);
 * **values without a source** — a non-empty cell with no sources row of the same value and a
-  url. These make the report fail (`ok` is False).
+  url. These make the report fail (`ok` is False);
+* **values resting on a mirror only** — every sources row of the value has ``mirror`` true (its
+  url is not on the original publisher's site). A warning, not a failure: the row still names
+  the original publisher and title.
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ class DataQualityReport:
     outliers: list[dict[str, Any]]
     flagged: list[dict[str, Any]]
     unsourced: list[dict[str, Any]]
+    mirror_only: list[dict[str, Any]]
 
     @property
     def ok(self) -> bool:
@@ -84,6 +88,7 @@ class DataQualityReport:
             "outlier_indicators": len(self.outliers),
             "flagged_values": len(self.flagged),
             "unsourced_values": len(self.unsourced),
+            "mirror_only_values": len(self.mirror_only),
             "ok": self.ok,
         }
 
@@ -166,6 +171,18 @@ def data_quality(spec: Spec, table: Table, sources: Sequence[Source]) -> DataQua
         for r in prov
         if r["url"] and note_flags(r["note"])
     ]
+    mirror_only = [
+        {
+            "unit": r["unit"],
+            "indicator": r["indicator"],
+            "value": r["value"],
+            "publisher": r["publisher"],
+            "title": r["title"],
+            "url": r["url"],
+        }
+        for r in prov
+        if r["url"] and r["mirror"] == "true"
+    ]
     unsourced = [
         {
             "unit": r["unit"],
@@ -187,4 +204,5 @@ def data_quality(spec: Spec, table: Table, sources: Sequence[Source]) -> DataQua
         outliers=outliers,
         flagged=flagged,
         unsourced=unsourced,
+        mirror_only=mirror_only,
     )

@@ -59,14 +59,45 @@ def calibrate(
     date: Annotated[
         str | None, typer.Option("--date", help="Date recorded in the calibration block.")
     ] = None,
+    min_weight: Annotated[
+        float,
+        typer.Option(
+            "--min-weight",
+            min=0.0,
+            max=1.0,
+            help="Floor for every group's weight within its parent (e.g. 0.1: no dimension "
+            "below 10%).",
+        ),
+    ] = 0.0,
+    min_indicator_weight: Annotated[
+        float,
+        typer.Option(
+            "--min-indicator-weight",
+            min=0.0,
+            max=1.0,
+            help="Floor for every indicator's weight within its group.",
+        ),
+    ] = 0.0,
+    min_gap: Annotated[
+        float | None,
+        typer.Option(
+            "--min-gap",
+            min=0.0,
+            help="Rank-only targets: the smallest gap (in scaled score) to keep between "
+            "consecutive published units; the weights closest to the spec's with that gap are "
+            "taken (default: the widest gap the data allow).",
+        ),
+    ] = None,
 ) -> None:
     """Find weights, closest to the spec's, that reproduce a published result.
 
     Prints the weights it changed; with --output writes the calibrated spec (comments kept)
-    with a `calibration:` block saying what was fitted to what.
+    with a `calibration:` block saying what was fitted to what. --min-weight keeps every
+    group's weight at or above a floor, so no dimension is switched off.
 
-    Example: cityindex calibrate --target seeds/ai-city-competitiveness-2024.csv -o fitted.yaml
+    Example: cityindex calibrate --target seeds/ai-city-competitiveness-2024.csv --min-weight 0.1 -o fitted.yaml
     """
+    from cityindex.analysis.calibrate import Floor, floor_problems
     from cityindex.analysis.calibrate import calibrate as solve
     from cityindex.seeds import load_reference
 
@@ -75,7 +106,19 @@ def calibrate(
     _require_units(reference.units, loaded.table.units, str(target))
     chosen_levels = _parse_levels(levels)
     prepared = prepare(loaded.spec, loaded.table)
-    result = solve(prepared, reference, levels=chosen_levels)
+    floor = Floor(group=min_weight, indicator=min_indicator_weight)
+    infeasible = floor_problems(prepared, chosen_levels, floor)
+    if infeasible:
+        raise UsageError(
+            [
+                issue(
+                    "usage.min-weight",
+                    "the weight floor cannot hold: " + "; ".join(infeasible),
+                    hint="a group of k children allows a floor of at most 1/k",
+                )
+            ]
+        )
+    result = solve(prepared, reference, levels=chosen_levels, floor=floor, min_gap=min_gap)
     lookup = {n.id: n.key_path for n in loaded.spec.walk()}
     values: dict[str, float | str] = {}
     rows = []
@@ -160,6 +203,12 @@ def calibrate(
                 "min_gap": float(f"{result.min_gap:.4g}"),
                 "units": len(reference.units),
             }
+            if min_gap is not None:
+                method = (
+                    "rank-only target (no scores published): the weights closest to the "
+                    f"uncalibrated spec that keep every published unit at least {min_gap:g} "
+                    "(scaled score) above the next, unlisted units below the last (SLSQP)"
+                )
             what = "the published order (ranks only; no scores were published)"
         else:
             method = (
@@ -171,10 +220,12 @@ def calibrate(
                 "units": len(reference.units),
             }
             what = "the published scores"
-        block = {
+        block: dict[str, object] = {
             "target": target_rel,
             "method": method,
             "levels": sorted(chosen_levels) if chosen_levels else "all",
+            **({"min_weight": min_weight} if min_weight else {}),
+            **({"min_indicator_weight": min_indicator_weight} if min_indicator_weight else {}),
             "fit": fit,
             "date": date or dt.date.today().isoformat(),
             "note": "The published report's own weights and raw data are not public; these "

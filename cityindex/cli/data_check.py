@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,10 +14,12 @@ from cityindex.cli.common import (
     SetOpt,
     SpecArg,
     YearOpt,
+    compute_loaded,
     emit,
     load,
     pick_format,
     say,
+    warn,
 )
 from cityindex.errors import DataError, issue
 from cityindex.render import render_rows, to_json
@@ -47,6 +49,7 @@ INDICATOR_COLUMNS = [
 ]
 OUTLIER_COLUMNS = ["indicator", "skew", "kurtosis", "winsorised_points", "log_transformed", "units"]
 FLAGGED_COLUMNS = ["unit", "indicator", "value", "flags"]  # notes: `cityindex sources`
+MIRROR_COLUMNS = ["unit", "indicator", "value", "publisher", "title", "url"]
 UNSOURCED_COLUMNS = ["unit", "indicator", "column", "value", "reason"]
 FINDING_COLUMNS = ["kind", "unit", "indicator", "value", "detail"]
 
@@ -59,13 +62,23 @@ def check(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     sets: SetOpt = None,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top",
+            min=1,
+            help="Only the N best-ranked units of the index (e.g. coverage over the top 15).",
+        ),
+    ] = None,
 ) -> None:
-    """Data-quality report: missing cells, outliers, flagged and unsourced values.
+    """Data-quality report: missing cells, outliers, flagged, unsourced and mirror-only values.
 
     Covers the spec's indicators in its data file (or --data) and the `<data>.sources.csv`
     next to it. Outliers follow COINr's default treat rule (|skew| >= 2 and kurtosis >= 3.5).
     Tables show every section; csv lists one finding per row (kind = missing, outlier,
-    flagged, unsourced); json has all sections. Exit 1 when any value has no source.
+    flagged, unsourced, mirror); json has all sections. Exit 1 when any value has no source;
+    values whose only source is a mirror (a url not on the original publisher's site) are
+    counted and warned about, with the original publisher and title.
 
     Example: cityindex data check --format json
     """
@@ -74,6 +87,12 @@ def check(
 
     loaded = load(spec, data=data, year=year, sets=sets)
     table = loaded.table
+    if top is not None:
+        result = compute_loaded(loaded, quiet=True)
+        ranked = sorted(
+            (r, k) for k, r in enumerate(result.rank) if r == r  # NaN: not ranked
+        )
+        table = table.take([k for _, k in ranked[:top]])
     report = data_quality(
         loaded.spec, table, load_sources(sources_path(table.file), data_path=table.file)
     )
@@ -88,6 +107,7 @@ def check(
                 "outliers": report.outliers,
                 "flagged": report.flagged,
                 "unsourced": report.unsourced,
+                "mirror_only": report.mirror_only,
             }
         )
     elif chosen == "csv":
@@ -99,6 +119,7 @@ def check(
             (report.outliers, OUTLIER_COLUMNS, "Outliers (COINr's treat rule)"),
             (report.flagged, FLAGGED_COLUMNS, "Flagged values"),
             (report.unsourced, UNSOURCED_COLUMNS, "Values without a source"),
+            (report.mirror_only, MIRROR_COLUMNS, "Values resting on a mirror only"),
         ]
         parts = []
         for rows, columns, title in sections:
@@ -112,10 +133,17 @@ def check(
     verdict = (
         f"{s['units']} units × {s['indicators']} indicators"
         + (f" ({s['year']})" if s["year"] else "")
-        + f": {s['filled']}/{s['cells']} cells filled, {s['outlier_indicators']} outlier "
-        f"indicator(s), {s['flagged_values']} flagged value(s), "
-        f"{s['unsourced_values']} value(s) without a source"
+        + (f" (the {top} best-ranked)" if top is not None else "")
+        + f": {s['filled']}/{s['cells']} cells filled ({s['filled_share']:.0%}), "
+        f"{s['outlier_indicators']} outlier indicator(s), {s['flagged_values']} flagged "
+        f"value(s), {s['unsourced_values']} value(s) without a source, "
+        f"{s['mirror_only_values']} value(s) resting on a mirror only"
     )
+    if report.mirror_only:
+        warn(
+            f"{len(report.mirror_only)} value(s) rest on a mirror only (a url not on the "
+            "original publisher's site); `cityindex sources` names each original"
+        )
     if report.ok:
         say(f"ok: {verdict}")
         return
@@ -156,6 +184,16 @@ def _findings(report: DataQualityReport) -> list[dict[str, object]]:
                 "indicator": f["indicator"],
                 "value": f["value"],
                 "detail": f["flags"],
+            }
+        )
+    for m in report.mirror_only:
+        rows.append(
+            {
+                "kind": "mirror",
+                "unit": m["unit"],
+                "indicator": m["indicator"],
+                "value": m["value"],
+                "detail": f"{m['publisher']}: {m['title']} (read at {m['url']})",
             }
         )
     for u in report.unsourced:
