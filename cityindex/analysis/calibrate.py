@@ -474,9 +474,7 @@ def calibrate_order(
         best_v = v_close
     decimals = 6
     while True:
-        rounded = _feasible(
-            np.round(best_v, decimals), sums[:, :-1], free.lower, renormalise=False
-        )
+        rounded = _feasible(np.round(best_v, decimals), sums[:, :-1], free.lower, renormalise=False)
         if holds(rounded) or decimals >= max_decimals:
             break
         decimals += 2

@@ -95,7 +95,7 @@ def calibrate(
     with a `calibration:` block saying what was fitted to what. --min-weight keeps every
     group's weight at or above a floor, so no dimension is switched off.
 
-    Example: cityindex calibrate --target seeds/ai-city-competitiveness-2024.csv --min-weight 0.1 -o fitted.yaml
+    Example: cityindex calibrate --target seeds/ai-city-competitiveness-2024.csv -o fitted.yaml
     """
     from cityindex.analysis.calibrate import Floor, floor_problems
     from cityindex.analysis.calibrate import calibrate as solve

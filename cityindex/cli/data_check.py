@@ -90,7 +90,9 @@ def check(
     if top is not None:
         result = compute_loaded(loaded, quiet=True)
         ranked = sorted(
-            (r, k) for k, r in enumerate(result.rank) if r == r  # NaN: not ranked
+            (r, k)
+            for k, r in enumerate(result.rank)
+            if r == r  # NaN: not ranked
         )
         table = table.take([k for _, k in ranked[:top]])
     report = data_quality(
