@@ -104,3 +104,12 @@ def test_every_group_and_indicator_of_the_default_index_has_a_chinese_title() ->
     for node in nodes:
         assert node.title
         assert any("\u4e00" <= ch <= "\u9fff" for ch in node.title), node.id
+
+
+def test_the_readme_shows_the_default_ranking_exactly_as_score_prints_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(["score", "--format", "markdown"]) == 0
+    table = capsys.readouterr().out.strip()
+    assert table.count("\n") == 31  # header, rule, 30 cities
+    assert table in (ROOT / "README.md").read_text(encoding="utf-8")
