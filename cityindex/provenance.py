@@ -7,8 +7,16 @@ non-empty cell of the data file, with the columns
 ``unit, column, value, year, url, note``
 
 (`value` exactly as in the data file; `year` the year the value refers to; `url` the page it was
-read from; `note` its definition and flags such as PROXY or "lower bound"). A panel's sources
-file adds ``panel_year``: the value of the data file's ``year`` column the row belongs to.
+read from; `note` its definition and flags such as PROXY or "lower bound"), and optionally the
+original publication, kept apart from where it was read:
+
+``publisher, title, published, mirror``
+
+(`publisher` and `title` of the original publication, `published` its date, and `mirror` =
+``true`` when `url` is not on the original publisher's site — a reprint, an aggregator, a wiki,
+a repository copy). Readers show publisher and title first and the link second, labelled when
+it is a mirror. A panel's sources file adds ``panel_year``: the value of the data file's
+``year`` column the row belongs to.
 A sources file may cover several data files (e.g. the scored and the thin file): rows for units
 not in a data file are simply not used for it.
 
@@ -30,6 +38,24 @@ from cityindex.spec import Spec
 SOURCES_SUFFIX = ".sources.csv"
 SOURCE_COLUMNS = ("unit", "column", "value", "year", "url", "note")
 PANEL_COLUMN = "panel_year"
+ORIGIN_COLUMNS = ("publisher", "title", "published", "mirror")
+TRUE = ("true", "yes", "1")
+FALSE = ("false", "no", "0", "")
+
+
+PROVENANCE_FIELDS = (
+    "unit",
+    "indicator",
+    "column",
+    "value",
+    "year",
+    "publisher",
+    "title",
+    "published",
+    "url",
+    "mirror",
+    "note",
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +70,10 @@ class Source:
     note: str
     line: int
     panel_year: int | None = None
+    publisher: str = ""
+    title: str = ""
+    published: str = ""
+    mirror: bool = False
 
 
 def sources_path(data_path: str | Path) -> Path:
@@ -120,6 +150,17 @@ def load_sources(path: str | Path, *, data_path: str | Path | None = None) -> li
                 )
                 continue
             panel = int(number)
+        flag = cell.get("mirror", "").lower()
+        if flag not in TRUE + FALSE:
+            problems.append(
+                issue(
+                    "sources.mirror.invalid",
+                    f"row {line}: mirror {cell['mirror']!r} is neither true nor false",
+                    location=Location(name, line),
+                    expected="true (the url is not on the original publisher's site) or false",
+                )
+            )
+            continue
         out.append(
             Source(
                 unit=cell["unit"],
@@ -130,6 +171,10 @@ def load_sources(path: str | Path, *, data_path: str | Path | None = None) -> li
                 note=cell["note"],
                 line=line,
                 panel_year=panel,
+                publisher=cell.get("publisher", ""),
+                title=cell.get("title", ""),
+                published=cell.get("published", ""),
+                mirror=flag in TRUE,
             )
         )
     if problems:
@@ -169,11 +214,13 @@ def provenance_rows(
     indicator: str | None = None,
     all_columns: bool = False,
 ) -> list[dict[str, str]]:
-    """One row per non-empty value: unit, indicator, column, value, year, url, note.
+    """One row per non-empty value: unit, indicator, column, value, year, publisher, title,
+    published, url, mirror, note (`PROVENANCE_FIELDS`).
 
     Values come from the spec's indicators (or every data column with `all_columns`, the
     indicator then empty for columns no indicator uses), in unit then indicator order. A value
-    without a matching sources row has an empty url and the note ``NO SOURCE``.
+    without a matching sources row has an empty url and the note ``NO SOURCE``. `mirror` is
+    ``true`` when every matching sources row is a mirror (the value rests on mirrors only).
     """
     keyed = sources_for_table(sources, table)
     by_column: list[tuple[str, str]] = [(ind.id, ind.column) for ind in spec.indicators()]
@@ -192,8 +239,10 @@ def provenance_rows(
             if cell == "":
                 continue
             found = [s for s in keyed.get((u, col), []) if same_value(cell, s.value)]
+            found = [s for s in found if s.url != ""] or found
             if found and found[0].url != "":
-                s = found[0]
+                # an original beats a mirror when a value has both
+                s = next((f for f in found if not f.mirror), found[0])
                 rows.append(
                     {
                         "unit": u,
@@ -201,7 +250,11 @@ def provenance_rows(
                         "column": col,
                         "value": cell,
                         "year": s.year,
+                        "publisher": s.publisher,
+                        "title": s.title,
+                        "published": s.published,
                         "url": s.url,
+                        "mirror": "true" if s.mirror else "false",
                         "note": s.note,
                     }
                 )
@@ -220,7 +273,11 @@ def provenance_rows(
                         "column": col,
                         "value": cell,
                         "year": "",
+                        "publisher": "",
+                        "title": "",
+                        "published": "",
                         "url": "",
+                        "mirror": "",
                         "note": note,
                     }
                 )

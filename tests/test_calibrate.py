@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from cityindex import compute, load_data, load_spec
-from cityindex.analysis.calibrate import calibrate
+from cityindex.analysis.calibrate import Floor, FreeWeights, calibrate, floor_problems
 from cityindex.analysis.check import check, spearman
 from cityindex.analysis.reference import Reference
 from cityindex.cli import run
@@ -24,6 +24,16 @@ def _reference(spec_path: Path, sets: list[str], decimals: int = 8) -> Reference
     assert result.score_exact is not None
     scores = np.round(result.score_exact, decimals)
     return Reference(result.units, scores, result.rank, (decimals,) * 5, "generated", "t")
+
+
+def _write_seed(target: Reference, path: Path) -> Path:
+    """`target` as a published-result CSV (scores at 4 decimals)."""
+    rows = [
+        f"{u},{s:.4f},{int(r)},generated"
+        for u, s, r in zip(target.units, target.scores, target.ranks, strict=True)
+    ]
+    path.write_text("unit,score,rank,source\n" + "\n".join(rows) + "\n")
+    return path
 
 
 def test_calibration_recovers_known_weights(hand: Path) -> None:
@@ -100,12 +110,7 @@ def test_calibrate_command_writes_a_spec_that_check_accepts(
 ) -> None:
     (hand.parent / "data.csv").write_text(DATA)
     target = _reference(hand, ["groups.g1.weight=1", "groups.g2.weight=2"], decimals=4)
-    seed = tmp_path / "seed.csv"
-    rows = [
-        f"{u},{s:.4f},{int(r)},generated"
-        for u, s, r in zip(target.units, target.scores, target.ranks, strict=True)
-    ]
-    seed.write_text("unit,score,rank,source\n" + "\n".join(rows) + "\n")
+    seed = _write_seed(target, tmp_path / "seed.csv")
     out = tmp_path / "sub" / "fitted.yaml"
     out.parent.mkdir()
     assert (
@@ -134,3 +139,52 @@ def test_calibrate_command_writes_a_spec_that_check_accepts(
     capsys.readouterr()
     assert run(["check", str(out), "--against", str(seed), "--format", "csv"]) == 0
     assert run(["check", str(hand), "--against", str(seed), "--format", "csv"]) == 1
+
+
+def test_a_weight_floor_the_generating_weights_meet_still_recovers_them(hand: Path) -> None:
+    """Scores made with g1:g2 = 0.7:0.3 (levels={2}: one free share, fixed by five units):
+    a floor of 0.3 holds at the solution and recovers it; 0.35 cannot be met, and calibration
+    fails rather than break the floor or fake the scores."""
+    (hand.parent / "data.csv").write_text(DATA)
+    target = _reference(hand, ["groups.g1.weight=0.7", "groups.g2.weight=0.3"])
+    spec = load_spec(hand)
+    prepared = prepare(spec, load_data(spec.index.data, unit="unit"))
+    held = calibrate(prepared, target, levels={2}, floor=Floor(group=0.3))
+    assert held.success
+    np.testing.assert_allclose(held.weights[ROOT], [0.7, 0.3], atol=1e-5)
+    broken = calibrate(prepared, target, levels={2}, floor=Floor(group=0.35))
+    assert not broken.success
+    assert broken.weights[ROOT].min() >= 0.35 - 1e-12
+    assert broken.max_abs_diff > 1e-3
+
+
+def test_the_indicator_floor_applies_inside_groups_and_the_group_floor_between_them(
+    hand: Path,
+) -> None:
+    floor = Floor(group=0.1, indicator=0.2)
+    spec = load_spec(hand)
+    prepared = prepare(spec, load_data(spec.index.data, unit="unit"))
+    free = FreeWeights.of(prepared, None, floor)
+    lower = free.split(free.lower)
+    assert lower[ROOT].tolist() == [0.1, 0.1]
+    assert lower["g1"].tolist() == [0.2, 0.2]
+    assert floor_problems(prepared, None, Floor(group=0.6)) == [
+        "the index: 2 children x 0.6 = 1.2 > 1"
+    ]
+
+
+def test_calibrate_command_records_the_floor_and_refuses_an_impossible_one(
+    hand: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (hand.parent / "data.csv").write_text(DATA)
+    target = _reference(hand, ["groups.g1.weight=0.7", "groups.g2.weight=0.3"], decimals=4)
+    seed = _write_seed(target, tmp_path / "seed.csv")
+    out = tmp_path / "fitted.yaml"
+    args = ["calibrate", str(hand), "--target", str(seed), "--levels", "2", "-f", "csv"]
+    assert run([*args, "--min-weight", "0.25", "-o", str(out)]) == 0
+    assert "min_weight: 0.25" in out.read_text()
+    capsys.readouterr()
+    assert run([*args, "--min-weight", "0.6"]) == 2
+    err = capsys.readouterr().err
+    assert "usage.min-weight" in err
+    assert "2 children x 0.6 = 1.2 > 1" in err

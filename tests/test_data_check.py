@@ -141,8 +141,6 @@ def test_csv_lists_one_finding_per_row(sourced: Path, capsys: pytest.CaptureFixt
 
 def test_the_shipped_data_files_pass(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["data", "check", "--format", "csv"]) == 0
-    thin = ROOT / "data" / "cities-2024-thin.csv"
-    assert run(["data", "check", "--data", str(thin), "--format", "csv"]) == 0
     panel = ROOT / "data" / "cities-panel.csv"
     for year in ("2022", "2023", "2024"):
         assert run(["data", "check", "--data", str(panel), "--year", year, "-f", "csv"]) == 0
@@ -179,6 +177,50 @@ def test_no_sources_checks_the_data_alone_and_passes(
     report = json.loads(captured.out)
     assert report["flagged"] == []  # the sources file exists but was not read
     assert captured.err.strip() == (
-        "ok: 4 units × 3 indicators: 12/12 cells filled, 0 outlier indicator(s); "
+        "ok: 4 units × 3 indicators: 12/12 cells filled (100%), 0 outlier indicator(s); "
         "sources not checked (--no-sources)"
     )
+
+
+def test_values_resting_on_a_mirror_only_are_counted_and_warned_about(
+    sourced: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """x1's four values are read on a mirror; x2's have an original; x3 has no origin columns."""
+    lines = HAND_SOURCES.splitlines()
+    header = lines[0] + ",publisher,title,mirror"
+    rows = [
+        line + (",P,T,true" if line.split(",")[1] == "x1" else ",P,T,false") for line in lines[1:]
+    ]
+    (sourced.parent / "data.sources.csv").write_text("\n".join([header, *rows]) + "\n")
+    code, report, err = _report(sourced, capsys)
+    assert code == 0
+    assert report["summary"]["mirror_only_values"] == 4
+    assert {(m["unit"], m["indicator"]) for m in report["mirror_only"]} == {
+        (u, "x1") for u in "ABCD"
+    }
+    assert "warning: 4 value(s) rest on a mirror only" in err
+    assert "4 value(s) resting on a mirror only" in err
+
+
+def test_top_restricts_the_report_to_the_best_ranked_units(
+    sourced: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hand spec ranks D, A, B, C: the top two are D and A."""
+    assert run(["data", "check", str(sourced), "--top", "2", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    assert [r["unit"] for r in report["units"]] == ["D", "A"]
+    assert report["summary"]["cells"] == 6
+    assert "(the 2 best-ranked)" in captured.err
+
+
+def test_the_default_index_fills_80_percent_over_its_best_15_and_says_how_many_rest_on_mirrors(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(["data", "check", "--top", "15", "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    assert summary["units"] == 15
+    assert summary["indicators"] >= 12
+    assert summary["filled_share"] >= 0.8
+    assert summary["unsourced_values"] == 0
+    assert 0 < summary["mirror_only_values"] < summary["filled"]

@@ -63,17 +63,53 @@ def test_score_csv_piped_to_head_prints_header_and_beijing_and_nothing_on_stderr
     assert beijing.startswith("1,Beijing,1.0000,")
 
 
-def test_every_data_value_has_exactly_one_source_row_with_a_url() -> None:
-    for name in ("cities-2024.csv", "cities-2024-thin.csv"):
-        text = sources_path(ROOT / "data" / name).read_text(encoding="utf-8")
-        sources = list(csv.DictReader(text.splitlines()))
-        by_cell = {(r["unit"], r["column"]): r for r in sources}
-        assert len(by_cell) == len(sources)
-        lines = (ROOT / "data" / name).read_text(encoding="utf-8").splitlines()
-        for row in csv.DictReader(lines):
-            for column, value in row.items():
-                if column in ("city", "city_zh") or value == "":
-                    continue
-                source = by_cell[(row["city"], column)]
-                assert source["value"] == value
-                assert source["url"].startswith("http")
+def test_every_data_value_has_exactly_one_source_row_with_a_url_publisher_and_title() -> None:
+    text = sources_path(ROOT / "data" / "cities-2024.csv").read_text(encoding="utf-8")
+    sources = list(csv.DictReader(text.splitlines()))
+    by_cell = {(r["unit"], r["column"]): r for r in sources}
+    assert len(by_cell) == len(sources)
+    lines = (ROOT / "data" / "cities-2024.csv").read_text(encoding="utf-8").splitlines()
+    for row in csv.DictReader(lines):
+        for column, value in row.items():
+            if column in ("city", "city_zh") or value == "":
+                continue
+            source = by_cell[(row["city"], column)]
+            assert source["value"] == value
+            assert source["url"].startswith("http")
+            assert source["publisher"]
+            assert source["title"]
+            assert source["mirror"] in ("true", "false")
+
+
+def test_default_index_scores_all_30_cities_on_every_dimension() -> None:
+    """Every city has at least half of the indicators (none excluded); at least 12
+    indicators and 2 per dimension; every dimension weighs at least 0.10."""
+    spec = load_spec(default_spec())
+    result = compute(spec, load_data(spec.index.data, unit=spec.index.unit))
+    assert len(result.units) == 30
+    assert not result.excluded()
+    assert len(spec.indicators()) >= 12
+    total = sum(g.weight for g in spec.groups)
+    for group in spec.groups:
+        assert len(group.indicators) >= 2
+        assert group.weight / total >= 0.1 - 1e-12
+    assert spec.calibration is not None
+    assert spec.calibration["min_weight"] == 0.1
+
+
+def test_every_group_and_indicator_of_the_default_index_has_a_chinese_title() -> None:
+    spec = load_spec(default_spec())
+    nodes = [*spec.groups, *spec.indicators()]
+    assert nodes
+    for node in nodes:
+        assert node.title
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in node.title), node.id
+
+
+def test_the_readme_shows_the_default_ranking_exactly_as_score_prints_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(["score", "--format", "markdown"]) == 0
+    table = capsys.readouterr().out.strip()
+    assert table.count("\n") == 31  # header, rule, 30 cities
+    assert table in (ROOT / "README.md").read_text(encoding="utf-8")

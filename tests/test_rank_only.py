@@ -106,6 +106,68 @@ def test_rank_only_calibration_finds_the_widest_margin_a_grid_search_finds(hand:
     assert cal.min_gap <= gaps.max() + 0.02  # the grid's spacing is 0.01 per weight
 
 
+def _weight_grid(prepared: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Scaled scores on a 101 × 101 grid of (g1 share, x1 share), and the two shares."""
+    a, b = np.meshgrid(np.linspace(0, 1, 101), np.linspace(0, 1, 101))
+    root_w = np.stack([a.ravel(), 1 - a.ravel()], axis=-1)
+    g1_w = np.stack([b.ravel(), 1 - b.ravel()], axis=-1)
+    root = aggregate_tree(prepared, {ROOT: root_w, "g1": g1_w})[0][ROOT]  # type: ignore[arg-type]
+    return scale_and_rank(prepared, root)[0], a.ravel(), b.ravel()  # type: ignore[arg-type]
+
+
+def test_with_a_stated_gap_the_closest_weights_to_the_spec_are_taken(hand: Path) -> None:
+    """Order D, A, E with a gap of at least half the widest one: the solver's weights keep the
+    gap and lie no farther from the spec's (g1 0.75, x1 0.5) than any grid point that keeps it,
+    and nearer than the widest-margin weights."""
+    (hand.parent / "data.csv").write_text(DATA)
+    spec = load_spec(hand)
+    prepared = prepare(spec, load_data(spec.index.data, unit="unit"))
+    target = _ranks_only(("D", "A", "E"), [1, 2, 3])
+    widest = calibrate(prepared, target)
+    wanted = widest.min_gap / 2
+    cal = calibrate(prepared, target, min_gap=wanted)
+    assert cal.success
+    assert cal.min_gap >= wanted - 1e-4
+
+    def distance(g1: float, x1: float) -> float:
+        return float(2 * (g1 - 0.75) ** 2 + 2 * (x1 - 0.5) ** 2)
+
+    solved = distance(cal.weights[ROOT][0], cal.weights["g1"][0])
+    assert solved < distance(widest.weights[ROOT][0], widest.weights["g1"][0])
+    s, a, b = _weight_grid(prepared)
+    i = {u: k for k, u in enumerate(prepared.table.units)}
+    gaps = np.stack(
+        [s[:, i["D"]] - s[:, i["A"]], s[:, i["A"]] - s[:, i["E"]]]
+        + [s[:, i["E"]] - s[:, i[u]] for u in ("B", "C")],
+        axis=-1,
+    ).min(axis=-1)
+    keeps = gaps >= wanted
+    assert keeps.any()
+    assert solved <= min(distance(x, y) for x, y in zip(a[keeps], b[keeps], strict=True)) + 1e-6
+
+
+def test_a_stated_gap_the_spec_already_keeps_leaves_its_weights(hand: Path) -> None:
+    """The spec's own order (D, E, A, B, C) with a tiny stated gap: nothing moves."""
+    (hand.parent / "data.csv").write_text(DATA)
+    spec = load_spec(hand)
+    prepared = prepare(spec, load_data(spec.index.data, unit="unit"))
+    cal = calibrate(prepared, _ranks_only(("D", "E", "A"), [1, 2, 3]), min_gap=1e-3)
+    assert cal.success
+    np.testing.assert_allclose(cal.weights[ROOT], [0.75, 0.25], atol=1e-6)
+    np.testing.assert_allclose(cal.weights["g1"], [0.5, 0.5], atol=1e-6)
+
+
+def test_a_gap_wider_than_the_data_allow_is_refused(hand: Path) -> None:
+    (hand.parent / "data.csv").write_text(DATA)
+    spec = load_spec(hand)
+    prepared = prepare(spec, load_data(spec.index.data, unit="unit"))
+    target = _ranks_only(("D", "A", "E"), [1, 2, 3])
+    widest = calibrate(prepared, target).min_gap
+    cal = calibrate(prepared, target, min_gap=widest + 0.05)
+    assert not cal.success
+    assert f"{widest:.4g}" in cal.message
+
+
 def test_an_order_the_data_cannot_give_is_reported_and_nothing_is_written(
     hand: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -164,8 +226,8 @@ def test_calibrate_to_ranks_writes_a_spec_that_check_accepts(
 def test_shipped_2023_index_ranks_beijing_shanghai_shenzhen_first_to_third() -> None:
     spec = load_spec(SPEC_2023)
     result = compute(spec, load_data(spec.index.data, unit=spec.index.unit))
-    top = [u for _, u in sorted(zip(result.rank, result.units, strict=True))[:3]]
-    assert top == ["Beijing", "Shanghai", "Shenzhen"]
+    ranked = sorted((r, u) for r, u in zip(result.rank, result.units, strict=True) if r == r)
+    assert [u for _, u in ranked[:3]] == ["Beijing", "Shanghai", "Shenzhen"]
     assert result.rank[list(result.units).index("Hangzhou")] == 4
     report = check(result, load_reference(SEED_2023))
     assert report.reproduced
@@ -173,6 +235,18 @@ def test_shipped_2023_index_ranks_beijing_shanghai_shenzhen_first_to_third() -> 
     assert report.kendall_tau == 1.0
     assert spec.calibration is not None
     assert "not the report's method" in spec.calibration["note"]
+    assert spec.calibration["fit"]["min_gap"] >= 0.1
+
+
+def test_shipped_2023_weights_are_no_corner_solution() -> None:
+    """Calibrated with a stated gap of 0.1: no weight is near 0 (the widest-margin fit had
+    1.6e-05 and 0.999984), and every one stays within 0.1 of the equal weights it started
+    from (0.2 per dimension, 0.5 within)."""
+    spec = load_spec(SPEC_2023)
+    for group in spec.groups:
+        assert abs(group.weight - 0.2) < 0.1
+        for ind in group.indicators:
+            assert abs(ind.weight - 0.5) < 0.1
 
 
 def test_shipped_2023_check_command_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:

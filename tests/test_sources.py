@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from cityindex.cli import run
-from cityindex.provenance import load_sources, sources_path
+from cityindex.errors import DataError
+from cityindex.provenance import PROVENANCE_FIELDS, load_sources, sources_path
 from cityindex.shipped import default_spec
 
 ROOT = Path(__file__).parents[1]
@@ -49,7 +50,7 @@ def test_sources_lists_every_value_with_year_url_and_note(
     assert run(["sources", str(sourced), "--format", "csv"]) == 0
     rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
     assert len(rows) == 12
-    assert list(rows[0]) == ["unit", "indicator", "column", "value", "year", "url", "note"]
+    assert list(rows[0]) == list(PROVENANCE_FIELDS)
     first = rows[0]
     assert (first["unit"], first["indicator"], first["value"]) == ("A", "x1", "10")
     assert first["url"] == "https://example.org/x1"
@@ -142,3 +143,68 @@ def test_every_hangzhou_value_of_the_default_index_has_a_url(
     used = [c for c, v in hangzhou.items() if v and f"column: {c}," in spec_text]
     assert sorted(r["column"] for r in rows) == sorted(used)
     assert all(r["url"].startswith("http") for r in rows)
+
+
+ORIGIN_HEADER = "unit,column,value,year,publisher,title,published,url,mirror,note"
+
+
+def _with_origins(hand: Path, rows: list[str]) -> None:
+    (hand.parent / "data.sources.csv").write_text(
+        "\n".join([ORIGIN_HEADER, *rows]) + "\n", encoding="utf-8"
+    )
+
+
+def test_publisher_title_and_mirror_are_shown_before_the_link(
+    hand: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _with_origins(
+        hand,
+        [
+            "A,x1,10,2024,Xinhua (新华社),Report on x,2024-05-01,https://mirror.example/x,true,n",
+            "A,x2,5,2024,CNIPA,Yearbook table 6-4,2024,https://cnipa.example/t,false,n",
+        ],
+    )
+    assert run(["sources", str(hand), "--unit", "A", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert [(r["publisher"], r["title"], r["mirror"]) for r in rows[:2]] == [
+        ("Xinhua (新华社)", "Report on x", "true"),
+        ("CNIPA", "Yearbook table 6-4", "false"),
+    ]
+    header = list(rows[0])
+    assert header.index("publisher") < header.index("title") < header.index("url")
+
+
+def test_an_original_is_preferred_to_a_mirror_of_the_same_value(
+    hand: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _with_origins(
+        hand,
+        [
+            "A,x1,10,2024,Xinhua,Report,2024,https://mirror.example/x,true,copy",
+            "A,x1,10,2024,Xinhua,Report,2024,https://xinhua.example/x,false,original",
+        ],
+    )
+    assert run(["sources", str(hand), "--unit", "A", "--indicator", "x1", "-f", "csv"]) == 0
+    rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert (rows[0]["url"], rows[0]["mirror"]) == ("https://xinhua.example/x", "false")
+
+
+def test_a_mirror_flag_that_is_not_true_or_false_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "x.sources.csv"
+    path.write_text(ORIGIN_HEADER + "\nA,x1,1,2024,P,T,2024,https://e.org,maybe,n\n")
+    with pytest.raises(DataError) as caught:
+        load_sources(path)
+    (problem,) = caught.value.issues
+    assert problem.code == "sources.mirror.invalid"
+    assert problem.location is not None
+    assert problem.location.line == 2
+
+
+def test_every_shenzhen_value_of_the_default_index_names_its_publisher_and_title(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(["sources", "--unit", "Shenzhen", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert len(rows) >= 10
+    assert all(r["publisher"] and r["title"] and r["url"].startswith("http") for r in rows)
+    assert {r["mirror"] for r in rows} <= {"true", "false"}

@@ -13,7 +13,15 @@ maximise t subject to s₁ − s₂ ≥ t, s₂ − s₃ ≥ t, …, and, for a 
 for every unlisted unit j (everyone else is below the k-th) — over the same weights, with
 SLSQP from the spec's weights and a few seeded random starts (the problem is not convex);
 among weights with that largest margin it keeps the ones closest to the spec's. If the best
-margin is not positive, no weights reproduce the order, and it says so.
+margin is not positive, no weights reproduce the order, and it says so. With a stated minimum
+gap (``min_gap``) the widest margin is not sought for its own sake: among the weights whose
+smallest gap is at least that, it takes the ones closest to the spec's (a margin-maximising
+optimum is often a corner — one weight near 0, its sibling near 1).
+
+A floor on weights (``min_weight`` for groups' weights within their parent,
+``min_indicator_weight`` for indicators' within their group) bounds every free weight from
+below in both problems, so no dimension is switched off; a floor above 1/k for a group of k
+children is infeasible and is refused (`floor_problems`).
 """
 
 from __future__ import annotations
@@ -62,19 +70,40 @@ class FreeWeights:
     children: dict[str, tuple[str, ...]]
     start: dict[str, FloatArray]
     bounds: FloatArray
+    lower: FloatArray
 
     @classmethod
-    def of(cls, prepared: Prepared, levels: Collection[int] | None) -> FreeWeights:
+    def of(
+        cls,
+        prepared: Prepared,
+        levels: Collection[int] | None,
+        floor: Floor | None = None,
+    ) -> FreeWeights:
         """Free groups of `prepared`'s tree and their spec weights, made relative."""
         tree = prepared.tree
+        floor = floor or Floor()
         groups = free_groups(prepared, levels)
         children = {gid: tuple(c.id for c in tree.children_of(gid)) for gid in groups}
         start: dict[str, FloatArray] = {}
+        lower: list[FloatArray] = []
         for gid in groups:
-            w = np.array([c.weight for c in tree.children_of(gid)], dtype=float)
+            nodes = tree.children_of(gid)
+            w = np.array([c.weight for c in nodes], dtype=float)
             start[gid] = w / w.sum()
+            lower.append(np.full(len(nodes), floor.of(nodes[0])))
         bounds = np.cumsum([0, *(len(children[g]) for g in groups)])
-        return cls(groups, children, start, bounds)
+        low = np.concatenate(lower) if lower else np.zeros(0)
+        return cls(groups, children, start, bounds, low)
+
+    @property
+    def box(self) -> list[tuple[float, float]]:
+        """Bounds per free weight: (its floor, 1)."""
+        return [(float(lo), 1.0) for lo in self.lower]
+
+    def clip(self, v: FloatArray) -> FloatArray:
+        """`v` moved into the box (a start for solvers that need one inside it)."""
+        out: FloatArray = np.clip(v, self.lower, 1.0)
+        return out
 
     @property
     def v0(self) -> FloatArray:
@@ -94,6 +123,30 @@ class FreeWeights:
         for k in range(len(self.groups)):
             out[k, self.bounds[k] : self.bounds[k + 1]] = 1.0
         return out
+
+
+@dataclass(frozen=True)
+class Floor:
+    """Smallest weight a free group (``group``) or indicator (``indicator``) may get."""
+
+    group: float = 0.0
+    indicator: float = 0.0
+
+    def of(self, node: Group | Indicator) -> float:
+        """The floor for a child like `node`."""
+        return self.indicator if isinstance(node, Indicator) else self.group
+
+
+def floor_problems(prepared: Prepared, levels: Collection[int] | None, floor: Floor) -> list[str]:
+    """Groups whose k children cannot all get the floor (k × floor > 1), as readable text."""
+    free = FreeWeights.of(prepared, levels, floor)
+    out = []
+    for k, gid in enumerate(free.groups):
+        low = free.lower[free.bounds[k] : free.bounds[k + 1]]
+        if float(low.sum()) > 1.0 + 1e-12:
+            name = gid or "the index"
+            out.append(f"{name}: {low.size} children x {low[0]:g} = {low.sum():g} > 1")
+    return out
 
 
 def free_groups(prepared: Prepared, levels: Collection[int] | None) -> list[str]:
@@ -116,16 +169,26 @@ def calibrate(
     *,
     levels: Collection[int] | None = None,
     max_decimals: int = 12,
+    floor: Floor | None = None,
+    min_gap: float | None = None,
 ) -> Calibration:
     """Solve for weights reproducing `reference`'s published scores (see module docstring).
 
-    With no published scores (a rank-only reference) this is `calibrate_order`.
+    With no published scores (a rank-only reference) this is `calibrate_order` (`min_gap`
+    is used only there).
     """
     if not reference.has_scores:
-        return calibrate_order(prepared, reference, levels=levels, max_decimals=max_decimals)
+        return calibrate_order(
+            prepared,
+            reference,
+            levels=levels,
+            max_decimals=max_decimals,
+            floor=floor,
+            min_gap=min_gap,
+        )
     from scipy.optimize import least_squares, minimize
 
-    free = FreeWeights.of(prepared, levels)
+    free = FreeWeights.of(prepared, levels, floor)
     groups, children, start, v0, split = free.groups, free.children, free.start, free.v0, free.split
     position = {u: i for i, u in enumerate(prepared.table.units)}
     has = ~np.isnan(reference.scores)
@@ -180,7 +243,7 @@ def calibrate(
             v0,
             jac=lambda v: 2.0 * (v - v0),
             method="SLSQP",
-            bounds=[(0.0, 1.0)] * v0.size,
+            bounds=free.box,
             constraints=[
                 {
                     "type": "eq",
@@ -204,18 +267,18 @@ def calibrate(
             lambda v: np.concatenate(
                 [residuals(v)[0], sums @ v - 1.0, np.minimum(headroom(v)[0], 0.0)]
             ),
-            v0,
+            free.clip(v0),
             jac=lambda v: np.vstack(
                 [jacobian_all(v), sums, headroom_jac(v) * (headroom(v)[0] < 0)[:, None]]
             ),
-            bounds=(0.0, 1.0),
+            bounds=(free.lower, np.ones(v0.size)),
             xtol=1e-15,
             ftol=1e-15,
             gtol=1e-15,
             max_nfev=2000,
         )
         v, message = np.asarray(fitted.x, dtype=float), str(fitted.message)
-    v = np.clip(v, 0.0, None)
+    v = free.clip(v)
     decimals = 6
     while True:
         rounded = np.round(v, decimals)
@@ -293,15 +356,20 @@ def calibrate_order(
     max_decimals: int = 12,
     restarts: int = 8,
     seed: int = 0,
+    floor: Floor | None = None,
+    min_gap: float | None = None,
 ) -> Calibration:
-    """Weights reproducing a published order with the largest smallest gap (module docstring).
+    """Weights reproducing a published order (module docstring).
 
-    `min_gap` is that gap (in scaled scores); `success` means the rounded weights put every
-    published unit at its published rank and every unlisted unit of a top-k below it.
+    Without `min_gap`: the weights with the largest smallest gap (the closest to the spec's
+    among those). With `min_gap`: the weights closest to the spec's whose smallest gap is at
+    least `min_gap`. The result's `min_gap` is the smallest gap the rounded weights give (in
+    scaled scores); `success` means they put every published unit at its published rank and
+    every unlisted unit of a top-k below it (and, with `min_gap`, keep that gap).
     """
     from scipy.optimize import minimize
 
-    free = FreeWeights.of(prepared, levels)
+    free = FreeWeights.of(prepared, levels, floor)
     children, start, v0, split = free.children, free.start, free.v0, free.split
     position = {u: i for i, u in enumerate(prepared.table.units)}
     hi, lo, listed, published = _order_pairs(reference, prepared, position)
@@ -365,11 +433,11 @@ def calibrate_order(
             x0,
             jac=lambda x: objective_jac,
             method="SLSQP",
-            bounds=[(0.0, 1.0)] * n + [(-1.0, 1.0)],
+            bounds=[*free.box, (-1.0, 1.0)],
             constraints=epigraph,
             options={"maxiter": 300, "ftol": 1e-12},
         )
-        v = _feasible(np.asarray(solution.x[:-1], dtype=float), sums[:, :-1])
+        v = _feasible(np.asarray(solution.x[:-1], dtype=float), sums[:, :-1], free.lower)
         gap = float(np.min(gaps(v)[0]))
         if gap > best_gap + 1e-12:
             best_v, best_gap = v, gap
@@ -379,44 +447,57 @@ def calibrate_order(
             f"{best_gap:.4g} (a published unit can never rise above the one ranked below it)",
             best_gap,
         )
-    # Among weights with (nearly) that margin, the closest to the spec's: the tiebreak.
-    floor = best_gap * (1.0 - 1e-6)
+    if min_gap is not None and best_gap < min_gap:
+        return fail(
+            f"no weights keep a gap of {min_gap:g} between the published units: the widest "
+            f"smallest gap the data allow is {best_gap:.4g}",
+            best_gap,
+        )
+    # Among weights with (nearly) that margin — or with the stated one — the closest to
+    # the spec's.
+    wanted = best_gap * (1.0 - 1e-6) if min_gap is None else min_gap
     closest = minimize(
         lambda v: float(np.sum((v - v0) ** 2)),
         best_v,
         jac=lambda v: 2.0 * (v - v0),
         method="SLSQP",
-        bounds=[(0.0, 1.0)] * n,
+        bounds=free.box,
         constraints=[
-            {"type": "ineq", "fun": lambda v: gaps(v)[0] - floor, "jac": gaps_jac},
+            {"type": "ineq", "fun": lambda v: gaps(v)[0] - wanted, "jac": gaps_jac},
             {"type": "eq", "fun": lambda v: sums[:, :-1] @ v - 1.0, "jac": lambda v: sums[:, :-1]},
         ],
         options={"maxiter": 300, "ftol": 1e-14},
     )
-    v_close = _feasible(np.asarray(closest.x, dtype=float), sums[:, :-1])
-    if float(np.min(gaps(v_close)[0])) >= best_gap * (1.0 - 1e-4):
+    v_close = _feasible(np.asarray(closest.x, dtype=float), sums[:, :-1], free.lower)
+    enough = wanted * (1.0 - 1e-4) if min_gap is None else wanted - 1e-6
+    if float(np.min(gaps(v_close)[0])) >= enough:
         best_v = v_close
     decimals = 6
     while True:
-        rounded = _feasible(np.round(best_v, decimals), sums[:, :-1], renormalise=False)
+        rounded = _feasible(np.round(best_v, decimals), sums[:, :-1], free.lower, renormalise=False)
         if holds(rounded) or decimals >= max_decimals:
             break
         decimals += 2
     success = holds(rounded)
     gap = float(np.min(gaps(rounded)[0]))
+    if success and min_gap is not None and gap < min_gap - 1e-4:
+        success = False
     message = (
         f"published order reproduced; smallest gap between consecutive units {gap:.4f}"
         if success
-        else f"weights found, but the order does not survive rounding them (gap {gap:.3g})"
+        else f"weights found, but the order (or the stated gap) does not survive rounding "
+        f"them (gap {gap:.3g})"
     )
     return Calibration(
         split(rounded), start, children, float("nan"), success, message, decimals, True, gap
     )
 
 
-def _feasible(v: FloatArray, sums: FloatArray, *, renormalise: bool = True) -> FloatArray:
-    """Clip to ≥ 0 and (optionally) rescale each group's weights to sum to 1."""
-    out = np.clip(v, 0.0, None)
+def _feasible(
+    v: FloatArray, sums: FloatArray, lower: FloatArray, *, renormalise: bool = True
+) -> FloatArray:
+    """Clip to ≥ the floor and (optionally) rescale each group's weights to sum to 1."""
+    out = np.clip(v, lower, None)
     if renormalise:
         for row in sums.astype(bool):
             total = out[row].sum()

@@ -13,11 +13,14 @@ For the spec's indicators in one data table (one year of a panel):
 * **flagged values** — values whose source note carries a flag: PROXY, lower bound, approx,
   estimate, RANK, OLD, LATER YEAR (the flags of data/README.md);
 * **values without a source** — a non-empty cell with no sources row of the same value and a
-  url. These make the report fail (`ok` is False).
+  url. These make the report fail (`ok` is False);
+* **values resting on a mirror only** — every sources row of the value has ``mirror`` true (its
+  url is not on the original publisher's site). A warning, not a failure: the row still names
+  the original publisher and title.
 
 Without sources (``sources=None``: no sources file, or not asked for) the last three are not
-judged: the report says so (`sources_checked` is False) and lists no flagged or unsourced
-values, rather than calling every value unsourced.
+judged: the report says so (`sources_checked` is False) and lists no flagged, unsourced or
+mirror-only values, rather than calling every value unsourced.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ class DataQualityReport:
     outliers: list[dict[str, Any]]
     flagged: list[dict[str, Any]]
     unsourced: list[dict[str, Any]]
+    mirror_only: list[dict[str, Any]]
     sources_checked: bool = True
 
     @property
@@ -89,6 +93,7 @@ class DataQualityReport:
             "outlier_indicators": len(self.outliers),
             "flagged_values": len(self.flagged),
             "unsourced_values": len(self.unsourced) if self.sources_checked else None,
+            "mirror_only_values": len(self.mirror_only) if self.sources_checked else None,
             "sources_checked": self.sources_checked,
             "ok": self.ok,
         }
@@ -173,6 +178,18 @@ def data_quality(spec: Spec, table: Table, sources: Sequence[Source] | None) -> 
         for r in prov
         if r["url"] and note_flags(r["note"])
     ]
+    mirror_only = [
+        {
+            "unit": r["unit"],
+            "indicator": r["indicator"],
+            "value": r["value"],
+            "publisher": r["publisher"],
+            "title": r["title"],
+            "url": r["url"],
+        }
+        for r in prov
+        if r["url"] and r["mirror"] == "true"
+    ]
     unsourced = [
         {
             "unit": r["unit"],
@@ -194,5 +211,6 @@ def data_quality(spec: Spec, table: Table, sources: Sequence[Source] | None) -> 
         outliers=outliers,
         flagged=flagged,
         unsourced=unsourced,
+        mirror_only=mirror_only,
         sources_checked=sources is not None,
     )

@@ -69,6 +69,35 @@ def calibrate(
             "their digest in its calibration block (written to --output).",
         ),
     ] = False,
+    min_weight: Annotated[
+        float,
+        typer.Option(
+            "--min-weight",
+            min=0.0,
+            max=1.0,
+            help="Floor for every group's weight within its parent (e.g. 0.1: no dimension "
+            "below 10%).",
+        ),
+    ] = 0.0,
+    min_indicator_weight: Annotated[
+        float,
+        typer.Option(
+            "--min-indicator-weight",
+            min=0.0,
+            max=1.0,
+            help="Floor for every indicator's weight within its group.",
+        ),
+    ] = 0.0,
+    min_gap: Annotated[
+        float | None,
+        typer.Option(
+            "--min-gap",
+            min=0.0,
+            help="Rank-only targets: the smallest gap (in scaled score) to keep between "
+            "consecutive published units; the weights closest to the spec's with that gap are "
+            "taken (default: the widest gap the data allow).",
+        ),
+    ] = None,
 ) -> None:
     """Find weights, closest to the spec's, that reproduce a published result.
 
@@ -76,9 +105,12 @@ def calibrate(
     with a `calibration:` block saying what was fitted to what, and `weights_sha256`, the
     digest of the calibrated weights: while a spec's weights match it, `score` and `report`
     say they are calibrated; after an edit they say the weights changed since calibration.
+    --min-weight keeps every group's weight at or above a floor, so no dimension is switched
+    off.
 
     Example: cityindex calibrate --target seeds/ai-city-competitiveness-2024.csv -o fitted.yaml
     """
+    from cityindex.analysis.calibrate import Floor, floor_problems
     from cityindex.analysis.calibrate import calibrate as solve
     from cityindex.seeds import load_reference
 
@@ -92,7 +124,19 @@ def calibrate(
     _require_units(reference.units, loaded.table.units, str(target))
     chosen_levels = _parse_levels(levels)
     prepared = prepare(loaded.spec, loaded.table)
-    result = solve(prepared, reference, levels=chosen_levels)
+    floor = Floor(group=min_weight, indicator=min_indicator_weight)
+    infeasible = floor_problems(prepared, chosen_levels, floor)
+    if infeasible:
+        raise UsageError(
+            [
+                issue(
+                    "usage.min-weight",
+                    "the weight floor cannot hold: " + "; ".join(infeasible),
+                    hint="a group of k children allows a floor of at most 1/k",
+                )
+            ]
+        )
+    result = solve(prepared, reference, levels=chosen_levels, floor=floor, min_gap=min_gap)
     lookup = {n.id: n.key_path for n in loaded.spec.walk()}
     values: dict[str, float | str] = {}
     rows = []
@@ -177,6 +221,12 @@ def calibrate(
                 "min_gap": float(f"{result.min_gap:.4g}"),
                 "units": len(reference.units),
             }
+            if min_gap is not None:
+                method = (
+                    "rank-only target (no scores published): the weights closest to the "
+                    f"uncalibrated spec that keep every published unit at least {min_gap:g} "
+                    "(scaled score) above the next, unlisted units below the last (SLSQP)"
+                )
             what = "the published order (ranks only; no scores were published)"
         else:
             method = (
@@ -188,10 +238,12 @@ def calibrate(
                 "units": len(reference.units),
             }
             what = "the published scores"
-        block = {
+        block: dict[str, object] = {
             "target": target_rel,
             "method": method,
             "levels": sorted(chosen_levels) if chosen_levels else "all",
+            **({"min_weight": min_weight} if min_weight else {}),
+            **({"min_indicator_weight": min_indicator_weight} if min_indicator_weight else {}),
             "fit": fit,
             "date": date or dt.date.today().isoformat(),
             "note": "The published report's own weights and raw data are not public; these "

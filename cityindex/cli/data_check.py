@@ -14,10 +14,12 @@ from cityindex.cli.common import (
     SetOpt,
     SpecArg,
     YearOpt,
+    compute_loaded,
     emit,
     load,
     pick_format,
     say,
+    warn,
 )
 from cityindex.errors import DataError, issue
 from cityindex.render import render_rows, to_json
@@ -47,6 +49,7 @@ INDICATOR_COLUMNS = [
 ]
 OUTLIER_COLUMNS = ["indicator", "skew", "kurtosis", "winsorised_points", "log_transformed", "units"]
 FLAGGED_COLUMNS = ["unit", "indicator", "value", "flags"]  # notes: `cityindex sources`
+MIRROR_COLUMNS = ["unit", "indicator", "value", "publisher", "title", "url"]
 UNSOURCED_COLUMNS = ["unit", "indicator", "column", "value", "reason"]
 FINDING_COLUMNS = ["kind", "unit", "indicator", "value", "detail"]
 
@@ -67,14 +70,24 @@ def check(
             "flags or unsourced values; passes without a sources file).",
         ),
     ] = False,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top",
+            min=1,
+            help="Only the N best-ranked units of the index (e.g. coverage over the top 15).",
+        ),
+    ] = None,
 ) -> None:
-    """Data-quality report: missing cells, outliers, flagged and unsourced values.
+    """Data-quality report: missing cells, outliers, flagged, unsourced and mirror-only values.
 
     Covers the spec's indicators in its data file (or --data) and the `<data>.sources.csv`
     next to it. Outliers follow COINr's default treat rule (|skew| >= 2 and kurtosis >= 3.5).
     Tables show every section; csv lists one finding per row (kind = missing, outlier,
-    flagged, unsourced); json has all sections. Exit 1 when any value has no source, or
-    (after the report) when there is no sources file and --no-sources was not given.
+    flagged, unsourced, mirror); json has all sections. Exit 1 when any value has no source, or
+    (after the report) when there is no sources file and --no-sources was not given. Values
+    whose only source is a mirror (a url not on the original publisher's site) are counted and
+    warned about, with the original publisher and title.
 
     Example: cityindex data check --format json
     """
@@ -83,6 +96,14 @@ def check(
 
     loaded = load(spec, data=data, year=year, sets=sets)
     table = loaded.table
+    if top is not None:
+        result = compute_loaded(loaded, quiet=True)
+        ranked = sorted(
+            (r, k)
+            for k, r in enumerate(result.rank)
+            if r == r  # NaN: not ranked
+        )
+        table = table.take([k for _, k in ranked[:top]])
     expected = sources_path(table.file)
     checked = not no_sources and expected.exists()
     sources = load_sources(expected, data_path=table.file) if checked else None
@@ -98,6 +119,7 @@ def check(
                 "outliers": report.outliers,
                 "flagged": report.flagged,
                 "unsourced": report.unsourced,
+                "mirror_only": report.mirror_only,
             }
         )
     elif chosen == "csv":
@@ -111,6 +133,7 @@ def check(
         if checked:  # without sources, empty sections would read as "no problem"
             sections.append((report.flagged, FLAGGED_COLUMNS, "Flagged values"))
             sections.append((report.unsourced, UNSOURCED_COLUMNS, "Values without a source"))
+            sections.append((report.mirror_only, MIRROR_COLUMNS, "Values resting on a mirror only"))
         parts = []
         for rows, columns, title in sections:
             if chosen == "markdown":
@@ -123,15 +146,23 @@ def check(
     verdict = (
         f"{s['units']} units × {s['indicators']} indicators"
         + (f" ({s['year']})" if s["year"] else "")
-        + f": {s['filled']}/{s['cells']} cells filled, {s['outlier_indicators']} outlier "
+        + (f" (the {top} best-ranked)" if top is not None else "")
+        + f": {s['filled']}/{s['cells']} cells filled ({s['filled_share']:.0%}), "
+        + f"{s['outlier_indicators']} outlier "
         + (
             f"indicator(s), {s['flagged_values']} flagged value(s), "
-            f"{s['unsourced_values']} value(s) without a source"
+            f"{s['unsourced_values']} value(s) without a source, "
+            f"{s['mirror_only_values']} value(s) resting on a mirror only"
             if checked
             else "indicator(s); sources not checked"
             + (" (--no-sources)" if no_sources else f": no {expected}")
         )
     )
+    if report.mirror_only:
+        warn(
+            f"{len(report.mirror_only)} value(s) rest on a mirror only (a url not on the "
+            "original publisher's site); `cityindex sources` names each original"
+        )
     if not checked and not no_sources:
         raise DataError(
             [
@@ -185,6 +216,16 @@ def _findings(report: DataQualityReport) -> list[dict[str, object]]:
                 "indicator": f["indicator"],
                 "value": f["value"],
                 "detail": f["flags"],
+            }
+        )
+    for m in report.mirror_only:
+        rows.append(
+            {
+                "kind": "mirror",
+                "unit": m["unit"],
+                "indicator": m["indicator"],
+                "value": m["value"],
+                "detail": f"{m['publisher']}: {m['title']} (read at {m['url']})",
             }
         )
     for u in report.unsourced:

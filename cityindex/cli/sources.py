@@ -22,10 +22,10 @@ from cityindex.cli.common import (
     load,
     pick_format,
 )
-from cityindex.provenance import load_sources, provenance_rows, sources_path
+from cityindex.provenance import PROVENANCE_FIELDS, load_sources, provenance_rows, sources_path
 from cityindex.render import render_rows
 
-SOURCE_FIELDS = ["unit", "indicator", "column", "value", "year", "url", "note"]
+SOURCE_FIELDS = list(PROVENANCE_FIELDS)
 
 
 @app.command()
@@ -49,10 +49,12 @@ def sources(
     encoding: EncodingOpt = None,
     excel_safe: ExcelSafeOpt = False,
 ) -> None:
-    """List each value's provenance: unit, indicator, column, value, year, url, note.
+    """List each value's provenance: publisher and title of the original first, the link second.
 
-    Read from the `<data>.sources.csv` next to the data file (cities-2024.csv →
-    cities-2024.sources.csv). A value without a source shows an empty url and NO SOURCE.
+    Columns: unit, indicator, column, value, year, publisher, title, published, url, mirror
+    (true when the link is not on the original publisher's site), note. Read from the
+    `<data>.sources.csv` next to the data file (cities-2024.csv → cities-2024.sources.csv). A
+    value without a source shows an empty url and NO SOURCE.
 
     Example: cityindex sources --unit Hangzhou
     """
