@@ -133,7 +133,20 @@ OUTPUT_COLUMNS: dict[str, tuple[str, ...]] = {
     "data check flagged": ("unit", "indicator", "value", "flags"),
     "data check unsourced": ("unit", "indicator", "column", "value", "reason"),
     "data check findings": ("kind", "unit", "indicator", "value", "detail"),
-    "sources": ("unit", "indicator", "column", "value", "year", "url", "note"),
+    "data check mirror": ("unit", "indicator", "value", "publisher", "title", "url"),
+    "sources": (
+        "unit",
+        "indicator",
+        "column",
+        "value",
+        "year",
+        "publisher",
+        "title",
+        "published",
+        "url",
+        "mirror",
+        "note",
+    ),
     "workbook method sheet": ("node", "stage", "method", "parameters"),
 }
 """The fixed columns of each command's tables (ids of groups and indicators come on top)."""

@@ -70,11 +70,21 @@ def test_the_default_caption_claims_calibration_until_a_weight_is_set(
     assert run([*args, "--set", "groups.policy.weight=0.5"]) == 1
 
 
+def _with_policy_weight(text: str, weight: str) -> str:
+    """The spec text with the policy group's own `weight:` line set to `weight`."""
+    edited, n = re.subn(
+        r"(\n  policy:\n(?:    (?!weight:).*\n)*    weight: )\S+", rf"\g<1>{weight}", text, count=1
+    )
+    assert n == 1
+    assert edited != text
+    return edited
+
+
 def test_a_yaml_edit_of_a_weight_is_a_change_since_calibration(
     copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     text = copy.read_text(encoding="utf-8")
-    copy.write_text(text.replace("weight: 0.319229", "weight: 0.4", 1), encoding="utf-8")
+    copy.write_text(_with_policy_weight(text, "0.4"), encoding="utf-8")
     assert CHANGED in _caption(capsys, str(copy))
 
 
@@ -107,7 +117,7 @@ def test_stamp_restores_the_digest_and_refuses_weights_that_do_not_reproduce(
     args = ["calibrate", str(copy), "--target", str(SEED), "--stamp", "-o", str(copy)]
     assert run(args) == 0
     assert copy.read_text(encoding="utf-8") == original
-    edited = original.replace("weight: 0.319229", "weight: 0.4", 1)
+    edited = _with_policy_weight(original, "0.4")
     copy.write_text(edited, encoding="utf-8")
     capsys.readouterr()
     assert run(args) == 1
