@@ -45,7 +45,9 @@ def replace_line(spec: Path, number: int, old: str, new: str) -> None:
 
 
 def weight_on(spec: Path, number: int) -> str:
-    return spec.read_text(encoding="utf-8").splitlines()[number - 1].split(":", 1)[1].strip()
+    """The value of the `weight:` on line `number`, without a trailing comment."""
+    line = spec.read_text(encoding="utf-8").splitlines()[number - 1]
+    return line.split(":", 1)[1].split("#", 1)[0].strip()
 
 
 def make_two_mistakes(spec: Path) -> tuple[tuple[str, int], tuple[str, int]]:

@@ -10,12 +10,17 @@ from .shell import Shell, rows
 
 
 def test_csv_piped_to_head_ends_quietly_with_the_header(user: Shell) -> None:
-    shown = user.line(f"{shlex.quote(str(user.executable))} score --format csv | head -1")
-    assert shown.code == 0
-    assert shown.err == ""
-    assert shown.out.endswith("\n")
-    assert shown.out.splitlines()[0].startswith("rank,city,score,")
-    assert len(shown.out.splitlines()) == 1
+    """Asked for CSV, or piped without asking: the same header, and nothing on stderr."""
+    command = shlex.quote(str(user.executable))
+    asked = user.line(f"{command} score --format csv | head -1")
+    piped = user.line(f"{command} score | head -1")
+    for shown in (asked, piped):
+        assert shown.code == 0
+        assert shown.err == ""
+        assert shown.out.endswith("\n")
+        assert len(shown.out.splitlines()) == 1
+    assert asked.out.startswith("rank,city,score,")
+    assert piped.out == asked.out
 
 
 def test_csv_holds_the_published_scores_with_integer_ranks(
