@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No per-example deadline for any property test: speed is measured in benchmarks/, and on a
+# loaded 2-core CI machine a first call can take 0.7 s (seen in the minimum-versions run).
+settings.register_profile("no-deadline", deadline=None)
+settings.load_profile("no-deadline")
 
 
 @pytest.fixture(autouse=True)
