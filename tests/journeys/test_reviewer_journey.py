@@ -74,11 +74,6 @@ def assert_located(shown: Shown, mistakes: tuple[tuple[str, int], tuple[str, int
     assert "did you mean 'weight'?" in shown.err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 12: with no SPEC, score uses the installed copy, not the checkout's spec",
-)
 def test_an_edited_group_weight_moves_the_scores_of_a_plain_score(reviewer: Shell) -> None:
     spec = reviewer.cwd / DEFAULT
     group, line = group_weight_lines(spec)[0]
@@ -101,11 +96,6 @@ def test_mistakes_in_the_spec_are_shown_with_file_line_and_key_path(reviewer: Sh
     assert_located(reviewer("score", DEFAULT), mistakes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 12: with no SPEC, score uses the installed copy, not the checkout's spec",
-)
 def test_mistakes_in_the_checkout_spec_are_shown_by_a_plain_score(reviewer: Shell) -> None:
     mistakes = make_two_mistakes(reviewer.cwd / DEFAULT)
     assert_located(reviewer("score"), mistakes)
