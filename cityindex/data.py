@@ -61,6 +61,8 @@ class Table:
     """Every year's rows of a panel file (units repeat across years), for panel methods."""
     encoding: str = "utf-8"
     """The codec the file was read with (UTF-8 unless GB18030 was detected or asked for)."""
+    na_cells: int = 0
+    """How many cells held one of the spec's `na_values` (暂无, —, …) and were read as empty."""
 
     @property
     def times(self) -> tuple[int, ...] | None:
@@ -81,6 +83,7 @@ class Table:
             self.year,
             self.time_column,
             encoding=self.encoding,
+            na_cells=self.na_cells,
         )
 
     @property
@@ -258,8 +261,12 @@ def load_data(
     year: int | None = None,
     time: str = YEAR_COLUMN,
     encoding: str | None = None,
+    na_values: Sequence[str] = (),
 ) -> Table:
     """Read a wide CSV (one row per unit) into a `Table`, units sorted by name.
+
+    A cell whose text is one of `na_values` (a spec's ``index.na_values``, e.g. 暂无 or —) is
+    read as empty, i.e. missing; `Table.na_cells` counts them so the caller can say so.
 
     With a `time` column (default ``year``; a spec's ``index.time``) the file is a panel: `year`
     selects one year (default: the latest), units must be unique within each year, and the
@@ -351,6 +358,15 @@ def load_data(
             )
     _raise_capped(problems)
     frame = pd.DataFrame([r for _, r in body], columns=header, dtype=object)
+    na_cells = 0
+    if na_values:
+        marks = {v.strip() for v in na_values}
+        for col in header:
+            if col in (unit, time):
+                continue
+            hit = frame[col].map(lambda c: str(c).strip() in marks)
+            na_cells += int(hit.sum())
+            frame.loc[hit, col] = ""
     line_numbers = [line for line, _ in body]
     selected_year: int | None = None
     years: list[int] = []
@@ -427,10 +443,18 @@ def load_data(
     frame = frame.iloc[order].reset_index(drop=True)
     line_numbers = [line_numbers[k] for k in order]
     years = [years[k] for k in order] if years else []
+    whole = Table(
+        frame,
+        unit,
+        name,
+        digest,
+        tuple(line_numbers),
+        selected_year,
+        time if years else None,
+        encoding=used,
+        na_cells=na_cells,
+    )
     if years:
-        whole = Table(
-            frame, unit, name, digest, tuple(line_numbers), selected_year, time, encoding=used
-        )
         chosen = [k for k, y in enumerate(years) if y == selected_year]
         return replace(whole.take(chosen), panel=whole)
-    return Table(frame, unit, name, digest, tuple(line_numbers), selected_year, encoding=used)
+    return whole

@@ -18,6 +18,7 @@ from cityindex import __version__
 from cityindex.data import Table, load_data
 from cityindex.errors import CityIndexError, Issue, SpecError, UsageError, issue
 from cityindex.files import write_atomic
+from cityindex.i18n import Language, as_language, parse_language
 from cityindex.pipeline import compute
 from cityindex.render import FORMATS, render_error, render_warning
 from cityindex.result import IndexResult
@@ -77,6 +78,24 @@ ExcelSafeOpt = Annotated[
     ),
 ]
 TopOpt = Annotated[int | None, typer.Option("--top", help="Show only the first N rows.", min=1)]
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of headings, column titles and chart labels: zh or en (default: the "
+        "spec's index.language, else en).",
+    ),
+]
+
+
+def pick_language(lang: str | None, spec: Spec | None = None) -> Language:
+    """`--lang`, else the spec's `index.language`, else English (bad usage: exit 2)."""
+    if lang is None:
+        return as_language(spec.index.language if spec is not None else None)
+    chosen = parse_language(lang)
+    if chosen is None:
+        raise UsageError([issue("usage.lang", f"unknown language '{lang}'", expected="zh or en")])
+    return chosen
 
 
 def say(message: str) -> None:
@@ -164,9 +183,19 @@ def load(
             ]
         )
     table = load_data(
-        data_path, unit=spec.index.unit, year=year, time=spec.index.time, encoding=encoding
+        data_path,
+        unit=spec.index.unit,
+        year=year,
+        time=spec.index.time,
+        encoding=encoding,
+        na_values=spec.index.na_values,
     )
     announce_encoding(table, explicit=encoding)
+    if table.na_cells:
+        say(
+            f"note: {table.na_cells} cell(s) of {table.file} hold a placeholder of "
+            f"index.na_values ({', '.join(spec.index.na_values)}): read as missing"
+        )
     column_issues: list[Issue] = check_columns(spec, table.columns, str(data_path))
     if column_issues:
         raise SpecError(column_issues)
@@ -228,6 +257,7 @@ __all__ = [
     "EncodingOpt",
     "ExcelSafeOpt",
     "FormatOpt",
+    "LangOpt",
     "Loaded",
     "OutputOpt",
     "SetOpt",
@@ -240,6 +270,7 @@ __all__ = [
     "load",
     "load_spec",
     "pick_format",
+    "pick_language",
     "say",
     "warn",
 ]

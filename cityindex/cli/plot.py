@@ -11,11 +11,13 @@ import typer
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    LangOpt,
     SetOpt,
     SpecArg,
     YearOpt,
     compute_loaded,
     load,
+    pick_language,
     say,
 )
 from cityindex.cli.report import TopN, local_names
@@ -44,11 +46,17 @@ def plot_command(
     year: YearOpt = None,
     sets: SetOpt = None,
     top: TopN = 5,
+    lang: LangOpt = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="svg or png (default: from the output's suffix)."),
+    ] = None,
 ) -> None:
     """Draw one chart: bar (scores stacked by group contribution), heatmap, radar, or map
-    (units by longitude and latitude, bubble area by score; needs latitude/longitude columns).
+    (units by longitude and latitude, bubble area and colour by score; needs latitude and
+    longitude columns or a coordinates file).
 
-    Example: cityindex plot bar --output scores.svg
+    Example: cityindex plot bar --lang zh --format png --output scores.png
     """
     from cityindex.report import chart_data
     from cityindex.report.charts import KINDS, chart, render
@@ -57,15 +65,18 @@ def plot_command(
         raise UsageError(
             [issue("usage.plot.kind", f"unknown chart '{kind}'", expected=", ".join(KINDS))]
         )
-    fmt = output.suffix.lower().lstrip(".")
+    fmt = (fmt or output.suffix.lstrip(".")).lower()
     if fmt not in ("svg", "png"):
         raise UsageError(
-            [issue("usage.plot.format", f"cannot write '{output.suffix}'", expected=".svg or .png")]
+            [issue("usage.plot.format", f"cannot write '{fmt}'", expected="svg or png")]
         )
     loaded = load(spec, data=data, year=year, sets=sets)
     result = compute_loaded(loaded, quiet=True)
     table = loaded.table if kind == "map" else None  # coordinates are read only for a map
-    drawn = chart_data(loaded.spec, result, local_names=local_names(loaded), table=table)
+    language = pick_language(lang, loaded.spec)
+    drawn = chart_data(
+        loaded.spec, result, local_names=local_names(loaded), table=table, lang=language
+    )
     figure = chart(kind, drawn, top=top, file=loaded.table.file)
     try:
         _write_bytes(output, render(figure, fmt))

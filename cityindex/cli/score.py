@@ -13,6 +13,7 @@ from cityindex.cli.common import (
     EncodingOpt,
     ExcelSafeOpt,
     FormatOpt,
+    LangOpt,
     OutputOpt,
     SetOpt,
     SpecArg,
@@ -22,9 +23,12 @@ from cityindex.cli.common import (
     emit,
     load,
     pick_format,
+    pick_language,
     say,
 )
 from cityindex.cli.report import emit_xlsx, wants_xlsx
+from cityindex.errors import UsageError, issue
+from cityindex.i18n import headers
 from cityindex.registry import get_method
 from cityindex.render import render_rows, render_score, score_columns, score_rows
 from cityindex.result import IndexResult
@@ -76,6 +80,15 @@ def score(
     ] = None,
     encoding: EncodingOpt = None,
     excel_safe: ExcelSafeOpt = False,
+    lang: LangOpt = None,
+    header_kind: Annotated[
+        str,
+        typer.Option(
+            "--headers",
+            help="CSV column names: ids (default, for scripts) or titles (in the --lang "
+            "language, for people opening the file in Excel).",
+        ),
+    ] = "ids",
 ) -> None:
     """Score and rank every unit, or show one stage of the computation with --stage.
 
@@ -95,6 +108,12 @@ def score(
         emit(render_stage(loaded.spec, result, stage, chosen, top=top), output)
         return
     title = f"{loaded.spec.index.title} ({len(result.units) - len(result.excluded())} units)"
+    language = pick_language(lang, loaded.spec)
+    if header_kind not in ("ids", "titles"):
+        raise UsageError(
+            [issue("usage.headers", f"unknown --headers '{header_kind}'", expected="ids or titles")]
+        )
+    labels = headers(score_columns(result, coverage=True), language, loaded.spec.walk())
     text = render_score(
         result,
         chosen,
@@ -103,6 +122,8 @@ def score(
         coverage=coverage,
         caption=calibration_caption(loaded.spec),
         excel_safe_cells=excel_safe,
+        labels=labels,
+        csv_labels=header_kind == "titles",
     )
     emit(text, output)
 
