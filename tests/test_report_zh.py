@@ -145,7 +145,8 @@ def test_compare_adds_each_units_rank_change(tmp_path: Path) -> None:
     page = out.read_text(encoding="utf-8")
     assert "名次变化" in page
     rows = re.findall(
-        r'<td class="rank" data-rank="(\d+)">.*?<td>(\d*)</td><td class="(?:up|down|)">([^<]*)</td>',
+        r'<td class="rank" data-rank="(\d+)">.*?'
+        r'<td>(\d*)</td><td class="(?:up|down|)">([^<]*)</td>',
         page,
     )
     assert len(rows) == 12
