@@ -86,13 +86,13 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Replace `path` with `text` (UTF-8) in one rename."""
+def write_atomic(path: str | Path, text: str, *, encoding: str = "utf-8") -> None:
+    """Replace `path` with `text` (UTF-8 unless `encoding` says otherwise) in one rename."""
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

@@ -172,3 +172,96 @@ def test_score_lang_zh_shows_chinese_column_titles(
     assert run(["score", spec, "--lang", "zh", "--format", "csv", "--headers", "titles"]) == 0
     assert capsys.readouterr().out.splitlines()[0].startswith("排名,城市,得分,政策机制,")
     assert run(["score", spec, "--lang", "fr"]) == 2
+
+
+def test_csv_for_excel_keeps_chinese_in_utf8_with_bom_or_gbk(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--output-encoding utf-8-sig starts with the BOM Excel needs; gbk bytes decode as GBK;
+    the default stays UTF-8 without a BOM; an unknown encoding is bad usage."""
+    spec = str(zh_spec(tmp_path, language=False))
+    base = ["score", spec, "--lang", "zh", "--format", "csv", "--headers", "titles"]
+    out = tmp_path / "s.csv"
+    assert run([*base, "--output-encoding", "utf-8-sig", "--output", str(out)]) == 0
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data[3:].decode("utf-8").startswith("排名,城市,得分,政策机制,")
+    assert run([*base, "--output-encoding", "gbk", "--output", str(out)]) == 0
+    assert out.read_bytes().decode("gbk").startswith("排名,城市,得分,政策机制,")
+    assert run([*base, "--output", str(out)]) == 0
+    assert out.read_bytes().startswith("排名".encode())
+    assert run([*base, "--output-encoding", "latin-9"]) == 2
+    capsys.readouterr()
+
+
+def test_xlsx_under_zh_has_chinese_headers(tmp_path: Path) -> None:
+    """The workbook's score sheet opens with the Chinese column names."""
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "s.xlsx"
+    spec = str(zh_spec(tmp_path, language=False))
+    assert run(["score", spec, "--lang", "zh", "--format", "xlsx", "--output", str(out)]) == 0
+    book = openpyxl.load_workbook(out)
+    header = [c.value for c in book["score"][1]]
+    assert header[:4] == ["排名", "城市", "得分", "政策机制"]
+    assert book["score"]["B2"].value == "Beijing"
+
+
+def test_a_gbk_spec_and_placeholder_cells_score_with_notes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A spec saved as GBK is detected and announced; `na_values` cells (暂无, —) are read as
+    missing and counted on stderr; 正向/负向 and TOPSIS-style capitals are accepted. The scores
+    equal those of the same data with empty cells."""
+    data = (ROOT / "data" / "cities-2024.csv").read_text(encoding="utf-8").splitlines()
+    header, rows = data[0], data[1:]
+    marked = [rows[0].replace(",1,1,1,114,", ",1,1,暂无,114,", 1), *rows[1:]]
+    gap = next(i for i, row in enumerate(rows) if i > 0 and ",," in row)
+    marked[gap] = marked[gap].replace(",,", ",—,", 1)
+    (tmp_path / "d.csv").write_text("\n".join([header, *marked]) + "\n", encoding="utf-8")
+    blank = [rows[0].replace(",1,1,1,114,", ",1,1,,114,", 1), *rows[1:]]
+    (tmp_path / "e.csv").write_text("\n".join([header, *blank]) + "\n", encoding="utf-8")
+    text = zh_spec(tmp_path, language=False).read_text(encoding="utf-8")
+    text = text.replace(str(ROOT / "data" / "cities-2024.csv"), "d.csv")
+    text = text.replace("  unit: city\n", '  unit: city\n  na_values: [暂无, —, "-"]\n')
+    text = text.replace("direction: higher_is_better", "direction: 正向", 1)
+    text = text.replace("direction: lower_is_better", "direction: Negative", 1)
+    text = text.replace("{method: arithmetic_mean}", "{method: Arithmetic_Mean}", 1)
+    gbk = tmp_path / "gbk.yaml"
+    gbk.write_bytes(text.encode("gbk"))
+    capsys.readouterr()
+    assert run(["score", str(gbk), "--format", "csv"]) == 0
+    marked_out = capsys.readouterr()
+    assert "as GB18030/GBK" in marked_out.err
+    placed = sum(line.count("暂无") + line.count("—") for line in marked)
+    assert placed == 2
+    assert f"{placed} cell(s)" in marked_out.err
+    assert run(["score", str(gbk), "--format", "csv", "--data", str(tmp_path / "e.csv")]) == 0
+    assert capsys.readouterr().out == marked_out.out
+    assert run(["score", str(gbk), "--format", "json"]) == 0
+    assert '"method": "arithmetic_mean"' in capsys.readouterr().out
+
+
+def test_a_misspelt_direction_or_method_gets_a_did_you_mean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'正相' is no direction, 'topsys' no method: each error offers the nearest."""
+    text = zh_spec(tmp_path, language=False).read_text(encoding="utf-8")
+    text = text.replace("direction: higher_is_better", "direction: positiv", 1)
+    text = text.replace("{method: arithmetic_mean}", "{method: Arithmetic_Means}", 1)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    assert run(["validate", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "did you mean 'positive'" in err
+    assert "did you mean 'arithmetic_mean'" in err
+
+
+def test_plot_draws_a_chinese_chart_as_png_by_format(tmp_path: Path) -> None:
+    """--format png writes a PNG whatever the suffix; --lang zh labels the axes in Chinese."""
+    out = tmp_path / "bar.out"
+    spec = str(zh_spec(tmp_path))
+    assert run(["plot", "bar", spec, "--format", "png", "--output", str(out)]) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = tmp_path / "map.svg"
+    assert run(["plot", "map", spec, "--lang", "zh", "--output", str(svg)]) == 0
+    assert "<svg" in svg.read_text(encoding="utf-8")[:200]

@@ -78,6 +78,16 @@ ExcelSafeOpt = Annotated[
     ),
 ]
 TopOpt = Annotated[int | None, typer.Option("--top", help="Show only the first N rows.", min=1)]
+OUTPUT_ENCODINGS = ("utf-8", "utf-8-sig", "gbk", "gb18030")
+OutputEncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--output-encoding",
+        help="Encoding of text output: utf-8 (default, for scripts), utf-8-sig (UTF-8 with a "
+        "BOM, so Excel on Windows shows Chinese correctly) or gbk/gb18030. (--encoding is the "
+        "input data's.)",
+    ),
+]
 LangOpt = Annotated[
     str | None,
     typer.Option(
@@ -150,7 +160,7 @@ def load(
 ) -> Loaded:
     """Load and cross-check spec and data; every spec and column problem in one error."""
     path = resolve_spec_path(spec_path)
-    text = read_spec_text(path)
+    text = read_spec_gbk(path)
     spec, issues = parse_spec(text, file=str(path), base_dir=path.parent, overrides=sets or ())
     data_path = data
     if data_path is None and spec is not None:
@@ -204,6 +214,22 @@ def load(
     return Loaded(spec, table)
 
 
+def read_spec_gbk(path: Path) -> str:
+    """The spec's text: UTF-8, else GB18030 (GBK's superset) when it decodes, announced on
+    stderr as a data file's detected encoding is; else the UTF-8 error."""
+    try:
+        return read_spec_text(path)
+    except SpecError as error:
+        if [i.code for i in error.issues] != ["spec.yaml.encoding"]:
+            raise
+        try:
+            text = path.read_bytes().decode("gb18030")
+        except UnicodeDecodeError:
+            raise error from None
+    say(f"note: read {path} as GB18030/GBK (detected: the file is not valid UTF-8)")
+    return text
+
+
 def announce_encoding(table: Table, *, explicit: str | None) -> None:
     """Say on stderr when the data was not read as UTF-8 (detected: never silently)."""
     if table.encoding == "utf-8":
@@ -225,14 +251,52 @@ def compute_loaded(loaded: Loaded, *, quiet: bool = False) -> IndexResult:
     return result
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Data to stdout, or atomically to `--output` (a note on stderr says where)."""
+def check_output_encoding(encoding: str | None) -> str | None:
+    """The `--output-encoding` given, checked (bad usage: exit 2); None for plain UTF-8."""
+    if encoding is None:
+        return None
+    chosen = encoding.strip().lower().replace("_", "-")
+    if chosen not in OUTPUT_ENCODINGS:
+        raise UsageError(
+            [
+                issue(
+                    "usage.output-encoding",
+                    f"unknown output encoding '{encoding}'",
+                    expected="one of: " + ", ".join(OUTPUT_ENCODINGS),
+                )
+            ]
+        )
+    return None if chosen == "utf-8" else chosen
+
+
+def emit(text: str, output: Path | None, *, encoding: str | None = None) -> None:
+    """Data to stdout, or atomically to `--output` (a note on stderr says where); in
+    `encoding` (`--output-encoding`) when given, else UTF-8."""
+    if encoding is not None:
+        try:
+            text.encode(encoding)
+        except UnicodeEncodeError as exc:
+            bad = text[exc.start : exc.end]
+            raise CityIndexError(
+                [
+                    issue(
+                        "output.encoding",
+                        f"{bad!r} cannot be written in {encoding}",
+                        hint="use --output-encoding utf-8-sig: Excel reads it and it holds "
+                        "every character",
+                    )
+                ]
+            ) from None
     if output is None:
-        sys.stdout.write(text)
+        if encoding is None:
+            sys.stdout.write(text)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text.encode(encoding))
         sys.stdout.flush()
         return
     try:
-        write_atomic(output, text)
+        write_atomic(output, text, encoding=encoding or "utf-8")
     except OSError as exc:
         raise CityIndexError(
             [
@@ -259,11 +323,13 @@ __all__ = [
     "FormatOpt",
     "LangOpt",
     "Loaded",
+    "OutputEncodingOpt",
     "OutputOpt",
     "SetOpt",
     "SpecArg",
     "TopOpt",
     "YearOpt",
+    "check_output_encoding",
     "compute_loaded",
     "emit",
     "fail",

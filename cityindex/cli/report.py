@@ -167,9 +167,15 @@ def wants_xlsx(fmt: str | None, output: Path | None) -> bool:
 
 
 def emit_xlsx(
-    output: Path, sheets: Mapping[str, Sheet], loaded: Loaded, result: IndexResult
+    output: Path,
+    sheets: Mapping[str, Sheet],
+    loaded: Loaded,
+    result: IndexResult,
+    *,
+    labels: Mapping[str, str] | None = None,
 ) -> None:
-    """Write the command's tables plus the method and sources sheets as one workbook."""
+    """Write the command's tables plus the method and sources sheets as one workbook
+    (`labels`: header text per column id, e.g. Chinese titles)."""
     from cityindex.report import load_sources
     from cityindex.report.xlsx import method_sheet, write_workbook
 
@@ -180,7 +186,7 @@ def emit_xlsx(
         "sources": (["unit", "column", "value", "year", "url", "note"], sources),
     }
     try:
-        write_workbook(output, every)
+        write_workbook(output, every, labels=labels)
     except ImportError:
         raise UsageError(
             [

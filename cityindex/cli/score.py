@@ -14,11 +14,13 @@ from cityindex.cli.common import (
     ExcelSafeOpt,
     FormatOpt,
     LangOpt,
+    OutputEncodingOpt,
     OutputOpt,
     SetOpt,
     SpecArg,
     TopOpt,
     YearOpt,
+    check_output_encoding,
     compute_loaded,
     emit,
     load,
@@ -89,6 +91,7 @@ def score(
             "language, for people opening the file in Excel).",
         ),
     ] = "ids",
+    output_encoding: OutputEncodingOpt = None,
 ) -> None:
     """Score and rank every unit, or show one stage of the computation with --stage.
 
@@ -96,24 +99,27 @@ def score(
     """
     if stage is not None:
         check_stage(stage)
+    out_encoding = check_output_encoding(output_encoding)
     xlsx = stage is None and wants_xlsx(fmt, output)
     loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded)
-    if xlsx and output is not None:
-        columns = score_columns(result, coverage=True)
-        emit_xlsx(output, {"score": (columns, score_rows(result, coverage=True))}, loaded, result)
-        return
-    chosen = pick_format(fmt, output)
-    if stage is not None:
-        emit(render_stage(loaded.spec, result, stage, chosen, top=top), output)
-        return
-    title = f"{loaded.spec.index.title} ({len(result.units) - len(result.excluded())} units)"
     language = pick_language(lang, loaded.spec)
     if header_kind not in ("ids", "titles"):
         raise UsageError(
             [issue("usage.headers", f"unknown --headers '{header_kind}'", expected="ids or titles")]
         )
     labels = headers(score_columns(result, coverage=True), language, loaded.spec.walk())
+    if xlsx and output is not None:
+        columns = score_columns(result, coverage=True)
+        titled = header_kind == "titles" or language == "zh"
+        sheets = {"score": (columns, score_rows(result, coverage=True))}
+        emit_xlsx(output, sheets, loaded, result, labels=labels if titled else None)
+        return
+    chosen = pick_format(fmt, output)
+    if stage is not None:
+        emit(render_stage(loaded.spec, result, stage, chosen, top=top), output)
+        return
+    title = f"{loaded.spec.index.title} ({len(result.units) - len(result.excluded())} units)"
     text = render_score(
         result,
         chosen,
@@ -125,7 +131,7 @@ def score(
         labels=labels,
         csv_labels=header_kind == "titles",
     )
-    emit(text, output)
+    emit(text, output, encoding=out_encoding)
 
 
 @app.command()
