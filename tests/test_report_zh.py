@@ -231,7 +231,7 @@ def test_a_gbk_spec_and_placeholder_cells_score_with_notes(
     capsys.readouterr()
     assert run(["score", str(gbk), "--format", "csv"]) == 0
     marked_out = capsys.readouterr()
-    assert "as GB18030/GBK" in marked_out.err
+    assert "as GBK (detected" in marked_out.err
     placed = sum(line.count("暂无") + line.count("—") for line in marked)
     assert placed == 2
     assert f"{placed} cell(s)" in marked_out.err
@@ -265,3 +265,39 @@ def test_plot_draws_a_chinese_chart_as_png_by_format(tmp_path: Path) -> None:
     svg = tmp_path / "map.svg"
     assert run(["plot", "map", spec, "--lang", "zh", "--output", str(svg)]) == 0
     assert "<svg" in svg.read_text(encoding="utf-8")[:200]
+
+
+def test_ahp_weights_show_the_judgement_matrix_and_consistency(tmp_path: Path) -> None:
+    """Top-level weights by AHP: the matrix, λmax, CI, RI and CR (Saaty's RI for n = 3 is
+    0.58), and no sliders (the weights are the judgements', not the spec's)."""
+    from cityindex.ahp import evaluate_ahp
+
+    pairs = [["a", "b", 3], ["a", "c", 5], ["b", "c", 2]]
+    fixed = "methods: {weights: {method: fixed}}"
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "index: {id: t, title: T, data: data.csv, unit: unit, language: zh}\n"
+        "methods:\n  normalise: {method: min_max, range: [0, 1]}\n"
+        "  aggregate: {method: arithmetic_mean}\n"
+        f"  weights: {{method: ahp, pairs: {pairs}}}\n"
+        "groups:\n"
+        + "".join(
+            f"  {g}: {{title_zh: 维度{g}, {fixed}, indicators: {{x{g}: "
+            f"{{column: x{k}, direction: 正向}}}}}}\n"
+            for k, g in enumerate("abc", start=1)
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "data.csv").write_text("unit,x1,x2,x3\nA,1,2,3\nB,3,1,2\nC,2,3,1\n")
+    out = tmp_path / "r.html"
+    assert run(["report", str(spec), "--output", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    result = evaluate_ahp({"pairs": pairs}, ["a", "b", "c"]).result
+    assert result is not None
+    assert "维度a的层次分析法判断矩阵" not in page  # the matrix is the index's, not a group's
+    assert "T的层次分析法判断矩阵" in page
+    assert f"λmax = {result.lambda_max:.4f}" in page
+    assert f"CR = CI / RI = {result.cr:.4f}" in page
+    assert "RI = 0.58" in page
+    assert 'type="range"' not in page
+    assert "一级权重由 层次分析法（AHP） 方法计算" in page

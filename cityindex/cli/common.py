@@ -215,18 +215,25 @@ def load(
 
 
 def read_spec_gbk(path: Path) -> str:
-    """The spec's text: UTF-8, else GB18030 (GBK's superset) when it decodes, announced on
-    stderr as a data file's detected encoding is; else the UTF-8 error."""
+    """The spec's text: UTF-8, else GBK when it decodes as Chinese text does, announced on
+    stderr as a data file's detected encoding is; else the UTF-8 error.
+
+    GBK decodes almost any bytes, so a file counts as GBK only if every two-byte character's
+    second byte is >= 0x80, as it is for the Chinese characters of GB2312 (a Latin-1 "Zürich"
+    has an ASCII letter after the 0xFC and stays an encoding error).
+    """
     try:
         return read_spec_text(path)
     except SpecError as error:
         if [i.code for i in error.issues] != ["spec.yaml.encoding"]:
             raise
         try:
-            text = path.read_bytes().decode("gb18030")
+            text = path.read_bytes().decode("gbk")
         except UnicodeDecodeError:
             raise error from None
-    say(f"note: read {path} as GB18030/GBK (detected: the file is not valid UTF-8)")
+        if any(ch > "\x7f" and ch.encode("gbk")[-1] < 0x80 for ch in text):
+            raise error from None
+    say(f"note: read {path} as GBK (detected: the file is not valid UTF-8)")
     return text
 
 
