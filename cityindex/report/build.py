@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from cityindex.analysis.audit import Audit
-from cityindex.analysis.audit_columns import INDICATOR_COLUMNS
+from cityindex.analysis.audit_columns import GROUP_COLUMNS, INDICATOR_COLUMNS, PAIR_COLUMNS
 from cityindex.analysis.explain import explain
 from cityindex.data import Table
 from cityindex.i18n import HTML_LANG, Language, headers, title, tr
@@ -375,29 +375,27 @@ def _uncertainty(
         lang=lang,
     )
     columns = ["rank", unit_col, "score", "median_rank", "rank_p05", "rank_p95", "p_top_k"]
+    named = [{**r, unit_col: names.get(str(r[unit_col]), str(r[unit_col]))} for r in rows]
     return (
         f'<h2 id="uncertainty">{_e(tr("h.uncertainty", lang))}</h2>'
         + _svg(render_chart(figure), "chart-uncertainty", note)
-        + _table(rows, columns, 3, headers(columns, lang, ()))
+        + _table(named, columns, 3, headers(columns, lang, ()))
     )
 
 
 def _audit(audit: Audit, lang: Language) -> str:
+    names = headers([*GROUP_COLUMNS, *PAIR_COLUMNS, *INDICATOR_COLUMNS], lang, ())
     return (
         f"<h3>{_e(tr('h.audit_groups', lang))}</h3>"
-        + _table(
-            audit.groups,
-            ["group", "parent", "children", "alpha", "pc1_share", "corr_parent", "corr_index"],
-            3,
-        )
+        + _table(audit.groups, GROUP_COLUMNS, 3, names)
         + f"<h3>{_e(tr('h.audit_pairs', lang))}</h3>"
         + (
-            _table(audit.pairs, ["group", "indicator_1", "indicator_2", "corr", "flag"], 3)
+            _table(audit.pairs, PAIR_COLUMNS, 3, names)
             if audit.pairs
             else f"<p>{_e(tr('n.none', lang))}</p>"
         )
         + f"<h3>{_e(tr('h.audit_indicators', lang, stage=audit.stage))}</h3>"
-        + _table(audit.indicators, INDICATOR_COLUMNS, 3)
+        + _table(audit.indicators, INDICATOR_COLUMNS, 3, names)
     )
 
 
