@@ -141,8 +141,8 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     ),
     "why.scale": ("the index is scaled by {method}", "指数采用 {method} 缩放"),
     "why.tiers": (
-        "tiers by natural breaks are shown at the published weights",
-        "自然断点梯队按发布权重显示",
+        "Tiers by natural breaks stay as published (at the spec's weights).",
+        "按自然断点划分的梯队保持发布权重下的结果。",
     ),
     "reset": ("Reset to the published weights", "恢复发布权重"),
     "n.bar": (

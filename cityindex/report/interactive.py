@@ -89,8 +89,11 @@ def sliders(spec: Spec, result: IndexResult, labels: Mapping[str, str], lang: La
             f'<output data-for="{_e(gid)}">{w:.3f}</output></label>'
         )
     blob = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    tiers = spec.index.scale.params.get("tiers")
+    fixed_tiers = " " + tr("why.tiers", lang) if tiers and data["tiers"] is None else ""
     return (
-        f'<div id="weights" class="controls"><p class="note">{_e(tr("n.sliders", lang))}</p>'
+        f'<div id="weights" class="controls">'
+        f'<p class="note">{_e(tr("n.sliders", lang) + fixed_tiers)}</p>'
         + "".join(rows)
         + f'<button type="button" id="reset">{_e(tr("reset", lang))}</button></div>'
         + f'<script type="application/json" id="ci-data">{blob}</script>'
