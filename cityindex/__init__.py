@@ -1,14 +1,34 @@
 """cityindex: composite indices (AI-city competitiveness) from YAML definitions and CSV data.
 
-The public API: load a spec and its data, compute, read the result.
+The public API. Each command of the command line that computes something has a function of
+the same name returning a labelled `pandas.DataFrame` (see `cityindex.api`):
 
->>> from cityindex import load_spec, load_data, compute  # doctest: +SKIP
->>> spec = load_spec("indicators/ai-city-2024.yaml")  # doctest: +SKIP
->>> result = compute(spec, load_data(spec.index.data, unit=spec.index.unit))  # doctest: +SKIP
+>>> import cityindex
+>>> frame = cityindex.score("indicators/ai-city-2024.yaml")  # doctest: +SKIP
+>>> idx = cityindex.Index.from_yaml("indicators/ai-city-2024.yaml")  # doctest: +SKIP
+>>> result = idx.compute()  # doctest: +SKIP
+>>> cityindex.explain(result, "Shenzhen")  # doctest: +SKIP
+
+The lower layer stays public too: `load_spec`, `load_data`, `compute` (an `IndexResult` with
+every stage), and `Table.from_frame` for data held in a DataFrame.
 """
 
 from __future__ import annotations
 
+__version__ = "0.1.0"
+
+from cityindex.api import (
+    Index,
+    calibrate,
+    check,
+    compare,
+    coupling,
+    explain,
+    obstacles,
+    score,
+    sensitivity,
+    uncertainty,
+)
 from cityindex.data import Table, load_data
 from cityindex.errors import CityIndexError, DataError, SpecError, UsageError
 from cityindex.pipeline import compute
@@ -16,18 +36,26 @@ from cityindex.result import IndexResult
 from cityindex.spec import Spec
 from cityindex.spec_yaml import load_spec
 
-__version__ = "0.1.0"
-
 __all__ = [
     "CityIndexError",
     "DataError",
+    "Index",
     "IndexResult",
     "Spec",
     "SpecError",
     "Table",
     "UsageError",
     "__version__",
+    "calibrate",
+    "check",
+    "compare",
     "compute",
+    "coupling",
+    "explain",
     "load_data",
     "load_spec",
+    "obstacles",
+    "score",
+    "sensitivity",
+    "uncertainty",
 ]

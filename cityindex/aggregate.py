@@ -224,7 +224,9 @@ TIERS_PARAM = Param(
     "scale",
     "none",
     params=(
-        Param("digits", "integer", None, "round the score to this many decimals", 0),
+        Param(
+            "digits", "integer", None, "round the score to this many decimals (0-15)", 0, None, 15
+        ),
         TIERS_PARAM,
     ),
     doc="the top-level score as aggregated (rounded to `digits` when given)",
@@ -238,7 +240,15 @@ def scale_none(scores: FloatArray, **_: Any) -> FloatArray:
     "scale",
     "relative_to_max",
     params=(
-        Param("digits", "integer", None, "round the scaled score to this many decimals", 0),
+        Param(
+            "digits",
+            "integer",
+            None,
+            "round the scaled score to this many decimals (0-15)",
+            0,
+            None,
+            15,
+        ),
         TIERS_PARAM,
     ),
     doc="s' = s / max(s): the best unit scores exactly 1 (rounded to `digits` when given)",

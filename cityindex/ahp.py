@@ -199,14 +199,16 @@ def judgement_matrix(
             continue
         first, second, raw = pair
         value = _judgement_value(raw)
-        unknown = [str(x) for x in (first, second) if str(x) not in index]
-        for name in unknown:
+        unknown = [(p, str(x)) for p, x in enumerate((first, second)) if str(x) not in index]
+        for position, name in unknown:
             hint = did_you_mean(name, ids)
             problems.append(
                 issue(
                     "ahp.pair.unknown-id",
                     f"'{name}' is not a child of this group; children are: {', '.join(ids)}",
-                    key_path=where,
+                    key_path=f"{where}[{position}]",
+                    expected="one of: " + ", ".join(ids),
+                    got=repr(name),
                     hint=hint,
                 )
             )
@@ -216,7 +218,7 @@ def judgement_matrix(
                 issue(
                     "ahp.pair.value",
                     "a judgement must be a number from 1/9 to 9 (Saaty's scale)",
-                    key_path=where,
+                    key_path=f"{where}[2]",
                     expected="1..9 or a reciprocal such as 1/3",
                     got=repr(raw),
                 )
@@ -226,7 +228,12 @@ def judgement_matrix(
         i, j = index[str(first)], index[str(second)]
         if i == j:
             problems.append(
-                issue("ahp.pair.self", f"'{first}' is compared with itself", key_path=where)
+                issue(
+                    "ahp.pair.self",
+                    f"'{first}' is compared with itself",
+                    key_path=where,
+                    got=repr(pair),
+                )
             )
             continue
         key = (min(i, j), max(i, j))
@@ -237,6 +244,7 @@ def judgement_matrix(
                     f"the pair ({ids[key[0]]}, {ids[key[1]]}) is judged more than once "
                     f"(first at [{seen[key]}])",
                     key_path=where,
+                    got=repr(pair),
                 )
             )
             continue
@@ -299,11 +307,34 @@ def _solve(
     return AhpResult(w, lam, ci, cr, completed, worst), []
 
 
-def _consistency_issue(result: AhpResult, *, who: str, key_path: str) -> Issue:
-    """The CR > 0.1 problem, naming the pair that most breaks consistency."""
+def _pair_position(pairs: Sequence[Any], a: str, b: str) -> int | None:
+    """Where the judgement of (a, b), in either order, is in `pairs`."""
+    for k, pair in enumerate(pairs):
+        if (
+            isinstance(pair, list | tuple)
+            and len(pair) == 3
+            and {str(pair[0]), str(pair[1])}
+            == {
+                a,
+                b,
+            }
+        ):
+            return k
+    return None
+
+
+def _consistency_issue(
+    result: AhpResult, *, who: str, key_path: str, pairs: Sequence[Any] = ()
+) -> Issue:
+    """The CR > 0.1 problem, naming (and located at) the pair that most breaks consistency."""
     detail = ""
+    got = None
     if result.worst_pair is not None:
         a, b, given, implied = result.worst_pair
+        k = _pair_position(pairs, a, b)
+        if k is not None:
+            key_path = f"{key_path}[{k}]"
+            got = repr(pairs[k])
         if given < 1:  # show it the way judgements are usually written: the larger first
             a, b, given, implied = b, a, 1 / given, 1 / implied
         detail = (
@@ -315,6 +346,7 @@ def _consistency_issue(result: AhpResult, *, who: str, key_path: str) -> Issue:
         f"{who}judgements are inconsistent: CR = {result.cr:.3f} > {MAX_CR} "
         f"(λmax = {result.lambda_max:.4f}, CI = {result.ci:.4f}){detail}",
         key_path=key_path,
+        got=got,
         hint="revise that judgement, or set `allow_inconsistent: true`",
     )
 
@@ -371,7 +403,7 @@ def evaluate_ahp(
         result, found = _solve(a, ids, missing=missing, key_path=path)
         problems += found
         if result is not None and result.cr > MAX_CR and not allow:
-            problems.append(_consistency_issue(result, who="", key_path=path))
+            problems.append(_consistency_issue(result, who="", key_path=path, pairs=pairs))
         return AhpOutcome(result, {}, problems)
     path = f"{key_path}.experts" if key_path else "experts"
     if not isinstance(experts, Mapping) or not experts:
@@ -395,7 +427,11 @@ def evaluate_ahp(
         if result is None:
             continue
         if result.cr > MAX_CR and not allow:
-            problems.append(_consistency_issue(result, who=f"expert '{name}': ", key_path=where))
+            problems.append(
+                _consistency_issue(
+                    result, who=f"expert '{name}': ", key_path=where, pairs=judgements
+                )
+            )
         individual[str(name)] = result
         matrices.append(result.matrix)
     if problems or not matrices:
@@ -491,13 +527,10 @@ def validate_weights_params(
 def _check(method: str) -> Any:
     """A registry load-time check reporting `validate_weights_params` problems."""
 
-    def check(
-        params: Mapping[str, Any], *, child_ids: Sequence[str]
-    ) -> list[tuple[str, str | None]]:
-        problems = validate_weights_params(method, params, child_ids)
-        return [
-            (f"{p.key_path}: {p.message}" if p.key_path else p.message, p.hint) for p in problems
-        ]
+    def check(params: Mapping[str, Any], *, child_ids: Sequence[str]) -> list[Issue]:
+        # Issues keep their key path relative to the method block (e.g. ``pairs[2][2]``), so
+        # the loader can locate each at the offending pair or value.
+        return validate_weights_params(method, params, child_ids)
 
     return check
 

@@ -96,3 +96,42 @@ def classify_cell(text: str) -> tuple[str, str, str]:
             "leave missing cells empty",
         )
     return ("data.cell.not-a-number", "not a number", "leave missing cells empty")
+
+
+def unit_name(text: str) -> str:
+    """A unit name as compared and kept: trimmed, in Unicode NFC (``Zu`` + combining diaeresis
+    + ``rich`` and ``Zürich`` are one name).
+
+    >>> unit_name(" Zu\u0308rich ") == "Z\u00fcrich"
+    True
+    """
+    return unicodedata.normalize("NFC", text.strip())
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The invisible (format) characters in `text`, e.g. a zero-width space or a BOM, as
+    ``U+200B ZERO WIDTH SPACE``.
+
+    >>> invisible_characters("Beijing\u200b")
+    ['U+200B ZERO WIDTH SPACE']
+    """
+    if text.isascii():  # no format character is ASCII: the common case costs one C call
+        return []
+    return [
+        f"U+{ord(ch):04X} {unicodedata.name(ch, 'FORMAT CHARACTER')}"
+        for ch in text
+        if unicodedata.category(ch) == "Cf"
+    ]
+
+
+def look_alike_key(text: str) -> str:
+    """What two unit names that look alike share: NFKC (full-width ``Ｂｅｉｊｉｎｇ`` is
+    ``Beijing``) without invisible characters.
+
+    >>> look_alike_key("\uff22eijing\u200b") == look_alike_key("Beijing")
+    True
+    """
+    if text.isascii():
+        return text.strip()
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf").strip()

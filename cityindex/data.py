@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cityindex.cells import classify_cell
+from cityindex.cells import classify_cell, invisible_characters, look_alike_key, unit_name
 from cityindex.cells import parse_number as parse_number  # re-exported (seeds.py uses it)
 from cityindex.errors import DataError, Issue, Location, UsageError, did_you_mean, issue
 from cityindex.files import InputKind, read_bounded
@@ -63,6 +63,29 @@ class Table:
     """The codec the file was read with (UTF-8 unless GB18030 was detected or asked for)."""
     na_cells: int = 0
     """How many cells held one of the spec's `na_values` (暂无, —, …) and were read as empty."""
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        unit: str | None = None,
+        year: int | None = None,
+        time: str = YEAR_COLUMN,
+        name: str = "<DataFrame>",
+        na_values: Sequence[str] = (),
+    ) -> Table:
+        """A table from a pandas DataFrame, checked exactly as a CSV file is (see `load_data`).
+
+        `unit` names the column of unit ids; when it is the frame's index name (or omitted and
+        the index is named), the index is used. Cells go through the same rules as a file's
+        (`na_values` too: cell texts read as missing).
+        """
+        from cityindex.frames import table_from_frame
+
+        return table_from_frame(
+            frame, unit=unit, year=year, time=time, name=name, na_values=na_values
+        )
 
     @property
     def times(self) -> tuple[int, ...] | None:
@@ -273,9 +296,32 @@ def load_data(
     returned table keeps every year's rows in `Table.panel` for panel methods. `encoding` forces
     a codec (default: UTF-8, else GB18030 detected; `Table.encoding` records which).
     """
-    p = Path(path)
-    name = str(path)
-    text, digest, used = read_csv_decoded(p, encoding=encoding)
+    text, digest, used = read_csv_decoded(Path(path), encoding=encoding)
+    return parse_table(
+        text,
+        name=str(path),
+        digest=digest,
+        encoding=used,
+        unit=unit,
+        year=year,
+        time=time,
+        na_values=na_values,
+    )
+
+
+def parse_table(
+    text: str,
+    *,
+    name: str,
+    digest: str,
+    encoding: str,
+    unit: str,
+    year: int | None = None,
+    time: str = YEAR_COLUMN,
+    na_values: Sequence[str] = (),
+) -> Table:
+    """CSV text already decoded → a `Table` (see `load_data`; `name` is used in messages)."""
+    used = encoding
     try:
         # newline="" lets the csv module see CR, LF and CRLF as the row ends they are
         rows = list(csv.reader(io.StringIO(text, newline="")))
@@ -410,8 +456,9 @@ def load_data(
                 )
             ]
         )
-    units = [str(u).strip() for u in frame[unit]]
+    units = [unit_name(str(u)) for u in frame[unit]]
     frame[unit] = units
+    problems += _unit_name_issues(units, line_numbers, years, name, unit)
     first: dict[tuple[str, int], int] = {}
     for k, (line, u) in enumerate(zip(line_numbers, units, strict=True)):
         key = (u, years[k] if years else 0)
@@ -458,3 +505,44 @@ def load_data(
         chosen = [k for k, y in enumerate(years) if y == selected_year]
         return replace(whole.take(chosen), panel=whole)
     return whole
+
+
+def _unit_name_issues(
+    units: list[str], lines: list[int], years: list[int], file: str, column: str
+) -> list[Issue]:
+    """Unit names with invisible characters, and different names that look the same.
+
+    Names are already NFC, so ``Zürich`` typed two ways is one name (a plain duplicate). Two
+    names equal once full-width letters are folded (NFKC) and invisible characters dropped
+    would show as one unit twice in a ranking: each pair is an error naming both rows.
+    """
+    issues: list[Issue] = []
+    seen: dict[tuple[str, int], tuple[str, int]] = {}
+    for k, (u, line) in enumerate(zip(units, lines, strict=True)):
+        hidden = invisible_characters(u)
+        if hidden:
+            issues.append(
+                issue(
+                    "data.unit.invisible",
+                    f"row {line}: unit name {u!r} holds an invisible character "
+                    f"({', '.join(hidden)})",
+                    location=Location(file, line),
+                    got=ascii(u),
+                    hint=f"delete it from column '{column}' (it often comes with copied text)",
+                )
+            )
+        key = (look_alike_key(u), years[k] if years else 0)
+        other = seen.setdefault(key, (u, line))
+        if other[0] != u:
+            issues.append(
+                issue(
+                    "data.unit.look-alike",
+                    f"units {other[0]!r} (row {other[1]}) and {u!r} (row {line}) look the same "
+                    "but are written differently",
+                    location=Location(file, line),
+                    got=f"{other[0]!a} and {u!a}",
+                    hint="write both the same way (full-width letters and invisible characters "
+                    "make one unit look like two)",
+                )
+            )
+    return issues

@@ -104,6 +104,10 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     return f"did you mean '{matches[0]}'?" if matches else None
 
 
+MAX_SHOWN = 80
+"""Longest value shown on an issue's `got:` line."""
+
+
 def describe(value: object) -> str:
     """Describe a YAML value for an 'expected vs got' line: its repr and kind."""
     kinds = {str: "text", bool: "true/false", int: "integer", float: "number", type(None): "null"}
@@ -111,4 +115,6 @@ def describe(value: object) -> str:
     if kind is None:
         kind = "list" if isinstance(value, list) else "mapping" if isinstance(value, dict) else ""
     shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+    if len(shown) > MAX_SHOWN:  # a 401-digit number, a pasted paragraph
+        shown = f"{shown[: MAX_SHOWN - 20]}… ({len(str(value)):,} characters)"
     return f"{shown} ({kind})" if kind else shown

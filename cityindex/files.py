@@ -18,8 +18,9 @@ import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
-from cityindex.errors import CityIndexError, Location, issue
+from cityindex.errors import CityIndexError, Location, UsageError, issue
 
 
 @dataclass(frozen=True)
@@ -33,31 +34,62 @@ class InputKind:
     large_hint: str
 
 
-def read_bounded(path: Path, kind: InputKind, *, limit: int) -> bytes:
-    """The bytes of an input file, refused clearly when missing, a folder or over `limit`.
+_INPUTS: dict[tuple[int, int], str] = {}
+"""(device, inode) → name of every file read as input in this run: `--output` may not be one."""
 
-    Reads at most one byte past the limit: a pipe or a device (/dev/zero) reports size 0 to
-    stat, and must meet the same bound as a file instead of filling memory.
+
+def forget_inputs() -> None:
+    """Start a new run: no file has been read as input yet."""
+    _INPUTS.clear()
+
+
+def _refuse(
+    kind: InputKind, code: str, message: str, name: str, hint: str | None = None
+) -> NoReturn:
+    raise kind.error([issue(code, message, location=Location(name), hint=hint)])
+
+
+def read_bounded(path: Path, kind: InputKind, *, limit: int) -> bytes:
+    """The bytes of an input file, refused clearly when missing, not a regular file or too large.
+
+    Only regular files are read: a FIFO would block the open (or the read) forever and a device
+    such as /dev/zero never ends, so the file is opened without blocking and its type checked
+    on the open descriptor before any byte is read. Any error the system reports while opening
+    or reading (permission, /proc/self/mem, a file name too long) is an issue too, never a
+    traceback. Reads at most one byte past the limit.
     """
     name = str(path)
     not_found, is_dir, too_large = kind.codes
-    if not path.exists():
-        raise kind.error(
-            [
-                issue(
-                    not_found,
-                    f"{kind.noun} {name} does not exist",
-                    location=Location(name),
-                    hint=kind.missing_hint,
-                )
-            ]
-        )
-    if path.is_dir():
-        raise kind.error([issue(is_dir, f"{name} is a directory", location=Location(name))])
-    with path.open("rb") as handle:
-        raw = handle.read(limit + 1)
+    family = not_found.rsplit(".", 1)[0]  # "data.file", "spec.file"
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        _refuse(kind, not_found, f"{kind.noun} {name} does not exist", name, kind.missing_hint)
+    except IsADirectoryError:
+        _refuse(kind, is_dir, f"{name} is a directory", name)
+    except OSError as exc:
+        _refuse(kind, f"{family}.unreadable", f"cannot read {name}: {_reason(exc)}", name)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            _refuse(kind, is_dir, f"{name} is a directory", name)
+        if not stat.S_ISREG(info.st_mode):
+            _refuse(
+                kind,
+                f"{family}.not-regular",
+                f"{name} is {_file_type(info.st_mode)}, not a regular file",
+                name,
+                f"give the path of a saved {kind.noun}; a pipe or device is not read",
+            )
+        raw = _read_up_to(fd, limit + 1)
+    except OSError as exc:
+        _refuse(kind, f"{family}.unreadable", f"cannot read {name}: {_reason(exc)}", name)
+    finally:
+        os.close(fd)
+    _INPUTS[(info.st_dev, info.st_ino)] = name
     if len(raw) > limit:
-        size = max(path.stat().st_size, len(raw))
+        size = max(info.st_size, len(raw))
         raise kind.error(
             [
                 issue(
@@ -70,6 +102,81 @@ def read_bounded(path: Path, kind: InputKind, *, limit: int) -> bytes:
             ]
         )
     return raw
+
+
+def _read_up_to(fd: int, size: int) -> bytes:
+    """Up to `size` bytes from `fd` (fewer only at the end of the file)."""
+    chunks: list[bytes] = []
+    left = size
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 24))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def _file_type(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    kinds = (
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a directory"),
+    )
+    return next((words for test, words in kinds if test(mode)), "not a regular file")
+
+
+def check_output(path: str | Path, *, replacing: str | Path | None = None) -> None:
+    """Refuse an output path that would replace an input of this run or something not a file.
+
+    `--output` replaces its target: onto the data or spec just read it would destroy them, and
+    onto a device, pipe or folder it would swap the device for a regular file. Raises a
+    `UsageError` (exit 2) naming what the path is. Absent targets are fine; `replacing` is an
+    input the command means to rewrite in place (a calibrated spec).
+    """
+    name = str(path)
+    try:
+        info = os.stat(path)
+    except OSError:
+        return  # absent (or unreachable: the write itself reports that)
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(
+            [
+                issue(
+                    "usage.output.not-a-file",
+                    f"--output {name} is {_file_type(info.st_mode)}; it would be replaced",
+                    location=Location(name),
+                    hint="give the path of a new or existing regular file",
+                )
+            ]
+        )
+    read_as = _INPUTS.get((info.st_dev, info.st_ino))
+    if read_as is not None and not (replacing is not None and _same_file(path, replacing)):
+        raise UsageError(
+            [
+                issue(
+                    "usage.output.is-input",
+                    f"--output {name} is an input of this run ({read_as}); "
+                    "writing would overwrite it",
+                    location=Location(name),
+                    hint="write the output to a new file",
+                )
+            ]
+        )
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _mode_for(target: Path) -> int:
@@ -86,14 +193,30 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: str | Path, text: str, *, encoding: str = "utf-8") -> None:
-    """Replace `path` with `text` (UTF-8 unless `encoding` says otherwise) in one rename."""
+NAME_MAX = 255
+"""Longest file name (bytes) most file systems take; the temporary name must fit too."""
+
+
+def _temp_prefix(name: str) -> str:
+    """``.<name>.`` cut so that mkstemp's name (prefix, 8 random characters, ``.tmp``) fits."""
+    room = NAME_MAX - len(".") - len(".") - 8 - len(".tmp")
+    encoded = os.fsencode(name)
+    if len(encoded) > room:
+        name = encoded[:room].decode("utf-8", errors="ignore") or "out"
+        while len(os.fsencode(name)) > room:
+            name = name[:-1]
+    return f".{name}."
+
+
+def write_atomic(path: str | Path, content: str | bytes, *, encoding: str = "utf-8") -> None:
+    """Replace `path` with `content` (text in `encoding`, UTF-8 by default) in one rename."""
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    data = content.encode(encoding) if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target.name), suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, _mode_for(target))

@@ -201,10 +201,24 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "m.groups_from": ("groups from their children", "各维度由其下级合成"),
     "m.for": ("for {ids}", "适用于 {ids}"),
     "m.overrides": ("Overrides: {sets}", "参数覆盖：{sets}"),
-    "m.calibrated": (
-        "Calibrated weights: the weights were fitted to reproduce a published result, not "
-        "taken from its method.",
-        "校准权重：权重是为复现已发布结果而拟合得到的，并非原报告的方法。",
+    "m.cal_calibrated": ("Calibrated weights", "校准权重"),
+    "m.cal_calibrated_why": (
+        "the weights were fitted to reproduce a published result, not taken from its method.",
+        "权重是为复现已发布结果而拟合得到的，并非原报告的方法。",
+    ),
+    "m.cal_changed": ("Weights changed since calibration", "权重在校准后已被修改"),
+    "m.cal_changed_why": (
+        "these are not the weights fitted to {target}; its published figures are not "
+        "reproduced. The spec's calibration block describes the fitted weights.",
+        "当前权重不是为复现 {target} 拟合得到的权重，不能复现其已发布的结果。下列校准信息"
+        "描述的是拟合时的权重。",
+    ),
+    "m.cal_unverified": ("Calibrated weights (not verified)", "校准权重（未经核对）"),
+    "m.cal_unverified_why": (
+        "the spec says its weights were fitted to reproduce a published result, but its "
+        "calibration block records no digest of them to check against.",
+        "规格文件称其权重是为复现已发布结果而拟合的，但校准信息中没有可供核对的权重摘要"
+        "（weights_sha256）。",
     ),
     "m.cal_target": ("target", "目标"),
     "m.cal_fit": ("fit", "拟合"),

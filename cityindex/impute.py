@@ -158,7 +158,16 @@ def _last_index(present: np.ndarray[Any, Any], axis: int) -> np.ndarray[Any, Any
 @register(
     "impute",
     "latest_available",
-    params=(Param("max_time", "integer", None, "look back at most this many time points", 1),),
+    params=(
+        Param(
+            "max_time",
+            "integer",
+            None,
+            "look back at most this many time points (1-10,000)",
+            1,
+            maximum=10_000,
+        ),
+    ),
     doc="a missing x_i,t = x_i,s for the latest earlier time s with a value (s >= t - max_time "
     "time points); COINr's impute_panel 'latest'",
 )

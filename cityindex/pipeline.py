@@ -474,6 +474,7 @@ def compute(spec: Spec, table: Table, *, version: str = "") -> IndexResult:
         warnings=notes,
         score_exact=exact,
         tiers=grade_tiers(spec, score),
+        spec=spec,
     )
 
 

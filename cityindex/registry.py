@@ -66,6 +66,7 @@ class Param:
     doc: str = ""
     minimum: float | None = None
     choices: tuple[str, ...] | None = None
+    maximum: float | None = None
 
 
 @dataclass(frozen=True)
@@ -117,8 +118,10 @@ class Method:
 
 REGISTRY: dict[Stage, dict[str, Method]] = {stage: {} for stage in STAGES}
 
-Check = Callable[..., list[tuple[str, str | None]]]
-"""A load-time check: ``check(params, *, child_ids) -> [(message, hint), ...]``.
+Check = Callable[..., list[Any]]
+"""A load-time check: ``check(params, *, child_ids) -> [(message, hint), ...]``, or a list of
+`cityindex.errors.Issue` whose key paths are relative to the method block (``pairs[2][2]``),
+which the loader locates at that element.
 
 Registered for methods whose parameters can only be validated against the tree (e.g. AHP
 pairs naming child ids, or a consistency ratio), so `cityindex validate` reports them.

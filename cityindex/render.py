@@ -11,6 +11,8 @@ import csv
 import io
 import json
 import math
+import os
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -33,7 +35,10 @@ def fmt_number(value: Any, digits: int | None = None) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return ""
-        return f"{value:.{digits}f}" if digits is not None else repr(value)
+        if digits is None:
+            return repr(value)
+        text = f"{value:.{digits}f}"
+        return text[1:] if text.startswith("-") and not text.strip("-0.") else text
     return str(value)
 
 
@@ -138,6 +143,27 @@ def to_json(payload: Mapping[str, Any]) -> str:
     return json.dumps(_jsonable(payload), ensure_ascii=False, indent=2) + "\n"
 
 
+DEFAULT_WIDTH = 120
+"""Table width when stdout is not a terminal and COLUMNS is unset (files, pipes, tests)."""
+
+
+def terminal_width() -> int:
+    """Columns for a table: ``COLUMNS`` when set, else the terminal's width, else 120.
+
+    Read at each call (a resized terminal is honoured); piped or written to a file the width
+    is fixed, so the same command writes the same bytes.
+    """
+    env = os.environ.get("COLUMNS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        if sys.stdout.isatty():
+            return max(20, os.get_terminal_size(sys.stdout.fileno()).columns)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return DEFAULT_WIDTH
+
+
 def to_table(
     rows: Rows,
     columns: Sequence[str],
@@ -162,11 +188,68 @@ def to_table(
     for row in rows:
         table.add_row(*[fmt_number(row.get(c), digits.get(c)) for c in columns])
     console = Console(
-        file=io.StringIO(), width=width or 120, force_terminal=False, color_system=None
+        file=io.StringIO(), width=width or terminal_width(), force_terminal=False, color_system=None
     )
     console.print(table)
     out = console.file.getvalue()  # type: ignore[attr-defined]
     return str(out)
+
+
+RANK_COLUMNS = frozenset({"rank", "rank_a", "rank_b", "rank_change"})
+"""Columns holding ranks: whole numbers in every format (never ``1.0``)."""
+
+AUTO_DIGITS_CAP = 4
+"""Most decimals a table or Markdown column gets when its command declares no precision."""
+
+
+def _as_rank(value: Any) -> Any:
+    """A whole-number float as an int (ranks); anything else unchanged."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def column_digits(values: Sequence[Any], *, cap: int = AUTO_DIGITS_CAP) -> int | None:
+    """One precision for a column of numbers: the fewest decimals (at most `cap`) that show
+    every value exactly, so ``1.0, 0.25`` print as ``1.00, 0.25`` and ``32.0, 7.0`` as ``32, 7``.
+    None when the column holds no float.
+
+    >>> column_digits([1.0, 0.25]), column_digits([32.0, 7.0]), column_digits([0.2807017543])
+    (2, 0, 4)
+    """
+    floats = [
+        float(v)
+        for v in values
+        if isinstance(v, float) and not isinstance(v, bool) and math.isfinite(v)
+    ]
+    if not floats:
+        return None
+    for d in range(cap + 1):
+        if all(abs(round(v, d) - v) <= 1e-9 * max(1.0, abs(v)) for v in floats):
+            return d
+    return cap
+
+
+def round_floats(value: Any, digits: int) -> Any:
+    """`value` with every finite float inside it (mappings, lists) rounded to `digits`."""
+    if isinstance(value, float) and math.isfinite(value):
+        return round(value, digits) + 0.0  # + 0.0: no "-0.0"
+    if isinstance(value, Mapping):
+        return {k: round_floats(v, digits) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [round_floats(v, digits) for v in value]
+    return value
+
+
+def round_rows(rows: Rows, columns: Sequence[str], digits: int) -> Rows:
+    """Rows with every float of `columns` rounded to `digits` decimals (``--digits``)."""
+    return [
+        {
+            k: round_floats(v, digits) if k in columns and isinstance(v, float) else v
+            for k, v in row.items()
+        }
+        for row in rows
+    ]
 
 
 def render_rows(
@@ -176,6 +259,7 @@ def render_rows(
     *,
     digits: Mapping[str, int | None] | None = None,
     display_digits: Mapping[str, int | None] | None = None,
+    round_to: int | None = None,
     title: str | None = None,
     caption: str | None = None,
     extra_json: Mapping[str, Any] | None = None,
@@ -186,13 +270,23 @@ def render_rows(
     """Rows in the requested format (json wraps them with `extra_json`, e.g. a manifest).
 
     `digits` round a column in every text format (a published precision); `display_digits`
-    round only what people read (table, markdown), so CSV keeps every digit for scripts.
+    round only what people read (table, markdown), so CSV keeps every digit for scripts; a
+    table or Markdown column given neither gets one precision of its own (`column_digits`).
+    `round_to` (the ``--digits`` option) rounds every number in every format, JSON included.
+    Rank columns are whole numbers everywhere.
     `labels` are the headers people read (titles, in the chosen language) for table and
     markdown; CSV keeps the ids unless `csv_labels` (``--headers titles``); JSON keeps ids.
     """
+    rows = [{k: _as_rank(v) if k in RANK_COLUMNS else v for k, v in row.items()} for row in rows]
     d = {**(digits or {})}
     if fmt in ("table", "markdown"):
         d.update(display_digits or {})
+        for c in columns:
+            if c not in d:
+                d[c] = column_digits([r.get(c) for r in rows])
+    if round_to is not None:
+        rows = round_rows(rows, columns, round_to)
+        d = dict.fromkeys(columns, round_to)
     if fmt == "csv":
         shown = labels if csv_labels else None
         return to_csv(rows, columns, digits=d, excel_safe_cells=excel_safe_cells, labels=shown)
@@ -225,6 +319,7 @@ def render_score(
     excel_safe_cells: bool = False,
     labels: Mapping[str, str] | None = None,
     csv_labels: bool = False,
+    round_to: int | None = None,
 ) -> str:
     """The ranking: `rank, unit, score, <group ids…>`, then `tier` when the spec defines tiers
     (+ `coverage` in tables, JSON, or asked). `labels`: see `render_rows`."""
@@ -246,6 +341,7 @@ def render_score(
         excel_safe_cells=excel_safe_cells,
         labels=labels,
         csv_labels=csv_labels,
+        round_to=round_to,
     )
 
 

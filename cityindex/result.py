@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from cityindex.registry import FloatArray
+
+if TYPE_CHECKING:
+    from cityindex.spec import Spec
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,9 @@ class IndexResult:
     tiers: tuple[str | None, ...] | None = None
     """Each unit's tier (梯队) when the spec's scale defines ``tiers``; None for an excluded
     unit. Graded from the shown (scaled, rounded) score, so the tier agrees with the table."""
+    spec: Spec | None = field(default=None, repr=False, compare=False)
+    """The spec this result was computed from (so `cityindex.explain(result, unit)` needs
+    nothing else)."""
 
     def table(self) -> pd.DataFrame:
         """rank, unit, score, then one column per group, then coverage; ranked units first."""

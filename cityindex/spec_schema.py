@@ -9,12 +9,15 @@ of YAML itself, so overrides and other front ends can reuse it.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
 from cityindex.errors import Issue, Location, describe, did_you_mean
+from cityindex.output_columns import RESERVED_NAMES
 from cityindex.registry import CHECKS, REGISTRY, REQUIRED, Method, Param, Stage
 from cityindex.spec import (
     DIRECTION_SYNONYMS,
@@ -27,6 +30,7 @@ from cityindex.spec import (
     Spec,
 )
 from cityindex.tiers import parse_tier_rule
+from cityindex.tree import ignored_weight_warnings, resolve_tree
 
 TOP_KEYS = ("index", "methods", "groups", "calibration")
 EXTENSION_SECTIONS: set[str] = {"uncertainty", "weight_sets"}
@@ -184,27 +188,23 @@ def _weight(value: Any, path: Path_, t: Tracker) -> float:
     if value is None:
         return 1.0
     if isinstance(value, bool) or not isinstance(value, int | float):
-        hint = "weights are relative within their group"
-        if isinstance(value, str) and _looks_like_exponent(value):
-            hint = f"YAML 1.1 reads {value} as text; write it with a decimal point, e.g. " + (
-                value.replace("e", ".0e", 1) if "." not in value else value
-            )
         t.add(
             "spec.weight.not-a-number",
             "weight must be a non-negative number",
             path,
             expected="a number >= 0, e.g. 0.25",
             got=describe(value),
-            hint=hint,
+            hint=yaml11_hint(value) or "weights are relative within their group",
         )
         return 1.0
-    w = float(value)
-    if not w >= 0 or w == float("inf"):
+    w = finite(value)
+    if w is None or not 0 <= w <= MAX_WEIGHT:
+        code = "spec.weight.not-finite" if w is None else "spec.weight.negative"
         t.add(
-            "spec.weight.negative" if w < 0 else "spec.weight.not-finite",
-            "weight must be a finite number >= 0",
+            code if w is None or w < 0 else "spec.weight.too-large",
+            f"weight must be a number from 0 to {MAX_WEIGHT:g}",
             path,
-            expected="a number >= 0",
+            expected=f"a number from 0 to {MAX_WEIGHT:g}",
             got=describe(value),
             hint="weights are relative within their group; use 0 to switch a child off",
         )
@@ -212,20 +212,66 @@ def _weight(value: Any, path: Path_, t: Tracker) -> float:
     return w
 
 
-def _looks_like_exponent(text: str) -> bool:
-    """True for numbers like 1e-3 that PyYAML (YAML 1.1) leaves as text."""
+MAX_WEIGHT = 1e300
+"""Largest weight. Weights are relative within their group, so nothing needs more; up to 1e300
+any group's sum of weights stays finite, where two weights of 1e308 (near the largest double)
+would add up to infinity and leave every score blank."""
+
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+_YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
+
+
+def finite(value: Any) -> float | None:
+    """`value` as a finite float; None for inf, nan and integers beyond the float range.
+
+    >>> [finite(v) for v in (3, 0.5, float("inf"), 10**400)]
+    [3.0, 0.5, None, None]
+    """
     try:
-        float(text)
-    except ValueError:
-        return False
-    return "e" in text.lower()
+        number = float(value)
+    except (OverflowError, TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def yaml11_hint(value: Any) -> str | None:
+    """A hint for text that YAML 1.1 (but not YAML 1.2, which cityindex reads) takes as a number
+    or a boolean: ``1:30`` (base 60: 90), ``yes``/``no``/``on``/``off``, ``1_000``, ``0b101``.
+
+    >>> yaml11_hint("1:30").split(";")[0]
+    'YAML 1.1 would read 1:30 as the base-60 number 90'
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if _SEXAGESIMAL.fullmatch(text):
+        sign = -1 if text.startswith("-") else 1
+        total = 0.0
+        for part in text.lstrip("+-").replace("_", "").split(":"):
+            total = total * 60 + float(part)
+        shown = f"{sign * total:g}"
+        return (
+            f"YAML 1.1 would read {text} as the base-60 number {shown}; cityindex reads YAML 1.2, "
+            f"where it is text: write the number you mean (e.g. {shown})"
+        )
+    if text.lower() in _YAML11_BOOLEANS:
+        return (
+            f"'{text}' is text in YAML 1.2 (YAML 1.1 read it as true/false): "
+            "write true or false, or a number"
+        )
+    plain = text.replace("_", "")
+    if "_" in text and finite(plain) is not None:
+        return f"write {plain} (YAML 1.2 has no digit separators)"
+    if re.fullmatch(r"[-+]?0b[01_]+", text):
+        return "write the number in decimal (YAML 1.2 has no 0b binary numbers)"
+    return None
 
 
 def _param_ok(p: Param, value: Any) -> str | None:
     """None when `value` fits parameter `p`; else what was expected."""
     number = isinstance(value, int | float) and not isinstance(value, bool)
     expected = {
-        "number": "a number",
+        "number": "a finite number",
         "integer": "a whole number",
         "bool": "true or false",
         "text": "text",
@@ -237,23 +283,39 @@ def _param_ok(p: Param, value: Any) -> str | None:
     if value is None and p.default is None:
         return None
     ok = {
-        "number": number,
+        "number": number and finite(value) is not None,
         "integer": isinstance(value, int) and not isinstance(value, bool),
         "bool": isinstance(value, bool),
         "text": isinstance(value, str),
         "range": isinstance(value, list)
         and len(value) == 2
         and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        and all(finite(v) is not None for v in value)
         and value[0] < value[1],
         "list": isinstance(value, list),
         "mapping": isinstance(value, dict),
         "any": True,
     }[p.kind]
-    if ok and p.minimum is not None and number and value < p.minimum:
-        return f"a number >= {p.minimum}"
+    too_low = p.minimum is not None and number and value < p.minimum
+    too_high = p.maximum is not None and number and value > p.maximum
+    if ok and (too_low or too_high):
+        return param_range(p)
+    if p.kind == "integer" and not ok:
+        return param_range(p)
     if ok and p.choices is not None and value not in p.choices:
         return "one of: " + ", ".join(p.choices)
     return None if ok else expected
+
+
+def param_range(p: Param) -> str:
+    """What a numeric parameter accepts, in words: ``a whole number from 0 to 15``."""
+    noun = "a whole number" if p.kind == "integer" else "a number"
+    low, high = (None if b is None else f"{b:g}" for b in (p.minimum, p.maximum))
+    if low is not None and high is not None:
+        return f"{noun} from {low} to {high}"
+    if low is not None:
+        return f"{noun} >= {low}"
+    return f"{noun} <= {high}" if high is not None else noun
 
 
 def _method_choice(
@@ -320,7 +382,7 @@ def _method_choice(
                 (*path, key),
                 expected=bad,
                 got=describe(given),
-                hint=p.doc or None,
+                hint=yaml11_hint(given) or p.doc or None,
             )
             continue
         params[key] = [float(v) for v in given] if p.kind == "range" else given
@@ -335,9 +397,32 @@ def _method_choice(
     choice = MethodChoice(str(name), method.resolve(params), dotted(path))
     check = CHECKS.get((stage, str(name)))
     if check is not None and child_ids:
-        for message, hint in check(choice.params, child_ids=tuple(child_ids)):
-            t.add("spec.method.check", message, path, hint=hint)
+        for found in check(choice.params, child_ids=tuple(child_ids)):
+            if isinstance(found, Issue):
+                _add_located(found, path, t)
+            else:
+                message, hint = found
+                t.add("spec.method.check", message, path, hint=hint)
     return choice
+
+
+def _add_located(found: Issue, path: Path_, t: Tracker) -> None:
+    """A method check's issue, located at the element its relative key path names.
+
+    ``pairs[2][2]`` under ``groups.g.methods.weights`` is the third value of the third pair:
+    the caret points there, and the key path reads ``groups.g.methods.weights.pairs[2][2]``.
+    """
+    relative = found.key_path or ""
+    steps = tuple(re.findall(r"[^.\[\]]+", relative))
+    t.add(
+        f"spec.{found.code}",
+        found.message,
+        (*path, *steps),
+        expected=found.expected,
+        got=found.got,
+        hint=found.hint,
+        shown_path=(*path, relative) if relative else path,
+    )
 
 
 def _methods(
@@ -542,12 +627,13 @@ def build_spec(
     groups = _groups(plain.get("groups"), ("groups",), t)
     methods = _methods(plain.get("methods"), ("methods",), t, [g.id for g in groups])
     _check_unique_ids(groups, t)
+    _check_reserved(groups, meta.unit if meta is not None else None, t)
     calibration = plain.get("calibration")
     if calibration is not None and not isinstance(calibration, dict):
         t.add("spec.type.mapping", "'calibration' must be a mapping", ("calibration",))
     if meta is None:
         return None
-    return Spec(
+    spec = Spec(
         index=meta,
         methods=methods,
         groups=tuple(groups),
@@ -560,6 +646,9 @@ def build_spec(
         sections={k: plain[k] for k in EXTENSION_SECTIONS if k in plain},
         warnings=tuple(t.warnings),
     )
+    if t.issues:
+        return spec
+    return replace(spec, warnings=(*spec.warnings, *ignored_weight_warnings(resolve_tree(spec))))
 
 
 def _check_tiers(value: Any, t: Tracker) -> None:
@@ -642,6 +731,36 @@ def _panel(value: Any, path: Path_, t: Tracker) -> Literal["per_year", "pooled"]
         )
         return "per_year"
     return cast(Literal["per_year", "pooled"], mode)
+
+
+def _check_reserved(groups: Sequence[Group], unit: str | None, t: Tracker) -> None:
+    """No id may be the unit column or a column the outputs add (`output_columns`): the score
+    table would have two columns of that name, and a reader keeps only one of them."""
+    reserved = RESERVED_NAMES | ({unit} if unit else set())
+    shown = ", ".join(sorted(RESERVED_NAMES))
+
+    def visit(node: Group | Indicator) -> None:
+        if node.id in reserved:
+            what = "the unit column" if node.id == unit else "a column of the outputs"
+            kind = "group" if isinstance(node, Group) else "indicator"
+            t.add(
+                "spec.id.reserved",
+                f"{kind} id '{node.id}' is {what}; outputs would have two '{node.id}' columns",
+                tuple(node.key_path.split(".")),
+                at="key",
+                expected=f"an id other than the unit column ('{unit}') and: {shown}",
+                got=repr(node.id),
+                hint=f"rename it, e.g. '{node.id}_{kind}'; the data column can keep its name "
+                f"(`column: {node.id}`)"
+                if kind == "indicator" and node.id != unit
+                else f"rename it, e.g. '{node.id}_{kind}'",
+            )
+        if isinstance(node, Group):
+            for child in node.children:
+                visit(child)
+
+    for g in groups:
+        visit(g)
 
 
 def _check_unique_ids(groups: list[Group], t: Tracker) -> None:

@@ -11,10 +11,11 @@ registry. All issues are collected and raised together. This is the only module 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -39,8 +40,39 @@ from cityindex.spec_schema import (
     sort_issues,
 )
 
-# libyaml's loader when present (several times faster; same node marks), else pure Python
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's safe loader when present (faster; same node marks), resolving plain scalars
+    as YAML 1.2's core schema does.
+
+    PyYAML implements YAML 1.1, whose implicit types surprise: ``1:30`` is the base-60 number
+    90, ``yes``/``no``/``on``/``off`` (and ``y``/``n``) are booleans, so the key ``on:`` of the
+    entropy weights reads as ``True``, ``1_000`` is 1000, ``010`` is 8 and ``2024-05-01`` a
+    date. YAML 1.2 reads all of these as text (``010`` as 10), and so does cityindex; where a
+    number is expected such text is refused with a hint (spec_schema).
+    """
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
+
+
+_CORE_SCHEMA = (
+    ("null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
+    ("bool", r"true|True|TRUE|false|False|FALSE", list("tTfF")),
+    ("int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", list("-+0123456789")),
+    (
+        "float",
+        r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+        list("-+.0123456789"),
+    ),
+)
+for _name, _pattern, _first in _CORE_SCHEMA:
+    _Loader.add_implicit_resolver(
+        f"tag:yaml.org,2002:{_name}", re.compile(f"^(?:{_pattern})$"), _first
+    )
+_LOADER = _Loader
+_TAG = "tag:yaml.org,2002:"
+_CORE_TAGS = {_TAG + name for name in ("str", "null", "bool", "int", "float")}
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 64
@@ -53,6 +85,33 @@ SPEC_FILE = InputKind(
     missing_hint="give the path to an index definition (YAML), e.g. indicators/ai-city-2024.yaml",
     large_hint="an index definition is a few kilobytes; is this the right file?",
 )
+
+
+PLAN_FILE = InputKind(
+    noun="plan file",
+    error=UsageError,
+    codes=("usage.plan.not-found", "usage.plan.is-directory", "usage.plan.too-large"),
+    missing_hint="give the path to an uncertainty plan (YAML)",
+    large_hint="a plan is a few kilobytes; is this the right file?",
+)
+
+
+def read_plan_text(path: Path) -> str:
+    """An uncertainty plan file (``--plan``) as text: a regular UTF-8 file, bounded in size."""
+    raw = read_bounded(path, PLAN_FILE, limit=MAX_BYTES)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            [
+                issue(
+                    "usage.plan.read",
+                    f"cannot read --plan {path}: not UTF-8 (byte {exc.start})",
+                    location=Location(str(path)),
+                    hint="save the plan as UTF-8",
+                )
+            ]
+        ) from None
 
 
 def read_spec_text(path: Path) -> str:
@@ -167,19 +226,42 @@ def _mark(node: yaml.Node, file: str) -> Location:
     return Location(file, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-"""One safe constructor for every scalar (building a loader per scalar dominated parse time)."""
-
-
 def _scalar(node: yaml.ScalarNode) -> Any:
-    """The scalar's value; its plain text when the tag has no safe constructor (``!x key:``)."""
+    """A scalar as YAML 1.2's core schema reads it; any other tag (``!x``, ``!!timestamp``,
+    ``!!binary``, ``!!python/...``) gives its plain text."""
+    tag, text = node.tag, node.value
+    if tag == _TAG + "str":
+        return text
+    if tag == _TAG + "null" and text in ("~", "null", "Null", "NULL", ""):
+        return None
+    if tag == _TAG + "bool" and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if tag == _TAG + "int":
+        return _integer(text)
+    if tag == _TAG + "float":
+        return _float(text)
+    return text
+
+
+def _integer(text: str) -> int | str:
+    """Decimal (leading zeros allowed, as in YAML 1.2), ``0o`` octal or ``0x`` hexadecimal;
+    the text itself when it is no such number or too long to convert (over 4,300 digits)."""
+    base = {"0o": 8, "0x": 16}.get(text[:2], 10)
     try:
-        return _CONSTRUCTOR.construct_object(node, deep=True)
-    except yaml.YAMLError:
-        return node.value
-    finally:
-        _CONSTRUCTOR.constructed_objects.clear()
-        _CONSTRUCTOR.recursive_objects.clear()
+        return int(text[2:] if base != 10 else text, base)
+    except ValueError:
+        return text
+
+
+def _float(text: str) -> float | str:
+    lowered = text.lower()
+    if lowered.lstrip("+-") in (".inf", ".nan"):
+        value = float(lowered.replace(".", ""))
+        return value
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 def _to_plain(node: yaml.Node, path: Path_, t: Tracker, *, depth: int) -> Any:
@@ -194,15 +276,18 @@ def _to_plain(node: yaml.Node, path: Path_, t: Tracker, *, depth: int) -> Any:
         )
         raise _TooLargeError
     if depth > MAX_DEPTH:
-        t.add("spec.yaml.too-deep", f"the spec nests deeper than {MAX_DEPTH} levels", path)
+        t.add(
+            "spec.yaml.too-deep",
+            f"the spec nests deeper than {MAX_DEPTH} levels",
+            path,
+            hint="an index definition nests a few levels; an alias inside itself (&a [*a]) "
+            "nests without end",
+        )
         raise _TooLargeError
     t.value_locs.setdefault(path, _mark(node, t.file))
     if isinstance(node, yaml.ScalarNode):
         t.spans[path] = (node.start_mark.index, node.end_mark.index)
-        try:
-            return _scalar(node)
-        except yaml.YAMLError:
-            return node.value
+        return _scalar(node)
     if isinstance(node, yaml.SequenceNode):
         return [
             _to_plain(item, (*path, str(i)), t, depth=depth + 1)
@@ -211,7 +296,8 @@ def _to_plain(node: yaml.Node, path: Path_, t: Tracker, *, depth: int) -> Any:
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            plain_key = isinstance(key_node, yaml.ScalarNode) and key_node.tag in _CORE_TAGS
+            key = _scalar(key_node) if plain_key else None
             if not isinstance(key, str | int | float | bool) or key is None:
                 t.key_locs[(*path, "?")] = _mark(key_node, t.file)
                 t.add("spec.key.not-text", "a key must be a plain word", (*path, "?"), at="key")
@@ -236,6 +322,29 @@ def _to_plain(node: yaml.Node, path: Path_, t: Tracker, *, depth: int) -> Any:
     return None
 
 
+def _override_value(text: str, where: Location) -> tuple[Any, list[Issue]]:
+    """The YAML value of a ``--set``, read exactly as spec files are (YAML 1.2 scalars, and the
+    same bounds on depth, nodes and aliases); text that is not YAML stays text."""
+    if not text.strip():
+        return None, []
+    sub = Tracker(file=where.file, lines=[])
+    try:
+        root = yaml.compose(text, Loader=_LOADER)
+        value = None if root is None else _to_plain(root, (), sub, depth=0)
+    except RecursionError:
+        sub.add("spec.yaml.too-deep", "YAML nesting is too deep", ())
+    except _TooLargeError:
+        pass
+    except yaml.YAMLError as exc:
+        if "nesting depth" in str(exc):
+            sub.add("spec.yaml.too-deep", "YAML nesting is too deep", ())
+        else:
+            value = text
+    if sub.issues:
+        return None, [replace(p, location=where, source_line=None) for p in sub.issues]
+    return value, []
+
+
 _CREATABLE = {"methods", "calibration", "uncertainty", "scale", *METHOD_STAGES}
 
 
@@ -257,10 +366,10 @@ def _apply_override(plain: dict[str, Any], arg: str, t: Tracker) -> None:
     if not all(keys):
         t.issues.append(issue("spec.set.path", f"--set path '{key_path}' is empty", location=where))
         return
-    try:
-        value = yaml.safe_load(text) if text.strip() else None
-    except yaml.YAMLError:
-        value = text
+    value, problems = _override_value(text, where)
+    if problems:
+        t.issues.extend(replace(p, key_path=dotted(keys)) for p in problems)
+        return
     node: Any = plain
     for depth, key in enumerate(keys[:-1]):
         if isinstance(node, dict) and isinstance(node.get(key), str) and key in METHOD_STAGES:
@@ -367,6 +476,7 @@ __all__ = [
     "dump_value",
     "load_spec",
     "parse_spec",
+    "read_plan_text",
     "read_spec_text",
     "rewrite_spec",
 ]

@@ -251,7 +251,14 @@ def _winsorise_core(
 
 
 WINSORISE_PARAMS = (
-    Param("max_points", "integer", 5, "most values moved per indicator (COINr's winmax)", 0),
+    Param(
+        "max_points",
+        "integer",
+        5,
+        "most values moved per indicator (COINr's winmax; 0-1,000,000)",
+        0,
+        maximum=1_000_000,
+    ),
     Param("skew", "number", 2.0, "absolute skewness threshold", 0.0),
     Param("kurtosis", "number", 3.5, "kurtosis (excess, Excel KURT) threshold"),
     Param("then_log", "bool", True, "log-transform an indicator winsorising could not fix"),

@@ -94,3 +94,56 @@ def resolve_tree(spec: Spec) -> Tree:
         ind_methods,
         grp_methods,
     )
+
+
+def uses_spec_weights(choice: MethodChoice) -> bool:
+    """Whether a weight method reads the weights written in the spec: `fixed` does, and
+    `combine` when one of its parts does; data-driven (entropy, CRITIC, CV, SD, PCA), AHP and
+    `equal` weights do not."""
+    if choice.name == "fixed":
+        return True
+    if choice.name != "combine":
+        return False
+    parts = choice.params.get("of") or ()
+    return any(
+        isinstance(part, Mapping)
+        and uses_spec_weights(
+            MethodChoice(str(part.get("method")), {k: v for k, v in part.items() if k != "method"})
+        )
+        for part in parts
+    )
+
+
+def ignored_weight_warnings(tree: Tree) -> list[str]:
+    """Warnings for weights written in the spec (or set by ``--set``) that have no effect,
+    because the weights of their group come from a method that does not use them.
+
+    Equal weights written everywhere (``weight: 1`` on every child, as specs with entropy or
+    TOPSIS often do) state no preference and are not reported; a weight that differs from
+    its siblings', or any weight given by ``--set``, is.
+    """
+    spec = tree.spec
+    out: list[str] = []
+    for gid in [ROOT, *(g.id for g in tree.groups)]:
+        choice = tree.group_methods[gid]["weights"]
+        if uses_spec_weights(choice):
+            continue
+        children = tree.children_of(gid)
+        written = {
+            f"{c.key_path}.weight": c.weight
+            for c in children
+            if f"{c.key_path}.weight" in spec.locations
+        }
+        by_set = [p for p in written if (spec.locations[p].file or "").startswith("--set")]
+        if not by_set and len({c.weight for c in children}) < 2:
+            continue
+        named = by_set or [f"{p} ({w:g})" for p, w in written.items()]
+        if not named:
+            continue
+        whose = "the top-level groups" if gid == ROOT else f"the children of '{gid}'"
+        out.append(
+            f"{', '.join(named)}: no effect — the weights of {whose} come from "
+            f"`{choice.name}` ({choice.key_path or 'methods.weights'}), which does not use "
+            "the weights written in the spec (`fixed` would, or `combine` with a `fixed` part)"
+        )
+    return out

@@ -6,6 +6,13 @@ from pathlib import Path
 
 import pytest
 
+
+@pytest.fixture(autouse=True)
+def _fixed_table_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables follow COLUMNS or the terminal; tests get the fixed default unless they set it."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+
 HAND_SPEC = """\
 index:
   id: hand

@@ -90,7 +90,9 @@ def test_cyclic_judgements_fail_with_cr_and_the_worst_pair_in_the_message():
     assert cr == pytest.approx((13 / 3 - 3) / 2 / 0.58, abs=1e-12)
     assert f"CR = {cr:.3f}" in problem.message
     assert "most breaks consistency is [" in problem.message
-    assert problem.key_path == "groups.g.methods.weights.pairs"
+    # located at the judgement it names (the cycle is symmetric: the last pair is picked)
+    assert problem.key_path == "groups.g.methods.weights.pairs[2]"
+    assert problem.got == "['c', 'a', 3]"
 
 
 def test_allow_inconsistent_accepts_the_cycle():
@@ -181,7 +183,7 @@ def test_group_ahp_takes_the_geometric_mean_of_judgements_and_checks_each_expert
     cyclic = [["a", "b", 3], ["b", "c", 3], ["c", "a", 3]]
     fine = consistent_pairs({"a": 3.0, "b": 2.0, "c": 1.0})
     outcome = evaluate_ahp({"experts": {"li": fine, "wang": cyclic}}, ["a", "b", "c"])
-    assert [p.key_path for p in outcome.problems] == ["experts.wang"]
+    assert [p.key_path for p in outcome.problems] == ["experts.wang[2]"]
     assert "expert 'wang'" in outcome.problems[0].message
 
 
@@ -226,7 +228,7 @@ def test_combine_validation_reaches_nested_ahp():
     problems = validate_weights_params(
         "combine", params, ["a", "b", "c"], key_path="methods.weights"
     )
-    assert [p.key_path for p in problems] == ["methods.weights.of[1].pairs"]
+    assert [p.key_path for p in problems] == ["methods.weights.of[1].pairs[2]"]
 
 
 @settings(max_examples=50, deadline=None)

@@ -132,3 +132,27 @@ def test_nominal_column_matches_score_command(toy: Path) -> None:
     for s, u in zip(score, unc, strict=True):
         assert s.split(",")[:3] == u.split(",")[:3]
     assert np.isfinite(len(unc))
+
+
+def test_sensitivity_says_why_every_index_is_blank_when_no_rank_moves(
+    toy: Path, tmp_path: Path
+) -> None:
+    """A plan too small to move any rank leaves every Sobol index undefined (0 / 0): the
+    command still succeeds, and says so on stderr and in the JSON instead of a blank table."""
+    plan = tmp_path / "tiny.yaml"
+    plan.write_text("weight_noise:\n  - {level: 1, fraction: 0.000001}\n")
+    args = ["sensitivity", str(toy), "--runs", "20", "--seed", "1", "--plan", str(plan)]
+    result = runner.invoke(app, [*args, "--format", "csv"])
+    assert result.exit_code == 0
+    assert set(result.stdout.splitlines()[1].split(",")[1:]) == {""}
+    assert "no rank moved in any run: every Sobol index is undefined" in result.stderr
+    payload = json.loads(run(*args, "--format", "json"))
+    assert payload["sensitivity"]["note"].startswith("no rank moved in any run")
+
+
+def test_sensitivity_with_moving_ranks_prints_no_note(toy: Path) -> None:
+    args = ["sensitivity", str(toy), "--runs", "50", "--seed", "1", "--format", "json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0
+    assert "note:" not in result.stderr
+    assert json.loads(result.stdout)["sensitivity"]["note"] is None

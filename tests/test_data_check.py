@@ -147,3 +147,38 @@ def test_the_shipped_data_files_pass(capsys: pytest.CaptureFixture[str]) -> None
     for year in ("2022", "2023", "2024"):
         assert run(["data", "check", "--data", str(panel), "--year", year, "-f", "csv"]) == 0
     assert "0 value(s) without a source" in capsys.readouterr().err
+
+
+def test_without_a_sources_file_the_full_report_prints_then_one_error_names_the_path(
+    hand: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report, err = _report(hand, capsys)
+    assert code == 1
+    assert report["summary"]["filled"] == 12
+    assert report["summary"]["sources_checked"] is False
+    assert report["summary"]["unsourced_values"] is None
+    assert [r["indicator"] for r in report["indicators"]] == ["x1", "x2", "x3"]
+    expected = hand.parent / "data.sources.csv"
+    assert err.splitlines()[0] == (
+        f"error[sources.file.not-found]: no sources file for {hand.parent / 'data.csv'}: "
+        f"expected {expected} (the report above checked the data only)"
+    )
+    assert "pass --no-sources to check the data alone" in err
+    assert run(["data", "check", str(hand), "--format", "table"]) == 1
+    table = capsys.readouterr().out
+    assert "Indicators: coverage, years, outliers" in table
+    assert "Values without a source" not in table  # not judged: not shown as "none"
+
+
+def test_no_sources_checks_the_data_alone_and_passes(
+    sourced: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run(["data", "check", str(sourced), "--format", "json", "--no-sources"])
+    captured = capsys.readouterr()
+    assert code == 0
+    report = json.loads(captured.out)
+    assert report["flagged"] == []  # the sources file exists but was not read
+    assert captured.err.strip() == (
+        "ok: 4 units × 3 indicators: 12/12 cells filled, 0 outlier indicator(s); "
+        "sources not checked (--no-sources)"
+    )

@@ -107,7 +107,7 @@ def test_non_additive_aggregation_states_its_convention_and_still_sums(hand: Pat
 def test_contributions_sum_to_the_score_for_any_group_weights(
     tmp_path_factory: pytest.TempPathFactory, weights: list[float], unit: str
 ) -> None:
-    """Whatever the weights, indicator contributions (and each level's) add up to the score."""
+    """Whatever the weights, indicator contributions (and each depth's) add up to the score."""
     from tests.conftest import HAND_DATA, HAND_SPEC
 
     folder = tmp_path_factory.mktemp("w")
@@ -117,8 +117,8 @@ def test_contributions_sum_to_the_score_for_any_group_weights(
     spec, result = _load(folder / "spec.yaml", sets)
     ex = explain(spec, result, unit)
     assert indicator_contributions(ex).sum() == pytest.approx(ex.score_exact, abs=1e-12)
-    level1 = sum(r["contribution"] for r in ex.rows if r["level"] == 1)
-    assert level1 == pytest.approx(ex.score_exact, abs=1e-12)
+    top_groups = sum(r["contribution"] for r in ex.rows if r["depth"] == 1)
+    assert top_groups == pytest.approx(ex.score_exact, abs=1e-12)
 
 
 def test_explain_csv_contributions_sum_to_shenzhens_score_on_the_shipped_default(
@@ -134,8 +134,9 @@ def test_explain_csv_contributions_sum_to_shenzhens_score_on_the_shipped_default
     assert abs(total - exact) < 1e-9
     assert float(rows[0]["contribution"]) == pytest.approx(exact, abs=1e-12)
     assert abs(total - result.score_of("Shenzhen")) <= 0.5e-4  # the displayed, rounded score
-    assert rows[0]["level"] == "0"
-    assert {"level", "id", "contribution", "unit_weight", "status"} <= set(rows[0])
+    # levels count up as COINr's do (1 = indicators; this index has groups of indicators)
+    assert (rows[0]["level"], rows[0]["depth"]) == ("3", "0")
+    assert {"level", "depth", "id", "contribution", "unit_weight", "status"} <= set(rows[0])
 
 
 def test_explain_csv_on_the_hand_fixture_sums_to_the_score(

@@ -104,7 +104,7 @@ def test_an_unknown_unit_is_a_usage_error_listing_the_units(
     sourced: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(["sources", str(sourced), "--unit", "a"]) == 2
-    assert "units: A, B, C, D" in capsys.readouterr().err
+    assert "one of: A, B, C, D" in capsys.readouterr().err
 
 
 def test_panel_sources_match_the_selected_year(

@@ -14,6 +14,10 @@ For the spec's indicators in one data table (one year of a panel):
   estimate, RANK, OLD, LATER YEAR (the flags of data/README.md);
 * **values without a source** — a non-empty cell with no sources row of the same value and a
   url. These make the report fail (`ok` is False).
+
+Without sources (``sources=None``: no sources file, or not asked for) the last three are not
+judged: the report says so (`sources_checked` is False) and lists no flagged or unsourced
+values, rather than calling every value unsourced.
 """
 
 from __future__ import annotations
@@ -63,6 +67,7 @@ class DataQualityReport:
     outliers: list[dict[str, Any]]
     flagged: list[dict[str, Any]]
     unsourced: list[dict[str, Any]]
+    sources_checked: bool = True
 
     @property
     def ok(self) -> bool:
@@ -83,7 +88,8 @@ class DataQualityReport:
             "filled_share": filled / cells if cells else float("nan"),
             "outlier_indicators": len(self.outliers),
             "flagged_values": len(self.flagged),
-            "unsourced_values": len(self.unsourced),
+            "unsourced_values": len(self.unsourced) if self.sources_checked else None,
+            "sources_checked": self.sources_checked,
             "ok": self.ok,
         }
 
@@ -97,8 +103,9 @@ def _thresholds(spec: Spec, ind: Indicator) -> tuple[float, float]:
     return DEFAULT_SKEW, DEFAULT_KURTOSIS
 
 
-def data_quality(spec: Spec, table: Table, sources: Sequence[Source]) -> DataQualityReport:
-    """The data-quality report for `spec`'s indicators in `table`, with `sources`."""
+def data_quality(spec: Spec, table: Table, sources: Sequence[Source] | None) -> DataQualityReport:
+    """The data-quality report for `spec`'s indicators in `table`, with `sources` (None: no
+    provenance to check; years, flags and unsourced values are then left out)."""
     indicators = spec.indicators()
     units = list(table.units)
     x = table.numeric([i.column for i in indicators])
@@ -115,7 +122,7 @@ def data_quality(spec: Spec, table: Table, sources: Sequence[Source]) -> DataQua
         }
         for k, u in enumerate(units)
     ]
-    prov = provenance_rows(spec, table, sources)
+    prov = provenance_rows(spec, table, sources) if sources is not None else []
     years: dict[str, set[str]] = {}
     for p in prov:
         if p["year"]:
@@ -187,4 +194,5 @@ def data_quality(spec: Spec, table: Table, sources: Sequence[Source]) -> DataQua
         outliers=outliers,
         flagged=flagged,
         unsourced=unsourced,
+        sources_checked=sources is not None,
     )

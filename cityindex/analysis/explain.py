@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from cityindex.analysis.calibrate import node_level
 from cityindex.errors import UsageError, did_you_mean, issue
 from cityindex.registry import FloatArray, KernelContext, get_method
 from cityindex.result import IndexResult
@@ -40,9 +41,11 @@ ADDITIVE = frozenset({"arithmetic_mean"})
 class Explanation:
     """One unit's score, taken apart.
 
-    `rows` has one dict per tree node (the index first, then depth first), with `level` (0 for
-    the index), `id`, `parent`, `kind`, `title`, `raw`, `normalised` (an indicator's normalised
-    value, a group's score), `median` (the median unit's), `weight` (within the parent),
+    `rows` has one dict per tree node (the index first, then depth first), with `level`
+    (COINr's levels, counting up: 1 for an indicator, a group one above its highest child, the
+    index highest), `depth` (counting down: 0 for the index, 1 for a top-level group), `id`,
+    `parent`, `kind`, `title`, `raw`, `normalised` (an indicator's normalised value, a group's
+    score), `median` (the median unit's), `weight` (within the parent),
     `effective_weight` (nominal, the product of weights down the tree), `unit_weight` (this
     unit's actual share of the index after re-weighting around missing values), `contribution`
     (to the scaled score), `share` (contribution / score) and `status` (ok, missing, imputed).
@@ -61,6 +64,9 @@ class Explanation:
     weakest: list[dict[str, Any]]
     missing: list[str] = field(default_factory=list)
     imputed: list[str] = field(default_factory=list)
+    raw_decimals: dict[str, int] = field(default_factory=dict)
+    """Per indicator, the decimals its raw values are written with (the most any unit needs,
+    at most `MAX_RAW_DECIMALS`): the precision to show its raw value in."""
 
 
 def find_unit(result: IndexResult, unit: str) -> int:
@@ -70,14 +76,13 @@ def find_unit(result: IndexResult, unit: str) -> int:
     folded = [u.casefold() for u in result.units]
     if unit.casefold() in folded:
         return folded.index(unit.casefold())
-    guess = did_you_mean(unit, result.units)
     raise UsageError(
         [
             issue(
                 "usage.unit.unknown",
                 f"no unit called '{unit}' in the data",
                 expected="one of: " + ", ".join(result.units[:30]),
-                hint=f"did you mean '{guess}'?" if guess else None,
+                hint=did_you_mean(unit, result.units),
             )
         ]
     )
@@ -153,9 +158,11 @@ def explain(spec: Spec, result: IndexResult, unit: str, *, extremes: int = 3) ->
     raw = result.stages["raw"]
     scored = result.included
     eff = result.effective_weights
+    top = 1 + max(node_level(g) for g in spec.groups)
     rows: list[dict[str, Any]] = [
         {
-            "level": 0,
+            "level": top,
+            "depth": 0,
             "id": spec.index.id,
             "parent": "",
             "kind": "index",
@@ -175,7 +182,7 @@ def explain(spec: Spec, result: IndexResult, unit: str, *, extremes: int = 3) ->
     imputed: list[str] = []
 
     def visit(
-        node: Group | Indicator, parent: str, level: int, share: float, nominal: float
+        node: Group | Indicator, parent: str, depth: int, share: float, nominal: float
     ) -> None:
         w = float(result.weights[parent or ROOT][node.id])
         unit_weight = share * coef[node.id]
@@ -202,7 +209,8 @@ def explain(spec: Spec, result: IndexResult, unit: str, *, extremes: int = 3) ->
         contribution = 0.0 if np.isnan(value) else factor * unit_weight * value
         rows.append(
             {
-                "level": level,
+                "level": node_level(node),
+                "depth": depth,
                 "id": node.id,
                 "parent": parent or spec.index.id,
                 "kind": "indicator" if isinstance(node, Indicator) else "group",
@@ -220,17 +228,21 @@ def explain(spec: Spec, result: IndexResult, unit: str, *, extremes: int = 3) ->
         )
         if isinstance(node, Group):
             for child in node.children:
-                visit(child, node.id, level + 1, unit_weight, nominal_eff)
+                visit(child, node.id, depth + 1, unit_weight, nominal_eff)
 
     for group in spec.groups:
         visit(group, "", 1, 1.0, 1.0)
     decomposition = [
         "contribution = scale factor × product of the unit's re-weighted shares down the tree "
         "× normalised value; indicator contributions sum to the score",
-        f"scale factor = {factor:.6g} ({spec.index.scale.name})",
+        f"scale factor = {factor:.6g} ({spec.index.scale.name}): the index row's normalised "
+        f"value is the unscaled score and its contribution the scaled score, "
+        f"{exact:.6g} = {factor:.6g} × {root_unscaled:.6g}; the factor is the whole gap "
+        "between them",
         *notes,
     ]
     strongest, weakest = _extremes(rows, extremes)
+    raw_decimals = {str(c): decimals_needed(raw[c].to_numpy(dtype=float)) for c in raw.columns}
     return Explanation(
         unit=name,
         score=float(result.score[i]),
@@ -245,7 +257,24 @@ def explain(spec: Spec, result: IndexResult, unit: str, *, extremes: int = 3) ->
         weakest=weakest,
         missing=missing,
         imputed=imputed,
+        raw_decimals=raw_decimals,
     )
+
+
+MAX_RAW_DECIMALS = 6
+
+
+def decimals_needed(values: FloatArray) -> int:
+    """The fewest decimals showing every value exactly (at most `MAX_RAW_DECIMALS`).
+
+    >>> decimals_needed(np.array([240.0, 12.0, np.nan])), decimals_needed(np.array([0.5, 2.25]))
+    (0, 2)
+    """
+    most = 0
+    for value in values[~np.isnan(values)]:
+        text = f"{float(value):.{MAX_RAW_DECIMALS}f}".rstrip("0")
+        most = max(most, len(text.partition(".")[2]))
+    return most
 
 
 def _extremes(

@@ -23,8 +23,13 @@ keys)::
 
 Levels follow COINr (``get_noisy_weights``): indicators are level 1, a group is one above its
 highest child, so noise on level ``L`` perturbs the weights of the level-``L`` nodes within
-their parents. Weight overrides replace a group's weight method (for `fixed` weights the spec's
-raw weights are perturbed, so zero noise reproduces `compute` exactly; for derived weights the
+their parents. This is the one convention for "level" throughout cityindex (`calibrate
+--levels`, `explain`'s level column, docs/spec.md). The other direction is spelt ``depth``:
+``{depth: 1, fraction: 0.25}`` perturbs the top-level groups' weights (depth 0 is the index,
+as in `explain`'s depth column), accepted wherever ``level`` is in a weight_noise entry.
+
+Weight overrides replace a group's weight method (for `fixed` weights the spec's raw weights
+are perturbed, so zero noise reproduces `compute` exactly; for derived weights the
 nominal derived weights are). Each combination of alternatives is one spec variant, built with
 the same ``--set`` machinery and prepared once.
 """
@@ -154,16 +159,25 @@ def read_plan(spec: Spec, section: Any = None, *, source: str | None = None) -> 
             if len(kids) > 1 and isinstance(kids[0], Indicator):
                 leave_out += [(gid, j) for j in range(len(kids))]
     ints = {}
-    for key in ("runs", "seed", "top_k"):
+    for key, (low, high) in INTEGER_RANGES.items():
         value = body.get(key)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            bad.add("spec.uncertainty.integer", f"`{key}` must be an integer", f"uncertainty.{key}")
+        if value is not None and not (_is_int(value) and low <= value <= high):
+            bad.add(
+                "spec.uncertainty.integer",
+                f"`{key}` must be a whole number from {low:,} to {high:,}",
+                f"uncertainty.{key}",
+                got=repr(value)[:40],
+            )
             value = None
         ints[key] = value
     if bad.items:
         raise SpecError(bad.items)
     plan = UncertaintyPlan(tuple(noise), tuple(alternatives), tuple(sets), tuple(leave_out))
     return PlanSettings(plan, ints["runs"], ints["seed"], ints["top_k"])
+
+
+INTEGER_RANGES = {"runs": (1, 10_000_000), "seed": (0, 2**63 - 1), "top_k": (1, 10_000_000)}
+"""The plan's whole-number settings and the values each accepts."""
 
 
 def _noise(spec: Spec, entries: Any, bad: _Issues) -> list[WeightNoise]:
@@ -193,7 +207,13 @@ def _noise(spec: Spec, entries: Any, bad: _Issues) -> list[WeightNoise]:
                 got=repr(fraction),
             )
             continue
-        if "level" in entry:
+        if "depth" in entry and "level" not in entry:
+            found = _by_depth(spec, entry["depth"], f"{path}.depth", bad)
+            if found is None:
+                continue
+            groups, name = found
+            name = str(entry.get("name", name))
+        elif "level" in entry:
             level = entry["level"]
             wanted = level if isinstance(level, list) else [level]
             groups = tuple(
@@ -205,6 +225,8 @@ def _noise(spec: Spec, entries: Any, bad: _Issues) -> list[WeightNoise]:
                     f"no weights at level {level!r}",
                     f"{path}.level",
                     expected=f"an integer (or list) from 1 to {levels[ROOT] - 1} (1 = indicators)",
+                    hint="levels count up from the indicators (1), as COINr's do; to count down "
+                    "from the index write `depth:` instead (1 = the top-level groups' weights)",
                 )
                 continue
             label = "level" if len(wanted) == 1 else "levels"
@@ -224,6 +246,40 @@ def _noise(spec: Spec, entries: Any, bad: _Issues) -> list[WeightNoise]:
             name = str(entry.get("name", ",".join(g or spec.index.id for g in groups)))
         out.append(WeightNoise(name, groups, float(fraction)))
     return out
+
+
+def group_depths(spec: Spec) -> dict[str, int]:
+    """Depth of every group counting down from the index: ROOT 0, a top-level group 1, …"""
+    depths = {ROOT: 0}
+    for top in spec.groups:
+        stack: list[tuple[Group, int]] = [(top, 1)]
+        while stack:
+            node, depth = stack.pop()
+            depths[node.id] = depth
+            stack += [(child, depth + 1) for child in node.groups]
+    return depths
+
+
+def _by_depth(
+    spec: Spec, depth: Any, path: str, bad: _Issues
+) -> tuple[tuple[str, ...], str] | None:
+    """`depth: d` (counting down, the other spelling of `level`): the weights of the nodes at
+    depth d within their parents, i.e. the children of the groups at depth d - 1."""
+    wanted = depth if isinstance(depth, list) else [depth]
+    depths = group_depths(spec)
+    deepest = max(depths.values()) + 1
+    if not wanted or not all(_is_int(d) and 1 <= d <= deepest for d in wanted):
+        bad.add(
+            "spec.uncertainty.depth",
+            f"no weights at depth {depth!r}",
+            path,
+            expected=f"an integer (or list) from 1 to {deepest} (1 = the top-level groups)",
+            hint="depth counts down from the index (0); `level:` counts up from the indicators",
+        )
+        return None
+    groups = tuple(g for g, d in depths.items() if any(d == w - 1 for w in wanted))
+    label = "depth" if len(wanted) == 1 else "depths"
+    return groups, f"{label} {','.join(map(str, wanted))}"
 
 
 def _is_int(value: Any) -> bool:

@@ -11,19 +11,22 @@ from cityindex.analysis.audit_columns import GROUP_COLUMNS, INDICATOR_COLUMNS, P
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    DigitsOpt,
+    EncodingOpt,
+    ExcelSafeOpt,
     FormatOpt,
     OutputOpt,
     SetOpt,
     SpecArg,
     YearOpt,
+    check_choice,
     compute_loaded,
     emit,
     load,
     pick_format,
 )
 from cityindex.cli.report import emit_xlsx, wants_xlsx
-from cityindex.errors import UsageError, issue
-from cityindex.render import render_rows, to_json
+from cityindex.render import render_rows, round_floats, to_json
 
 if TYPE_CHECKING:
     from cityindex.analysis.audit import Audit
@@ -31,13 +34,24 @@ if TYPE_CHECKING:
 PARTS = {"indicators": INDICATOR_COLUMNS, "groups": GROUP_COLUMNS, "pairs": PAIR_COLUMNS}
 
 
-def audit_text(result: Audit, fmt: str, part: str | None = None) -> str:
+def audit_text(
+    result: Audit,
+    fmt: str,
+    part: str | None = None,
+    *,
+    round_to: int | None = None,
+    excel_safe: bool = False,
+) -> str:
     """JSON holds all three tables; CSV one (`part`, default indicators); tables all three."""
     if fmt == "json":
-        return to_json(asdict(result))
+        payload = asdict(result)
+        return to_json(payload if round_to is None else round_floats(payload, round_to))
     if fmt == "csv":
         chosen = part or "indicators"
-        return render_rows(getattr(result, chosen), PARTS[chosen], "csv")
+        rows = getattr(result, chosen)
+        return render_rows(
+            rows, PARTS[chosen], "csv", round_to=round_to, excel_safe_cells=excel_safe
+        )
     digits: dict[str, int | None] = {
         c: 3
         for c in (*INDICATOR_COLUMNS, *GROUP_COLUMNS, *PAIR_COLUMNS)
@@ -54,7 +68,8 @@ def audit_text(result: Audit, fmt: str, part: str | None = None) -> str:
         if not rows and name == "pairs":
             out.append(title + ": none\n")
             continue
-        out.append(render_rows(rows, PARTS[name], fmt, digits=digits, title=title))
+        text = render_rows(rows, PARTS[name], fmt, digits=digits, title=title, round_to=round_to)
+        out.append(text)
     return "\n".join(out)
 
 
@@ -77,6 +92,9 @@ def audit_command(
     low: Annotated[
         float, typer.Option("--low", help="Flag indicator pairs correlating below this.")
     ] = 0.0,
+    digits: DigitsOpt = None,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
 ) -> None:
     """Audit the index: indicator statistics, correlations, Cronbach's alpha, PCA.
 
@@ -87,26 +105,17 @@ def audit_command(
     """
     from cityindex.analysis.audit import audit
 
-    if part is not None and part not in PARTS:
-        raise UsageError(
-            [issue("usage.audit.part", f"unknown part '{part}'", expected=", ".join(PARTS))]
-        )
+    check_choice("usage.audit.part", "part", part, list(PARTS), option="--part")
     xlsx = wants_xlsx(fmt, output)
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded, quiet=True)
-    if stage not in result.stages:
-        raise UsageError(
-            [
-                issue(
-                    "usage.audit.stage",
-                    f"unknown stage '{stage}'",
-                    expected=", ".join(result.stages),
-                )
-            ]
-        )
+    check_choice("usage.audit.stage", "stage", stage, list(result.stages), option="--stage")
     report = audit(loaded.spec, result, stage=stage, low=low)
     if xlsx and output is not None:
         sheets = {name: (cols, getattr(report, name)) for name, cols in PARTS.items()}
         emit_xlsx(output, sheets, loaded, result)
         return
-    emit(audit_text(report, pick_format(fmt, output), part), output)
+    text = audit_text(
+        report, pick_format(fmt, output), part, round_to=digits, excel_safe=excel_safe
+    )
+    emit(text, output)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -13,6 +14,7 @@ from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
     FormatOpt,
+    Loaded,
     OutputOpt,
     SetOpt,
     SpecArg,
@@ -24,11 +26,11 @@ from cityindex.cli.common import (
     resolve_spec_path,
     say,
 )
-from cityindex.errors import DataError, UsageError, did_you_mean, issue
-from cityindex.files import write_atomic
-from cityindex.pipeline import prepare
+from cityindex.errors import DataError, SpecError, UsageError, did_you_mean, issue
+from cityindex.files import check_output, write_atomic
+from cityindex.pipeline import compute, prepare
 from cityindex.render import render_rows
-from cityindex.spec_yaml import rewrite_spec
+from cityindex.spec_yaml import parse_spec, rewrite_spec
 from cityindex.tree import ROOT
 
 TargetOpt = Annotated[
@@ -59,11 +61,21 @@ def calibrate(
     date: Annotated[
         str | None, typer.Option("--date", help="Date recorded in the calibration block.")
     ] = None,
+    stamp: Annotated[
+        bool,
+        typer.Option(
+            "--stamp",
+            help="Fit nothing: check that the spec's weights reproduce --target and record "
+            "their digest in its calibration block (written to --output).",
+        ),
+    ] = False,
 ) -> None:
     """Find weights, closest to the spec's, that reproduce a published result.
 
     Prints the weights it changed; with --output writes the calibrated spec (comments kept)
-    with a `calibration:` block saying what was fitted to what.
+    with a `calibration:` block saying what was fitted to what, and `weights_sha256`, the
+    digest of the calibrated weights: while a spec's weights match it, `score` and `report`
+    say they are calibrated; after an edit they say the weights changed since calibration.
 
     Example: cityindex calibrate --target seeds/ai-city-competitiveness-2024.csv -o fitted.yaml
     """
@@ -71,6 +83,11 @@ def calibrate(
     from cityindex.seeds import load_reference
 
     loaded = load(spec, data=data, year=year, sets=sets)
+    if output is not None:  # in place over the spec is allowed; over the data or target never
+        check_output(output, replacing=resolve_spec_path(spec))
+    if stamp:
+        _stamp(loaded, target, output)
+        return
     reference = load_reference(target)
     _require_units(reference.units, loaded.table.units, str(target))
     chosen_levels = _parse_levels(levels)
@@ -189,9 +206,71 @@ def calibrate(
             values["index.data"] = os.path.relpath(
                 data_file.resolve(), Path(output).resolve().parent
             )
-        text = rewrite_spec(loaded.spec, values, {"calibration": block})
-        write_atomic(output, text)
-        say(f"wrote {output}")
+        write_calibrated(loaded, values, block, output)
+
+
+def write_calibrated(
+    loaded: Loaded, values: Mapping[str, Any], block: Mapping[str, Any], output: Path
+) -> None:
+    """Write the spec with `values` replaced and a calibration block stamped with the digest
+    of the weights the written spec computes with (so a later edit shows as a change)."""
+    from cityindex.analysis.calibration_claim import DIGEST_KEY, weights_digest
+
+    unstamped = {k: v for k, v in block.items() if k != DIGEST_KEY}
+    text = rewrite_spec(loaded.spec, values, {"calibration": unstamped})
+    written = Path(output)
+    spec, issues = parse_spec(text, file=str(written), base_dir=written.resolve().parent)
+    if spec is None or issues:
+        raise SpecError(issues)
+    digest = weights_digest(compute(spec, loaded.table).weights)
+    stamped = {**unstamped, DIGEST_KEY: digest}
+    write_atomic(written, rewrite_spec(loaded.spec, values, {"calibration": stamped}))
+    say(f"wrote {output} ({DIGEST_KEY}: {digest[:12]}…)")
+
+
+def _stamp(loaded: Loaded, target: Path, output: Path | None) -> None:
+    """`calibrate --stamp`: record the digest of the spec's current weights in its existing
+    calibration block, after checking that they reproduce the target (nothing is fitted)."""
+    from cityindex.analysis.check import check as compare
+    from cityindex.seeds import load_reference
+
+    if output is None:
+        raise UsageError(
+            [
+                issue(
+                    "usage.stamp.output",
+                    "--stamp needs --output (the spec itself to stamp it in place)",
+                    hint="e.g. cityindex calibrate SPEC --target FILE --stamp -o SPEC",
+                )
+            ]
+        )
+    block = loaded.spec.calibration
+    if not block:
+        raise SpecError(
+            [
+                issue(
+                    "calibrate.stamp.no-block",
+                    "the spec has no calibration: block to stamp",
+                    key_path="calibration",
+                    hint="run cityindex calibrate without --stamp to fit and record weights",
+                )
+            ]
+        )
+    reference = load_reference(target)
+    _require_units(reference.units, loaded.table.units, str(target))
+    report = compare(compute_loaded(loaded, quiet=True), reference)
+    if not report.reproduced:
+        raise DataError(
+            [
+                issue(
+                    "calibrate.stamp.not-reproduced",
+                    f"the spec's weights do not reproduce {target}; nothing written",
+                    hint="run cityindex calibrate without --stamp to fit the weights again",
+                )
+            ]
+        )
+    say(f"the spec's weights reproduce {target}: recording their digest")
+    write_calibrated(loaded, {}, dict(block), output)
 
 
 def _parse_levels(levels: str | None) -> set[int] | None:

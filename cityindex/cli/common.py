@@ -6,6 +6,9 @@ documents `--data`, `--year`, `--format`, `--output`, `--set` the same way.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,21 +19,29 @@ import typer
 
 from cityindex import __version__
 from cityindex.data import Table, load_data
-from cityindex.errors import CityIndexError, Issue, SpecError, UsageError, issue
-from cityindex.files import write_atomic
-from cityindex.i18n import Language, as_language, parse_language
+from cityindex.errors import (
+    CityIndexError,
+    Issue,
+    SpecError,
+    UsageError,
+    did_you_mean,
+    issue,
+)
+from cityindex.files import check_output, read_bounded, write_atomic
+from cityindex.i18n import LANGUAGES, Language, as_language, parse_language
 from cityindex.pipeline import compute
 from cityindex.render import FORMATS, render_error, render_warning
 from cityindex.result import IndexResult
-from cityindex.shipped import default_spec
+from cityindex.shipped import DefaultSpec, resolve_default_spec
 from cityindex.spec import Spec
 from cityindex.spec_schema import check_columns, sort_issues
-from cityindex.spec_yaml import load_spec, parse_spec, read_spec_text
+from cityindex.spec_yaml import MAX_BYTES, SPEC_FILE, load_spec, parse_spec, read_spec_text
 
 SpecArg = Annotated[
     Path | None,
     typer.Argument(
-        help="Index definition (YAML). Default: the shipped indicators/ai-city-2024.yaml.",
+        help="Index definition (YAML). Default: indicators/ai-city-2024.yaml of the working "
+        "directory or of the cityindex checkout it is in, else the installed copy.",
         show_default=False,
     ),
 ]
@@ -104,8 +115,49 @@ def pick_language(lang: str | None, spec: Spec | None = None) -> Language:
         return as_language(spec.index.language if spec is not None else None)
     chosen = parse_language(lang)
     if chosen is None:
-        raise UsageError([issue("usage.lang", f"unknown language '{lang}'", expected="zh or en")])
+        raise UsageError(
+            [unknown_choice("usage.lang", "language", lang, LANGUAGES, option="--lang")]
+        )
     return chosen
+
+
+DigitsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--digits",
+        min=0,
+        max=15,
+        help="Round every number to N decimals, in every format (default: CSV and JSON keep "
+        "full precision; tables and Markdown show one fixed precision per column). Ranks stay "
+        "whole numbers.",
+    ),
+]
+
+CHOICES_SHOWN = 30
+"""At most this many valid choices are listed in an error (the rest are counted)."""
+
+
+def unknown_choice(
+    code: str, what: str, value: str, choices: Sequence[str], *, option: str
+) -> Issue:
+    """An issue for an option value that is not one of `choices`: the valid choices are
+    listed (the first CHOICES_SHOWN) with a did-you-mean."""
+    shown = ", ".join(choices[:CHOICES_SHOWN])
+    more = len(choices) - CHOICES_SHOWN
+    return issue(
+        code,
+        f"{option}: no {what} '{value}'",
+        expected=f"one of: {shown}" + (f" … and {more} more" if more > 0 else ""),
+        hint=did_you_mean(value, choices),
+    )
+
+
+def check_choice(
+    code: str, what: str, value: str | None, choices: Sequence[str], *, option: str
+) -> None:
+    """Raise a `UsageError` (exit 2) unless `value` is None or one of `choices`."""
+    if value is not None and value not in choices:
+        raise UsageError([unknown_choice(code, what, value, choices, option=option)])
 
 
 def say(message: str) -> None:
@@ -134,7 +186,7 @@ def pick_format(fmt: str | None, output: Path | None) -> str:
         return fmt
     if output is not None:
         return {".json": "json", ".md": "markdown", ".txt": "table"}.get(output.suffix, "csv")
-    return "table" if sys.stdout.isatty() else "csv"
+    return "table" if sys.stdout is not None and sys.stdout.isatty() else "csv"
 
 
 @dataclass(frozen=True)
@@ -143,11 +195,21 @@ class Loaded:
 
     spec: Spec
     table: Table
+    default: DefaultSpec | None = None
+    """How the default spec was chosen when no SPEC was given (None when one was)."""
+
+
+def resolve_spec(spec: Path | None) -> tuple[Path, DefaultSpec | None]:
+    """The given spec, or the default one (`resolve_default_spec`) and how it was chosen."""
+    if spec is not None:
+        return spec, None
+    chosen = resolve_default_spec()
+    return chosen.path, chosen
 
 
 def resolve_spec_path(spec: Path | None) -> Path:
-    """The given spec, or the shipped default."""
-    return spec if spec is not None else default_spec()
+    """The given spec, or the default one."""
+    return resolve_spec(spec)[0]
 
 
 def load(
@@ -159,7 +221,9 @@ def load(
     encoding: str | None = None,
 ) -> Loaded:
     """Load and cross-check spec and data; every spec and column problem in one error."""
-    path = resolve_spec_path(spec_path)
+    path, default = resolve_spec(spec_path)
+    for note in default.notes if default is not None else ():
+        say(note)
     text = read_spec_gbk(path)
     spec, issues = parse_spec(text, file=str(path), base_dir=path.parent, overrides=sets or ())
     data_path = data
@@ -211,7 +275,7 @@ def load(
         raise SpecError(column_issues)
     for message in spec.warnings:
         warn(message)
-    return Loaded(spec, table)
+    return Loaded(spec, table, default)
 
 
 def read_spec_gbk(path: Path) -> str:
@@ -228,7 +292,7 @@ def read_spec_gbk(path: Path) -> str:
         if [i.code for i in error.issues] != ["spec.yaml.encoding"]:
             raise
         try:
-            text = path.read_bytes().decode("gbk")
+            text = read_bounded(path, SPEC_FILE, limit=MAX_BYTES).decode("gbk")
         except UnicodeDecodeError:
             raise error from None
         if any(ch > "\x7f" and ch.encode("gbk")[-1] < 0x80 for ch in text):
@@ -266,10 +330,12 @@ def check_output_encoding(encoding: str | None) -> str | None:
     if chosen not in OUTPUT_ENCODINGS:
         raise UsageError(
             [
-                issue(
+                unknown_choice(
                     "usage.output-encoding",
-                    f"unknown output encoding '{encoding}'",
-                    expected="one of: " + ", ".join(OUTPUT_ENCODINGS),
+                    "output encoding",
+                    encoding,
+                    OUTPUT_ENCODINGS,
+                    option="--output-encoding",
                 )
             ]
         )
@@ -278,7 +344,11 @@ def check_output_encoding(encoding: str | None) -> str | None:
 
 def emit(text: str, output: Path | None, *, encoding: str | None = None) -> None:
     """Data to stdout, or atomically to `--output` (a note on stderr says where); in
-    `encoding` (`--output-encoding`) when given, else UTF-8."""
+    `encoding` (`--output-encoding`) when given, else UTF-8.
+
+    `--output` may not name an input of this run nor anything but a regular file
+    (`files.check_output`); a full or closed stdout is an error with a message, not a crash.
+    """
     if encoding is not None:
         try:
             text.encode(encoding)
@@ -295,15 +365,18 @@ def emit(text: str, output: Path | None, *, encoding: str | None = None) -> None
                 ]
             ) from None
     if output is None:
-        if encoding is None:
-            sys.stdout.write(text)
-        else:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(text.encode(encoding))
-        sys.stdout.flush()
+        write_stdout(text, encoding=encoding)
         return
+    check_output(output)
+    write_output(output, text, encoding=encoding)
+    say(f"wrote {output}")
+
+
+def write_output(output: Path, content: str | bytes, *, encoding: str | None = None) -> None:
+    """`files.write_atomic` (text in `encoding`, else UTF-8), its OSError turned into an
+    `output.write` issue."""
     try:
-        write_atomic(output, text, encoding=encoding or "utf-8")
+        write_atomic(output, content, encoding=encoding or "utf-8")
     except OSError as exc:
         raise CityIndexError(
             [
@@ -314,7 +387,43 @@ def emit(text: str, output: Path | None, *, encoding: str | None = None) -> None
                 )
             ]
         ) from None
-    say(f"wrote {output}")
+
+
+def write_stdout(text: str, *, encoding: str | None = None) -> None:
+    """Write to stdout (as bytes in `encoding` when given); a closed or full stdout (/dev/full)
+    is an `output.stdout` issue.
+
+    After a failed write, stdout is pointed at the null device so that the interpreter's own
+    flush at exit does not fail a second time with a message of its own.
+    """
+    stream = sys.stdout
+    try:
+        if stream is None:
+            raise OSError(errno.EBADF, "stdout is closed")
+        if encoding is None:
+            stream.write(text)
+        else:
+            stream.flush()
+            stream.buffer.write(text.encode(encoding))
+        stream.flush()
+    except OSError as exc:
+        _silence_stdout()
+        raise CityIndexError(
+            [
+                issue(
+                    "output.stdout",
+                    f"cannot write to standard output: {exc.strerror or exc}",
+                    hint="redirect the output to a file with enough room, or use --output FILE",
+                )
+            ]
+        ) from None
+
+
+def _silence_stdout() -> None:
+    with contextlib.suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
 
 
 def fail(error: CityIndexError) -> None:
@@ -325,6 +434,7 @@ def fail(error: CityIndexError) -> None:
 
 __all__ = [
     "DataOpt",
+    "DigitsOpt",
     "EncodingOpt",
     "ExcelSafeOpt",
     "FormatOpt",
@@ -336,6 +446,7 @@ __all__ = [
     "SpecArg",
     "TopOpt",
     "YearOpt",
+    "check_choice",
     "check_output_encoding",
     "compute_loaded",
     "emit",
@@ -345,5 +456,8 @@ __all__ = [
     "pick_format",
     "pick_language",
     "say",
+    "unknown_choice",
     "warn",
+    "write_output",
+    "write_stdout",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -59,24 +59,34 @@ def check(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     sets: SetOpt = None,
+    no_sources: Annotated[
+        bool,
+        typer.Option(
+            "--no-sources",
+            help="Check the data alone: do not read `<data>.sources.csv` (no provenance, "
+            "flags or unsourced values; passes without a sources file).",
+        ),
+    ] = False,
 ) -> None:
     """Data-quality report: missing cells, outliers, flagged and unsourced values.
 
     Covers the spec's indicators in its data file (or --data) and the `<data>.sources.csv`
     next to it. Outliers follow COINr's default treat rule (|skew| >= 2 and kurtosis >= 3.5).
     Tables show every section; csv lists one finding per row (kind = missing, outlier,
-    flagged, unsourced); json has all sections. Exit 1 when any value has no source.
+    flagged, unsourced); json has all sections. Exit 1 when any value has no source, or
+    (after the report) when there is no sources file and --no-sources was not given.
 
     Example: cityindex data check --format json
     """
     from cityindex.analysis.data_quality import data_quality
-    from cityindex.provenance import load_sources, sources_path
+    from cityindex.provenance import SOURCE_COLUMNS, load_sources, sources_path
 
     loaded = load(spec, data=data, year=year, sets=sets)
     table = loaded.table
-    report = data_quality(
-        loaded.spec, table, load_sources(sources_path(table.file), data_path=table.file)
-    )
+    expected = sources_path(table.file)
+    checked = not no_sources and expected.exists()
+    sources = load_sources(expected, data_path=table.file) if checked else None
+    report = data_quality(loaded.spec, table, sources)
     chosen = pick_format(fmt, output)
     two = {"coverage": 2, "skew": 2, "kurtosis": 2}
     if chosen == "json":
@@ -97,9 +107,10 @@ def check(
             (report.unit_rows, UNIT_COLUMNS, "Missing cells per unit"),
             (report.indicator_rows, INDICATOR_COLUMNS, "Indicators: coverage, years, outliers"),
             (report.outliers, OUTLIER_COLUMNS, "Outliers (COINr's treat rule)"),
-            (report.flagged, FLAGGED_COLUMNS, "Flagged values"),
-            (report.unsourced, UNSOURCED_COLUMNS, "Values without a source"),
         ]
+        if checked:  # without sources, empty sections would read as "no problem"
+            sections.append((report.flagged, FLAGGED_COLUMNS, "Flagged values"))
+            sections.append((report.unsourced, UNSOURCED_COLUMNS, "Values without a source"))
         parts = []
         for rows, columns, title in sections:
             if chosen == "markdown":
@@ -113,9 +124,27 @@ def check(
         f"{s['units']} units × {s['indicators']} indicators"
         + (f" ({s['year']})" if s["year"] else "")
         + f": {s['filled']}/{s['cells']} cells filled, {s['outlier_indicators']} outlier "
-        f"indicator(s), {s['flagged_values']} flagged value(s), "
-        f"{s['unsourced_values']} value(s) without a source"
+        + (
+            f"indicator(s), {s['flagged_values']} flagged value(s), "
+            f"{s['unsourced_values']} value(s) without a source"
+            if checked
+            else "indicator(s); sources not checked"
+            + (" (--no-sources)" if no_sources else f": no {expected}")
+        )
     )
+    if not checked and not no_sources:
+        raise DataError(
+            [
+                issue(
+                    "sources.file.not-found",
+                    f"no sources file for {table.file}: expected {expected} (the report "
+                    "above checked the data only)",
+                    expected="a CSV with columns " + ",".join(SOURCE_COLUMNS),
+                    hint="add it next to the data file (one row per non-empty cell), or pass "
+                    "--no-sources to check the data alone",
+                )
+            ]
+        )
     if report.ok:
         say(f"ok: {verdict}")
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -11,6 +12,9 @@ from cityindex.analysis.explain import Explanation, explain
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    DigitsOpt,
+    EncodingOpt,
+    ExcelSafeOpt,
     FormatOpt,
     OutputOpt,
     SetOpt,
@@ -22,10 +26,11 @@ from cityindex.cli.common import (
     pick_format,
 )
 from cityindex.cli.report import emit_xlsx, wants_xlsx
-from cityindex.render import render_rows
+from cityindex.render import render_rows, round_floats
 
 COLUMNS = [
     "level",
+    "depth",
     "id",
     "parent",
     "kind",
@@ -41,21 +46,29 @@ COLUMNS = [
 ]
 
 
-def explanation_text(ex: Explanation, fmt: str) -> str:
+def explanation_text(
+    ex: Explanation, fmt: str, *, round_to: int | None = None, excel_safe: bool = False
+) -> str:
     """The explanation in `fmt`; a table adds the summary, decomposition and extremes."""
     if fmt == "json":
         payload: dict[str, Any] = {k: v for k, v in asdict(ex).items() if k != "rows"}
-        return render_rows(ex.rows, [*COLUMNS, "title"], "json", extra_json=payload)
+        payload["rank"] = None if math.isnan(ex.rank) else int(ex.rank)
+        if round_to is not None:
+            payload = round_floats(payload, round_to)
+        columns = [*COLUMNS, "title"]
+        return render_rows(ex.rows, columns, "json", extra_json=payload, round_to=round_to)
     if fmt == "csv":
-        return render_rows(ex.rows, COLUMNS, "csv")
-    digits: dict[str, int | None] = dict.fromkeys(COLUMNS[4:12], 4)
-    rows = [{**r, "id": "  " * int(r["level"]) + str(r["id"])} for r in ex.rows]
+        return render_rows(ex.rows, COLUMNS, "csv", round_to=round_to, excel_safe_cells=excel_safe)
+    digits: dict[str, int | None] = dict.fromkeys(COLUMNS[6:13], 4)
+    rows = [
+        {**r, "id": "  " * int(r["depth"]) + str(r["id"]), "raw": _raw_text(ex, r)} for r in ex.rows
+    ]
     title = (
         f"{ex.unit}: score {ex.score:.4f} (exact {ex.score_exact:.10g}), rank {ex.rank:.0f} of "
         f"{ex.ranked}, data coverage {ex.coverage:.0%}"
     )
-    cols = [c for c in COLUMNS if c not in ("level", "parent", "kind")]
-    text = render_rows(rows, cols, fmt, digits=digits, title=title)
+    cols = [c for c in COLUMNS if c not in ("level", "depth", "parent", "kind")]
+    text = render_rows(rows, cols, fmt, digits=digits, title=title, round_to=round_to)
     lines = ["", *("note: " + d for d in ex.decomposition)]
     for label, items in (("strongest", ex.strongest), ("weakest", ex.weakest)):
         described = ", ".join(
@@ -67,6 +80,14 @@ def explanation_text(ex: Explanation, fmt: str) -> str:
     return text + "\n".join(lines) + "\n"
 
 
+def _raw_text(ex: Explanation, row: dict[str, Any]) -> str | None:
+    """A raw value in its indicator's own precision (240, not 240.0000); None for a group."""
+    value = row["raw"]
+    if value is None or value != value:
+        return None
+    return f"{value:.{ex.raw_decimals.get(str(row['id']), 4)}f}"
+
+
 @app.command(name="explain")
 def explain_command(
     unit: Annotated[str, typer.Argument(help="The unit to explain, e.g. Shenzhen.")],
@@ -76,17 +97,21 @@ def explain_command(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     sets: SetOpt = None,
+    digits: DigitsOpt = None,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
 ) -> None:
     """Why a unit scores what it does: contributions of every group and indicator.
 
-    CSV: one row per tree node with level, id, parent, kind, raw, normalised, median, weight,
+    CSV: one row per tree node with level (COINr's: 1 = indicators, counting up to the index),
+    depth (0 = the index, counting down), id, parent, kind, raw, normalised, median, weight,
     effective_weight, unit_weight, contribution, share, status. Indicator contributions sum to
     the unit's exact score.
 
     Example: cityindex explain Shenzhen --format csv
     """
     xlsx = wants_xlsx(fmt, output)
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded, quiet=True)
     ex = explain(loaded.spec, result, unit)
     if xlsx and output is not None:
@@ -95,4 +120,5 @@ def explain_command(
         sheets = {"explain": ([*COLUMNS, "title"], ex.rows), "summary": (["item", "value"], rows)}
         emit_xlsx(output, sheets, loaded, result)
         return
-    emit(explanation_text(ex, pick_format(fmt, output)), output)
+    text = explanation_text(ex, pick_format(fmt, output), round_to=digits, excel_safe=excel_safe)
+    emit(text, output)

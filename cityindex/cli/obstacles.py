@@ -15,18 +15,23 @@ from cityindex.analysis.diagnostics import (
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    DigitsOpt,
+    EncodingOpt,
+    ExcelSafeOpt,
     FormatOpt,
     OutputOpt,
     SetOpt,
     SpecArg,
     TopOpt,
     YearOpt,
+    check_choice,
     compute_loaded,
     emit,
     load,
     pick_format,
+    unknown_choice,
 )
-from cityindex.errors import DataError, UsageError, did_you_mean, issue
+from cityindex.errors import DataError, UsageError, issue
 from cityindex.registry import DomainError
 from cityindex.render import render_rows
 from cityindex.spec import Indicator, Spec
@@ -76,6 +81,9 @@ def obstacles(
     output: OutputOpt = None,
     top: TopOpt = None,
     sets: SetOpt = None,
+    digits: DigitsOpt = None,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
 ) -> None:
     """Obstacle degree (障碍度): which indicators hold each unit back, in percent.
 
@@ -85,7 +93,7 @@ def obstacles(
 
     Example: cityindex obstacles --unit Shenzhen
     """
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded, quiet=True)
     frame = result.stages["normalised"]
     ids = [str(c) for c in frame.columns]
@@ -96,16 +104,7 @@ def obstacles(
     except DomainError as exc:
         raise _domain(exc, "obstacles", ids) from None
     units = list(result.units)
-    if unit is not None and unit not in units:
-        raise UsageError(
-            [
-                issue(
-                    "usage.unit.unknown",
-                    f"no unit '{unit}' in the data",
-                    hint=did_you_mean(unit, units),
-                )
-            ]
-        )
+    check_choice("usage.unit.unknown", "unit", unit, units, option="--unit")
     group_of = _group_of(loaded.spec)
     order = np.lexsort((np.arange(len(units)), np.nan_to_num(result.rank, nan=np.inf)))
     rows: list[dict[str, Any]] = []
@@ -134,6 +133,8 @@ def obstacles(
             columns,
             chosen,
             display_digits={"rank": 0, "normalised": 4, "obstacle_degree": 2},
+            round_to=digits,
+            excel_safe_cells=excel_safe,
             title="Obstacle degree (%)",
             extra_json={"manifest": result.manifest},
         ),
@@ -156,25 +157,34 @@ def coupling(
     output: OutputOpt = None,
     top: TopOpt = None,
     sets: SetOpt = None,
+    digits: DigitsOpt = None,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
 ) -> None:
     """Coupling coordination (耦合协调度) of two or more groups, per unit.
 
     C = (Π U_i)^(1/m) / (Σ U_i / m), T = Σ U_i / m, D = √(C·T), with U_i the group scores in
-    [0, 1]; the band is one of ten equal steps of D (极度失调 … 优质协调).
+    [0, 1]; the band is one of ten equal steps of D (极度失调 … 优质协调). Rows are sorted by D,
+    highest first (--top N: the N best coordinated units); `rank` is the unit's index rank.
 
-    Example: cityindex coupling --groups infrastructure,patents
+    Example: cityindex coupling --groups policy,innovation,financing
     """
     wanted = [g.strip() for g in groups.split(",") if g.strip()]
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     known = [g.id for g in loaded.spec.all_groups()]
     problems = [
-        issue("usage.group.unknown", f"no group '{g}' in the spec", hint=did_you_mean(g, known))
+        unknown_choice("usage.group.unknown", "group", g, known, option="--groups")
         for g in wanted
         if g not in known
     ]
     if len(wanted) < 2:
         problems.append(
-            issue("usage.groups.count", "--groups needs at least two group ids, e.g. a,b")
+            issue(
+                "usage.groups.count",
+                "--groups needs at least two group ids, comma-separated",
+                expected="two or more of: " + ", ".join(known),
+                hint=f"e.g. --groups {','.join(known[:2])}" if len(known) >= 2 else None,
+            )
         )
     if problems:
         raise UsageError(problems)
@@ -221,6 +231,8 @@ def coupling(
             columns,
             chosen,
             display_digits={**display, "rank": 0},
+            round_to=digits,
+            excel_safe_cells=excel_safe,
             title="Coupling coordination",
             extra_json={"manifest": result.manifest},
         ),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -11,28 +10,21 @@ import typer
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    EncodingOpt,
     LangOpt,
     SetOpt,
     SpecArg,
     YearOpt,
+    check_choice,
     compute_loaded,
     load,
     pick_language,
     say,
+    write_output,
 )
 from cityindex.cli.report import TopN, local_names
-from cityindex.errors import CityIndexError, UsageError, issue
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it over (atomic)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+from cityindex.errors import UsageError, issue
+from cityindex.files import check_output
 
 
 @app.command(name="plot")
@@ -45,6 +37,7 @@ def plot_command(
     data: DataOpt = None,
     year: YearOpt = None,
     sets: SetOpt = None,
+    encoding: EncodingOpt = None,
     top: TopN = 5,
     lang: LangOpt = None,
     fmt: Annotated[
@@ -61,16 +54,13 @@ def plot_command(
     from cityindex.report import chart_data
     from cityindex.report.charts import KINDS, chart, render
 
-    if kind not in KINDS:
-        raise UsageError(
-            [issue("usage.plot.kind", f"unknown chart '{kind}'", expected=", ".join(KINDS))]
-        )
+    check_choice("usage.plot.kind", "chart", kind, list(KINDS), option="KIND")
     fmt = (fmt or output.suffix.lstrip(".")).lower()
     if fmt not in ("svg", "png"):
         raise UsageError(
             [issue("usage.plot.format", f"cannot write '{fmt}'", expected="svg or png")]
         )
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded, quiet=True)
     table = loaded.table if kind == "map" else None  # coordinates are read only for a map
     language = pick_language(lang, loaded.spec)
@@ -78,10 +68,6 @@ def plot_command(
         loaded.spec, result, local_names=local_names(loaded), table=table, lang=language
     )
     figure = chart(kind, drawn, top=top, file=loaded.table.file)
-    try:
-        _write_bytes(output, render(figure, fmt))
-    except OSError as exc:
-        raise CityIndexError(
-            [issue("output.write", f"cannot write {output}: {exc.strerror or exc}")]
-        ) from None
+    check_output(output)
+    write_output(output, render(figure, fmt))
     say(f"wrote {output}")

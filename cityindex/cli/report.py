@@ -11,6 +11,7 @@ import typer
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    EncodingOpt,
     LangOpt,
     Loaded,
     SetOpt,
@@ -24,6 +25,7 @@ from cityindex.cli.common import (
     warn,
 )
 from cityindex.errors import CityIndexError, UsageError, issue
+from cityindex.files import check_output
 from cityindex.i18n import Language, tr
 from cityindex.result import IndexResult
 
@@ -100,6 +102,7 @@ def report_command(
     data: DataOpt = None,
     year: YearOpt = None,
     sets: SetOpt = None,
+    encoding: EncodingOpt = None,
     top: TopN = 5,
     runs: Annotated[
         int | None,
@@ -125,7 +128,7 @@ def report_command(
 
     Example: cityindex report --lang zh --output report.html
     """
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded, quiet=True)
     language = pick_language(lang, loaded.spec)
     from cityindex.analysis.audit import audit
@@ -133,7 +136,9 @@ def report_command(
 
     other = None
     if compare is not None:
-        other_loaded = load(compare, data=data or loaded.spec.index.data, year=year)
+        other_loaded = load(
+            compare, data=data or loaded.spec.index.data, year=year, encoding=encoding
+        )
         name = other_loaded.spec.index.title or compare.stem
         other = (name, compute_loaded(other_loaded, quiet=True))
     page = build_report(
@@ -180,6 +185,7 @@ def emit_xlsx(
     from cityindex.report.xlsx import method_sheet, write_workbook
 
     sources = load_sources(loaded.table.file)
+    check_output(output)
     every: dict[str, Sheet] = {
         **sheets,
         "method": method_sheet(result.manifest),

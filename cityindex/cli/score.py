@@ -10,16 +10,19 @@ import typer
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    DigitsOpt,
     EncodingOpt,
     ExcelSafeOpt,
     FormatOpt,
     LangOpt,
+    Loaded,
     OutputEncodingOpt,
     OutputOpt,
     SetOpt,
     SpecArg,
     TopOpt,
     YearOpt,
+    check_choice,
     check_output_encoding,
     compute_loaded,
     emit,
@@ -29,10 +32,15 @@ from cityindex.cli.common import (
     say,
 )
 from cityindex.cli.report import emit_xlsx, wants_xlsx
-from cityindex.errors import UsageError, issue
 from cityindex.i18n import headers
 from cityindex.registry import get_method
-from cityindex.render import render_rows, render_score, score_columns, score_rows
+from cityindex.render import (
+    render_rows,
+    render_score,
+    round_floats,
+    score_columns,
+    score_rows,
+)
 from cityindex.result import IndexResult
 from cityindex.spec import Group, Indicator, MethodChoice, Spec
 from cityindex.stages import STAGE_NAMES, check_stage, stage_table
@@ -40,7 +48,13 @@ from cityindex.tree import ROOT, resolve_tree
 
 
 def render_stage(
-    spec: Spec, result: IndexResult, name: str, fmt: str, *, top: int | None = None
+    spec: Spec,
+    result: IndexResult,
+    name: str,
+    fmt: str,
+    *,
+    top: int | None = None,
+    round_to: int | None = None,
 ) -> str:
     """One stage as rows: the unit column (or `indicator` for treat_log), then its columns."""
     frame = stage_table(spec, result, name).reset_index()
@@ -49,16 +63,22 @@ def render_stage(
     columns = [str(c) for c in frame.columns]
     rows = [dict(zip(columns, r, strict=True)) for r in frame.itertuples(index=False)]
     extra = {"stage": name, "manifest": result.manifest}
-    return render_rows(rows, columns, fmt, title=f"{spec.index.title}: {name}", extra_json=extra)
+    title = f"{spec.index.title}: {name}"
+    return render_rows(rows, columns, fmt, title=title, extra_json=extra, round_to=round_to)
 
 
-def calibration_caption(spec: Spec) -> str | None:
-    """A one-line note when the spec's weights were calibrated to a published result."""
-    cal = spec.calibration
-    if not cal:
-        return None
-    target = cal.get("target", "a published result")
-    return f"weights calibrated to reproduce {target} (see the spec's calibration: block)"
+def score_caption(loaded: Loaded, result: IndexResult) -> str | None:
+    """The table's caption: which spec was scored when none was named, and what may be said
+    about calibrated weights (only while they are the calibrated ones)."""
+    from cityindex.analysis.calibration_claim import calibration_claim
+
+    lines = []
+    if loaded.default is not None:
+        lines.append(f"spec: {loaded.default.label}")
+    claim = calibration_claim(loaded.spec, result)
+    if claim is not None:
+        lines.append(claim.caption())
+    return "\n".join(lines) or None
 
 
 @app.command()
@@ -71,7 +91,12 @@ def score(
     top: TopOpt = None,
     sets: SetOpt = None,
     coverage: Annotated[
-        bool, typer.Option("--coverage", help="Add the data-coverage column to CSV output.")
+        bool,
+        typer.Option(
+            "--coverage",
+            help="Add the data-coverage column to CSV output (tables, Markdown and JSON "
+            "always have it).",
+        ),
     ] = False,
     stage: Annotated[
         str | None,
@@ -92,22 +117,25 @@ def score(
         ),
     ] = "ids",
     output_encoding: OutputEncodingOpt = None,
+    digits: DigitsOpt = None,
 ) -> None:
     """Score and rank every unit, or show one stage of the computation with --stage.
+
+    The ranking is in rank order (--top N: the N best). Columns: rank, unit, score, the group
+    scores, tier (when the spec defines tiers) and coverage; CSV leaves coverage out unless
+    --coverage asks for it (its columns stay stable for scripts). A --stage table is in
+    unit-name order, so --stage normalised --top 3 shows the first three units by name.
 
     Example: cityindex score --top 5 --set groups.policy.weight=0.3
     """
     if stage is not None:
         check_stage(stage)
     out_encoding = check_output_encoding(output_encoding)
+    check_choice("usage.headers", "header kind", header_kind, ["ids", "titles"], option="--headers")
     xlsx = stage is None and wants_xlsx(fmt, output)
     loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded)
     language = pick_language(lang, loaded.spec)
-    if header_kind not in ("ids", "titles"):
-        raise UsageError(
-            [issue("usage.headers", f"unknown --headers '{header_kind}'", expected="ids or titles")]
-        )
     labels = headers(score_columns(result, coverage=True), language, loaded.spec.walk())
     if xlsx and output is not None:
         columns = score_columns(result, coverage=True)
@@ -117,7 +145,7 @@ def score(
         return
     chosen = pick_format(fmt, output)
     if stage is not None:
-        emit(render_stage(loaded.spec, result, stage, chosen, top=top), output)
+        emit(render_stage(loaded.spec, result, stage, chosen, top=top, round_to=digits), output)
         return
     title = f"{loaded.spec.index.title} ({len(result.units) - len(result.excluded())} units)"
     text = render_score(
@@ -126,10 +154,11 @@ def score(
         title=title,
         top=top,
         coverage=coverage,
-        caption=calibration_caption(loaded.spec),
+        caption=score_caption(loaded, result),
         excel_safe_cells=excel_safe,
         labels=labels,
         csv_labels=header_kind == "titles",
+        round_to=digits,
     )
     emit(text, output, encoding=out_encoding)
 
@@ -304,6 +333,7 @@ def weights(
     sets: SetOpt = None,
     encoding: EncodingOpt = None,
     excel_safe: ExcelSafeOpt = False,
+    digits: DigitsOpt = None,
 ) -> None:
     """Show every weight: within its group, effective (product down the tree), and the weight
     method and parameters that produced it; for AHP also λmax, CI, RI and CR.
@@ -319,8 +349,11 @@ def weights(
     consistency = consistency_rows(loaded.spec)
     if chosen == "json":
         groups = group_weight_rows(loaded.spec, result)
-        extra = {"manifest": result.manifest, "groups": groups, "consistency": consistency}
-        emit(render_rows(rows, WEIGHT_COLUMNS, "json", extra_json=extra), output)
+        tables = {"groups": groups, "consistency": consistency}
+        if digits is not None:
+            tables = round_floats(tables, digits)
+        extra = {"manifest": result.manifest, **tables}
+        emit(render_rows(rows, WEIGHT_COLUMNS, "json", extra_json=extra, round_to=digits), output)
         return
     display: dict[str, int | None] = {"weight": 4, "effective_weight": 4}
     text = render_rows(
@@ -328,13 +361,19 @@ def weights(
         WEIGHT_COLUMNS,
         chosen,
         display_digits=display,
+        round_to=digits,
         title="Indicator weights",
         excel_safe_cells=excel_safe,
     )
     if chosen == "table":
         grows = group_weight_rows(loaded.spec, result)
         text += render_rows(
-            grows, GROUP_COLUMNS, "table", display_digits=display, title="Group weights"
+            grows,
+            GROUP_COLUMNS,
+            "table",
+            display_digits=display,
+            round_to=digits,
+            title="Group weights",
         )
         if consistency:
             text += render_rows(
@@ -342,6 +381,7 @@ def weights(
                 CONSISTENCY_COLUMNS,
                 "table",
                 digits=dict.fromkeys(("lambda_max", "ci", "ri", "cr"), 4),
+                round_to=digits,
                 title="AHP consistency",
                 caption="CR = CI / RI; CR ≤ 0.1 is acceptable (Saaty)",
             )

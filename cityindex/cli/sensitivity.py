@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
 import typer
@@ -9,6 +10,9 @@ import typer
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    DigitsOpt,
+    EncodingOpt,
+    ExcelSafeOpt,
     FormatOpt,
     OutputOpt,
     SetOpt,
@@ -16,12 +20,32 @@ from cityindex.cli.common import (
     YearOpt,
     emit,
     pick_format,
+    say,
 )
 from cityindex.cli.uncertainty import ChunkOpt, PlanOpt, SeedOpt, progress_bar, set_up
 from cityindex.errors import UsageError, issue
 from cityindex.render import render_rows
 
 COLUMNS = ("first", "first_low", "first_high", "total", "total_low", "total_high")
+
+
+def empty_note(rows: list[dict[str, Any]], unit_col: str | None) -> str | None:
+    """Why indices are blank: a Sobol index is undefined (NaN) when its output never varied,
+    i.e. no rank moved in any run. None when every index is defined."""
+    blank = [r for r in rows if all(math.isnan(r[c]) for c in COLUMNS)]
+    if not blank:
+        return None
+    hint = "widen the plan's noise or add inputs (alternatives, leave_one_out)"
+    if len(blank) == len(rows):
+        return f"no rank moved in any run: every Sobol index is undefined; {hint}"
+    if unit_col is None:
+        names = ", ".join(str(r["input"]) for r in blank)
+        return f"indices undefined (blank) for {names}: the output never varied"
+    units = list(dict.fromkeys(str(r[unit_col]) for r in blank))
+    return (
+        f"{len(units)} unit(s) never changed rank in any run, so their indices are undefined "
+        f"(blank): {', '.join(units)}"
+    )
 
 
 @app.command()
@@ -57,6 +81,9 @@ def sensitivity(
             help="random (seeded uniforms, as COINr) or sobol (scrambled Sobol' sequence).",
         ),
     ] = "random",
+    digits: DigitsOpt = None,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
 ) -> None:
     """First-order and total Sobol indices of each uncertain input (Saltelli design).
 
@@ -70,7 +97,15 @@ def sensitivity(
         raise UsageError(
             [issue("usage.sampler", f"unknown sampler '{sampler}'", expected="random or sobol")]
         )
-    setup = set_up(spec, data=data, year=year, sets=sets, plan=plan, chunk_size=chunk_size)
+    setup = set_up(
+        spec,
+        data=data,
+        year=year,
+        sets=sets,
+        plan=plan,
+        chunk_size=chunk_size,
+        encoding=encoding,
+    )
     settings, model, nominal = setup.settings, setup.model, setup.nominal
     s = seed if seed is not None else (settings.seed or 0)
     d = len(settings.plan.input_names())
@@ -122,6 +157,9 @@ def sensitivity(
             row = {"input": name}
             row.update({c: float(v) for c, v in zip(COLUMNS, values, strict=True)})
             rows.append(row)
+    note = empty_note(rows, unit_col if per_unit else None)
+    if note:
+        say("note: " + note)
     chosen = pick_format(fmt, output)
     meta = {
         "base_sample": runs,
@@ -130,12 +168,15 @@ def sensitivity(
         "bootstrap": bootstrap,
         "sampler": sampler,
         "output": "unit rank" if per_unit else "mean absolute rank shift from nominal",
+        "note": note,
     }
     text = render_rows(
         rows,
         columns,
         chosen,
         display_digits=dict.fromkeys(COLUMNS, 3),
+        round_to=digits,
+        excel_safe_cells=excel_safe,
         title=f"{model.spec.index.title}: Sobol indices, N = {runs} ({result.runs:,} runs)",
         caption="output: " + str(meta["output"]) + "; 95 % bootstrap intervals",
         extra_json={"manifest": nominal.manifest, "sensitivity": meta},

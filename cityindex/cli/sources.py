@@ -9,16 +9,19 @@ import typer
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    DigitsOpt,
+    EncodingOpt,
+    ExcelSafeOpt,
     FormatOpt,
     OutputOpt,
     SetOpt,
     SpecArg,
     YearOpt,
+    check_choice,
     emit,
     load,
     pick_format,
 )
-from cityindex.errors import UsageError, did_you_mean, issue
 from cityindex.provenance import load_sources, provenance_rows, sources_path
 from cityindex.render import render_rows
 
@@ -42,6 +45,9 @@ def sources(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     sets: SetOpt = None,
+    digits: DigitsOpt = None,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
 ) -> None:
     """List each value's provenance: unit, indicator, column, value, year, url, note.
 
@@ -50,35 +56,13 @@ def sources(
 
     Example: cityindex sources --unit Hangzhou
     """
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     table = loaded.table
-    if unit is not None and unit not in table.units:
-        raise UsageError(
-            [
-                issue(
-                    "usage.unit",
-                    f"unit '{unit}' is not in {table.file}",
-                    hint=did_you_mean(unit, table.units) or "units: " + ", ".join(table.units),
-                )
-            ]
-        )
-    if indicator is not None:
-        names = [i.id for i in loaded.spec.indicators()] + [
-            i.column for i in loaded.spec.indicators()
-        ]
-        if all_columns:
-            names += table.columns
-        if indicator not in names:
-            raise UsageError(
-                [
-                    issue(
-                        "usage.indicator",
-                        f"indicator '{indicator}' is not in the spec",
-                        hint=did_you_mean(indicator, names)
-                        or "indicators: " + ", ".join(i.id for i in loaded.spec.indicators()),
-                    )
-                ]
-            )
+    check_choice("usage.unit", "unit", unit, list(table.units), option="--unit")
+    names = list(dict.fromkeys(n for i in loaded.spec.indicators() for n in (i.id, i.column)))
+    if all_columns:
+        names += [c for c in table.columns if c not in names]
+    check_choice("usage.indicator", "indicator", indicator, names, option="--indicator")
     src = load_sources(sources_path(table.file), data_path=table.file)
     rows = provenance_rows(
         loaded.spec, table, src, unit=unit, indicator=indicator, all_columns=all_columns
@@ -86,4 +70,13 @@ def sources(
     chosen = pick_format(fmt, output)
     title = f"Sources of {table.file}" + (f" ({table.year})" if table.year else "")
     extra = {"data": table.file, "sources": str(sources_path(table.file)), "year": table.year}
-    emit(render_rows(list(rows), SOURCE_FIELDS, chosen, title=title, extra_json=extra), output)
+    text = render_rows(
+        list(rows),
+        SOURCE_FIELDS,
+        chosen,
+        title=title,
+        extra_json=extra,
+        round_to=digits,
+        excel_safe_cells=excel_safe,
+    )
+    emit(text, output)

@@ -15,6 +15,9 @@ import typer
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    DigitsOpt,
+    EncodingOpt,
+    ExcelSafeOpt,
     FormatOpt,
     OutputOpt,
     SetOpt,
@@ -26,9 +29,9 @@ from cityindex.cli.common import (
     load,
     pick_format,
 )
-from cityindex.errors import UsageError, issue
 from cityindex.render import render_rows
 from cityindex.result import IndexResult
+from cityindex.spec_yaml import read_plan_text
 
 if TYPE_CHECKING:
     from cityindex.analysis.plan import PlanSettings, SpecModel
@@ -42,7 +45,8 @@ PlanOpt = Annotated[
     ),
 ]
 SeedOpt = Annotated[
-    int | None, typer.Option("--seed", help="Random seed (default: the plan's, else 0).")
+    int | None,
+    typer.Option("--seed", help="Random seed (default: the plan's, else 0).", min=0, max=2**63 - 1),
 ]
 ChunkOpt = Annotated[
     int | None,
@@ -73,18 +77,14 @@ def set_up(
     sets: list[str] | None,
     plan: Path | None,
     chunk_size: int | None,
+    encoding: str | None = None,
 ) -> Setup:
     """Load spec and data, read the plan (spec section or --plan file), compute the nominal."""
     extra = list(sets or [])
     if plan is not None:
-        try:
-            text = plan.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(
-                [issue("usage.plan.read", f"cannot read --plan {plan}: {exc.strerror or exc}")]
-            ) from None
+        text = read_plan_text(plan)
         extra.append(f"uncertainty={text}")
-    loaded = load(spec, data=data, year=year, sets=extra)
+    loaded = load(spec, data=data, year=year, sets=extra, encoding=encoding)
     section = loaded.spec.sections.get("uncertainty")
     if isinstance(section, dict) and set(section) == {"uncertainty"}:
         section = section["uncertainty"]  # a --plan file written with the top-level key
@@ -151,15 +151,28 @@ def uncertainty(
     ] = None,
     plan: PlanOpt = None,
     chunk_size: ChunkOpt = None,
+    digits: DigitsOpt = None,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
 ) -> None:
     """Rank intervals under weight and method uncertainty (the spec's `uncertainty:` plan).
 
     Per unit: nominal rank and score, median and mean rank over the runs, the 5th-95th
     percentile rank interval, P(rank <= K), and score percentiles. Same seed, same output.
+    Rows in nominal rank order (--top N: the N best). `rank` is a whole number; median_rank,
+    mean_rank and the percentile ranks are statistics of ranks and may fall between two.
 
     Example: cityindex uncertainty --runs 10000 --seed 1 --top-k 10
     """
-    setup = set_up(spec, data=data, year=year, sets=sets, plan=plan, chunk_size=chunk_size)
+    setup = set_up(
+        spec,
+        data=data,
+        year=year,
+        sets=sets,
+        plan=plan,
+        chunk_size=chunk_size,
+        encoding=encoding,
+    )
     settings, model, nominal = setup.settings, setup.model, setup.nominal
     n = runs or settings.runs or 1000
     s = seed if seed is not None else (settings.seed or 0)
@@ -196,8 +209,8 @@ def uncertainty(
     columns = ["rank", unit_col, *COLUMNS[1:]]
     chosen = pick_format(fmt, output)
     score_digits = nominal.digits if nominal.digits is not None else None
-    digits: dict[str, int | None] = {"score": nominal.digits}
-    digits.update(dict.fromkeys(("score_p05", "score_p50", "score_p95"), score_digits))
+    fixed: dict[str, int | None] = {"score": nominal.digits}
+    fixed.update(dict.fromkeys(("score_p05", "score_p50", "score_p95"), score_digits))
     display: dict[str, int | None] = {"mean_rank": 2, "p_top_k": 3}
     if score_digits is None:
         display.update(dict.fromkeys(("score_p05", "score_p50", "score_p95"), 4))
@@ -212,8 +225,10 @@ def uncertainty(
         rows,
         columns,
         chosen,
-        digits=digits,
+        digits=fixed,
         display_digits=display,
+        round_to=digits,
+        excel_safe_cells=excel_safe,
         title=f"{model.spec.index.title}: uncertainty over {n:,} runs (seed {s})",
         caption=f"p_top_k = P(rank <= {k}); inputs: " + ", ".join(inputs),
         extra_json={"manifest": nominal.manifest, "uncertainty": meta},

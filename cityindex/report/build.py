@@ -14,13 +14,14 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import numpy as np
 
 from cityindex.analysis.audit import Audit
 from cityindex.analysis.audit_columns import GROUP_COLUMNS, INDICATOR_COLUMNS, PAIR_COLUMNS
+from cityindex.analysis.calibration_claim import calibration_claim
 from cityindex.analysis.explain import explain
 from cityindex.data import Table
 from cityindex.i18n import HTML_LANG, Language, headers, title, tr
@@ -144,7 +145,7 @@ def chart_data(
     contributions = np.full((len(order), len(groups)), np.nan)
     for row, i in enumerate(order):
         ex = explain(spec, result, result.units[i])
-        by_id = {r["id"]: r["contribution"] for r in ex.rows if r["level"] == 1}
+        by_id = {r["id"]: r["contribution"] for r in ex.rows if r["depth"] == 1}
         contributions[row] = [by_id[g] for g in groups]
     exact = result.score_exact if result.score_exact is not None else result.score
     by_unit = dict(zip(result.units, local_names, strict=True)) if local_names else None
@@ -300,15 +301,15 @@ def _tree(spec: Spec, result: IndexResult, lang: Language) -> str:
 
 def _method(spec: Spec, result: IndexResult, lang: Language = "en") -> str:
     parts = [method_text(spec, result, lang)]
-    if spec.calibration:
-        if lang == "zh":
-            claim = f"<b>{_e(tr('m.calibrated', lang))}</b>"
-        else:
-            claim = (
-                "<b>Calibrated weights</b>: the weights were fitted to reproduce a published "
-                "result, not taken from its method."
-            )
-        parts.append(f"<p>{claim}</p>" + calibration_details(spec.calibration, lang))
+    claim = calibration_claim(spec, result)
+    if claim is not None and spec.calibration:
+        target = PurePath(claim.target).name
+        said = tr(f"m.cal_{claim.status}", lang)
+        why = tr(f"m.cal_{claim.status}_why", lang, target=target)
+        sep = "：" if lang == "zh" else ": "
+        parts.append(
+            f"<p><b>{_e(said)}</b>{sep}{_e(why)}</p>" + calibration_details(spec.calibration, lang)
+        )
     parts.append(f"<h3>{_e(tr('h.weights', lang))}</h3>" + weights_table(spec, result, lang))
     parts.append(ahp_sections(spec, lang))
     parts.append(f"<p class='note'>{_e(provenance_line(result, lang))}</p>")

@@ -394,8 +394,9 @@ def read_coordinates(
     import csv
 
     from cityindex.cells import parse_number
+    from cityindex.data import read_csv_text
 
-    text = path.read_text(encoding="utf-8-sig")
+    text, _digest = read_csv_text(path)  # bounded, regular files only, UTF-8 or GB18030
     rows = list(csv.DictReader(io.StringIO(text)))
     need = {"unit", "longitude", "latitude"}
     if not rows or not need <= set(rows[0]):

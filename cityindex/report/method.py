@@ -117,7 +117,8 @@ def method_text(spec: Spec, result: IndexResult, lang: Language) -> str:
     for depth in range(deepest, -1, -1):
         ids = [g for g, d in depths.items() if d == depth]
         what = tr("m.top", lang) if depth == 0 else tr("m.groups_from", lang)
-        level = e(tr("m.level", lang, n=deepest - depth + 1, what=what))
+        # levels count up as COINr's (the README's one convention): 1 = indicators
+        level = e(tr("m.level", lang, n=deepest - depth + 2, what=what))
         weights = {g: tree.group_methods[g]["weights"] for g in ids}
         aggregate = {g: tree.group_methods[g]["aggregate"] for g in ids}
         items.append(

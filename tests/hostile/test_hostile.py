@@ -38,6 +38,10 @@ class Case:
         return ["score", path, "-f", "csv", *self.args]
 
 
+TALENT, POLICY = "groups.talent.weight", "groups.policy.weight"
+ALIAS_BOMB = "[" + ", ".join(f"&a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 7)) + "]"
+ALIAS_BOMB = "[&a0 [x, x, x, x, x, x, x, x, x], " + ALIAS_BOMB[1:]
+
 CASES = [
     # --- data files: structure
     Case("data/empty.csv", "data.file.empty"),
@@ -55,6 +59,11 @@ CASES = [
     Case("data/year-absent.csv", "data.year.absent", args=("--year", "2020")),
     Case("base.csv", "data.year.no-column", args=("--year", "2020")),
     Case("data/all-missing-indicator.csv", "data.indicator.all-missing"),
+    # --- data files: unit names that look alike (compared after NFC; NFKC for look-alikes)
+    Case("data/unit-nfc-and-nfd.csv", "data.unit.duplicate"),
+    Case("data/unit-zero-width-space.csv", "data.unit.invisible"),
+    Case("data/unit-zero-width-space.csv", "data.unit.look-alike"),
+    Case("data/unit-full-width-letters.csv", "data.unit.look-alike"),
     # --- data files: cells (refused, never guessed)
     Case("data/thousands-comma.csv", "data.cell.thousands-separator"),
     Case("data/thousands-space.csv", "data.cell.thousands-separator"),
@@ -109,12 +118,40 @@ CASES = [
     Case("specs/deeply-nested-flow.yaml", "spec.yaml.too-deep"),
     Case("specs/binary-garbage.yaml", "spec.yaml.not-text"),
     Case("specs/latin1-not-utf8.yaml", "spec.yaml.encoding"),
+    # --- specs: ids that are output columns (two columns of one name: a wrong ranking)
+    Case("specs/group-named-score.yaml", "spec.id.reserved"),
+    Case("specs/group-named-rank.yaml", "spec.id.reserved"),
+    Case("specs/group-named-unit-column.yaml", "spec.id.reserved"),
+    Case("specs/indicator-named-coverage.yaml", "spec.id.reserved"),
+    # --- specs: numbers out of range, and YAML 1.1 surprises read as YAML 1.2 (text)
+    Case("specs/weight-401-digits.yaml", "spec.weight.not-finite"),
+    Case("specs/weight-1e308.yaml", "spec.weight.too-large"),
+    Case("specs/scale-digits-too-many.yaml", "spec.method.param-type"),
+    Case("specs/weight-sexagesimal.yaml", "spec.weight.not-a-number"),
+    Case("specs/weight-yes.yaml", "spec.weight.not-a-number"),
+    Case("specs/boolean-parameter-written-on.yaml", "spec.method.param-type"),
     # --- command-line arguments on the valid fixture
     Case("base.yaml", "spec.set.unknown-path", args=("--set", "groups.talnet.weight=1")),
     Case("base.yaml", "spec.weight.not-a-number", args=("--set", "groups.talent.weight=[1]")),
     Case("base.yaml", "spec.weight.negative", args=("--set", "groups.talent.weight=-1")),
     Case("base.yaml", "spec.method.unknown", args=("--set", "methods.aggregate.method=avarage")),
     Case("base.yaml", "usage.set.syntax", 2, ("--set", "groups.talent.weight")),
+    Case(
+        "base.yaml",
+        "spec.weight.too-large",
+        args=("--set", f"{TALENT}=1.0e+308", "--set", f"{POLICY}=1.0e+308"),
+    ),
+    Case("base.yaml", "spec.weight.not-finite", args=("--set", f"{TALENT}={'9' * 401}")),
+    Case("base.yaml", "spec.weight.not-a-number", args=("--set", f"{TALENT}=1:30")),
+    Case("base.yaml", "spec.method.param-type", args=("--set", "index.scale.digits=16")),
+    Case("base.yaml", "spec.method.param-type", args=("--set", "index.scale.digits=-1")),
+    Case(
+        "base.yaml", "spec.method.param-type", args=("--set", "methods.missing.min_coverage=.nan")
+    ),
+    Case("base.yaml", "spec.yaml.too-deep", args=("--set", f"{TALENT}={'[' * 1000}{']' * 1000}")),
+    Case("base.yaml", "spec.yaml.too-deep", args=("--set", f"{TALENT}=&a [*a]")),
+    Case("base.yaml", "spec.yaml.too-many-nodes", args=("--set", f"{TALENT}={ALIAS_BOMB}")),
+    Case("base.yaml", "spec.id.reserved", args=("--set", "index.unit=plans")),
     Case("base.yaml", "usage.format", 2, ("--format", "xml")),
     Case("base.yaml", "usage.xlsx.output", 2, ("--format", "xlsx")),
 ]
@@ -187,23 +224,23 @@ def test_a_data_file_over_the_size_limit_is_refused_before_reading(
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
-def test_an_endless_device_as_data_is_refused_at_the_size_limit(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_an_endless_device_as_data_is_refused_before_reading(
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """/dev/zero reports size 0 to stat; reading stops one byte past the limit."""
-    monkeypatch.setattr(cityindex.data, "MAX_DATA_BYTES", 10_000)
+    """/dev/zero never ends: only regular files are read."""
     assert run(["score", str(BASE), "--data", "/dev/zero"]) == 1
     out, err = capsys.readouterr()
-    _assert_clean_error(out, err, "data.file.too-large")
+    _assert_clean_error(out, err, "data.file.not-regular")
+    assert "/dev/zero is a character device, not a regular file" in err
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
-def test_an_endless_device_as_spec_is_refused_at_the_size_limit(
+def test_an_endless_device_as_spec_is_refused_before_reading(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert run(["validate", "/dev/zero"]) == 1
     out, err = capsys.readouterr()
-    _assert_clean_error(out, err, "spec.yaml.too-large")
+    _assert_clean_error(out, err, "spec.file.not-regular")
 
 
 def test_output_into_a_missing_folder_is_a_named_error(
