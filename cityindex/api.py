@@ -156,7 +156,13 @@ def _table(spec: Spec, data: DataLike, *, year: int | None) -> Table:
     if isinstance(data, Table):
         return data
     if isinstance(data, pd.DataFrame):
-        return Table.from_frame(data, unit=spec.index.unit, year=year, time=spec.index.time)
+        return Table.from_frame(
+            data,
+            unit=spec.index.unit,
+            year=year,
+            time=spec.index.time,
+            na_values=spec.index.na_values,
+        )
     path = data if data is not None else spec.index.data
     if path is None:
         raise SpecError(
@@ -169,7 +175,9 @@ def _table(spec: Spec, data: DataLike, *, year: int | None) -> Table:
                 )
             ]
         )
-    return load_data(path, unit=spec.index.unit, year=year, time=spec.index.time)
+    return load_data(
+        path, unit=spec.index.unit, year=year, time=spec.index.time, na_values=spec.index.na_values
+    )
 
 
 def as_result(result: IndexResult | SpecLike | Index) -> IndexResult:

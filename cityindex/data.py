@@ -61,6 +61,8 @@ class Table:
     """Every year's rows of a panel file (units repeat across years), for panel methods."""
     encoding: str = "utf-8"
     """The codec the file was read with (UTF-8 unless GB18030 was detected or asked for)."""
+    na_cells: int = 0
+    """How many cells held one of the spec's `na_values` (暂无, —, …) and were read as empty."""
 
     @classmethod
     def from_frame(
@@ -71,15 +73,19 @@ class Table:
         year: int | None = None,
         time: str = YEAR_COLUMN,
         name: str = "<DataFrame>",
+        na_values: Sequence[str] = (),
     ) -> Table:
         """A table from a pandas DataFrame, checked exactly as a CSV file is (see `load_data`).
 
         `unit` names the column of unit ids; when it is the frame's index name (or omitted and
-        the index is named), the index is used. Cells go through the same rules as a file's.
+        the index is named), the index is used. Cells go through the same rules as a file's
+        (`na_values` too: cell texts read as missing).
         """
         from cityindex.frames import table_from_frame
 
-        return table_from_frame(frame, unit=unit, year=year, time=time, name=name)
+        return table_from_frame(
+            frame, unit=unit, year=year, time=time, name=name, na_values=na_values
+        )
 
     @property
     def times(self) -> tuple[int, ...] | None:
@@ -100,6 +106,7 @@ class Table:
             self.year,
             self.time_column,
             encoding=self.encoding,
+            na_cells=self.na_cells,
         )
 
     @property
@@ -277,8 +284,12 @@ def load_data(
     year: int | None = None,
     time: str = YEAR_COLUMN,
     encoding: str | None = None,
+    na_values: Sequence[str] = (),
 ) -> Table:
     """Read a wide CSV (one row per unit) into a `Table`, units sorted by name.
+
+    A cell whose text is one of `na_values` (a spec's ``index.na_values``, e.g. 暂无 or —) is
+    read as empty, i.e. missing; `Table.na_cells` counts them so the caller can say so.
 
     With a `time` column (default ``year``; a spec's ``index.time``) the file is a panel: `year`
     selects one year (default: the latest), units must be unique within each year, and the
@@ -287,7 +298,14 @@ def load_data(
     """
     text, digest, used = read_csv_decoded(Path(path), encoding=encoding)
     return parse_table(
-        text, name=str(path), digest=digest, encoding=used, unit=unit, year=year, time=time
+        text,
+        name=str(path),
+        digest=digest,
+        encoding=used,
+        unit=unit,
+        year=year,
+        time=time,
+        na_values=na_values,
     )
 
 
@@ -300,6 +318,7 @@ def parse_table(
     unit: str,
     year: int | None = None,
     time: str = YEAR_COLUMN,
+    na_values: Sequence[str] = (),
 ) -> Table:
     """CSV text already decoded → a `Table` (see `load_data`; `name` is used in messages)."""
     used = encoding
@@ -385,6 +404,15 @@ def parse_table(
             )
     _raise_capped(problems)
     frame = pd.DataFrame([r for _, r in body], columns=header, dtype=object)
+    na_cells = 0
+    if na_values:
+        marks = {v.strip() for v in na_values}
+        for col in header:
+            if col in (unit, time):
+                continue
+            hit = frame[col].map(lambda c: str(c).strip() in marks)
+            na_cells += int(hit.sum())
+            frame.loc[hit, col] = ""
     line_numbers = [line for line, _ in body]
     selected_year: int | None = None
     years: list[int] = []
@@ -462,13 +490,21 @@ def parse_table(
     frame = frame.iloc[order].reset_index(drop=True)
     line_numbers = [line_numbers[k] for k in order]
     years = [years[k] for k in order] if years else []
+    whole = Table(
+        frame,
+        unit,
+        name,
+        digest,
+        tuple(line_numbers),
+        selected_year,
+        time if years else None,
+        encoding=used,
+        na_cells=na_cells,
+    )
     if years:
-        whole = Table(
-            frame, unit, name, digest, tuple(line_numbers), selected_year, time, encoding=used
-        )
         chosen = [k for k, y in enumerate(years) if y == selected_year]
         return replace(whole.take(chosen), panel=whole)
-    return Table(frame, unit, name, digest, tuple(line_numbers), selected_year, encoding=used)
+    return whole
 
 
 def _unit_name_issues(

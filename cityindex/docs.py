@@ -28,6 +28,21 @@ INDEX_DOCS: dict[str, tuple[str, str, str]] = {
     "description": ("text", "none", "free text"),
     "time": ("text", "year", "the data's time column; a file with it is a panel"),
     "panel": ("mapping", "{normalise: per_year}", "panel options: see `index.panel` below"),
+    "language": (
+        "zh | en",
+        "en",
+        "language of headings, column titles, charts and the report (`--lang` overrides)",
+    ),
+    "na_values": (
+        "list of texts",
+        "[]",
+        'cell texts read as missing, e.g. `[暂无, —, "-"]` (counted on stderr)',
+    ),
+    "coordinates": (
+        "path",
+        "none",
+        "a CSV of unit, latitude, longitude for the report's map, relative to the spec",
+    ),
 }
 PANEL_DOCS: dict[str, tuple[str, str, str]] = {
     "normalise": (
@@ -43,10 +58,16 @@ GROUP_DOCS: dict[str, tuple[str, str, str]] = {
     "indicators": ("mapping id → indicator", "—", "its indicators"),
     "methods": ("mapping", "inherited", "method overrides for this group and below"),
     "description": ("text", "none", "free text (e.g. why these indicators)"),
+    "title_en": ("text", "`title`", "its title in English (`language: en` / `--lang en`)"),
+    "title_zh": ("text", "`title`", "its title in Chinese (`language: zh` / `--lang zh`)"),
 }
 INDICATOR_DOCS: dict[str, tuple[str, str, str]] = {
     "column": ("text", "the indicator id", "the data column holding its values"),
-    "direction": ("higher_is_better | lower_is_better", "required", "which way is better"),
+    "direction": (
+        "higher_is_better | lower_is_better",
+        "required",
+        "which way is better (also positive/negative, 正向/负向)",
+    ),
     "weight": ("number >= 0", "1", "relative to its siblings"),
     "unit": ("text", "none", "unit of measurement, for people"),
     "source": ("text", "none", "where the values come from"),
@@ -55,6 +76,8 @@ INDICATOR_DOCS: dict[str, tuple[str, str, str]] = {
     "description": ("text", "none", "free text"),
     "target": ("number", "none", "its target, for `normalise: distance_to_target`"),
     "denominator": ("text", "none", "its denominator column, for `denominate: by_column`"),
+    "title_en": ("text", "`title`", "its title in English (`language: en` / `--lang en`)"),
+    "title_zh": ("text", "`title`", "its title in Chinese (`language: zh` / `--lang zh`)"),
 }
 TOP_DOCS: dict[str, str] = {
     "index": "identity, data file, unit column, scaling (`index:` below)",

@@ -208,11 +208,11 @@ def _temp_prefix(name: str) -> str:
     return f".{name}."
 
 
-def write_atomic(path: str | Path, content: str | bytes) -> None:
-    """Replace `path` with `content` (text is written as UTF-8) in one rename."""
+def write_atomic(path: str | Path, content: str | bytes, *, encoding: str = "utf-8") -> None:
+    """Replace `path` with `content` (text in `encoding`, UTF-8 by default) in one rename."""
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    data = content.encode(encoding) if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target.name), suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -9,7 +9,7 @@ frame's second row, the header being line 1, as in the file it would be).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ def table_from_frame(
     year: int | None = None,
     time: str = "year",
     name: str = "<DataFrame>",
+    na_values: Sequence[str] = (),
 ) -> Table:
     """See `Table.from_frame`."""
     from cityindex.data import parse_table
@@ -61,7 +62,14 @@ def table_from_frame(
     text = frame.to_csv(index=False, lineterminator="\n")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return parse_table(
-        text, name=name, digest=digest, encoding="utf-8", unit=unit, year=year, time=time
+        text,
+        name=name,
+        digest=digest,
+        encoding="utf-8",
+        unit=unit,
+        year=year,
+        time=time,
+        na_values=na_values,
     )
 
 

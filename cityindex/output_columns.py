@@ -148,6 +148,14 @@ OUTPUT_COLUMNS: dict[str, tuple[str, ...]] = {
         "note",
     ),
     "workbook method sheet": ("node", "stage", "method", "parameters"),
+    "report ranking (--compare)": (
+        "rank",
+        "score",
+        "tier",
+        "compare_rank",
+        "rank_change",
+        "coverage",
+    ),
 }
 """The fixed columns of each command's tables (ids of groups and indicators come on top)."""
 

@@ -99,8 +99,11 @@ def to_csv(
     *,
     digits: Mapping[str, int | None],
     excel_safe_cells: bool = False,
+    labels: Mapping[str, str] | None = None,
 ) -> str:
     """CSV with a header; numbers written exactly (or with the column's fixed digits).
+
+    `labels` replaces column ids in the header (``--headers titles``); rows keep their ids.
 
     With `excel_safe_cells`, text cells (unit names, ids, the header) are neutralised by
     `excel_safe`; numbers are written by cityindex itself, so ``-0.5`` stays a number.
@@ -112,15 +115,23 @@ def to_csv(
         text = fmt_number(value, digits.get(column))
         return excel_safe(text) if excel_safe_cells and isinstance(value, str) else text
 
-    writer.writerow([excel_safe(c) if excel_safe_cells else c for c in columns])
+    names = [(labels or {}).get(c, c) for c in columns]
+    writer.writerow([excel_safe(c) if excel_safe_cells else c for c in names])
     for row in rows:
         writer.writerow([cell(row.get(c), c) for c in columns])
     return buf.getvalue()
 
 
-def to_markdown(rows: Rows, columns: Sequence[str], *, digits: Mapping[str, int | None]) -> str:
-    """A GitHub-flavoured Markdown table."""
-    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+def to_markdown(
+    rows: Rows,
+    columns: Sequence[str],
+    *,
+    digits: Mapping[str, int | None],
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """A GitHub-flavoured Markdown table (`labels`: header text per column id)."""
+    names = [(labels or {}).get(c, c) for c in columns]
+    lines = ["| " + " | ".join(names) + " |", "|" + "|".join("---" for _ in columns) + "|"]
     for row in rows:
         cells = [fmt_number(row.get(c), digits.get(c)).replace("|", "\\|") for c in columns]
         lines.append("| " + " | ".join(cells) + " |")
@@ -161,6 +172,7 @@ def to_table(
     title: str | None = None,
     caption: str | None = None,
     width: int | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> str:
     """A rich table rendered to text (with colour codes when `width` is None and on a tty).
 
@@ -172,7 +184,7 @@ def to_table(
     table = RichTable(title=title, caption=caption, header_style="bold", title_justify="left")
     for col in columns:
         justify = "left" if rows and isinstance(rows[0].get(col), str) else "right"
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+        table.add_column((labels or {}).get(col, col), justify=justify)  # type: ignore[arg-type]
     for row in rows:
         table.add_row(*[fmt_number(row.get(c), digits.get(c)) for c in columns])
     console = Console(
@@ -252,6 +264,8 @@ def render_rows(
     caption: str | None = None,
     extra_json: Mapping[str, Any] | None = None,
     excel_safe_cells: bool = False,
+    labels: Mapping[str, str] | None = None,
+    csv_labels: bool = False,
 ) -> str:
     """Rows in the requested format (json wraps them with `extra_json`, e.g. a manifest).
 
@@ -260,6 +274,8 @@ def render_rows(
     table or Markdown column given neither gets one precision of its own (`column_digits`).
     `round_to` (the ``--digits`` option) rounds every number in every format, JSON included.
     Rank columns are whole numbers everywhere.
+    `labels` are the headers people read (titles, in the chosen language) for table and
+    markdown; CSV keeps the ids unless `csv_labels` (``--headers titles``); JSON keeps ids.
     """
     rows = [{k: _as_rank(v) if k in RANK_COLUMNS else v for k, v in row.items()} for row in rows]
     d = {**(digits or {})}
@@ -272,13 +288,14 @@ def render_rows(
         rows = round_rows(rows, columns, round_to)
         d = dict.fromkeys(columns, round_to)
     if fmt == "csv":
-        return to_csv(rows, columns, digits=d, excel_safe_cells=excel_safe_cells)
+        shown = labels if csv_labels else None
+        return to_csv(rows, columns, digits=d, excel_safe_cells=excel_safe_cells, labels=shown)
     if fmt == "markdown":
-        return to_markdown(rows, columns, digits=d)
+        return to_markdown(rows, columns, digits=d, labels=labels)
     if fmt == "json":
         payload = {**(extra_json or {}), "results": [{c: r.get(c) for c in columns} for r in rows]}
         return to_json(payload)
-    return to_table(rows, columns, digits=d, title=title, caption=caption)
+    return to_table(rows, columns, digits=d, title=title, caption=caption, labels=labels)
 
 
 def score_columns(result: IndexResult, *, coverage: bool) -> list[str]:
@@ -300,10 +317,12 @@ def render_score(
     coverage: bool = False,
     caption: str | None = None,
     excel_safe_cells: bool = False,
+    labels: Mapping[str, str] | None = None,
+    csv_labels: bool = False,
     round_to: int | None = None,
 ) -> str:
     """The ranking: `rank, unit, score, <group ids…>`, then `tier` when the spec defines tiers
-    (+ `coverage` in tables, JSON, or asked)."""
+    (+ `coverage` in tables, JSON, or asked). `labels`: see `render_rows`."""
     with_cov = coverage or fmt in ("table", "json", "markdown")
     rows = score_rows(result, coverage=with_cov, top=top)
     columns = score_columns(result, coverage=with_cov)
@@ -320,6 +339,8 @@ def render_score(
         caption=caption,
         extra_json=extra,
         excel_safe_cells=excel_safe_cells,
+        labels=labels,
+        csv_labels=csv_labels,
         round_to=round_to,
     )
 

@@ -17,6 +17,13 @@ from cityindex.registry import Stage
 
 Direction = Literal["higher_is_better", "lower_is_better"]
 DIRECTIONS: tuple[Direction, ...] = ("higher_is_better", "lower_is_better")
+DIRECTION_SYNONYMS: Mapping[str, Direction] = {
+    "positive": "higher_is_better",
+    "正向": "higher_is_better",
+    "negative": "lower_is_better",
+    "负向": "lower_is_better",
+}
+"""Other words for a direction, as Chinese specs and MCDA texts write it (one canonical form)."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,8 @@ class Indicator:
     title: str | None = None
     unit: str | None = None
     source: str | None = None
+    titles: Mapping[str, str] = field(default_factory=dict)
+    """Per-language titles (``title_zh``, ``title_en``), shown before `title` in that language."""
     methods: Methods = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -67,6 +76,8 @@ class Group:
     groups: tuple[Group, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     methods: Methods = field(default_factory=dict)
+    titles: Mapping[str, str] = field(default_factory=dict)
+    """Per-language titles (``title_zh``, ``title_en``), shown before `title` in that language."""
 
     @property
     def children(self) -> tuple[Group | Indicator, ...]:
@@ -90,6 +101,12 @@ class IndexMeta:
     """`per_year`: a panel's selected year is scored alone. `pooled`: every year is screened
     and treated on its own, then normalised together (statistics such as min and max taken over
     all years' rows, COINr's ``global = TRUE``), then the selected year is aggregated."""
+    language: Literal["en", "zh"] | None = None
+    """The language of tables, charts and reports (`--lang` overrides; default English)."""
+    na_values: tuple[str, ...] = ()
+    """Cell texts that mean "missing" in the data (e.g. 暂无, —, -), besides an empty cell."""
+    coordinates: Path | None = None
+    """A CSV of unit, longitude, latitude (and source) for the report's map."""
 
 
 @dataclass(frozen=True)

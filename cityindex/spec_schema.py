@@ -20,6 +20,7 @@ from cityindex.errors import Issue, Location, describe, did_you_mean
 from cityindex.output_columns import RESERVED_NAMES
 from cityindex.registry import CHECKS, REGISTRY, REQUIRED, Method, Param, Stage
 from cityindex.spec import (
+    DIRECTION_SYNONYMS,
     DIRECTIONS,
     Direction,
     Group,
@@ -34,11 +35,34 @@ from cityindex.tree import ignored_weight_warnings, resolve_tree
 TOP_KEYS = ("index", "methods", "groups", "calibration")
 EXTENSION_SECTIONS: set[str] = {"uncertainty", "weight_sets"}
 """Top-level sections owned by other modules (kept as plain data in `Spec.sections`)."""
-INDEX_KEYS = ("id", "title", "data", "unit", "scale", "description", "time", "panel")
+INDEX_KEYS = (
+    "id",
+    "title",
+    "data",
+    "unit",
+    "scale",
+    "description",
+    "time",
+    "panel",
+    "language",
+    "na_values",
+    "coordinates",
+)
+TITLE_KEYS = ("title_en", "title_zh")
+"""Per-language titles of a group or indicator (`title` is shown when the language has none)."""
 PANEL_KEYS = ("normalise",)
 PANEL_NORMALISE = ("per_year", "pooled")
-GROUP_KEYS = ("title", "weight", "groups", "indicators", "methods", "description")
-INDICATOR_KEYS = ("column", "direction", "weight", "unit", "source", "title", "methods")
+GROUP_KEYS = ("title", "weight", "groups", "indicators", "methods", "description", *TITLE_KEYS)
+INDICATOR_KEYS = (
+    "column",
+    "direction",
+    "weight",
+    "unit",
+    "source",
+    "title",
+    "methods",
+    *TITLE_KEYS,
+)
 INDICATOR_EXTRA_KEYS: set[str] = {"description", "target", "denominator"}
 """Indicator keys kept as plain data in `Indicator.extra` for methods that need them."""
 METHOD_STAGES: tuple[Stage, ...] = (
@@ -320,6 +344,10 @@ def _method_choice(
         )
         return None
     method: Method | None = REGISTRY[stage].get(str(name))
+    if method is None:  # method names are case-insensitive: TOPSIS, Entropy, AHP
+        folded = {m.lower(): m for m in valid}.get(str(name).strip().lower().replace("-", "_"))
+        if folded is not None:
+            name, method = folded, REGISTRY[stage][folded]
     if method is None:
         t.add(
             "spec.method.unknown",
@@ -429,14 +457,18 @@ def _indicator(iid: str, value: Any, path: Path_, t: Tracker) -> Indicator | Non
     _check_keys(value, (*INDICATOR_KEYS, *sorted(INDICATOR_EXTRA_KEYS)), path, t)
     column = _text(value.get("column", iid), (*path, "column"), t) or iid
     direction = value.get("direction")
+    if isinstance(direction, str):
+        direction = DIRECTION_SYNONYMS.get(direction.strip().lower(), direction)
     if direction not in DIRECTIONS:
         t.add(
             "spec.direction.invalid" if direction is not None else "spec.key.missing",
             f"indicator '{iid}' needs a direction",
             (*path, "direction"),
-            expected="higher_is_better or lower_is_better",
+            expected="higher_is_better or lower_is_better (or positive/negative, 正向/负向)",
             got=describe(direction) if direction is not None else "nothing",
-            hint=did_you_mean(str(direction), DIRECTIONS) if direction is not None else None,
+            hint=did_you_mean(str(direction), [*DIRECTIONS, *DIRECTION_SYNONYMS])
+            if direction is not None
+            else None,
         )
         direction = "higher_is_better"
     d = cast(Direction, direction)
@@ -451,7 +483,18 @@ def _indicator(iid: str, value: Any, path: Path_, t: Tracker) -> Indicator | Non
         source=_text(value.get("source"), (*path, "source"), t),
         methods=_methods(value.get("methods"), (*path, "methods"), t),
         extra={k: value[k] for k in INDICATOR_EXTRA_KEYS if k in value},
+        titles=_titles(value, path, t),
     )
+
+
+def _titles(value: Mapping[str, Any], path: Path_, t: Tracker) -> dict[str, str]:
+    """``title_zh`` / ``title_en`` of a node, keyed by language."""
+    out: dict[str, str] = {}
+    for key in TITLE_KEYS:
+        text = _text(value.get(key), (*path, key), t)
+        if text:
+            out[key.removeprefix("title_")] = text
+    return out
 
 
 def _check_siblings(weights: list[float], path: Path_, t: Tracker) -> None:
@@ -523,6 +566,7 @@ def _group(gid: str, value: Any, path: Path_, t: Tracker) -> Group | None:
         groups=tuple(groups),
         indicators=tuple(indicators),
         methods=_methods(value.get("methods"), (*path, "methods"), t, child_ids),
+        titles=_titles(value, path, t),
     )
 
 
@@ -574,6 +618,11 @@ def build_spec(
             description=_text(index.get("description"), ("index", "description"), t),
             time=_text(index.get("time"), ("index", "time"), t) or "year",
             panel_normalise=_panel(index.get("panel"), ("index", "panel"), t),
+            language=_language(index.get("language"), ("index", "language"), t),
+            na_values=_na_values(index.get("na_values"), ("index", "na_values"), t),
+            coordinates=_relative(
+                _text(index.get("coordinates"), ("index", "coordinates"), t), base_dir
+            ),
         )
     groups = _groups(plain.get("groups"), ("groups",), t)
     methods = _methods(plain.get("methods"), ("methods",), t, [g.id for g in groups])
@@ -608,6 +657,52 @@ def _check_tiers(value: Any, t: Tracker) -> None:
     for p in problems:
         path = tuple((p.key_path or "index.scale.tiers").split("."))
         t.add(f"spec.{p.code}", p.message, path, got=p.got, hint=p.hint)
+
+
+def _relative(text: str | None, base_dir: Path | None) -> Path | None:
+    """A file named in the spec, relative to the spec's folder."""
+    if text is None:
+        return None
+    return Path(text) if base_dir is None else base_dir / text
+
+
+def _language(value: Any, path: Path_, t: Tracker) -> Literal["en", "zh"] | None:
+    """`index.language: zh | en` (zh-CN, cn, 中文 … accepted)."""
+    from cityindex.i18n import LANGUAGES, parse_language
+
+    if value is None:
+        return None
+    lang = parse_language(str(value)) if isinstance(value, str) else None
+    if lang is None:
+        t.add(
+            "spec.language.unknown",
+            "language must be zh or en",
+            path,
+            expected="zh or en",
+            got=describe(value),
+            hint=did_you_mean(str(value), LANGUAGES),
+        )
+    return lang
+
+
+def _na_values(value: Any, path: Path_, t: Tracker) -> tuple[str, ...]:
+    """`index.na_values: [暂无, —, "-"]`: cell texts that mean missing."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, bool | dict | list) or item is None:
+            t.add(
+                "spec.na_values.type",
+                "na_values must be a list of texts",
+                path,
+                expected='a list such as [暂无, —, "-"]',
+                got=describe(item),
+            )
+            continue
+        out.append(str(item).strip())
+    return tuple(out)
 
 
 def _panel(value: Any, path: Path_, t: Tracker) -> Literal["per_year", "pooled"]:

@@ -237,3 +237,18 @@ def test_every_public_name_is_exported() -> None:
         assert callable(getattr(cityindex, name))
     for name in ("calibrate", "check", "compare", "Index", "Table", "compute", "load_data"):
         assert name in cityindex.__all__
+
+
+def test_the_spec_na_values_are_missing_in_the_library_as_on_the_command_line(hand: Path) -> None:
+    """`index.na_values` (the CLI reads 暂无 as missing) holds for a file and a DataFrame too:
+    the scores equal those of the same data with the cell left empty."""
+    text = hand.read_text(encoding="utf-8")
+    hand.write_text(text.replace("  unit: unit\n", "  unit: unit\n  na_values: [暂无]\n"))
+    marked = HAND_DATA.replace("A,10,5,4", "A,10,暂无,4")
+    (hand.parent / "data.csv").write_text(marked, encoding="utf-8")
+    from_file = cityindex.score(hand)
+    frame = pd.read_csv(StringIO(marked), dtype=str)
+    blank = pd.read_csv(StringIO(HAND_DATA.replace("A,10,5,4", "A,10,,4")))
+    expected = cityindex.score(hand, blank)
+    pd.testing.assert_frame_equal(from_file, expected)
+    pd.testing.assert_frame_equal(cityindex.score(hand, frame), expected)

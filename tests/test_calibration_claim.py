@@ -150,3 +150,15 @@ def test_the_report_method_section_says_weights_changed_after_a_set(tmp_path: Pa
     html = report.read_text(encoding="utf-8")
     assert "<b>Weights changed since calibration</b>" in html
     assert "<b>Calibrated weights</b>" not in html
+
+
+def test_the_chinese_report_says_weights_changed_after_a_set(tmp_path: Path) -> None:
+    """The same claim in the reader's language: --lang zh after a --set."""
+    report = tmp_path / "report.html"
+    args = ["report", str(DEFAULT), "-o", str(report), "--runs", "100", "--lang", "zh"]
+    assert run([*args, "--set", "groups.policy.weight=0.5"]) == 0
+    html = report.read_text(encoding="utf-8")
+    assert "<b>权重在校准后已被修改</b>" in html
+    assert "<b>校准权重</b>" not in html
+    assert run(args) == 0
+    assert "<b>校准权重</b>" in report.read_text(encoding="utf-8")

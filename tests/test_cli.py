@@ -60,7 +60,7 @@ def test_markdown_and_table_formats_render_the_ranking(
     hand: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, md, _ = _run(["score", str(hand), "--format", "markdown"], capsys)
-    assert md.splitlines()[0] == "| rank | unit | score | g1 | g2 | coverage |"
+    assert md.splitlines()[0] == "| rank | unit | score | First group | Second group | coverage |"
     assert "| 3 | B | 0.4375 | 0.5000 | 0.2500 | 1.00 |" in md
     _, table, _ = _run(["score", str(hand), "--format", "table", "--top", "2"], capsys)
     assert "Hand-worked example" in table

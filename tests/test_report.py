@@ -24,13 +24,20 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_report_is_one_offline_file_under_two_megabytes(report: Path) -> None:
-    """No scripts, stylesheets, images or frames from anywhere: only inline SVG and links."""
+    """No scripts, stylesheets, images or frames from anywhere: only inline SVG, the inline
+    weights script (no `src`), and links for people to follow."""
     text = report.read_text(encoding="utf-8")
     assert report.stat().st_size < 2_000_000
-    assert "<script" not in text
+    scripts = re.findall(r"<script\b[^>]*>", text)
+    assert scripts == ['<script type="application/json" id="ci-data">', "<script>"]
     assert not re.search(r"<(link|img|iframe|object|embed)\b", text)
     assert not re.search(r"\bsrc\s*=", text)
     assert not re.search(r"url\([^#]", text)  # only in-page references (SVG clip paths)
+    assert not re.search(r"\b(fetch|XMLHttpRequest|import)\s*\(", text)
+    hrefs = re.findall(r'href="([^"]*)"', text)
+    assert all(h.startswith(("#", "http", "data:image/png;base64,")) for h in hrefs)
+    links = text.count('rel="noreferrer"')
+    assert links == len([h for h in hrefs if h.startswith("http")])  # only <a> links go out
     for chart in CHARTS:
         assert f'<figure id="{chart}"><svg' in text
 
@@ -40,9 +47,13 @@ def test_report_holds_ranking_framework_method_audit_and_sources(report: Path) -
     text = report.read_text(encoding="utf-8")
     for section in ("ranking", "charts", "framework", "method", "audit", "sources"):
         assert f'id="{section}"' in text
-    assert "Normalisation: <code>relative_to_max</code>" in text
-    assert "Missing data: <code>reweight</code>" in text
-    assert '<td class="t">Beijing</td>' in text
+    assert "Normalisation: <b>relative_to_max</b>" in text
+    assert "= x / max(x)" in text  # the formula, from the method's own doc
+    assert "Missing data: <b>reweight</b>" in text
+    assert re.search('<td class="t unit">Beijing( 北京)?</td>', text)
+    assert "/work/" not in text  # no absolute paths
+    assert "site-packages" not in text
+    assert '{"' not in text.replace('id="ci-data">{"', "")  # no raw JSON outside the data
     assert re.search(r'<a href="https?://[^"]+" rel="noreferrer">', text)
 
 

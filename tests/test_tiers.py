@@ -156,7 +156,7 @@ def test_the_tier_column_follows_the_group_scores_in_every_format(
     ]
     assert run(["score", str(hand), "--format", "markdown"]) == 0
     md = capsys.readouterr().out.splitlines()
-    assert md[0] == "| rank | unit | score | g1 | g2 | tier | coverage |"
+    assert md[0] == "| rank | unit | score | First group | Second group | tier | coverage |"
     assert md[3].startswith("| 2 | A | 0.5000 |")
     assert "| 第二梯队 |" in md[3]
     assert run(["score", str(hand), "--format", "table"]) == 0

@@ -27,14 +27,15 @@ from cityindex.errors import (
     did_you_mean,
     issue,
 )
-from cityindex.files import check_output, write_atomic
+from cityindex.files import check_output, read_bounded, write_atomic
+from cityindex.i18n import LANGUAGES, Language, as_language, parse_language
 from cityindex.pipeline import compute
 from cityindex.render import FORMATS, render_error, render_warning
 from cityindex.result import IndexResult
 from cityindex.shipped import DefaultSpec, resolve_default_spec
 from cityindex.spec import Spec
 from cityindex.spec_schema import check_columns, sort_issues
-from cityindex.spec_yaml import load_spec, parse_spec, read_spec_text
+from cityindex.spec_yaml import MAX_BYTES, SPEC_FILE, load_spec, parse_spec, read_spec_text
 
 SpecArg = Annotated[
     Path | None,
@@ -88,6 +89,38 @@ ExcelSafeOpt = Annotated[
     ),
 ]
 TopOpt = Annotated[int | None, typer.Option("--top", help="Show only the first N rows.", min=1)]
+OUTPUT_ENCODINGS = ("utf-8", "utf-8-sig", "gbk", "gb18030")
+OutputEncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--output-encoding",
+        help="Encoding of text output: utf-8 (default, for scripts), utf-8-sig (UTF-8 with a "
+        "BOM, so Excel on Windows shows Chinese correctly) or gbk/gb18030. (--encoding is the "
+        "input data's.)",
+    ),
+]
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of headings, column titles and chart labels: zh or en (default: the "
+        "spec's index.language, else en).",
+    ),
+]
+
+
+def pick_language(lang: str | None, spec: Spec | None = None) -> Language:
+    """`--lang`, else the spec's `index.language`, else English (bad usage: exit 2)."""
+    if lang is None:
+        return as_language(spec.index.language if spec is not None else None)
+    chosen = parse_language(lang)
+    if chosen is None:
+        raise UsageError(
+            [unknown_choice("usage.lang", "language", lang, LANGUAGES, option="--lang")]
+        )
+    return chosen
+
+
 DigitsOpt = Annotated[
     int | None,
     typer.Option(
@@ -191,7 +224,7 @@ def load(
     path, default = resolve_spec(spec_path)
     for note in default.notes if default is not None else ():
         say(note)
-    text = read_spec_text(path)
+    text = read_spec_gbk(path)
     spec, issues = parse_spec(text, file=str(path), base_dir=path.parent, overrides=sets or ())
     data_path = data
     if data_path is None and spec is not None:
@@ -224,15 +257,48 @@ def load(
             ]
         )
     table = load_data(
-        data_path, unit=spec.index.unit, year=year, time=spec.index.time, encoding=encoding
+        data_path,
+        unit=spec.index.unit,
+        year=year,
+        time=spec.index.time,
+        encoding=encoding,
+        na_values=spec.index.na_values,
     )
     announce_encoding(table, explicit=encoding)
+    if table.na_cells:
+        say(
+            f"note: {table.na_cells} cell(s) of {table.file} hold a placeholder of "
+            f"index.na_values ({', '.join(spec.index.na_values)}): read as missing"
+        )
     column_issues: list[Issue] = check_columns(spec, table.columns, str(data_path))
     if column_issues:
         raise SpecError(column_issues)
     for message in spec.warnings:
         warn(message)
     return Loaded(spec, table, default)
+
+
+def read_spec_gbk(path: Path) -> str:
+    """The spec's text: UTF-8, else GBK when it decodes as Chinese text does, announced on
+    stderr as a data file's detected encoding is; else the UTF-8 error.
+
+    GBK decodes almost any bytes, so a file counts as GBK only if every two-byte character's
+    second byte is >= 0x80, as it is for the Chinese characters of GB2312 (a Latin-1 "Zürich"
+    has an ASCII letter after the 0xFC and stays an encoding error).
+    """
+    try:
+        return read_spec_text(path)
+    except SpecError as error:
+        if [i.code for i in error.issues] != ["spec.yaml.encoding"]:
+            raise
+        try:
+            text = read_bounded(path, SPEC_FILE, limit=MAX_BYTES).decode("gbk")
+        except UnicodeDecodeError:
+            raise error from None
+        if any(ch > "\x7f" and ch.encode("gbk")[-1] < 0x80 for ch in text):
+            raise error from None
+    say(f"note: read {path} as GBK (detected: the file is not valid UTF-8)")
+    return text
 
 
 def announce_encoding(table: Table, *, explicit: str | None) -> None:
@@ -256,24 +322,61 @@ def compute_loaded(loaded: Loaded, *, quiet: bool = False) -> IndexResult:
     return result
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Data to stdout, or atomically to `--output` (a note on stderr says where).
+def check_output_encoding(encoding: str | None) -> str | None:
+    """The `--output-encoding` given, checked (bad usage: exit 2); None for plain UTF-8."""
+    if encoding is None:
+        return None
+    chosen = encoding.strip().lower().replace("_", "-")
+    if chosen not in OUTPUT_ENCODINGS:
+        raise UsageError(
+            [
+                unknown_choice(
+                    "usage.output-encoding",
+                    "output encoding",
+                    encoding,
+                    OUTPUT_ENCODINGS,
+                    option="--output-encoding",
+                )
+            ]
+        )
+    return None if chosen == "utf-8" else chosen
+
+
+def emit(text: str, output: Path | None, *, encoding: str | None = None) -> None:
+    """Data to stdout, or atomically to `--output` (a note on stderr says where); in
+    `encoding` (`--output-encoding`) when given, else UTF-8.
 
     `--output` may not name an input of this run nor anything but a regular file
     (`files.check_output`); a full or closed stdout is an error with a message, not a crash.
     """
+    if encoding is not None:
+        try:
+            text.encode(encoding)
+        except UnicodeEncodeError as exc:
+            bad = text[exc.start : exc.end]
+            raise CityIndexError(
+                [
+                    issue(
+                        "output.encoding",
+                        f"{bad!r} cannot be written in {encoding}",
+                        hint="use --output-encoding utf-8-sig: Excel reads it and it holds "
+                        "every character",
+                    )
+                ]
+            ) from None
     if output is None:
-        write_stdout(text)
+        write_stdout(text, encoding=encoding)
         return
     check_output(output)
-    write_output(output, text)
+    write_output(output, text, encoding=encoding)
     say(f"wrote {output}")
 
 
-def write_output(output: Path, content: str | bytes) -> None:
-    """`files.write_atomic`, its OSError turned into an `output.write` issue."""
+def write_output(output: Path, content: str | bytes, *, encoding: str | None = None) -> None:
+    """`files.write_atomic` (text in `encoding`, else UTF-8), its OSError turned into an
+    `output.write` issue."""
     try:
-        write_atomic(output, content)
+        write_atomic(output, content, encoding=encoding or "utf-8")
     except OSError as exc:
         raise CityIndexError(
             [
@@ -286,8 +389,9 @@ def write_output(output: Path, content: str | bytes) -> None:
         ) from None
 
 
-def write_stdout(text: str) -> None:
-    """Write to stdout; a closed or full stdout (/dev/full) is an `output.stdout` issue.
+def write_stdout(text: str, *, encoding: str | None = None) -> None:
+    """Write to stdout (as bytes in `encoding` when given); a closed or full stdout (/dev/full)
+    is an `output.stdout` issue.
 
     After a failed write, stdout is pointed at the null device so that the interpreter's own
     flush at exit does not fail a second time with a message of its own.
@@ -296,7 +400,11 @@ def write_stdout(text: str) -> None:
     try:
         if stream is None:
             raise OSError(errno.EBADF, "stdout is closed")
-        stream.write(text)
+        if encoding is None:
+            stream.write(text)
+        else:
+            stream.flush()
+            stream.buffer.write(text.encode(encoding))
         stream.flush()
     except OSError as exc:
         _silence_stdout()
@@ -330,19 +438,23 @@ __all__ = [
     "EncodingOpt",
     "ExcelSafeOpt",
     "FormatOpt",
+    "LangOpt",
     "Loaded",
+    "OutputEncodingOpt",
     "OutputOpt",
     "SetOpt",
     "SpecArg",
     "TopOpt",
     "YearOpt",
     "check_choice",
+    "check_output_encoding",
     "compute_loaded",
     "emit",
     "fail",
     "load",
     "load_spec",
     "pick_format",
+    "pick_language",
     "say",
     "unknown_choice",
     "warn",

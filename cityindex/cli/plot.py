@@ -11,12 +11,14 @@ from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
     EncodingOpt,
+    LangOpt,
     SetOpt,
     SpecArg,
     YearOpt,
     check_choice,
     compute_loaded,
     load,
+    pick_language,
     say,
     write_output,
 )
@@ -37,25 +39,34 @@ def plot_command(
     sets: SetOpt = None,
     encoding: EncodingOpt = None,
     top: TopN = 5,
+    lang: LangOpt = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="svg or png (default: from the output's suffix)."),
+    ] = None,
 ) -> None:
     """Draw one chart: bar (scores stacked by group contribution), heatmap, radar, or map
-    (units by longitude and latitude, bubble area by score; needs latitude/longitude columns).
+    (units by longitude and latitude, bubble area and colour by score; needs latitude and
+    longitude columns or a coordinates file).
 
-    Example: cityindex plot bar --output scores.svg
+    Example: cityindex plot bar --lang zh --format png --output scores.png
     """
     from cityindex.report import chart_data
     from cityindex.report.charts import KINDS, chart, render
 
     check_choice("usage.plot.kind", "chart", kind, list(KINDS), option="KIND")
-    fmt = output.suffix.lower().lstrip(".")
+    fmt = (fmt or output.suffix.lstrip(".")).lower()
     if fmt not in ("svg", "png"):
         raise UsageError(
-            [issue("usage.plot.format", f"cannot write '{output.suffix}'", expected=".svg or .png")]
+            [issue("usage.plot.format", f"cannot write '{fmt}'", expected="svg or png")]
         )
     loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded, quiet=True)
     table = loaded.table if kind == "map" else None  # coordinates are read only for a map
-    drawn = chart_data(loaded.spec, result, local_names=local_names(loaded), table=table)
+    language = pick_language(lang, loaded.spec)
+    drawn = chart_data(
+        loaded.spec, result, local_names=local_names(loaded), table=table, lang=language
+    )
     figure = chart(kind, drawn, top=top, file=loaded.table.file)
     check_output(output)
     write_output(output, render(figure, fmt))

@@ -12,6 +12,7 @@ from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
     EncodingOpt,
+    LangOpt,
     Loaded,
     SetOpt,
     SpecArg,
@@ -19,11 +20,13 @@ from cityindex.cli.common import (
     compute_loaded,
     emit,
     load,
+    pick_language,
     say,
     warn,
 )
 from cityindex.errors import CityIndexError, UsageError, issue
 from cityindex.files import check_output
+from cityindex.i18n import Language, tr
 from cityindex.result import IndexResult
 
 if TYPE_CHECKING:
@@ -50,7 +53,7 @@ def local_names(loaded: Loaded) -> list[str] | None:
 
 
 def uncertainty_rows(
-    loaded: Loaded, result: IndexResult, *, runs: int | None
+    loaded: Loaded, result: IndexResult, *, runs: int | None, lang: Language = "en"
 ) -> tuple[list[dict[str, Any]], str] | None:
     """Rank intervals from the spec's `uncertainty:` plan (None when it has none)."""
     section = loaded.spec.sections.get("uncertainty")
@@ -88,7 +91,7 @@ def uncertainty_rows(
     ]
     rows.sort(key=lambda r: float(r["rank"]))
     inputs = ", ".join(settings.plan.input_names())
-    note = f"{n:,} Monte Carlo runs (seed {seed}); p_top_k = P(rank ≤ {k}); inputs: {inputs}"
+    note = tr("n.uncertainty", lang, runs=f"{n:,}", seed=seed, k=k, inputs=inputs)
     return rows, note
 
 
@@ -105,20 +108,39 @@ def report_command(
         int | None,
         typer.Option("--runs", min=1, help="Uncertainty runs when the spec has a plan."),
     ] = None,
+    lang: LangOpt = None,
+    compare: Annotated[
+        Path | None,
+        typer.Option(
+            "--compare",
+            help="Another spec (e.g. last year's, or other weights) on the same data: the "
+            "ranking adds its rank and each unit's change.",
+        ),
+    ] = None,
 ) -> None:
-    """Write one self-contained HTML report: ranking, charts, framework, method, audit, sources.
+    """Write one self-contained HTML report: ranking (tiers), weights the reader can move,
+    charts, map, robustness, framework, method, audit, sources.
 
-    No scripts and no network requests: charts are inline SVG. Sources come from
-    `<data>.sources.csv` next to the data file. When the spec has an `uncertainty:` plan, the
-    report adds rank intervals (5th-95th percentile) from --runs Monte Carlo runs.
+    Nothing is loaded from the network: charts are inline SVG, the weight sliders inline
+    JavaScript. Sources come from `<data>.sources.csv` next to the data file. When the spec
+    has an `uncertainty:` plan, the report adds rank intervals (5th-95th percentile) from
+    --runs Monte Carlo runs.
 
-    Example: cityindex report --output report.html
+    Example: cityindex report --lang zh --output report.html
     """
     loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded, quiet=True)
+    language = pick_language(lang, loaded.spec)
     from cityindex.analysis.audit import audit
     from cityindex.report import build_report, load_sources
 
+    other = None
+    if compare is not None:
+        other_loaded = load(
+            compare, data=data or loaded.spec.index.data, year=year, encoding=encoding
+        )
+        name = other_loaded.spec.index.title or compare.stem
+        other = (name, compute_loaded(other_loaded, quiet=True))
     page = build_report(
         loaded.spec,
         result,
@@ -126,8 +148,10 @@ def report_command(
         sources=load_sources(loaded.table.file),
         local_names=local_names(loaded),
         top=top,
-        uncertainty=uncertainty_rows(loaded, result, runs=runs),
+        uncertainty=uncertainty_rows(loaded, result, runs=runs, lang=language),
         table=loaded.table,
+        lang=language,
+        compare=other,
     )
     emit(page, output)
 
@@ -148,9 +172,15 @@ def wants_xlsx(fmt: str | None, output: Path | None) -> bool:
 
 
 def emit_xlsx(
-    output: Path, sheets: Mapping[str, Sheet], loaded: Loaded, result: IndexResult
+    output: Path,
+    sheets: Mapping[str, Sheet],
+    loaded: Loaded,
+    result: IndexResult,
+    *,
+    labels: Mapping[str, str] | None = None,
 ) -> None:
-    """Write the command's tables plus the method and sources sheets as one workbook."""
+    """Write the command's tables plus the method and sources sheets as one workbook
+    (`labels`: header text per column id, e.g. Chinese titles)."""
     from cityindex.report import load_sources
     from cityindex.report.xlsx import method_sheet, write_workbook
 
@@ -162,7 +192,7 @@ def emit_xlsx(
         "sources": (["unit", "column", "value", "year", "url", "note"], sources),
     }
     try:
-        write_workbook(output, every)
+        write_workbook(output, every, labels=labels)
     except ImportError:
         raise UsageError(
             [

@@ -14,19 +14,25 @@ from cityindex.cli.common import (
     EncodingOpt,
     ExcelSafeOpt,
     FormatOpt,
+    LangOpt,
     Loaded,
+    OutputEncodingOpt,
     OutputOpt,
     SetOpt,
     SpecArg,
     TopOpt,
     YearOpt,
+    check_choice,
+    check_output_encoding,
     compute_loaded,
     emit,
     load,
     pick_format,
+    pick_language,
     say,
 )
 from cityindex.cli.report import emit_xlsx, wants_xlsx
+from cityindex.i18n import headers
 from cityindex.registry import get_method
 from cityindex.render import (
     render_rows,
@@ -101,6 +107,16 @@ def score(
     ] = None,
     encoding: EncodingOpt = None,
     excel_safe: ExcelSafeOpt = False,
+    lang: LangOpt = None,
+    header_kind: Annotated[
+        str,
+        typer.Option(
+            "--headers",
+            help="CSV column names: ids (default, for scripts) or titles (in the --lang "
+            "language, for people opening the file in Excel).",
+        ),
+    ] = "ids",
+    output_encoding: OutputEncodingOpt = None,
     digits: DigitsOpt = None,
 ) -> None:
     """Score and rank every unit, or show one stage of the computation with --stage.
@@ -114,12 +130,18 @@ def score(
     """
     if stage is not None:
         check_stage(stage)
+    out_encoding = check_output_encoding(output_encoding)
+    check_choice("usage.headers", "header kind", header_kind, ["ids", "titles"], option="--headers")
     xlsx = stage is None and wants_xlsx(fmt, output)
     loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded)
+    language = pick_language(lang, loaded.spec)
+    labels = headers(score_columns(result, coverage=True), language, loaded.spec.walk())
     if xlsx and output is not None:
         columns = score_columns(result, coverage=True)
-        emit_xlsx(output, {"score": (columns, score_rows(result, coverage=True))}, loaded, result)
+        titled = header_kind == "titles" or language == "zh"
+        sheets = {"score": (columns, score_rows(result, coverage=True))}
+        emit_xlsx(output, sheets, loaded, result, labels=labels if titled else None)
         return
     chosen = pick_format(fmt, output)
     if stage is not None:
@@ -134,9 +156,11 @@ def score(
         coverage=coverage,
         caption=score_caption(loaded, result),
         excel_safe_cells=excel_safe,
+        labels=labels,
+        csv_labels=header_kind == "titles",
         round_to=digits,
     )
-    emit(text, output)
+    emit(text, output, encoding=out_encoding)
 
 
 @app.command()

@@ -1,28 +1,30 @@
-"""Build the HTML report: one file, no scripts, no network requests, charts as inline SVG.
+"""Build the HTML report: one file, no network requests, charts as inline SVG.
 
-Sections: ranking; score bars stacked by group contribution; heatmap of group scores; radars
-of the top units; a map of the units when the data has latitude and longitude columns (no
-tiles, no network); the indicator framework with weights; the method written out from the spec
-and the result's manifest; the audit; the data sources (the ``<data>.sources.csv`` file next
-to the data, columns unit, column, value, year, url, note), with links.
+Sections, in the reader's language (`cityindex.i18n`): the ranking (a tiered table when the
+spec defines tiers, with rank changes against a compared result); weights the reader can move
+(`interactive`, inline script, nothing fetched); score bars stacked by group contribution; a
+heatmap of group scores; radars of the top units; a map of the units (coordinates from the
+data's latitude/longitude columns or a coordinates file; no tiles, no network); rank intervals
+from the spec's uncertainty plan; the indicator framework; the method in words with formulas,
+the weights and any AHP matrix (`method`); the audit; the data sources.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import math
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import numpy as np
 
 from cityindex.analysis.audit import Audit
-from cityindex.analysis.audit_columns import INDICATOR_COLUMNS
+from cityindex.analysis.audit_columns import GROUP_COLUMNS, INDICATOR_COLUMNS, PAIR_COLUMNS
 from cityindex.analysis.calibration_claim import calibration_claim
 from cityindex.analysis.explain import explain
 from cityindex.data import Table
+from cityindex.i18n import HTML_LANG, Language, headers, title, tr
 from cityindex.provenance import SOURCE_COLUMNS, sources_path
 from cityindex.provenance import load_sources as read_sources
 from cityindex.report.charts import (
@@ -35,15 +37,25 @@ from cityindex.report.charts import (
     map_chart,
     radar,
     rank_intervals,
+    read_coordinates,
     read_places,
 )
 from cityindex.report.charts import render as render_chart
+from cityindex.report.interactive import sliders
+from cityindex.report.method import (
+    ahp_sections,
+    calibration_details,
+    method_text,
+    provenance_line,
+    sources_table,
+    weights_table,
+)
 from cityindex.result import IndexResult
 from cityindex.spec import Group, Indicator, Spec
 
 CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC",sans-serif;margin:2rem auto;
-max-width:1100px;padding:0 1rem;color:#222;line-height:1.45}
+body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei",sans-serif;
+margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222;line-height:1.5}
 h1{margin-bottom:.2rem}h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2.2rem}
 table{border-collapse:collapse;font-size:.85rem;margin:.6rem 0}
 th,td{border:1px solid #ddd;padding:.2rem .45rem;text-align:right}
@@ -51,7 +63,19 @@ th{background:#f4f4f4}td.t,th.t{text-align:left}
 figure{margin:1rem 0}figure svg{max-width:100%;height:auto}
 .note{color:#666;font-size:.85rem}ul.tree{font-size:.9rem}
 code{background:#f4f4f4;padding:0 .2rem;white-space:pre-wrap;overflow-wrap:anywhere}
+.formula{font-family:"Cambria Math","STIX Two Math",serif}
 .wide{overflow-x:auto}td a{overflow-wrap:anywhere}td.note-cell{min-width:18rem;text-align:left}
+tr.tier-0 td{background:#e3f0fb}tr.tier-1 td{background:#eef7e9}tr.tier-2 td{background:#fdf3e1}
+tr.tier-3 td{background:#f6e8ef}tr.tier-4 td{background:#f1f1f1}
+td.up{color:#1a7f37}td.down{color:#c0392b}
+.controls{background:#fafafa;border:1px solid #ddd;padding:.6rem .9rem;margin:.6rem 0}
+label.slider{display:grid;grid-template-columns:14rem 1fr 9rem;gap:.6rem;align-items:center}
+label.slider output{font-variant-numeric:tabular-nums;text-align:right}
+@page{size:A4;margin:14mm}
+@media print{body{max-width:none;margin:0;font-size:10pt}.controls,#weights,button{display:none}
+h2{break-after:avoid}figure,tr,.formula{break-inside:avoid}thead{display:table-header-group}
+.wide{overflow:visible}a{color:inherit;text-decoration:none}
+tr[class^=tier-] td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
 
 
@@ -77,15 +101,45 @@ def _ranked(result: IndexResult) -> list[int]:
     return [int(i) for i in order if result.included[i]]
 
 
+COORDINATE_FILES = ("{stem}.coordinates.csv", "coordinates.csv", "cities-coordinates.csv")
+"""Where the map looks for coordinates when the spec names no `index.coordinates` file and
+the data has no latitude/longitude columns: next to the data file, first match wins."""
+
+
+def coordinates_file(spec: Spec, table: Table | None) -> Path | None:
+    """The spec's `index.coordinates`, else a conventional file next to the data, or None."""
+    if spec.index.coordinates is not None:
+        return spec.index.coordinates
+    if table is None:
+        return None
+    data = Path(table.file)
+    for pattern in COORDINATE_FILES:
+        candidate = data.parent / pattern.format(stem=data.stem)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def unit_labels(
+    units: Sequence[str], local: Sequence[str] | None, lang: Language
+) -> tuple[str, ...]:
+    """What readers see for units: the local (Chinese) name under zh, else `labels_for`."""
+    if lang == "zh" and local is not None and cjk_font() is not None:
+        return tuple(n or u for u, n in zip(units, local, strict=True))
+    return labels_for(units, local)
+
+
 def chart_data(
     spec: Spec,
     result: IndexResult,
     *,
     local_names: Sequence[str] | None = None,
     table: Table | None = None,
+    lang: Language = "en",
 ) -> ChartData:
     """Scores, top-level group contributions (from `explain`) and group scores, ranked;
-    with `table`, also the units' coordinates for the map (when it has them)."""
+    with `table`, also the units' coordinates for the map (its latitude/longitude columns,
+    else the coordinates file, when there is one)."""
     order = _ranked(result)
     groups = tuple(g.id for g in spec.groups)
     contributions = np.full((len(order), len(groups)), np.nan)
@@ -94,17 +148,29 @@ def chart_data(
         by_id = {r["id"]: r["contribution"] for r in ex.rows if r["depth"] == 1}
         contributions[row] = [by_id[g] for g in groups]
     exact = result.score_exact if result.score_exact is not None else result.score
-    local = [local_names[i] for i in order] if local_names is not None else None
+    by_unit = dict(zip(result.units, local_names, strict=True)) if local_names else None
     units = [result.units[i] for i in order]
-    labels = labels_for(units, local)
+    local = [by_unit[u] for u in units] if by_unit is not None else None
+    labels = unit_labels(units, local, lang)
     scores = np.asarray(exact, dtype=float)[order]
+    places = None
+    source = ""
+    if table is not None:
+        places = read_places(table, units, labels, scores)
+        source = Path(table.file).name
+        found = coordinates_file(spec, table) if places is None else None
+        if found is not None:
+            places, source = read_coordinates(found, units, labels, scores)
     return ChartData(
         labels=labels,
         scores=scores,
         groups=groups,
         contributions=contributions,
         group_scores=result.group_scores[list(groups)].to_numpy(dtype=float)[order],
-        places=None if table is None else read_places(table, units, labels, scores),
+        places=places,
+        group_labels=tuple(title(g, lang) for g in spec.groups),
+        lang=lang,
+        map_source=source,
     )
 
 
@@ -122,9 +188,15 @@ def _num(value: Any, digits: int = 4) -> str:
     return _e(value)
 
 
-def _table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], digits: int = 4) -> str:
+def _table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    digits: int = 4,
+    labels: Mapping[str, str] | None = None,
+) -> str:
     head = "".join(
-        f'<th class="{"t" if rows and isinstance(rows[0].get(c), str) else ""}">{_e(c)}</th>'
+        f'<th class="{"t" if rows and isinstance(rows[0].get(c), str) else ""}">'
+        f"{_e((labels or {}).get(c, c))}</th>"
         for c in columns
     )
     body = []
@@ -139,112 +211,112 @@ def _table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], digits: in
     return f'<div class="wide">{table}</div>'
 
 
-def _tree(spec: Spec, result: IndexResult) -> str:
+def _ranking(
+    spec: Spec,
+    result: IndexResult,
+    names: Mapping[str, str],
+    lang: Language,
+    compare: tuple[str, IndexResult] | None,
+) -> str:
+    """The ranking table: tier bands coloured, rank change against `compare` when given.
+
+    Cells carry classes (rank, score, tier) and the row its unit, for the weights script."""
+    groups = [g.id for g in spec.groups]
+    columns = ["rank", result.unit_column, "score", *groups]
+    tier_labels: list[str] = []
+    rule = spec.index.scale.params.get("tiers")
+    if result.tiers is not None:
+        columns.append("tier")
+        if isinstance(rule, Mapping) and rule.get("labels"):
+            tier_labels = [str(t) for t in rule["labels"]]
+        else:
+            tier_labels = list(dict.fromkeys(t for t in result.tiers if t))
+    if compare is not None:
+        columns += ["compare_rank", "rank_change"]
+    columns.append("coverage")
+    shown = headers(columns, lang, spec.walk())
+    if compare is not None:
+        shown["compare_rank"] = tr("compare_rank", lang, name=compare[0])
+    head = "".join(
+        f'<th class="{"t" if c in (result.unit_column, "tier") else ""}">{_e(shown[c])}</th>'
+        for c in columns
+    )
+    other = dict(zip(compare[1].units, compare[1].rank, strict=True)) if compare else {}
+    digits = result.digits if result.digits is not None else 4
+    body: list[str] = []
+    for i in _ranked(result):
+        unit = result.units[i]
+        tier = result.tiers[i] if result.tiers is not None else None
+        band = f"tier-{tier_labels.index(tier)}" if tier in tier_labels else ""
+        cells = [
+            f'<td class="rank" data-rank="{int(result.rank[i])}">{int(result.rank[i])}</td>',
+            f'<td class="t unit">{_e(names.get(unit, unit))}</td>',
+            f'<td class="score" data-score="{float(result.score[i])!r}">'
+            f"{float(result.score[i]):.{digits}f}</td>",
+        ]
+        cells += [f"<td>{_num(float(result.group_scores[g].iloc[i]))}</td>" for g in groups]
+        if result.tiers is not None:
+            cells.append(f'<td class="t tier">{_e(tier or "")}</td>')
+        if compare is not None:
+            before = other.get(unit, math.nan)
+            change = before - result.rank[i]
+            sign = "up" if change > 0 else "down" if change < 0 else ""
+            text = "" if math.isnan(change) else f"{int(change):+d}" if change else "0"
+            cells.append(f"<td>{'' if math.isnan(before) else int(before)}</td>")
+            cells.append(f'<td class="{sign}">{text.replace("-", "−")}</td>')
+        cells.append(f"<td>{_num(float(result.coverage[i]), 2)}</td>")
+        body.append(f'<tr class="{band}" data-unit="{_e(unit)}">{"".join(cells)}</tr>')
+    table = (
+        f'<table id="ranking-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+    notes = ""
+    if tier_labels:
+        sep = "、" if lang == "zh" else ", "
+        notes += f"<p class='note'>{_e(tr('n.tiers', lang, tiers=sep.join(tier_labels)))}</p>"
+    if compare is not None:
+        notes += f"<p class='note'>{_e(tr('n.compare', lang, name=compare[0]))}</p>"
+    return f'<div class="wide">{table}</div>{notes}'
+
+
+def _tree(spec: Spec, result: IndexResult, lang: Language) -> str:
     def node(n: Group | Indicator, parent: str, share: float) -> str:
         w = float(result.weights[parent][n.id])
         eff = share * w
-        title = f" — {_e(n.title)}" if n.title else ""
+        name = _e(title(n, lang))
         if isinstance(n, Indicator):
             arrow = "↑" if n.direction == "higher_is_better" else "↓"
             unit = f", {_e(n.unit)}" if n.unit else ""
             src = f'<br><span class="note">{_e(n.source)}</span>' if n.source else ""
             return (
-                f"<li><code>{_e(n.id)}</code>{title} {arrow} (column {_e(n.column)}{unit}): "
-                f"weight {w:.3f}, effective {eff:.3f}{src}</li>"
+                f"<li>{name} <code>{_e(n.id)}</code> {arrow} "
+                f"({_e(tr(n.direction, lang))}{unit}): {eff:.3f}{src}</li>"
             )
         inner = "".join(node(c, n.id, eff) for c in n.children)
-        return (
-            f"<li><b>{_e(n.id)}</b>{title}: weight {w:.3f}, effective {eff:.3f}"
-            f"<ul>{inner}</ul></li>"
-        )
+        return f"<li><b>{name}</b> <code>{_e(n.id)}</code>: {eff:.3f}<ul>{inner}</ul></li>"
 
     items = "".join(node(g, "", 1.0) for g in spec.groups)
     return f'<ul class="tree"><li><b>{_e(spec.index.title)}</b><ul>{items}</ul></li></ul>'
 
 
-def _describe(choice: Mapping[str, Any]) -> str:
-    params = ", ".join(f"{k} = {json.dumps(v)}" for k, v in choice.items() if k != "method")
-    return f"<code>{_e(choice.get('method'))}</code>" + (f" ({_e(params)})" if params else "")
-
-
-def _method(spec: Spec, result: IndexResult) -> str:
-    m = result.manifest
-    nodes: Mapping[str, Mapping[str, Any]] = m.get("methods", {})
-    items: list[str] = []
-    stage_names = {
-        "denominate": "Denomination",
-        "impute": "Imputation",
-        "treat": "Outlier treatment",
-        "normalise": "Normalisation",
-    }
-    for stage, label in stage_names.items():
-        seen: dict[str, list[str]] = {}
-        for ind in spec.indicators():
-            seen.setdefault(_describe(nodes[ind.id][stage]), []).append(ind.id)
-        parts = [
-            d if len(seen) == 1 else f"{d} for {_e(', '.join(ids))}" for d, ids in seen.items()
-        ]
-        items.append(f"<li>{label}: {'; '.join(parts)}</li>")
-    for stage, label in (("weights", "Weights"), ("aggregate", "Aggregation")):
-        seen = {}
-        for gid, node in nodes.items():
-            if stage in node:
-                seen.setdefault(_describe(node[stage]), []).append(gid)
-        parts = [d if len(seen) == 1 else f"{d} at {_e(', '.join(ids))}" for d, ids in seen.items()]
-        items.append(f"<li>{label}: {'; '.join(parts)}</li>")
-    items.append(f"<li>Missing data: {_describe(m.get('missing', {}))}</li>")
-    items.append(f"<li>Scaling of the index: {_describe(m.get('scale', {}))}</li>")
+def _method(spec: Spec, result: IndexResult, lang: Language = "en") -> str:
+    parts = [method_text(spec, result, lang)]
     claim = calibration_claim(spec, result)
     if claim is not None and spec.calibration:
-        cal = json.dumps(dict(spec.calibration), ensure_ascii=False, default=str)
-        said = {
-            "calibrated": "<b>Calibrated weights</b>: the weights were fitted to reproduce a "
-            "published result, not taken from its method",
-            "changed": "<b>Weights changed since calibration</b>: these are not the weights "
-            f"fitted to {_e(claim.target)}; its published figures are not reproduced. The "
-            "spec's calibration block describes the fitted weights",
-            "unverified": "<b>Calibrated weights (not verified)</b>: the spec says its weights "
-            "were fitted to reproduce a published result, but its calibration block records "
-            "no digest of them to check against",
-        }[claim.status]
-        items.append(f"<li>{said}: <code>{_e(cal)}</code></li>")
-    if spec.overrides:
-        items.append("<li>Overrides: " + _e(", ".join(spec.overrides)) + "</li>")
-    data = m.get("data", {})
-    spec_info = m.get("spec", {})
-    prov = (
-        f"spec {_e(spec_info.get('file'))} (sha256 {_e(str(spec_info.get('sha256'))[:12])}); "
-        f"data {_e(data.get('file'))} (sha256 {_e(str(data.get('sha256'))[:12])}"
-        + (f", year {_e(data.get('year'))}" if data.get("year") else "")
-        + f"); cityindex {_e(m.get('cityindex'))}"
-    )
-    warnings = "".join(f"<li>{_e(w)}</li>" for w in result.warnings)
-    warn = f"<p>Warnings:</p><ul>{warnings}</ul>" if warnings else ""
-    return f"<ul>{''.join(items)}</ul><p class='note'>Provenance: {prov}</p>{warn}"
-
-
-def _sources(rows: Sequence[Mapping[str, str]]) -> str:
-    if not rows:
-        return (
-            "<p>No sources file next to the data "
-            "(expected <code>&lt;data&gt;.sources.csv</code>).</p>"
+        target = PurePath(claim.target).name
+        said = tr(f"m.cal_{claim.status}", lang)
+        why = tr(f"m.cal_{claim.status}_why", lang, target=target)
+        sep = "：" if lang == "zh" else ": "
+        parts.append(
+            f"<p><b>{_e(said)}</b>{sep}{_e(why)}</p>" + calibration_details(spec.calibration, lang)
         )
-    body = []
-    for r in rows:
-        url = r.get("url", "")
-        link = f'<a href="{_e(url)}" rel="noreferrer">{_e(url)}</a>' if url else ""
-        body.append(
-            "<tr>"
-            + "".join(
-                f'<td class="t">{_e(r.get(c, ""))}</td>'
-                for c in ("unit", "column", "value", "year")
-            )
-            + f'<td class="t">{link}</td><td class="note-cell">{_e(r.get("note", ""))}</td></tr>'
-        )
-    head = "".join(
-        f'<th class="t">{c}</th>' for c in ("unit", "column", "value", "year", "url", "note")
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    parts.append(f"<h3>{_e(tr('h.weights', lang))}</h3>" + weights_table(spec, result, lang))
+    parts.append(ahp_sections(spec, lang))
+    parts.append(f"<p class='note'>{_e(provenance_line(result, lang))}</p>")
+    if result.warnings:
+        warnings = "".join(f"<li>{_e(w)}</li>" for w in result.warnings)
+        parts.append(f"<p>{_e(tr('n.warnings', lang))}</p><ul>{warnings}</ul>")
+    return "".join(parts)
 
 
 def _svg(figure_svg: bytes, fig_id: str, caption: str) -> str:
@@ -259,9 +331,73 @@ def _map(data: ChartData) -> str:
     places = data.places
     if places is None:
         return ""
+    lang = data.lang
+    heading = f'<h3 id="map">{_e(tr("h.map", lang))}</h3>'
     if not places.labels:
-        return "<p class='note'>No map: no ranked unit has both a latitude and a longitude.</p>"
-    return _svg(render_chart(map_chart(places)), "chart-map", map_caption(places))
+        return heading + f"<p class='note'>{_e(tr('n.no_map', lang))}</p>"
+    caption = map_caption(places, lang=lang, source=data.map_source)
+    return heading + _svg(render_chart(map_chart(places, lang=lang)), "chart-map", caption)
+
+
+def _charts(data: ChartData, top: int) -> str:
+    lang = data.lang
+    radar_html = (
+        _svg(
+            render_chart(radar(data, top=top)),
+            "chart-radar",
+            tr("n.radar", lang, n=min(top, len(data.labels))),
+        )
+        if len(data.groups) >= 3
+        else f"<p class='note'>{_e(tr('n.no_radar', lang))}</p>"
+    )
+    return "".join(
+        [
+            _svg(render_chart(bar_chart(data)), "chart-bar", tr("n.bar", lang)),
+            _svg(render_chart(heatmap(data)), "chart-heatmap", tr("n.heatmap", lang)),
+            radar_html,
+            _map(data),
+        ]
+    )
+
+
+def _uncertainty(
+    uncertainty: tuple[Sequence[Mapping[str, Any]], str],
+    unit_col: str,
+    names: Mapping[str, str],
+    lang: Language,
+) -> str:
+    rows, note = uncertainty
+    labels = [names.get(str(r[unit_col]), str(r[unit_col])) for r in rows]
+    figure = rank_intervals(
+        labels,
+        np.array([float(r["rank"]) for r in rows]),
+        np.array([float(r["rank_p05"]) for r in rows]),
+        np.array([float(r["rank_p95"]) for r in rows]),
+        lang=lang,
+    )
+    columns = ["rank", unit_col, "score", "median_rank", "rank_p05", "rank_p95", "p_top_k"]
+    named = [{**r, unit_col: names.get(str(r[unit_col]), str(r[unit_col]))} for r in rows]
+    return (
+        f'<h2 id="uncertainty">{_e(tr("h.uncertainty", lang))}</h2>'
+        + _svg(render_chart(figure), "chart-uncertainty", note)
+        + _table(named, columns, 3, headers(columns, lang, ()))
+    )
+
+
+def _audit(audit: Audit, lang: Language) -> str:
+    names = headers([*GROUP_COLUMNS, *PAIR_COLUMNS, *INDICATOR_COLUMNS], lang, ())
+    return (
+        f"<h3>{_e(tr('h.audit_groups', lang))}</h3>"
+        + _table(audit.groups, GROUP_COLUMNS, 3, names)
+        + f"<h3>{_e(tr('h.audit_pairs', lang))}</h3>"
+        + (
+            _table(audit.pairs, PAIR_COLUMNS, 3, names)
+            if audit.pairs
+            else f"<p>{_e(tr('n.none', lang))}</p>"
+        )
+        + f"<h3>{_e(tr('h.audit_indicators', lang, stage=audit.stage))}</h3>"
+        + _table(audit.indicators, INDICATOR_COLUMNS, 3, names)
+    )
 
 
 def build_report(
@@ -274,105 +410,56 @@ def build_report(
     top: int = 5,
     uncertainty: tuple[Sequence[Mapping[str, Any]], str] | None = None,
     table: Table | None = None,
+    lang: Language = "en",
+    compare: tuple[str, IndexResult] | None = None,
 ) -> str:
     """The whole report as one HTML string (`uncertainty`: rank-interval rows and a note;
-    `table`: the data, whose latitude/longitude columns, if any, add a map)."""
-    data = chart_data(spec, result, local_names=local_names, table=table)
-    ranking_rows: list[dict[str, Any]] = []
-    for record in result.table().to_dict(orient="records"):
-        rec = {str(k): v for k, v in record.items()}
-        if not np.isnan(rec["rank"]):
-            rec["rank"] = int(rec["rank"])
-            ranking_rows.append(rec)
-    groups = list(result.group_scores.columns)
-    ranking = _table(ranking_rows, ["rank", result.unit_column, "score", *groups, "coverage"])
+    `table`: the data, for the map's coordinates; `compare`: a name and a result whose
+    ranks give the rank change; `lang`: the reader's language)."""
+    data = chart_data(spec, result, local_names=local_names, table=table, lang=lang)
+    local = dict(zip(result.units, local_names, strict=True)) if local_names else None
+    names = dict(
+        zip(
+            result.units,
+            unit_labels(result.units, [local[u] for u in result.units] if local else None, lang),
+            strict=True,
+        )
+    )
     excluded = result.excluded()
+    sep = "、" if lang == "zh" else ", "
     excluded_note = (
-        f"<p class='note'>Not scored ({len(excluded)}, too little data): "
-        f"{_e(', '.join(excluded))}</p>"
+        f"<p class='note'>"
+        f"{_e(tr('n.excluded', lang, n=len(excluded), units=sep.join(names[u] for u in excluded)))}"
+        "</p>"
         if excluded
         else ""
     )
     font_note = (
         ""
         if local_names is None or cjk_font() is not None
-        else "<p class='note'>No CJK font was installed when this report was drawn, so the "
-        "charts use the English unit names (install fonts-noto-cjk for Chinese names).</p>"
+        else f"<p class='note'>{_e(tr('n.no_cjk', lang))}</p>"
     )
-    charts = "".join(
-        [
-            _svg(
-                render_chart(bar_chart(data)),
-                "chart-bar",
-                "Scores stacked by each top-level group's contribution (they add up to the "
-                "score; see `cityindex explain UNIT`).",
-            ),
-            _svg(
-                render_chart(heatmap(data)),
-                "chart-heatmap",
-                "Group scores per unit (– : no data for the group).",
-            ),
-            _svg(
-                render_chart(radar(data, top=top)),
-                "chart-radar",
-                f"Top {min(top, len(data.labels))} units: their top-level group scores.",
-            )
-            if len(data.groups) >= 3
-            else "<p class='note'>No radar charts: they need at least three top-level groups.</p>",
-            _map(data),
-        ]
+    scored = int(np.sum(result.included))
+    uncertainty_html = (
+        _uncertainty(uncertainty, result.unit_column, names, lang) if uncertainty else ""
     )
-    audit_html = (
-        "<h3>Groups</h3>"
-        + _table(
-            audit.groups,
-            ["group", "parent", "children", "alpha", "pc1_share", "corr_parent", "corr_index"],
-            3,
-        )
-        + "<h3>Flagged indicator pairs (r &gt; 0.9 collinear, or negative)</h3>"
-        + (
-            _table(audit.pairs, ["group", "indicator_1", "indicator_2", "corr", "flag"], 3)
-            if audit.pairs
-            else "<p>None.</p>"
-        )
-        + f"<h3>Indicators (statistics on the {_e(audit.stage)} values)</h3>"
-        + _table(audit.indicators, INDICATOR_COLUMNS, 3)
-    )
-    uncertainty_html = ""
-    if uncertainty is not None:
-        rows, note = uncertainty
-        unit_col = result.unit_column
-        labels = [str(r[unit_col]) for r in rows]
-        figure = rank_intervals(
-            labels,
-            np.array([float(r["rank"]) for r in rows]),
-            np.array([float(r["rank_p05"]) for r in rows]),
-            np.array([float(r["rank_p95"]) for r in rows]),
-        )
-        uncertainty_html = (
-            '<h2 id="uncertainty">Uncertainty</h2>'
-            + _svg(render_chart(figure), "chart-uncertainty", note)
-            + _table(
-                rows,
-                ["rank", unit_col, "score", "median_rank", "rank_p05", "rank_p95", "p_top_k"],
-                3,
-            )
-        )
-    title = _e(spec.index.title)
+    page_title = _e(spec.index.title)
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{HTML_LANG[lang]}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title><style>{CSS}</style></head>
+<title>{page_title}</title><style>{CSS}</style></head>
 <body>
-<h1>{title}</h1>
-<p class="note">Index <code>{_e(spec.index.id)}</code>: {len(ranking_rows)} units scored.
-Made by cityindex from the spec and data named under Method.</p>
-<h2 id="ranking">Ranking</h2>{ranking}{excluded_note}
-<h2 id="charts">Charts</h2>{font_note}{charts}
+<h1>{page_title}</h1>
+<p class="note">{_e(tr("n.scored", lang, n=scored, id=spec.index.id))}
+{_e(provenance_line(result, lang))}</p>
+<h2 id="ranking">{_e(tr("h.ranking", lang))}</h2>{_ranking(spec, result, names, lang, compare)}
+{excluded_note}
+<h3 id="what-if">{_e(tr("h.weights_live", lang))}</h3>{sliders(spec, result, names, lang)}
+<h2 id="charts">{_e(tr("h.charts", lang))}</h2>{font_note}{_charts(data, top)}
 {uncertainty_html}
-<h2 id="framework">Indicator framework</h2>{_tree(spec, result)}
-<h2 id="method">Method</h2>{_method(spec, result)}
-<h2 id="audit">Audit</h2>{audit_html}
-<h2 id="sources">Data sources</h2>{_sources(sources)}
+<h2 id="framework">{_e(tr("h.framework", lang))}</h2>{_tree(spec, result, lang)}
+<h2 id="method">{_e(tr("h.method", lang))}</h2>{_method(spec, result, lang)}
+<h2 id="audit">{_e(tr("h.audit", lang))}</h2>{_audit(audit, lang)}
+<h2 id="sources">{_e(tr("h.sources", lang))}</h2>{sources_table(sources, spec, lang)}
 </body></html>
 """

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cityindex.errors import DataError, Issue, Location, issue
+from cityindex.i18n import Language, tr
 from cityindex.registry import FloatArray
 
 if TYPE_CHECKING:
@@ -106,6 +107,16 @@ class ChartData:
     group_scores: FloatArray
     places: Places | None = None
     """Coordinates for the map, when the data has latitude and longitude columns."""
+    group_labels: tuple[str, ...] = ()
+    """What readers see for each group (its title in the chosen language); ids when empty."""
+    lang: Language = "en"
+    map_source: str = ""
+    """Where the map's coordinates come from (a file name, or the coordinates file's sources)."""
+
+    @property
+    def group_names(self) -> list[str]:
+        """Group titles when known, else ids."""
+        return list(self.group_labels) if self.group_labels else list(self.groups)
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -139,15 +150,17 @@ def bar_chart(data: ChartData) -> Figure:
         ax = fig.add_subplot()
         y = np.arange(n)
         left = np.zeros(n)
-        for k, group in enumerate(data.groups):
+        for k, group in enumerate(data.group_names):
             part = np.nan_to_num(data.contributions[:, k])
+            if not part.any():  # a zero-weight group adds nothing: no bar, no legend entry
+                continue
             ax.barh(y, part, left=left, color=PALETTE[k % len(PALETTE)], label=group, height=0.7)
             left += part
         for yi, s in zip(y, data.scores, strict=True):
             ax.text(float(s), float(yi), f" {s:.4f}", va="center", fontsize=8)
         ax.set_yticks(y, list(data.labels))
         ax.invert_yaxis()
-        ax.set_xlabel("score (stacked by group contribution)")
+        ax.set_xlabel(tr("c.bar_x", data.lang))
         ax.set_xlim(0, max(1.0, float(np.nanmax(data.scores))) * 1.12)
         ax.legend(loc="lower right", fontsize=8, frameon=False)
         ax.spines[["top", "right"]].set_visible(False)
@@ -164,7 +177,7 @@ def heatmap(data: ChartData) -> Figure:
         ax = fig.add_subplot()
         masked = np.ma.masked_invalid(data.group_scores)
         image = ax.imshow(masked, aspect="auto", cmap="YlGnBu", vmin=0)
-        ax.set_xticks(np.arange(k), list(data.groups), rotation=30, ha="right")
+        ax.set_xticks(np.arange(k), data.group_names, rotation=30, ha="right")
         ax.set_yticks(np.arange(n), list(data.labels))
         for i in range(n):
             for j in range(k):
@@ -173,7 +186,7 @@ def heatmap(data: ChartData) -> Figure:
                 dark = not np.isnan(v) and v > 0.6 * float(np.nanmax(data.group_scores))
                 colour = "white" if dark else "black"
                 ax.text(j, i, text, ha="center", va="center", fontsize=7, color=colour)
-        fig.colorbar(image, ax=ax, shrink=0.6, label="group score")
+        fig.colorbar(image, ax=ax, shrink=0.6, label=tr("c.group_score", data.lang))
         ax.set_gid("chart-heatmap")
     return fig
 
@@ -195,7 +208,7 @@ def radar(data: ChartData, *, top: int = 5) -> Figure:
             values = np.nan_to_num(data.group_scores[u])
             ax.plot(closed, np.append(values, values[0]), color=PALETTE[u % len(PALETTE)])
             ax.fill(closed, np.append(values, values[0]), alpha=0.25, color=PALETTE[u % 10])
-            ax.set_xticks(angles, list(data.groups), fontsize=7)
+            ax.set_xticks(angles, data.group_names, fontsize=7)
             ax.set_ylim(0, max(top_value, 1e-9))
             ax.set_yticklabels([])
             ax.set_title(f"{u + 1}. {data.labels[u]}", fontsize=9)
@@ -204,7 +217,12 @@ def radar(data: ChartData, *, top: int = 5) -> Figure:
 
 
 def rank_intervals(
-    labels: Sequence[str], nominal: FloatArray, low: FloatArray, high: FloatArray
+    labels: Sequence[str],
+    nominal: FloatArray,
+    low: FloatArray,
+    high: FloatArray,
+    *,
+    lang: Language = "en",
 ) -> Figure:
     """Each unit's nominal rank (dot) and its 5th-95th percentile rank interval (bar)."""
     n = len(labels)
@@ -213,11 +231,13 @@ def rank_intervals(
     with _mpl().rc_context({"font.family": family}):
         ax = fig.add_subplot()
         y = np.arange(n)
-        ax.hlines(y, low, high, color=PALETTE[0], linewidth=4, alpha=0.5, label="5th–95th pct")
-        ax.plot(nominal, y, "o", color=PALETTE[3], label="nominal rank")
+        ax.hlines(
+            y, low, high, color=PALETTE[0], linewidth=4, alpha=0.5, label=tr("c.interval", lang)
+        )
+        ax.plot(nominal, y, "o", color=PALETTE[3], label=tr("c.nominal", lang))
         ax.set_yticks(y, list(labels))
         ax.invert_yaxis()
-        ax.set_xlabel("rank (1 = best)")
+        ax.set_xlabel(tr("c.rank_x", lang))
         ax.set_xlim(0.5, max(float(np.nanmax(high)), float(n)) + 0.5)
         ax.legend(
             loc="upper center",
@@ -310,7 +330,7 @@ def bubble_areas(scores: FloatArray) -> FloatArray:
     return clipped * (BUBBLE_AREA / top) if top > 0 else np.zeros_like(clipped)
 
 
-def map_chart(places: Places) -> Figure:
+def map_chart(places: Places, *, lang: Language = "en") -> Figure:
     """Units at their longitude (x) and latitude (y), bubble area proportional to score.
 
     No basemap and no tiles: only the points, labelled. The axes use the equirectangular
@@ -328,10 +348,12 @@ def map_chart(places: Places) -> Figure:
             lon,
             lat,
             s=bubble_areas(places.scores),
-            color=PALETTE[0],
-            alpha=0.45,
-            edgecolors=PALETTE[0],
-            linewidths=0.8,
+            c=np.nan_to_num(places.scores),
+            cmap="YlGnBu",
+            vmin=0,
+            alpha=0.75,
+            edgecolors="#333333",
+            linewidths=0.6,
             gid="map-bubbles",
         )
         ax.plot(lon, lat, ".", color="black", markersize=2)
@@ -347,22 +369,64 @@ def map_chart(places: Places) -> Figure:
             phi0 = float(np.radians(np.mean(lat)))
             ax.set_aspect(1.0 / max(np.cos(phi0), 0.05), adjustable="datalim")
         ax.margins(0.08)
-        ax.set_xlabel("longitude (°)")
-        ax.set_ylabel("latitude (°)")
+        ax.set_xlabel(tr("c.lon", lang))
+        ax.set_ylabel(tr("c.lat", lang))
         ax.grid(True, linewidth=0.4, alpha=0.5)
         ax.set_gid("chart-map")
     return fig
 
 
-def map_caption(places: Places) -> str:
-    """What the map shows, and which units it leaves off."""
-    text = (
-        "Units by longitude and latitude (equirectangular, no basemap); bubble area is "
-        "proportional to the score."
-    )
+def map_caption(places: Places, *, lang: Language = "en", source: str = "") -> str:
+    """What the map shows, where its coordinates come from, and which units it leaves off."""
+    text = tr("n.map", lang, source=source or tr("n.none", lang).rstrip("。."))
     if places.missing:
-        text += f" Not on the map (no coordinates): {', '.join(places.missing)}."
+        sep = "、" if lang == "zh" else ", "
+        text += " " + tr("n.map_missing", lang, units=sep.join(places.missing))
     return text
+
+
+def read_coordinates(
+    path: Path, units: Sequence[str], labels: Sequence[str], scores: FloatArray
+) -> tuple[Places, str]:
+    """Coordinates of `units` from a CSV with columns unit, longitude, latitude (and source),
+    and a short statement of its sources. A unit absent from the file, or with an empty cell,
+    is listed in `missing`."""
+    import csv
+
+    from cityindex.cells import parse_number
+    from cityindex.data import read_csv_text
+
+    text, _digest = read_csv_text(path)  # bounded, regular files only, UTF-8 or GB18030
+    rows = list(csv.DictReader(io.StringIO(text)))
+    need = {"unit", "longitude", "latitude"}
+    if not rows or not need <= set(rows[0]):
+        raise DataError(
+            [
+                issue(
+                    "data.coordinates.columns",
+                    f"{path.name} needs the columns unit, longitude, latitude",
+                    location=Location(str(path)),
+                    expected="unit,longitude,latitude[,source]",
+                )
+            ]
+        )
+    where: dict[str, tuple[float, float]] = {}
+    for row in rows:
+        lon = parse_number(str(row.get("longitude") or "").strip())
+        lat = parse_number(str(row.get("latitude") or "").strip())
+        if lon is not None and lat is not None and abs(lat) <= 90 and abs(lon) <= 180:
+            where[str(row["unit"]).strip()] = (lat, lon)
+    have = np.array([u in where for u in units], dtype=bool)
+    coords = np.array([where.get(u, (np.nan, np.nan)) for u in units]).reshape(len(units), 2)
+    sources = sorted({str(r.get("source") or "").strip() for r in rows} - {"", "not found"})
+    places = Places(
+        labels=tuple(label for label, ok in zip(labels, have, strict=True) if ok),
+        scores=np.asarray(scores, dtype=float)[have],
+        latitude=coords[have, 0],
+        longitude=coords[have, 1],
+        missing=tuple(label for label, ok in zip(labels, have, strict=True) if not ok),
+    )
+    return places, "; ".join(s for s in sources if not s.startswith("not found"))
 
 
 def chart(kind: str, data: ChartData, *, top: int = 5, file: str = "the data") -> Figure:
@@ -370,7 +434,7 @@ def chart(kind: str, data: ChartData, *, top: int = 5, file: str = "the data") -
     if kind == "map":
         if data.places is None:
             raise no_coordinates(file)
-        return map_chart(data.places)
+        return map_chart(data.places, lang=data.lang)
     if kind == "bar":
         return bar_chart(data)
     if kind == "heatmap":

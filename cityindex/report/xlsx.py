@@ -65,8 +65,11 @@ def method_sheet(manifest: Mapping[str, Any]) -> Sheet:
     return ["node", "stage", "method", "parameters"], rows
 
 
-def write_workbook(path: str | Path, sheets: Mapping[str, Sheet]) -> None:
-    """Write `sheets` to an .xlsx file (header row bold and frozen)."""
+def write_workbook(
+    path: str | Path, sheets: Mapping[str, Sheet], *, labels: Mapping[str, str] | None = None
+) -> None:
+    """Write `sheets` to an .xlsx file (header row bold and frozen; `labels` give the header
+    text of a column id, e.g. its Chinese title)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -74,7 +77,7 @@ def write_workbook(path: str | Path, sheets: Mapping[str, Sheet]) -> None:
     book.remove(book.active)
     for name, (columns, rows) in sheets.items():
         sheet = book.create_sheet(title=name[:31])
-        sheet.append(list(columns))
+        sheet.append([(labels or {}).get(c, c) for c in columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
