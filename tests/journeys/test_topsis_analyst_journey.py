@@ -175,10 +175,12 @@ def test_the_report_ranks_the_cities_as_score_does(
     assert "长三角城市创新发展指数（测试）" in text
     ranking = text[text.index('id="ranking"') : text.index('id="charts"')]
     shown_rows = re.findall(
-        r'<tr><td>(\d+)</td><td class="t">([^<]+)</td><td>([\d.]+)</td>', ranking
+        r'<tr[^>]*data-unit="([^"]+)"[^>]*><td class="rank"[^>]*>(\d+)</td>'
+        r'<td class="t unit">[^<]*</td><td class="score"[^>]*>([\d.]+)</td>',
+        ranking,
     )
     expected = [(row["rank"], row["city"], float(row["score"])) for row in scores]
-    assert [(rank, city, float(score)) for rank, city, score in shown_rows] == expected
+    assert [(rank, city, float(score)) for city, rank, score in shown_rows] == expected
 
 
 @pytest.mark.xfail(
