@@ -189,7 +189,7 @@ def uncertainty(
         )
         row: dict[str, Any] = {unit_col: unit}
         row.update({c: float(v) for c, v in zip(COLUMNS, values, strict=True)})
-        row["rank"] = None if row["rank"] is None else int(row["rank"])
+        row["rank"] = None if np.isnan(row["rank"]) else int(row["rank"])  # excluded: blank
         rows.append(row)
     order = np.lexsort((np.arange(len(rows)), np.nan_to_num(nominal.rank, nan=np.inf)))
     rows = [rows[i] for i in order][:top]
