@@ -202,3 +202,18 @@ def test_weight_noise_analyses_run_on_every_shipped_spec(
     command: str, spec: Path, tmp_path: Path
 ) -> None:
     CHECKS[command](spec, tmp_path)
+
+
+def test_score_percentiles_pooled_over_normalisations_carry_a_note_that_scales_mix(
+    toy: Path, tmp_path: Path
+) -> None:
+    """The toy plan mixes min-max [1, 100] with z-scores; weight noise alone keeps one scale."""
+    mixed = runner.invoke(app, ["uncertainty", str(toy), "--runs", "40", "-f", "json"])
+    assert mixed.exit_code == 0, mixed.output
+    assert "mix scales" in mixed.stderr
+    assert "(methods.normalise)" in mixed.stderr
+    assert json.loads(mixed.stdout)["uncertainty"]["runs"] == 40  # the data are unchanged
+    plan = noise_plan(tmp_path)
+    alone = runner.invoke(app, ["uncertainty", str(toy), "--plan", str(plan), "--runs", "40"])
+    assert alone.exit_code == 0, alone.output
+    assert "mix scales" not in alone.stderr

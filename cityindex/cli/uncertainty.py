@@ -25,6 +25,7 @@ from cityindex.cli.common import (
     emit,
     load,
     pick_format,
+    warn,
 )
 from cityindex.errors import UsageError, issue
 from cityindex.render import render_rows
@@ -174,6 +175,11 @@ def uncertainty(
         progress=progress_bar(n, "uncertainty"),
     )
     summary = summarise(scores, nominal.score, top_k=k, quantile_levels=(0.05, 0.5, 0.95))
+    if mixed := settings.plan.mixed_scales():
+        warn(
+            f"score percentiles pool runs normalised or scaled differently ({', '.join(mixed)}), "
+            "so they mix scales; compare the rank columns across runs, not the scores"
+        )
     unit_col = nominal.unit_column
     rows: list[dict[str, Any]] = []
     for i, unit in enumerate(nominal.units):
