@@ -141,8 +141,8 @@ def generalised_mean(x: FloatArray, weights: FloatArray, *, p: float = 1.0, **_:
 )
 def median(x: FloatArray, weights: FloatArray, **_: Any) -> FloatArray:
     """Weighted median; with equal weights the ordinary median (middle two averaged)."""
-    v = np.asarray(x, dtype=float)
-    w, total = _available_weights(v, weights)
+    w, total = _available_weights(x, weights)
+    v = np.broadcast_to(np.asarray(x, dtype=float), w.shape)
     order = np.argsort(v, axis=-1, kind="stable")  # NaN (weight 0) sorts last
     xs = np.take_along_axis(v, order, axis=-1)
     ws = np.take_along_axis(w, order, axis=-1)

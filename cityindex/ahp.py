@@ -45,6 +45,7 @@ from cityindex.registry import (
     register,
     register_check,
 )
+from cityindex.weights import batch_shape
 
 SAATY_RANDOM_INDEX: tuple[float, ...] = (
     0.0,
@@ -560,6 +561,7 @@ register_check("weights", "combine")(_check("combine"))
 def ahp(
     x: FloatArray,
     *,
+    fixed: FloatArray | None = None,
     ctx: KernelContext | None = None,
     pairs: Sequence[Any] | None = None,
     experts: Mapping[str, Any] | None = None,
@@ -585,4 +587,4 @@ def ahp(
             columns=[],
             hint=first.hint if first else None,
         )
-    return np.broadcast_to(outcome.result.weights, (*x.shape[:-2], len(ids))).copy()
+    return np.broadcast_to(outcome.result.weights, batch_shape(x, fixed)).copy()

@@ -19,9 +19,14 @@ from cityindex.registry import DomainError, FloatArray, Param, register
 
 
 def _weighted(x: FloatArray, weights: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Values and weights broadcast to ``(..., units, children)``."""
-    v = np.asarray(x, dtype=float)
-    w = np.broadcast_to(np.asarray(weights, dtype=float)[..., None, :], v.shape)
+    """Values and weights broadcast to ``(..., units, children)``.
+
+    Either may carry leading replicate axes (a batch of weight vectors against one data
+    matrix, as weight noise draws them, or the reverse); they broadcast against each other.
+    """
+    v, w = np.broadcast_arrays(
+        np.asarray(x, dtype=float), np.asarray(weights, dtype=float)[..., None, :]
+    )
     return v, w
 
 

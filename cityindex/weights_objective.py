@@ -29,6 +29,7 @@ from cityindex.registry import (
     get_method,
     register,
 )
+from cityindex.weights import spread
 
 
 def _normalised_weights(score: FloatArray) -> FloatArray:
@@ -114,6 +115,7 @@ def pairwise_correlation(x: FloatArray) -> FloatArray:
 def entropy(
     x: FloatArray,
     *,
+    fixed: FloatArray | None = None,
     ctx: KernelContext | None = None,
     shift: float = 0.0,
     on: str = "normalised",
@@ -171,7 +173,7 @@ def entropy(
     d = 1.0 - e
     # e within rounding of 1 is a column without information (e.g. a constant one)
     d = np.where(d > 1e-12, d, 0.0)
-    return _normalised_weights(d)
+    return spread(_normalised_weights(d), x, fixed)
 
 
 @register(
@@ -180,7 +182,7 @@ def entropy(
     doc="z = min-max of the direction-adjusted values; C_j = σ_j Σ_k (1 − r_jk), "
     "σ the sample sd (n − 1), r Pearson; w_j = C_j / Σ_k C_k (Diakoulaki et al. 1995)",
 )
-def critic(x: FloatArray, **_: Any) -> FloatArray:
+def critic(x: FloatArray, *, fixed: FloatArray | None = None, **_: Any) -> FloatArray:
     """CRITIC weights (Diakoulaki, Mavrotas & Papayannakis 1995, Comput. Oper. Res. 22(7)).
 
     Each column of the direction-adjusted values is min-max scaled to [0, 1],
@@ -204,7 +206,7 @@ def critic(x: FloatArray, **_: Any) -> FloatArray:
     sd = _column_sd(z)
     r = pairwise_correlation(z)
     c = sd * np.sum(1.0 - r, axis=-1)
-    return _normalised_weights(np.clip(c, 0.0, None))
+    return spread(_normalised_weights(np.clip(c, 0.0, None)), v, fixed)
 
 
 @register(
@@ -212,11 +214,11 @@ def critic(x: FloatArray, **_: Any) -> FloatArray:
     "standard_deviation",
     doc="w_j = s_j / Σ_k s_k, s_j the sample sd (n − 1) of the normalised values",
 )
-def standard_deviation(x: FloatArray, **_: Any) -> FloatArray:
+def standard_deviation(x: FloatArray, *, fixed: FloatArray | None = None, **_: Any) -> FloatArray:
     """Standard-deviation weights: w_j ∝ s_j on the normalised values (divisor n − 1)."""
     v = np.asarray(x, dtype=float)
     _check_units(v, "standard_deviation")
-    return _normalised_weights(_column_sd(v))
+    return spread(_normalised_weights(_column_sd(v)), v, fixed)
 
 
 @register(
@@ -224,7 +226,9 @@ def standard_deviation(x: FloatArray, **_: Any) -> FloatArray:
     "coefficient_of_variation",
     doc="w_j = (s_j / x̄_j) / Σ_k (s_k / x̄_k) on the normalised values; needs x̄_j > 0",
 )
-def coefficient_of_variation(x: FloatArray, **_: Any) -> FloatArray:
+def coefficient_of_variation(
+    x: FloatArray, *, fixed: FloatArray | None = None, **_: Any
+) -> FloatArray:
     """Coefficient-of-variation weights (变异系数法): w_j ∝ s_j / x̄_j (sample sd, n − 1).
 
     The mean must be positive: a z-scored column has mean 0 and no coefficient of variation.
@@ -239,7 +243,7 @@ def coefficient_of_variation(x: FloatArray, **_: Any) -> FloatArray:
             columns=[int(i) for i in np.flatnonzero(bad)],
             hint="normalise onto a positive range (min_max with range: [1, 100], relative_to_max)",
         )
-    return _normalised_weights(_column_sd(v) / mean)
+    return spread(_normalised_weights(_column_sd(v) / mean), v, fixed)
 
 
 def varimax(loadings: FloatArray, *, tol: float = 1e-13, max_iter: int = 20000) -> FloatArray:
@@ -324,7 +328,7 @@ def pca_weights_matrix(x: FloatArray) -> tuple[FloatArray, dict[str, Any]]:
     "variance (extended to ≥ 60% cumulative), varimax-rotated; w_j ∝ squared loading on the "
     "factor where its scaled squared loading is largest",
 )
-def pca(x: FloatArray, **_: Any) -> FloatArray:
+def pca(x: FloatArray, *, fixed: FloatArray | None = None, **_: Any) -> FloatArray:
     """PCA weights as in the OECD/JRC Handbook; see `pca_weights_matrix` for the exact steps.
 
     The eigen-decomposition and rotation run once per replicate (a loop over leading axes
@@ -336,7 +340,7 @@ def pca(x: FloatArray, **_: Any) -> FloatArray:
     out = np.empty((*lead, v.shape[-1]))
     for index in np.ndindex(*lead):
         out[index] = pca_weights_matrix(v[index])[0]
-    return out
+    return spread(out, v, fixed)
 
 
 @register(
@@ -382,7 +386,7 @@ def combine(
         method = get_method("weights", name)
         resolved = method.resolve(params)
         parts.append(np.asarray(method.kernel(x, fixed=fixed, ctx=ctx, **resolved), dtype=float))
-    stacked = np.stack(parts)
+    stacked = np.stack(np.broadcast_arrays(*parts))
     if rule == "multiplicative":
         return _normalised_weights(np.prod(stacked, axis=0))
     shares = np.ones(len(parts)) if mix is None else np.asarray(mix, dtype=float)

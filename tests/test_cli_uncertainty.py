@@ -156,3 +156,88 @@ def test_sensitivity_with_moving_ranks_prints_no_note(toy: Path) -> None:
     assert result.exit_code == 0
     assert "note:" not in result.stderr
     assert json.loads(result.stdout)["sensitivity"]["note"] is None
+
+
+SHIPPED = sorted((Path(__file__).parents[1] / "indicators").glob("*.yaml"))
+ENTROPY_TOPSIS = Path(__file__).parents[1] / "indicators" / "ai-city-2024-entropy-topsis.yaml"
+NOISE = "{weight_noise: [{level: 1, fraction: 0.25}]}"
+
+
+def noise_plan(tmp_path: Path) -> Path:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"uncertainty: {NOISE}\n")
+    return plan
+
+
+def check_uncertainty(spec: Path, tmp_path: Path, *sets: str) -> None:
+    """Uncertainty under ±25 % level-1 weight noise: the nominal column is the score command's,
+    percentiles are ordered, and the noise moves at least one unit's score."""
+    plan = noise_plan(tmp_path)
+    payload = json.loads(
+        run("uncertainty", str(spec), "--plan", str(plan), "--runs", "40", *sets, "-f", "json")
+    )
+    assert payload["uncertainty"]["inputs"] == ["weight_noise:level 1"]
+    score = json.loads(run("score", str(spec), *sets, "-f", "json"))
+    unit = next(iter(payload["results"][0]))  # the unit column comes first
+    nominal = {row[unit]: row["score"] for row in score["results"]}
+    scored = [row for row in payload["results"] if row["score"] is not None]
+    assert {row[unit]: row["score"] for row in payload["results"]} == nominal
+    for row in scored:
+        assert row["score_p05"] <= row["score_p50"] <= row["score_p95"]
+        assert row["rank_p05"] <= row["median_rank"] <= row["rank_p95"]
+    assert any(row["score_p05"] < row["score_p95"] for row in scored)
+
+
+def check_sensitivity(spec: Path, tmp_path: Path, *sets: str) -> None:
+    """Sensitivity with the one weight-noise input: one row, from N (d + 2) runs."""
+    plan = noise_plan(tmp_path)
+    args = ["--plan", str(plan), "--runs", "8", "--bootstrap", "20", *sets, "-f", "json"]
+    payload = json.loads(run("sensitivity", str(spec), *args))
+    (row,) = payload["results"]
+    assert row["input"] == "weight_noise:level 1"
+    assert payload["sensitivity"]["runs"] == 8 * 3
+
+
+def check_report(spec: Path, tmp_path: Path, *sets: str) -> None:
+    """The report of a spec whose `uncertainty:` plan perturbs weights has its rank intervals."""
+    out = tmp_path / "report.html"
+    run("report", str(spec), "--set", f"uncertainty={NOISE}", "--runs", "20", *sets, "-o", str(out))
+    assert '<h2 id="uncertainty">Uncertainty</h2>' in out.read_text(encoding="utf-8")
+
+
+CHECKS = {
+    "uncertainty": check_uncertainty,
+    "sensitivity": check_sensitivity,
+    "report": check_report,
+}
+
+
+@pytest.mark.parametrize("command", CHECKS)
+@pytest.mark.parametrize("method", ["topsis", "vikor", "grey_relational"])
+def test_weight_noise_analyses_run_on_entropy_weights_with_each_ranking_method(
+    command: str, method: str, tmp_path: Path
+) -> None:
+    CHECKS[command](ENTROPY_TOPSIS, tmp_path, "--set", f"methods.aggregate.method={method}")
+
+
+@pytest.mark.parametrize("command", CHECKS)
+@pytest.mark.parametrize("spec", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_weight_noise_analyses_run_on_every_shipped_spec(
+    command: str, spec: Path, tmp_path: Path
+) -> None:
+    CHECKS[command](spec, tmp_path)
+
+
+def test_score_percentiles_pooled_over_normalisations_carry_a_note_that_scales_mix(
+    toy: Path, tmp_path: Path
+) -> None:
+    """The toy plan mixes min-max [1, 100] with z-scores; weight noise alone keeps one scale."""
+    mixed = runner.invoke(app, ["uncertainty", str(toy), "--runs", "40", "-f", "json"])
+    assert mixed.exit_code == 0, mixed.output
+    assert "mix scales" in mixed.stderr
+    assert "(methods.normalise)" in mixed.stderr
+    assert json.loads(mixed.stdout)["uncertainty"]["runs"] == 40  # the data are unchanged
+    plan = noise_plan(tmp_path)
+    alone = runner.invoke(app, ["uncertainty", str(toy), "--plan", str(plan), "--runs", "40"])
+    assert alone.exit_code == 0, alone.output
+    assert "mix scales" not in alone.stderr

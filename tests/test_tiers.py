@@ -68,6 +68,86 @@ def test_jenks_partition_is_optimal(x, k):
     assert total == pytest.approx(brute_force_breaks(x, k), abs=1e-9)
 
 
+def reference_jenks_breaks(values: list[float], classes: int) -> list[float]:
+    """The O(k·n²) Fisher programme `jenks_breaks` replaced, kept verbatim as its reference.
+
+    Every split i of every end j is tried in order; a later split wins only if it is better by
+    more than 1e-12, so ties go to the earliest split.
+    """
+    x = np.sort(np.asarray(values, dtype=float)[~np.isnan(np.asarray(values, dtype=float))])
+    n = len(x)
+    prefix = np.concatenate([[0.0], np.cumsum(x)])
+    prefix2 = np.concatenate([[0.0], np.cumsum(x * x)])
+
+    def ssd(i: int, j: int) -> float:
+        m = j - i
+        s = prefix[j] - prefix[i]
+        return float(prefix2[j] - prefix2[i] - s * s / m)
+
+    inf = float("inf")
+    cost = np.full((classes + 1, n + 1), inf)
+    start = np.zeros((classes + 1, n + 1), dtype=int)
+    cost[0, 0] = 0.0
+    for c in range(1, classes + 1):
+        for j in range(c, n + 1):
+            best, arg = inf, c - 1
+            for i in range(c - 1, j):
+                total = cost[c - 1, i] + ssd(i, j)
+                if total < best - 1e-12:
+                    best, arg = total, i
+            cost[c, j], start[c, j] = best, arg
+    bounds = []
+    j = n
+    for c in range(classes, 1, -1):
+        i = int(start[c, j])
+        bounds.append(float(x[i]))
+        j = i
+    return sorted(bounds)
+
+
+# Scores as indices show them: few decimals, so ties are common, and clusters of equal values.
+shown_scores = st.lists(
+    st.one_of(
+        st.integers(0, 30).map(lambda v: v / 10),
+        st.floats(0, 100, allow_nan=False).map(lambda v: round(v, 2)),
+        st.sampled_from([0.0, 0.5, 1.0]),
+    ),
+    min_size=1,
+    max_size=60,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(x=shown_scores, k=st.integers(1, 7))
+def test_jenks_gives_the_breaks_of_the_reference_programme_on_data_with_ties(
+    x: list[float], k: int
+) -> None:
+    k = min(k, len(x))
+    assert jenks_breaks(x, k) == reference_jenks_breaks(x, k)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    x=st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=2, max_size=120),
+    k=st.integers(2, 5),
+)
+def test_jenks_gives_the_breaks_of_the_reference_programme_on_any_floats(
+    x: list[float], k: int
+) -> None:
+    k = min(k, len(x))
+    assert jenks_breaks(x, k) == reference_jenks_breaks(x, k)
+
+
+def test_jenks_gives_the_reference_breaks_on_the_shipped_indices() -> None:
+    root = Path(__file__).parents[1] / "indicators"
+    for name in ("ai-city-2024.yaml", "ai-city-2024-entropy-topsis.yaml", "asem-example.yaml"):
+        spec = load_spec(root / name)
+        result = compute(spec, load_data(spec.index.data, unit=spec.index.unit))  # type: ignore[arg-type]
+        scores = [float(v) for v in result.score if not np.isnan(v)]
+        for k in (2, 3, 4, 5):
+            assert jenks_breaks(scores, k) == reference_jenks_breaks(scores, k), (name, k)
+
+
 def test_a_tiers_block_parses_into_a_rule():
     from cityindex.tiers import parse_tier_rule
 

@@ -269,3 +269,16 @@ def test_rank_percentiles_from_counts_equal_numpy_nanpercentile(
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN unit → NaN, as ours
         expected = np.nanpercentile(ranks, levels, axis=0)
     np.testing.assert_allclose(rank_percentiles(ranks, levels), expected, rtol=0, atol=1e-9)
+
+
+def test_only_alternatives_that_change_normalisation_or_scaling_mix_score_scales() -> None:
+    plan = UncertaintyPlan(
+        alternatives=(
+            Alternatives("methods.aggregate.method", ("arithmetic_mean", "geometric_mean")),
+            Alternatives("methods.normalise", ({"method": "min_max"}, {"method": "z_score"})),
+            Alternatives("index.scale.method", ("none",)),
+            Alternatives("groups.a.methods.normalise.method", ("min_max", "rank")),
+        )
+    )
+    assert plan.mixed_scales() == ["methods.normalise", "groups.a.methods.normalise.method"]
+    assert UncertaintyPlan(noise=(WeightNoise("a", ("a",), 0.25),)).mixed_scales() == []

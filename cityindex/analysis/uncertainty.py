@@ -95,6 +95,19 @@ class UncertaintyPlan:
             names.append("leave_one_out")
         return names + [f"weight_noise:{n.name}" for n in self.noise]
 
+    def mixed_scales(self) -> list[str]:
+        """Paths of alternatives that change the score's scale (a normalisation or scaling).
+
+        Score percentiles pool every run, so with such an alternative they mix scales (a
+        z-score run can give a negative score next to min-max runs in [0, 100]); ranks do not.
+        """
+        return [
+            a.path
+            for a in self.alternatives
+            if {"normalise", "scale"} & set(a.path.split("."))
+            and len({repr(o) for o in a.options}) > 1
+        ]
+
     def discrete_sizes(self) -> list[int]:
         """Number of options of each discrete input (alternatives, weight set, leave-out)."""
         sizes = [len(a.options) for a in self.alternatives]

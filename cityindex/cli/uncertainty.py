@@ -28,6 +28,7 @@ from cityindex.cli.common import (
     emit,
     load,
     pick_format,
+    warn,
 )
 from cityindex.render import render_rows
 from cityindex.result import IndexResult
@@ -187,6 +188,11 @@ def uncertainty(
         progress=progress_bar(n, "uncertainty"),
     )
     summary = summarise(scores, nominal.score, top_k=k, quantile_levels=(0.05, 0.5, 0.95))
+    if mixed := settings.plan.mixed_scales():
+        warn(
+            f"score percentiles pool runs normalised or scaled differently ({', '.join(mixed)}), "
+            "so they mix scales; compare the rank columns across runs, not the scores"
+        )
     unit_col = nominal.unit_column
     rows: list[dict[str, Any]] = []
     for i, unit in enumerate(nominal.units):
@@ -202,7 +208,7 @@ def uncertainty(
         )
         row: dict[str, Any] = {unit_col: unit}
         row.update({c: float(v) for c, v in zip(COLUMNS, values, strict=True)})
-        row["rank"] = None if row["rank"] is None else int(row["rank"])
+        row["rank"] = None if np.isnan(row["rank"]) else int(row["rank"])  # excluded: blank
         rows.append(row)
     order = np.lexsort((np.arange(len(rows)), np.nan_to_num(nominal.rank, nan=np.inf)))
     rows = [rows[i] for i in order][:top]
