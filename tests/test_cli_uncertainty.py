@@ -202,7 +202,9 @@ def check_report(spec: Path, tmp_path: Path, *sets: str) -> None:
     """The report of a spec whose `uncertainty:` plan perturbs weights has its rank intervals."""
     out = tmp_path / "report.html"
     run("report", str(spec), "--set", f"uncertainty={NOISE}", "--runs", "20", *sets, "-o", str(out))
-    assert '<h2 id="uncertainty">Uncertainty</h2>' in out.read_text(encoding="utf-8")
+    page = out.read_text(encoding="utf-8")
+    assert '<h2 id="uncertainty">' in page
+    assert '<figure id="chart-uncertainty">' in page  # the rank-interval chart
 
 
 CHECKS = {

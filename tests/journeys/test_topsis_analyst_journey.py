@@ -183,11 +183,6 @@ def test_the_report_ranks_the_cities_as_score_does(
     assert [(rank, city, float(score)) for city, rank, score in shown_rows] == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 12: topsis/vikor/grey_relational do not accept replicate weights (exit 3)",
-)
 def test_rank_intervals_and_sobol_indices_under_weight_noise(
     analyst: Shell, scores: list[dict[str, str]]
 ) -> None:
@@ -216,11 +211,6 @@ def test_rank_intervals_and_sobol_indices_under_weight_noise(
     assert 0 <= float(noise["total"]) <= 1.5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 12: topsis/vikor/grey_relational do not accept replicate weights (exit 3)",
-)
 def test_the_report_of_a_spec_with_a_plan_holds_rank_intervals(analyst: Shell) -> None:
     robust = analyst.cwd / "yrd-robust.yaml"
     robust.write_text(SPEC + "uncertainty:\n" + textwrap.indent(PLAN, "  "), encoding="utf-8")
