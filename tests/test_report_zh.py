@@ -23,6 +23,8 @@ ZH_TITLES = {
     "innovation": "专利与创新",
     "financing": "融资环境",
 }
+SCORED = 30
+"""The default index scores all 30 cities of data/cities-2024.csv (none fall below coverage)."""
 TIERS = "tiers: {labels: [第一梯队, 第二梯队, 第三梯队], thresholds: [0.6, 0.3]}"
 
 
@@ -73,7 +75,7 @@ def test_the_ranking_is_tiered_with_coloured_bands(zh_report: str) -> None:
         r'<td class="t tier">([^<]+)</td>',
         zh_report,
     )
-    assert len(rows) == 12
+    assert len(rows) == SCORED
     labels = ["第一梯队", "第二梯队", "第三梯队"]
     for band, _unit, score, tier in rows:
         expected = 0 if float(score) >= 0.6 else 1 if float(score) >= 0.3 else 2
@@ -96,7 +98,7 @@ def test_the_method_reads_as_text_with_weights_and_calibration(zh_report: str) -
 
 def test_the_map_uses_the_coordinates_file_and_its_source(zh_report: str) -> None:
     """The default data has no coordinate columns: data/cities-coordinates.csv (from cpca)
-    places all 12 scored cities; the caption names the source."""
+    places every scored city; the caption names the source."""
     start = zh_report.index('<figure id="chart-map">')
     figure = zh_report[start : zh_report.index("</figure>", start)]
     assert "cpca 0.5.5" in figure
@@ -104,7 +106,7 @@ def test_the_map_uses_the_coordinates_file_and_its_source(zh_report: str) -> Non
     assert "<image" not in figure
 
 
-def test_the_coordinates_file_covers_every_city_of_both_data_files() -> None:
+def test_the_coordinates_file_covers_every_city_of_the_default_data() -> None:
     """30 cities, each with a longitude and latitude inside China's bounding box."""
 
     def read(name: str) -> list[dict[str, str]]:
@@ -112,7 +114,7 @@ def test_the_coordinates_file_covers_every_city_of_both_data_files() -> None:
         return list(csv.DictReader(io.StringIO(text)))
 
     rows = read("cities-coordinates.csv")
-    units = {r["city"] for r in read("cities-2024.csv") + read("cities-2024-thin.csv")}
+    units = {r["city"] for r in read("cities-2024.csv")}
     assert {r["unit"] for r in rows} == units
     assert len(units) == 30
     for r in rows:
@@ -136,8 +138,7 @@ def test_compare_adds_each_units_rank_change(tmp_path: Path) -> None:
     other.mkdir()
     base = zh_spec(tmp_path)
     text = base.read_text(encoding="utf-8")
-    for w in ("0.319229", "0.364085", "0.316686", "0.0"):
-        text = text.replace(f"    weight: {w}\n", "    weight: 1\n")
+    text = re.sub(r"(\n  \w+:\n(?:    (?!weight:).*\n)*    weight: )\S+", r"\g<1>1", text)
     (other / "spec.yaml").write_text(text, encoding="utf-8")
     out = tmp_path / "r.html"
     args = ["report", str(base), "--compare", str(other / "spec.yaml"), "--output", str(out)]
@@ -149,7 +150,7 @@ def test_compare_adds_each_units_rank_change(tmp_path: Path) -> None:
         r'<td>(\d*)</td><td class="(?:up|down|)">([^<]*)</td>',
         page,
     )
-    assert len(rows) == 12
+    assert len(rows) == SCORED
     moved = 0
     for rank, before, change in rows:
         diff = int(before) - int(rank)
