@@ -78,7 +78,7 @@ def bod_weights(
     res = linprog(-y.ravel(), A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
     if res.status != 0:
         raise DomainError(f"bod's linear programme failed: {res.message}", columns=[])
-    w = np.asarray(res.x, dtype=float).reshape(n, k)
+    w = np.maximum(np.asarray(res.x, dtype=float), 0.0).reshape(n, k)
     scores: FloatArray = np.sum(w * y, axis=-1)
     return scores, w
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from cityindex.bod import bod, bod_weights
+from cityindex.cli import run
 from cityindex.registry import DomainError
 
 UNITS = np.array([[1.0, 4.0], [2.0, 2.0], [4.0, 1.0], [1.0, 1.0]])
@@ -37,3 +41,22 @@ def test_the_kernel_solves_each_replicate_separately() -> None:
 def test_share_bounds_that_cannot_sum_to_one_are_an_error() -> None:
     with pytest.raises(DomainError, match="cannot hold for 2 children"):
         bod_weights(UNITS, lower=0.6)
+
+
+def test_explain_splits_a_bod_group_exactly_by_the_units_own_weights(
+    hand: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # g1 on min-max values: A (0, 1), B (1/3, 2/3), C (2/3, 0), D (1, 1). D binds everyone
+    # (w1 + w2 <= 1), so A = 1 with w = (0, 1), B = 2/3 and C = 2/3 by putting all on one child.
+    args = ["--set", "groups.g1.methods.aggregate={method: bod}", "--format", "json"]
+    assert run(["explain", "B", str(hand), *args]) == 0
+    out = json.loads(capsys.readouterr().out)
+    rows = {r["id"]: r for r in out["results"]}
+    assert rows["g1"]["normalised"] == pytest.approx(2 / 3, abs=1e-9)
+    assert sum(rows[i]["contribution"] for i in ("x1", "x2", "x3")) == pytest.approx(
+        out["score_exact"], abs=1e-9
+    )
+    assert any(n.startswith("g1: bod weights chosen for this unit") for n in out["decomposition"])
+    assert run(["score", str(hand), *args]) == 0
+    g1 = [r["g1"] for r in json.loads(capsys.readouterr().out)["results"]]
+    np.testing.assert_allclose(sorted(g1), [2 / 3, 2 / 3, 1.0, 1.0], atol=1e-9)

@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from cityindex.cli import run
 from cityindex.mpi import ampi, mpi
 from cityindex.registry import DomainError
 
@@ -55,3 +59,17 @@ def test_a_child_that_does_not_vary_is_an_error_naming_it() -> None:
     with pytest.raises(DomainError) as err:
         mpi(x, np.ones(2))
     assert err.value.columns == [1]
+
+
+def test_a_spec_can_aggregate_a_group_by_mpi(
+    hand: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # g1 on min-max values: x1 (0, 1/3, 2/3, 1), x2 (1, 2/3, 0, 1); both standardised with
+    # their sample sd, then unit D = (100 + 10·a, 100 + 10·b) penalised by its own spread.
+    args = ["--set", "groups.g1.methods.aggregate={method: mpi}", "--format", "json"]
+    assert run(["score", str(hand), *args]) == 0
+    got = {r["unit"]: r["g1"] for r in json.loads(capsys.readouterr().out)["results"]}
+    x = np.array([[0, 1], [1 / 3, 2 / 3], [2 / 3, 0], [1, 1]])
+    z = 100 + 10 * (x - x.mean(axis=0)) / x.std(axis=0, ddof=1)
+    m, s = z.mean(axis=1), z.std(axis=1, ddof=1)
+    np.testing.assert_allclose([got[u] for u in "ABCD"], m - s * s / m, atol=1e-9)

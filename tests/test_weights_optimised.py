@@ -78,3 +78,22 @@ def test_importance_measure_balances_first_order_indices() -> None:
     exact = result.score_exact if result.score_exact is not None else result.score
     s = first_order(_sub_indices(result), np.asarray(exact)[result.included])
     assert s[0] == pytest.approx(s[1], abs=1e-6)
+
+
+def test_a_target_naming_a_wrong_child_fails_validation_with_the_children_listed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from cityindex.cli import run
+
+    bad = "methods.weights={method: optimised, target: {Conn: 1, Sus: 2}}"
+    assert run(["validate", str(ASEM), "--set", bad]) == 1
+    err = capsys.readouterr().err
+    assert "not children: Sus; missing: Sust" in err
+    assert "the children are: Conn, Sust" in err
+
+
+def test_unreachable_closest_accepts_the_best_weights_found() -> None:
+    result = _result("groups.Conn.methods.weights={method: optimised, unreachable: closest}")
+    w = result.weights["Conn"]
+    assert w["Physical"] == pytest.approx(0.0, abs=1e-6)
+    assert w["ConEcFin"] + w["Political"] == pytest.approx(1.0, abs=1e-6)
