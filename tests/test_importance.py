@@ -54,3 +54,11 @@ def test_level_keeps_only_the_children_at_that_depth(capsys: pytest.CaptureFixtu
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("parent,child,level,nominal_weight,weight")
     assert len(lines) == 1 + 8
+
+
+def test_the_report_shows_importance_beside_the_weights(hand: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    assert run(["report", str(hand), "--output", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    start = page.index("Importance vs weights")
+    assert '<td class="t">g1</td><td class="t">x1</td>' in page[start:]

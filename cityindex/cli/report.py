@@ -117,6 +117,7 @@ def report_command(
     loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded, quiet=True)
     from cityindex.analysis.audit import audit
+    from cityindex.analysis.importance import importance
     from cityindex.report import build_report, load_sources
 
     page = build_report(
@@ -128,6 +129,7 @@ def report_command(
         top=top,
         uncertainty=uncertainty_rows(loaded, result, runs=runs),
         table=loaded.table,
+        importance=importance(loaded.spec, result),
     )
     emit(page, output)
 

@@ -274,9 +274,11 @@ def build_report(
     top: int = 5,
     uncertainty: tuple[Sequence[Mapping[str, Any]], str] | None = None,
     table: Table | None = None,
+    importance: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """The whole report as one HTML string (`uncertainty`: rank-interval rows and a note;
-    `table`: the data, whose latitude/longitude columns, if any, add a map)."""
+    `table`: the data, whose latitude/longitude columns, if any, add a map; `importance`:
+    `cityindex.analysis.importance` rows, shown after the audit)."""
     data = chart_data(spec, result, local_names=local_names, table=table)
     ranking_rows: list[dict[str, Any]] = []
     for record in result.table().to_dict(orient="records"):
@@ -338,6 +340,11 @@ def build_report(
         + f"<h3>Indicators (statistics on the {_e(audit.stage)} values)</h3>"
         + _table(audit.indicators, INDICATOR_COLUMNS, 3)
     )
+    if importance:
+        audit_html += (
+            "<h3>Importance vs weights (first-order S by local linear regression; "
+            "ratio = S share / weight)</h3>" + _table(importance, list(importance[0]), 3)
+        )
     uncertainty_html = ""
     if uncertainty is not None:
         rows, note = uncertainty
