@@ -148,6 +148,18 @@ OUTPUT_COLUMNS: dict[str, tuple[str, ...]] = {
         "note",
     ),
     "workbook method sheet": ("node", "stage", "method", "parameters"),
+    "importance": (
+        "parent",
+        "child",
+        "level",
+        "nominal_weight",
+        "weight",
+        "effective_weight",
+        "correlation",
+        "importance",
+        "importance_share",
+        "ratio",
+    ),
 }
 """The fixed columns of each command's tables (ids of groups and indicators come on top)."""
 

@@ -20,23 +20,13 @@ import numpy as np
 
 from cityindex.analysis.audit import pearson
 from cityindex.importance import first_order
+from cityindex.output_columns import OUTPUT_COLUMNS
 from cityindex.registry import FloatArray
 from cityindex.result import IndexResult
 from cityindex.spec import Indicator, Spec
 from cityindex.tree import ROOT, resolve_tree
 
-COLUMNS = [
-    "parent",
-    "child",
-    "level",
-    "nominal_weight",
-    "weight",
-    "effective_weight",
-    "correlation",
-    "importance",
-    "importance_share",
-    "ratio",
-]
+COLUMNS = list(OUTPUT_COLUMNS["importance"])
 INDEX = "(index)"
 """The parent named in rows about the index itself (the top-level groups and every indicator)."""
 
