@@ -100,6 +100,10 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "Indicators (statistics on the {stage} values)",
         "指标（{stage}值的统计）",
     ),
+    "h.importance": (
+        "Importance vs weights (first-order S by local linear regression; ratio = S share / weight)",
+        "重要性与权重（局部线性回归估计的一阶敏感度 S；比值 = S 份额 / 权重）",
+    ),
     "h.sources": ("Data sources", "数据来源"),
     # notes
     "n.scored": ("{n} units scored; index {id}.", "共 {n} 个单位参与评分；指数 {id}。"),

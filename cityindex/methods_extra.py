@@ -6,6 +6,9 @@ parallel work adding modules merges cleanly.
 
 from cityindex import (
     ahp,  # noqa: F401
+    bod,  # noqa: F401
     mcda,  # noqa: F401
+    mpi,  # noqa: F401
     weights_objective,  # noqa: F401
+    weights_optimised,  # noqa: F401
 )

@@ -156,6 +156,18 @@ OUTPUT_COLUMNS: dict[str, tuple[str, ...]] = {
         "rank_change",
         "coverage",
     ),
+    "importance": (
+        "parent",
+        "child",
+        "level",
+        "nominal_weight",
+        "weight",
+        "effective_weight",
+        "correlation",
+        "importance",
+        "importance_share",
+        "ratio",
+    ),
 }
 """The fixed columns of each command's tables (ids of groups and indicators come on top)."""
 

@@ -332,6 +332,7 @@ def aggregate_tree(
             parts = [scores[i] for i in ids]
             x = np.stack(np.broadcast_arrays(*parts), axis=-1)
         methods = tree.group_methods[gid]
+        extra["aggregate"] = methods["aggregate"]  # for weights that re-aggregate (optimised)
         if gid in overrides:
             w = np.asarray(overrides[gid], dtype=float)
             w = w / w.sum(axis=-1, keepdims=True)

@@ -50,6 +50,7 @@ def _commands(spec: Path, reference: Path) -> dict[str, list[str]]:
         "compare": ["compare", s, s],
         "check": ["check", s, "--against", str(reference)],
         "sources": ["sources", s],
+        "importance": ["importance", s],
     }
 
 

@@ -21,10 +21,12 @@ Strongest and weakest indicators compare the unit's normalised value with the me
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from cityindex.analysis.calibrate import node_level
 from cityindex.errors import UsageError, did_you_mean, issue
@@ -120,6 +122,13 @@ def _node_shares(
         wp = np.where(present, w, 0.0)
         if wp.sum() == 0:  # every child missing: the group contributes nothing
             a = wp
+        elif choice.name == "bod":  # additive under the unit's own optimal weights: exact
+            a = _bod_unit_weights(values, inc, i, choice.params)
+            shown = ", ".join(f"{c} {aj * xj:.3g}" for c, aj, xj in zip(ids, a, x, strict=True))
+            notes.append(
+                f"{gid or tree.spec.index.id}: bod weights chosen for this unit by linear "
+                f"programming; weight × value per child: {shown}"
+            )
         elif choice.name in ADDITIVE:
             a = wp / wp.sum()
         else:
@@ -133,6 +142,19 @@ def _node_shares(
         for cid, aj in zip(ids, a, strict=True):
             coef[cid] = float(aj)
     return coef, root_unscaled, notes
+
+
+def _bod_unit_weights(
+    values: FloatArray, inc: npt.NDArray[np.bool_], i: int, params: Mapping[str, Any]
+) -> FloatArray:
+    """Unit i's own benefit-of-the-doubt weights (its score is Σ_j w_j x_j exactly)."""
+    from cityindex.bod import bod_weights
+
+    _, w = bod_weights(
+        values[inc], lower=float(params.get("lower", 0.0)), upper=float(params.get("upper", 1.0))
+    )
+    out: FloatArray = w[int(np.sum(inc[:i]))]
+    return out
 
 
 def explain(spec: Spec, result: IndexResult, unit: str, *, extremes: int = 3) -> Explanation:

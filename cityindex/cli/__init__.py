@@ -22,7 +22,7 @@ from cityindex.render import render_error
 
 WORKFLOW: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Score and read the index", ("score", "validate", "weights", "explain", "methods")),
-    ("Diagnose", ("obstacles", "coupling", "audit")),
+    ("Diagnose", ("obstacles", "coupling", "audit", "importance")),
     ("Against published results", ("check", "calibrate", "compare")),
     ("Robustness", ("uncertainty", "sensitivity")),
     ("Data and output", ("data", "sources", "report", "plot")),
@@ -98,6 +98,7 @@ import cityindex.cli.calibrate  # noqa: E402
 import cityindex.cli.compare  # noqa: E402
 import cityindex.cli.data_check  # noqa: E402
 import cityindex.cli.explain  # noqa: E402
+import cityindex.cli.importance  # noqa: E402
 import cityindex.cli.methods  # noqa: E402
 import cityindex.cli.obstacles  # noqa: E402
 import cityindex.cli.plot  # noqa: E402

@@ -132,6 +132,7 @@ def report_command(
     result = compute_loaded(loaded, quiet=True)
     language = pick_language(lang, loaded.spec)
     from cityindex.analysis.audit import audit
+    from cityindex.analysis.importance import importance
     from cityindex.report import build_report, load_sources
 
     other = None
@@ -152,6 +153,7 @@ def report_command(
         table=loaded.table,
         lang=language,
         compare=other,
+        importance=importance(loaded.spec, result),
     )
     emit(page, output)
 

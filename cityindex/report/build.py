@@ -384,6 +384,13 @@ def _uncertainty(
     )
 
 
+def _importance(rows: Sequence[Mapping[str, Any]], lang: Language) -> str:
+    """Importance beside the weights (`cityindex importance`), after the audit; empty without."""
+    if not rows:
+        return ""
+    return f"<h3>{_e(tr('h.importance', lang))}</h3>" + _table(rows, list(rows[0]), 3)
+
+
 def _audit(audit: Audit, lang: Language) -> str:
     names = headers([*GROUP_COLUMNS, *PAIR_COLUMNS, *INDICATOR_COLUMNS], lang, ())
     return (
@@ -412,10 +419,12 @@ def build_report(
     table: Table | None = None,
     lang: Language = "en",
     compare: tuple[str, IndexResult] | None = None,
+    importance: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """The whole report as one HTML string (`uncertainty`: rank-interval rows and a note;
     `table`: the data, for the map's coordinates; `compare`: a name and a result whose
-    ranks give the rank change; `lang`: the reader's language)."""
+    ranks give the rank change; `lang`: the reader's language; `importance`:
+    `cityindex.analysis.importance` rows, shown after the audit)."""
     data = chart_data(spec, result, local_names=local_names, table=table, lang=lang)
     local = dict(zip(result.units, local_names, strict=True)) if local_names else None
     names = dict(
@@ -459,7 +468,7 @@ def build_report(
 {uncertainty_html}
 <h2 id="framework">{_e(tr("h.framework", lang))}</h2>{_tree(spec, result, lang)}
 <h2 id="method">{_e(tr("h.method", lang))}</h2>{_method(spec, result, lang)}
-<h2 id="audit">{_e(tr("h.audit", lang))}</h2>{_audit(audit, lang)}
+<h2 id="audit">{_e(tr("h.audit", lang))}</h2>{_audit(audit, lang)}{_importance(importance, lang)}
 <h2 id="sources">{_e(tr("h.sources", lang))}</h2>{sources_table(sources, spec, lang)}
 </body></html>
 """

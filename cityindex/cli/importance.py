@@ -1,0 +1,69 @@
+"""`importance`: each child's correlation and first-order importance beside its weights."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cityindex.cli import app
+from cityindex.cli.common import (
+    DataOpt,
+    DigitsOpt,
+    EncodingOpt,
+    ExcelSafeOpt,
+    FormatOpt,
+    OutputOpt,
+    SetOpt,
+    SpecArg,
+    YearOpt,
+    compute_loaded,
+    emit,
+    load,
+    pick_format,
+)
+from cityindex.render import render_rows
+
+
+@app.command(name="importance")
+def importance_command(
+    spec: SpecArg = None,
+    data: DataOpt = None,
+    year: YearOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    sets: SetOpt = None,
+    level: Annotated[
+        int | None,
+        typer.Option(
+            "--level", min=1, help="Only the children at this depth (1 = the index's children)."
+        ),
+    ] = None,
+    digits: DigitsOpt = None,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
+) -> None:
+    """Importance vs weights: correlation and first-order S = V(E(y|x))/V(y) of every child.
+
+    S is estimated by local linear regression (Gaussian kernel, Silverman's bandwidth);
+    ratio = S's share among siblings / the weight used (Becker et al. 2017). Rows with
+    parent "(index)" and level 0 compare every indicator with the index.
+
+    Example: cityindex importance indicators/asem-example.yaml --level 1
+    """
+    from cityindex.analysis.importance import COLUMNS, importance
+
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
+    result = compute_loaded(loaded, quiet=True)
+    rows = importance(loaded.spec, result, level=level)
+    chosen = pick_format(fmt, output)
+    text = render_rows(
+        rows,
+        COLUMNS,
+        chosen,
+        display_digits={c: 3 for c in COLUMNS if c not in ("parent", "child", "level")},
+        round_to=digits,
+        excel_safe_cells=excel_safe,
+        title="Importance vs weights",
+    )
+    emit(text, output)

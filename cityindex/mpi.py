@@ -1,0 +1,139 @@
+"""Mazziotta–Pareto aggregation: a mean penalised by each unit's spread across its children.
+
+Both kernels follow the registry's aggregate contract (``x`` ``(..., units, children)``,
+direction-adjusted so higher is better) and reproduce the R package Compind's conventions
+(Fusco, Vidoli & Sahoo; ``ci_mpi`` and ``ci_ampi`` in Compind 3.x):
+
+- ``mpi`` standardises each child over the units, z = 100 + 10 (x − mean) / sd, with the
+  *sample* sd (n − 1), as Compind's ``normalise_ci(method = 1, z.mean = 100, z.std = 10)``
+  does; then per unit M = mean_j z_j, S = the *sample* sd of the unit's z_j (``var``, n − 1,
+  as ``ci_mpi`` computes it), cv = S / M, and MPI = M − S·cv = M (1 − cv²) (``penalty:
+  positive``, for indicators where higher is better) or M + S·cv (``penalty: negative``).
+- ``ampi`` rescales each child onto goalposts, r = 70 + 60 (x − (ref − Δ)) / (2Δ), with
+  Δ = (max − min) / 2 over the units and ref the reference value (the units' mean unless
+  given), so the reference maps to 100 and the range to [70, 130]; S is the *population* sd
+  of the unit's r_j (``var · (n − 1) / n``, as ``ci_ampi`` computes it), and AMPI = M − S·cv.
+  (Compind's ``ci_ampi`` always subtracts: its ``penalty`` test compares a numeric matrix with
+  "POS" and is never true; ``penalty: negative`` here adds, as Mazziotta & Pareto define it.)
+
+The weights are not used: both indices are unweighted means by construction (Mazziotta &
+Pareto 2016, "On a generalized non-compensatory composite index", Social Indicators Research
+127). A missing child is left out of the unit's mean and sd.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from cityindex.registry import DomainError, FloatArray, KernelContext, Param, register
+
+_PENALTY = Param(
+    "penalty",
+    "text",
+    "positive",
+    "positive: M − S·cv (unbalanced units lose; higher is better); negative: M + S·cv",
+    choices=("positive", "negative"),
+)
+
+
+def _penalised(r: FloatArray, *, ddof: int, penalty: str) -> FloatArray:
+    """M ∓ S·cv per unit, M and S the mean and sd over the children present."""
+    n = np.sum(~np.isnan(r), axis=-1)
+    if np.any(n < 2):
+        raise DomainError("the Mazziotta–Pareto index needs at least two children", columns=[])
+    m = np.nanmean(r, axis=-1)
+    s = np.sqrt(np.nansum((r - m[..., None]) ** 2, axis=-1) / (n - ddof))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cv = s / m
+    sign = -1.0 if penalty == "positive" else 1.0
+    out: FloatArray = m + sign * s * cv
+    return out
+
+
+@register(
+    "aggregate",
+    "mpi",
+    params=(_PENALTY,),
+    doc="z_ij = 100 + 10 (x_ij − mean_j) / sd_j (sample sd over units); M_i, S_i the mean and "
+    "sample sd of z_i·; MPI_i = M_i − S_i·(S_i / M_i) (penalty: negative adds); unweighted "
+    "(Compind's ci_mpi)",
+)
+def mpi(x: FloatArray, weights: FloatArray, *, penalty: str = "positive", **_: Any) -> FloatArray:
+    """Mazziotta–Pareto Index, Compind's ``ci_mpi`` after its z-score standardisation.
+
+    >>> x = np.array([[1.0, 1.0], [2.0, 3.0], [3.0, 2.0]])
+    >>> [round(float(v), 4) for v in mpi(x, np.ones(2))]
+    [90.0, 104.5238, 104.5238]
+    """
+    v = np.asarray(x, dtype=float)
+    mean = np.nanmean(v, axis=-2, keepdims=True)
+    n = np.sum(~np.isnan(v), axis=-2, keepdims=True)
+    sd = np.sqrt(np.nansum((v - mean) ** 2, axis=-2, keepdims=True) / np.maximum(n - 1, 1))
+    flat = np.any(sd <= 0, axis=tuple(range(v.ndim - 1)))
+    if np.any(flat):
+        raise DomainError(
+            "mpi standardises each child by its sd over units; these children do not vary",
+            columns=[int(i) for i in np.flatnonzero(flat)],
+        )
+    z = 100.0 + 10.0 * (v - mean) / sd
+    return _penalised(z, ddof=1, penalty=penalty)
+
+
+@register(
+    "aggregate",
+    "ampi",
+    params=(
+        Param(
+            "reference",
+            "any",
+            "mean",
+            "the value each child maps to 100: `mean` (the units' mean) or {child: value}",
+        ),
+        _PENALTY,
+    ),
+    doc="r_ij = 70 + 60 (x_ij − ref_j + Δ_j) / (2Δ_j), Δ_j = (max_j − min_j) / 2; M_i, S_i the "
+    "mean and population sd of r_i·; AMPI_i = M_i − S_i·(S_i / M_i) (Compind's ci_ampi)",
+)
+def ampi(
+    x: FloatArray,
+    weights: FloatArray,
+    *,
+    ctx: KernelContext | None = None,
+    reference: str | Mapping[str, float] = "mean",
+    penalty: str = "positive",
+    **_: Any,
+) -> FloatArray:
+    """Adjusted Mazziotta–Pareto Index on goalposts, Compind's ``ci_ampi`` for one period.
+
+    For comparisons over time give `reference` fixed values (e.g. a base year's means): the
+    goalposts then stay put and scores of different years are comparable.
+
+    >>> x = np.array([[0.0, 2.0], [2.0, 0.0], [1.0, 1.0]])
+    >>> [round(float(v), 4) for v in ampi(x, np.ones(2))]
+    [91.0, 91.0, 100.0]
+    """
+    v = np.asarray(x, dtype=float)
+    if isinstance(reference, Mapping):
+        ids = ctx.column_ids if ctx is not None else ()
+        missing = [c for c in ids if c not in reference]
+        if missing or not ids:
+            raise DomainError(
+                "ampi's `reference` must give a value for every child",
+                columns=[ids.index(c) for c in missing],
+                hint="e.g. reference: {" + ", ".join(f"{c}: 0.5" for c in ids[:2]) + "}",
+            )
+        ref = np.array([float(reference[c]) for c in ids])
+    else:
+        ref = np.nanmean(v, axis=-2)[..., None, :]
+    delta = (np.nanmax(v, axis=-2, keepdims=True) - np.nanmin(v, axis=-2, keepdims=True)) / 2
+    flat = np.any(delta <= 0, axis=tuple(range(v.ndim - 1)))
+    if np.any(flat):
+        raise DomainError(
+            "ampi's goalposts need each child to vary over the units",
+            columns=[int(i) for i in np.flatnonzero(flat)],
+        )
+    r = 70.0 + 60.0 * (v - (ref - delta)) / (2 * delta)
+    return _penalised(r, ddof=0, penalty=penalty)
