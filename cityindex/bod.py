@@ -25,6 +25,7 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
 
+from cityindex.mpi import over_weights
 from cityindex.registry import DomainError, FloatArray, Param, register
 
 
@@ -104,4 +105,4 @@ def bod(
     for r in range(flat.shape[0]):
         out[r] = bod_weights(flat[r], lower=float(lower), upper=float(upper))[0]
     result: FloatArray = out.reshape(v.shape[:-1])
-    return result
+    return over_weights(result, v, weights)

@@ -101,7 +101,8 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "指标（{stage}值的统计）",
     ),
     "h.importance": (
-        "Importance vs weights (first-order S by local linear regression; ratio = S share / weight)",
+        "Importance vs weights (first-order S by local linear regression; "
+        "ratio = S share / weight)",
         "重要性与权重（局部线性回归估计的一阶敏感度 S；比值 = S 份额 / 权重）",
     ),
     "h.sources": ("Data sources", "数据来源"),

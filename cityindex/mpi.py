@@ -39,6 +39,18 @@ _PENALTY = Param(
 )
 
 
+def over_weights(scores: FloatArray, x: FloatArray, weights: FloatArray) -> FloatArray:
+    """`scores` (computed without weights) repeated over the replicate axes of `weights`.
+
+    These aggregations ignore the spec's weights, but a batch of R weight vectors must still
+    give R results (one per replicate), like every other aggregation.
+    """
+    shape = np.broadcast_shapes(np.shape(scores), (*np.shape(weights)[:-1], np.shape(x)[-2]))
+    if np.shape(scores) == shape:
+        return scores
+    return np.broadcast_to(scores, shape).copy()
+
+
 def _penalised(r: FloatArray, *, ddof: int, penalty: str) -> FloatArray:
     """M ∓ S·cv per unit, M and S the mean and sd over the children present."""
     n = np.sum(~np.isnan(r), axis=-1)
@@ -79,7 +91,7 @@ def mpi(x: FloatArray, weights: FloatArray, *, penalty: str = "positive", **_: A
             columns=[int(i) for i in np.flatnonzero(flat)],
         )
     z = 100.0 + 10.0 * (v - mean) / sd
-    return _penalised(z, ddof=1, penalty=penalty)
+    return over_weights(_penalised(z, ddof=1, penalty=penalty), v, weights)
 
 
 @register(
@@ -136,4 +148,4 @@ def ampi(
             columns=[int(i) for i in np.flatnonzero(flat)],
         )
     r = 70.0 + 60.0 * (v - (ref - delta)) / (2 * delta)
-    return _penalised(r, ddof=0, penalty=penalty)
+    return over_weights(_penalised(r, ddof=0, penalty=penalty), v, weights)

@@ -38,6 +38,7 @@ from cityindex.registry import (
     register,
     register_check,
 )
+from cityindex.weights import spread
 
 TOLERANCE = 1e-12
 """Largest mean squared gap f(w) counted as reaching the target."""
@@ -204,6 +205,7 @@ def optimised(
     target: str | Mapping[str, float] = "equal",
     measure: str = "correlation",
     unreachable: str = "error",
+    fixed: FloatArray | None = None,
     **_: Any,
 ) -> FloatArray:
     """Weights balancing (or targeting) the children's correlation or importance shares."""
@@ -228,4 +230,4 @@ def optimised(
             )
         out[r] = w
     result: FloatArray = out.reshape(*v.shape[:-2], k)
-    return result
+    return spread(result, v, fixed)
