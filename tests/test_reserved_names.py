@@ -182,7 +182,10 @@ def test_every_sheet_of_a_workbook_has_only_reserved_columns_or_ids(
         out = tmp_path / f"{command}.xlsx"
         assert run([*commands[command], "-o", str(out)]) == 0
         book = openpyxl.load_workbook(out, read_only=True)
-        for sheet in book.worksheets:
-            header = {str(c) for c in next(sheet.iter_rows(max_row=1, values_only=True))}
-            assert header - ids - RESERVED_NAMES == set(), (command, sheet.title)
+        try:
+            for sheet in book.worksheets:
+                header = {str(c) for c in next(sheet.iter_rows(max_row=1, values_only=True))}
+                assert header - ids - RESERVED_NAMES == set(), (command, sheet.title)
+        finally:
+            book.close()  # read-only workbooks keep their file open (openpyxl 3.1.0 warns)
     capsys.readouterr()
