@@ -4,7 +4,7 @@ Run from the repository root: ``python benchmarks/jenks.py [--quick] [--repeats 
 
 Cases:
 
-- ``jenks_<n>_k<k>``: `cityindex.tiers.jenks_breaks` on n seeded scores (a mixture of three
+- ``jenks_<n>_k<k>``: `cityindex.methods.tiers.jenks_breaks` on n seeded scores (a mixture of three
   clusters, rounded to 4 decimals as shown scores are, so ties occur), best of `--repeats`
   after a warm-up.
 - ``reference_<n>_k<k>``: the previous Fisher programme (kept in tests/test_tiers.py as the
@@ -32,7 +32,7 @@ sys.path[:0] = [str(ROOT_DIR), str(ROOT_DIR / "benchmarks")]
 
 from uncertainty_asem import best_of  # noqa: E402
 
-from cityindex.tiers import jenks_breaks  # noqa: E402
+from cityindex.methods.tiers import jenks_breaks  # noqa: E402
 from tests.test_tiers import reference_jenks_breaks  # noqa: E402
 
 TIERS = "index.scale.tiers={labels: [第一梯队, 第二梯队, 第三梯队], breaks: jenks}"

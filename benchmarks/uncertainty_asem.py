@@ -47,7 +47,8 @@ from cityindex.analysis.uncertainty import (  # noqa: E402
     summarise,
 )
 from cityindex.data import load_data  # noqa: E402
-from cityindex.pipeline import aggregate_tree, compute, prepare, scale_and_rank  # noqa: E402
+from cityindex.panel import prepare  # noqa: E402
+from cityindex.pipeline import aggregate_tree, compute, scale_and_rank  # noqa: E402
 from cityindex.spec_yaml import load_spec  # noqa: E402
 from cityindex.tree import ROOT  # noqa: E402
 

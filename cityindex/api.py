@@ -48,8 +48,8 @@ import pandas as pd
 from cityindex import __version__
 from cityindex.data import Table, load_data
 from cityindex.errors import DataError, SpecError, UsageError, did_you_mean, issue
+from cityindex.methods.registry import DomainError
 from cityindex.pipeline import compute
-from cityindex.registry import DomainError
 from cityindex.result import IndexResult
 from cityindex.spec import Spec
 from cityindex.spec_schema import check_columns

@@ -233,7 +233,7 @@ def calibrate(
     fails is not an error here: ``attrs["success"]`` says so.
     """
     from cityindex.analysis.calibrate import calibrate as solve
-    from cityindex.pipeline import prepare
+    from cityindex.panel import prepare
 
     idx = as_index(index, data)
     table = idx.table()

@@ -36,7 +36,7 @@ from cityindex.cells import classify_cell, invisible_characters, look_alike_key,
 from cityindex.cells import parse_number as parse_number  # re-exported (seeds.py uses it)
 from cityindex.errors import DataError, Issue, Location, UsageError, did_you_mean, issue
 from cityindex.files import InputKind, read_bounded
-from cityindex.registry import FloatArray
+from cityindex.methods.registry import FloatArray
 
 MAX_DATA_BYTES = 200_000_000
 MAX_LISTED = 20

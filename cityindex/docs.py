@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from cityindex.registry import REGISTRY, REQUIRED, STAGES, Method, Param, load_methods
+from cityindex.methods.registry import REGISTRY, REQUIRED, STAGES, Method, Param, load_methods
 
 Row = tuple[str, str, str, str]
 """(key, type, default, meaning)"""
@@ -138,7 +138,7 @@ TIER_DOCS: dict[str, tuple[str, str, str]] = {
     "breaks": ("fixed | jenks", "fixed", "`jenks`: Fisher–Jenks natural breaks of the scores"),
 }
 TIER_KEYS = tuple(TIER_DOCS)
-"""The keys of ``index.scale.tiers`` (checked by `cityindex.tiers.parse_tier_rule`)."""
+"""The keys of ``index.scale.tiers`` (checked by `cityindex.methods.tiers.parse_tier_rule`)."""
 
 LEVELS = """\
 ## Levels: one convention
@@ -250,13 +250,13 @@ def _methods() -> list[str]:
 def render() -> str:
     """The whole of docs/spec.md."""
     from cityindex.analysis.plan import PLAN_KEYS
+    from cityindex.spec_methods import METHOD_STAGES
     from cityindex.spec_schema import (
         EXTENSION_SECTIONS,
         GROUP_KEYS,
         INDEX_KEYS,
         INDICATOR_EXTRA_KEYS,
         INDICATOR_KEYS,
-        METHOD_STAGES,
         PANEL_KEYS,
         TOP_KEYS,
     )

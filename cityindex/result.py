@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cityindex.registry import FloatArray
+from cityindex.methods.registry import FloatArray
 
 if TYPE_CHECKING:
     from cityindex.spec import Spec

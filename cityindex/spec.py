@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cityindex.errors import Location
-from cityindex.registry import Stage
+from cityindex.methods.registry import Stage
 
 Direction = Literal["higher_is_better", "lower_is_better"]
 DIRECTIONS: tuple[Direction, ...] = ("higher_is_better", "lower_is_better")

@@ -9,16 +9,14 @@ of YAML itself, so overrides and other front ends can reuse it.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from cityindex.errors import Issue, Location, describe, did_you_mean
+from cityindex.errors import Issue, describe, did_you_mean
+from cityindex.methods.tiers import parse_tier_rule
 from cityindex.output_columns import RESERVED_NAMES
-from cityindex.registry import CHECKS, REGISTRY, REQUIRED, Method, Param, Stage
 from cityindex.spec import (
     DIRECTION_SYNONYMS,
     DIRECTIONS,
@@ -29,7 +27,8 @@ from cityindex.spec import (
     MethodChoice,
     Spec,
 )
-from cityindex.tiers import parse_tier_rule
+from cityindex.spec_methods import method_blocks, method_choice
+from cityindex.spec_values import Path_, Tracker, check_keys, dotted, read_text, read_weight
 from cityindex.tree import ignored_weight_warnings, resolve_tree
 
 TOP_KEYS = ("index", "methods", "groups", "calibration")
@@ -65,383 +64,6 @@ INDICATOR_KEYS = (
 )
 INDICATOR_EXTRA_KEYS: set[str] = {"description", "target", "denominator"}
 """Indicator keys kept as plain data in `Indicator.extra` for methods that need them."""
-METHOD_STAGES: tuple[Stage, ...] = (
-    "denominate",
-    "impute",
-    "treat",
-    "normalise",
-    "weights",
-    "aggregate",
-    "missing",
-)
-
-Path_ = tuple[str, ...]
-
-
-def dotted(path: Path_) -> str:
-    """Key path as written in messages and `--set`: ``groups.policy.weight``."""
-    return ".".join(path)
-
-
-@dataclass
-class Tracker:
-    """Positions of keys and values while reading, and the issues found so far."""
-
-    file: str
-    lines: list[str]
-    key_locs: dict[Path_, Location] = field(default_factory=dict)
-    value_locs: dict[Path_, Location] = field(default_factory=dict)
-    spans: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    issues: list[Issue] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    nodes: int = 0
-
-    def add(
-        self,
-        code: str,
-        message: str,
-        path: Path_,
-        *,
-        at: str = "value",
-        expected: str | None = None,
-        got: str | None = None,
-        hint: str | None = None,
-        shown_path: Path_ | None = None,
-    ) -> None:
-        """Record an issue located at the key or value of `path` (nearest known ancestor)."""
-        loc = None
-        span = 1
-        probe = path
-        while probe and loc is None:
-            locs = self.value_locs if at == "value" else self.key_locs
-            loc = locs.get(probe) or self.key_locs.get(probe)
-            if loc is None:
-                probe = probe[:-1]
-        if probe in self.spans and at == "value":
-            start, end = self.spans[probe]
-            span = max(1, end - start)
-        line = None
-        if loc is not None and loc.file == self.file and 0 < (loc.line or 0) <= len(self.lines):
-            line = self.lines[(loc.line or 1) - 1]
-        if loc is not None and at == "key" and probe in self.key_locs:
-            span = max(1, len(str(probe[-1])))
-        self.issues.append(
-            Issue(
-                code,
-                message,
-                location=loc,
-                key_path=dotted(shown_path if shown_path is not None else path) or None,
-                expected=expected,
-                got=got,
-                hint=hint,
-                source_line=line,
-                span=span,
-            )
-        )
-
-
-def sort_issues(issues: Sequence[Issue]) -> list[Issue]:
-    """Issues in file order (then --set and location-less ones), as a reviewer reads them."""
-
-    def key(item: Issue) -> tuple[int, int, int]:
-        loc = item.location
-        if loc is None or loc.line is None:
-            return (1, 0, 0)
-        return (0, loc.line, loc.column or 0)
-
-    return sorted(issues, key=key)
-
-
-def _check_keys(
-    mapping: Mapping[str, Any], allowed: Sequence[str] | set[str], path: Path_, t: Tracker
-) -> None:
-    for key in mapping:
-        if key not in allowed:
-            t.add(
-                "spec.key.unknown",
-                f"unknown key '{key}'",
-                (*path, key),
-                at="key",
-                expected="one of: " + ", ".join(sorted(allowed)),
-                hint=did_you_mean(key, allowed),
-            )
-
-
-def _text(value: Any, path: Path_, t: Tracker, *, required: bool = False) -> str | None:
-    if value is None:
-        if required:
-            t.add("spec.key.missing", f"'{path[-1]}' is required", path, expected="text")
-        return None
-    if isinstance(value, (bool, dict | list)):
-        t.add(
-            "spec.type.text",
-            f"'{path[-1]}' must be text",
-            path,
-            expected="text",
-            got=describe(value),
-        )
-        return None
-    return str(value)
-
-
-def _weight(value: Any, path: Path_, t: Tracker) -> float:
-    if value is None:
-        return 1.0
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        t.add(
-            "spec.weight.not-a-number",
-            "weight must be a non-negative number",
-            path,
-            expected="a number >= 0, e.g. 0.25",
-            got=describe(value),
-            hint=yaml11_hint(value) or "weights are relative within their group",
-        )
-        return 1.0
-    w = finite(value)
-    if w is None or not 0 <= w <= MAX_WEIGHT:
-        code = "spec.weight.not-finite" if w is None else "spec.weight.negative"
-        t.add(
-            code if w is None or w < 0 else "spec.weight.too-large",
-            f"weight must be a number from 0 to {MAX_WEIGHT:g}",
-            path,
-            expected=f"a number from 0 to {MAX_WEIGHT:g}",
-            got=describe(value),
-            hint="weights are relative within their group; use 0 to switch a child off",
-        )
-        return 1.0
-    return w
-
-
-MAX_WEIGHT = 1e300
-"""Largest weight. Weights are relative within their group, so nothing needs more; up to 1e300
-any group's sum of weights stays finite, where two weights of 1e308 (near the largest double)
-would add up to infinity and leave every score blank."""
-
-_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
-_YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
-
-
-def finite(value: Any) -> float | None:
-    """`value` as a finite float; None for inf, nan and integers beyond the float range.
-
-    >>> [finite(v) for v in (3, 0.5, float("inf"), 10**400)]
-    [3.0, 0.5, None, None]
-    """
-    try:
-        number = float(value)
-    except (OverflowError, TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def yaml11_hint(value: Any) -> str | None:
-    """A hint for text that YAML 1.1 (but not YAML 1.2, which cityindex reads) takes as a number
-    or a boolean: ``1:30`` (base 60: 90), ``yes``/``no``/``on``/``off``, ``1_000``, ``0b101``.
-
-    >>> yaml11_hint("1:30").split(";")[0]
-    'YAML 1.1 would read 1:30 as the base-60 number 90'
-    """
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if _SEXAGESIMAL.fullmatch(text):
-        sign = -1 if text.startswith("-") else 1
-        total = 0.0
-        for part in text.lstrip("+-").replace("_", "").split(":"):
-            total = total * 60 + float(part)
-        shown = f"{sign * total:g}"
-        return (
-            f"YAML 1.1 would read {text} as the base-60 number {shown}; cityindex reads YAML 1.2, "
-            f"where it is text: write the number you mean (e.g. {shown})"
-        )
-    if text.lower() in _YAML11_BOOLEANS:
-        return (
-            f"'{text}' is text in YAML 1.2 (YAML 1.1 read it as true/false): "
-            "write true or false, or a number"
-        )
-    plain = text.replace("_", "")
-    if "_" in text and finite(plain) is not None:
-        return f"write {plain} (YAML 1.2 has no digit separators)"
-    if re.fullmatch(r"[-+]?0b[01_]+", text):
-        return "write the number in decimal (YAML 1.2 has no 0b binary numbers)"
-    return None
-
-
-def _param_ok(p: Param, value: Any) -> str | None:
-    """None when `value` fits parameter `p`; else what was expected."""
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    expected = {
-        "number": "a finite number",
-        "integer": "a whole number",
-        "bool": "true or false",
-        "text": "text",
-        "range": "[low, high] with low < high",
-        "list": "a list",
-        "mapping": "a mapping",
-        "any": "",
-    }[p.kind]
-    if value is None and p.default is None:
-        return None
-    ok = {
-        "number": number and finite(value) is not None,
-        "integer": isinstance(value, int) and not isinstance(value, bool),
-        "bool": isinstance(value, bool),
-        "text": isinstance(value, str),
-        "range": isinstance(value, list)
-        and len(value) == 2
-        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-        and all(finite(v) is not None for v in value)
-        and value[0] < value[1],
-        "list": isinstance(value, list),
-        "mapping": isinstance(value, dict),
-        "any": True,
-    }[p.kind]
-    too_low = p.minimum is not None and number and value < p.minimum
-    too_high = p.maximum is not None and number and value > p.maximum
-    if ok and (too_low or too_high):
-        return param_range(p)
-    if p.kind == "integer" and not ok:
-        return param_range(p)
-    if ok and p.choices is not None and value not in p.choices:
-        return "one of: " + ", ".join(p.choices)
-    return None if ok else expected
-
-
-def param_range(p: Param) -> str:
-    """What a numeric parameter accepts, in words: ``a whole number from 0 to 15``."""
-    noun = "a whole number" if p.kind == "integer" else "a number"
-    low, high = (None if b is None else f"{b:g}" for b in (p.minimum, p.maximum))
-    if low is not None and high is not None:
-        return f"{noun} from {low} to {high}"
-    if low is not None:
-        return f"{noun} >= {low}"
-    return f"{noun} <= {high}" if high is not None else noun
-
-
-def _method_choice(
-    value: Any, stage: Stage, path: Path_, t: Tracker, child_ids: Sequence[str] = ()
-) -> MethodChoice | None:
-    """Validate one `methods.<stage>` block against the registry."""
-    if isinstance(value, str):
-        value = {"method": value}
-    if not isinstance(value, dict):
-        t.add(
-            "spec.type.mapping",
-            f"'{path[-1]}' must be a mapping like {{method: NAME, ...}}",
-            path,
-            expected="a mapping with a `method` key",
-            got=describe(value),
-        )
-        return None
-    name = value.get("method")
-    valid = sorted(REGISTRY[stage])
-    if name is None:
-        t.add(
-            "spec.method.missing",
-            f"'{dotted(path)}' needs a `method`",
-            path,
-            expected="one of: " + ", ".join(valid),
-        )
-        return None
-    method: Method | None = REGISTRY[stage].get(str(name))
-    if method is None:  # method names are case-insensitive: TOPSIS, Entropy, AHP
-        folded = {m.lower(): m for m in valid}.get(str(name).strip().lower().replace("-", "_"))
-        if folded is not None:
-            name, method = folded, REGISTRY[stage][folded]
-    if method is None:
-        t.add(
-            "spec.method.unknown",
-            f"unknown {stage} method '{name}'",
-            (*path, "method"),
-            expected="one of: " + ", ".join(valid),
-            got=describe(name),
-            hint=did_you_mean(str(name), valid),
-        )
-        return None
-    params: dict[str, Any] = {}
-    declared = [p.name for p in method.params]
-    for key, given in value.items():
-        if key == "method":
-            continue
-        p = method.param(key)
-        if p is None:
-            t.add(
-                "spec.method.param-unknown",
-                f"'{key}' is not a parameter of {stage} method '{name}'",
-                (*path, key),
-                at="key",
-                expected=("parameters: " + ", ".join(declared)) if declared else "no parameters",
-                hint=did_you_mean(key, declared),
-            )
-            continue
-        bad = _param_ok(p, given)
-        if bad is not None:
-            t.add(
-                "spec.method.param-type",
-                f"parameter '{key}' of '{name}' has the wrong type",
-                (*path, key),
-                expected=bad,
-                got=describe(given),
-                hint=yaml11_hint(given) or p.doc or None,
-            )
-            continue
-        params[key] = [float(v) for v in given] if p.kind == "range" else given
-    for p in method.params:
-        if p.default is REQUIRED and p.name not in value:
-            t.add(
-                "spec.method.param-missing",
-                f"{stage} method '{name}' needs parameter '{p.name}'",
-                path,
-                expected=p.doc or p.kind,
-            )
-    choice = MethodChoice(str(name), method.resolve(params), dotted(path))
-    check = CHECKS.get((stage, str(name)))
-    if check is not None and child_ids:
-        for found in check(choice.params, child_ids=tuple(child_ids)):
-            if isinstance(found, Issue):
-                _add_located(found, path, t)
-            else:
-                message, hint = found
-                t.add("spec.method.check", message, path, hint=hint)
-    return choice
-
-
-def _add_located(found: Issue, path: Path_, t: Tracker) -> None:
-    """A method check's issue, located at the element its relative key path names.
-
-    ``pairs[2][2]`` under ``groups.g.methods.weights`` is the third value of the third pair:
-    the caret points there, and the key path reads ``groups.g.methods.weights.pairs[2][2]``.
-    """
-    relative = found.key_path or ""
-    steps = tuple(re.findall(r"[^.\[\]]+", relative))
-    t.add(
-        f"spec.{found.code}",
-        found.message,
-        (*path, *steps),
-        expected=found.expected,
-        got=found.got,
-        hint=found.hint,
-        shown_path=(*path, relative) if relative else path,
-    )
-
-
-def _methods(
-    value: Any, path: Path_, t: Tracker, child_ids: Sequence[str] = ()
-) -> dict[Stage, MethodChoice]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        t.add("spec.type.mapping", "'methods' must be a mapping", path, got=describe(value))
-        return {}
-    _check_keys(value, METHOD_STAGES, path, t)
-    out: dict[Stage, MethodChoice] = {}
-    for stage in METHOD_STAGES:
-        if stage in value:
-            ids = child_ids if stage == "weights" else ()
-            choice = _method_choice(value[stage], stage, (*path, stage), t, ids)
-            if choice is not None:
-                out[stage] = choice
-    return out
 
 
 def _indicator(iid: str, value: Any, path: Path_, t: Tracker) -> Indicator | None:
@@ -454,8 +76,8 @@ def _indicator(iid: str, value: Any, path: Path_, t: Tracker) -> Indicator | Non
             got=describe(value),
         )
         return None
-    _check_keys(value, (*INDICATOR_KEYS, *sorted(INDICATOR_EXTRA_KEYS)), path, t)
-    column = _text(value.get("column", iid), (*path, "column"), t) or iid
+    check_keys(value, (*INDICATOR_KEYS, *sorted(INDICATOR_EXTRA_KEYS)), path, t)
+    column = read_text(value.get("column", iid), (*path, "column"), t) or iid
     direction = value.get("direction")
     if isinstance(direction, str):
         direction = DIRECTION_SYNONYMS.get(direction.strip().lower(), direction)
@@ -476,12 +98,12 @@ def _indicator(iid: str, value: Any, path: Path_, t: Tracker) -> Indicator | Non
         id=iid,
         column=column,
         direction=d,
-        weight=_weight(value.get("weight"), (*path, "weight"), t),
+        weight=read_weight(value.get("weight"), (*path, "weight"), t),
         key_path=dotted(path),
-        title=_text(value.get("title"), (*path, "title"), t),
-        unit=_text(value.get("unit"), (*path, "unit"), t),
-        source=_text(value.get("source"), (*path, "source"), t),
-        methods=_methods(value.get("methods"), (*path, "methods"), t),
+        title=read_text(value.get("title"), (*path, "title"), t),
+        unit=read_text(value.get("unit"), (*path, "unit"), t),
+        source=read_text(value.get("source"), (*path, "source"), t),
+        methods=method_blocks(value.get("methods"), (*path, "methods"), t),
         extra={k: value[k] for k in INDICATOR_EXTRA_KEYS if k in value},
         titles=_titles(value, path, t),
     )
@@ -491,7 +113,7 @@ def _titles(value: Mapping[str, Any], path: Path_, t: Tracker) -> dict[str, str]
     """``title_zh`` / ``title_en`` of a node, keyed by language."""
     out: dict[str, str] = {}
     for key in TITLE_KEYS:
-        text = _text(value.get(key), (*path, key), t)
+        text = read_text(value.get(key), (*path, key), t)
         if text:
             out[key.removeprefix("title_")] = text
     return out
@@ -519,7 +141,7 @@ def _group(gid: str, value: Any, path: Path_, t: Tracker) -> Group | None:
             got=describe(value),
         )
         return None
-    _check_keys(value, GROUP_KEYS, path, t)
+    check_keys(value, GROUP_KEYS, path, t)
     groups: list[Group] = []
     indicators: list[Indicator] = []
     has_groups, has_inds = "groups" in value, "indicators" in value
@@ -560,12 +182,12 @@ def _group(gid: str, value: Any, path: Path_, t: Tracker) -> Group | None:
     child_ids = [c.id for c in (groups or indicators)]
     return Group(
         id=gid,
-        weight=_weight(value.get("weight"), (*path, "weight"), t),
+        weight=read_weight(value.get("weight"), (*path, "weight"), t),
         key_path=dotted(path),
-        title=_text(value.get("title"), (*path, "title"), t),
+        title=read_text(value.get("title"), (*path, "title"), t),
         groups=tuple(groups),
         indicators=tuple(indicators),
-        methods=_methods(value.get("methods"), (*path, "methods"), t, child_ids),
+        methods=method_blocks(value.get("methods"), (*path, "methods"), t, child_ids),
         titles=_titles(value, path, t),
     )
 
@@ -588,7 +210,7 @@ def _groups(value: Any, path: Path_, t: Tracker) -> list[Group]:
 def build_spec(
     plain: dict[str, Any], t: Tracker, *, text: str, file: str, base_dir: Path | None
 ) -> Spec | None:
-    _check_keys(plain, (*TOP_KEYS, *sorted(EXTENSION_SECTIONS)), (), t)
+    check_keys(plain, (*TOP_KEYS, *sorted(EXTENSION_SECTIONS)), (), t)
     index = plain.get("index")
     meta: IndexMeta | None = None
     if not isinstance(index, dict):
@@ -599,33 +221,33 @@ def build_spec(
             got=describe(index) if index is not None else None,
         )
     else:
-        _check_keys(index, INDEX_KEYS, ("index",), t)
-        scale = _method_choice(
+        check_keys(index, INDEX_KEYS, ("index",), t)
+        scale = method_choice(
             index.get("scale", {"method": "none"}), "scale", ("index", "scale"), t
         )
         if scale is not None and scale.params.get("tiers") is not None:
             _check_tiers(scale.params["tiers"], t)
-        data = _text(index.get("data"), ("index", "data"), t)
+        data = read_text(index.get("data"), ("index", "data"), t)
         data_path = None
         if data is not None:
             data_path = Path(data) if base_dir is None else (base_dir / data)
         meta = IndexMeta(
-            id=_text(index.get("id"), ("index", "id"), t, required=True) or "",
-            title=_text(index.get("title"), ("index", "title"), t) or "",
-            unit=_text(index.get("unit"), ("index", "unit"), t, required=True) or "",
+            id=read_text(index.get("id"), ("index", "id"), t, required=True) or "",
+            title=read_text(index.get("title"), ("index", "title"), t) or "",
+            unit=read_text(index.get("unit"), ("index", "unit"), t, required=True) or "",
             scale=scale or MethodChoice("none"),
             data=data_path,
-            description=_text(index.get("description"), ("index", "description"), t),
-            time=_text(index.get("time"), ("index", "time"), t) or "year",
+            description=read_text(index.get("description"), ("index", "description"), t),
+            time=read_text(index.get("time"), ("index", "time"), t) or "year",
             panel_normalise=_panel(index.get("panel"), ("index", "panel"), t),
             language=_language(index.get("language"), ("index", "language"), t),
             na_values=_na_values(index.get("na_values"), ("index", "na_values"), t),
             coordinates=_relative(
-                _text(index.get("coordinates"), ("index", "coordinates"), t), base_dir
+                read_text(index.get("coordinates"), ("index", "coordinates"), t), base_dir
             ),
         )
     groups = _groups(plain.get("groups"), ("groups",), t)
-    methods = _methods(plain.get("methods"), ("methods",), t, [g.id for g in groups])
+    methods = method_blocks(plain.get("methods"), ("methods",), t, [g.id for g in groups])
     _check_unique_ids(groups, t)
     _check_reserved(groups, meta.unit if meta is not None else None, t)
     calibration = plain.get("calibration")
@@ -718,7 +340,7 @@ def _panel(value: Any, path: Path_, t: Tracker) -> Literal["per_year", "pooled"]
             got=describe(value),
         )
         return "per_year"
-    _check_keys(value, PANEL_KEYS, path, t)
+    check_keys(value, PANEL_KEYS, path, t)
     mode = value.get("normalise", "per_year")
     if mode not in PANEL_NORMALISE:
         t.add(

@@ -29,16 +29,11 @@ from cityindex.errors import (
     issue,
 )
 from cityindex.files import InputKind, read_bounded
-from cityindex.registry import REGISTRY, load_methods
+from cityindex.methods.registry import REGISTRY, load_methods
 from cityindex.spec import Spec
-from cityindex.spec_schema import (
-    METHOD_STAGES,
-    Path_,
-    Tracker,
-    build_spec,
-    dotted,
-    sort_issues,
-)
+from cityindex.spec_methods import METHOD_STAGES
+from cityindex.spec_schema import build_spec
+from cityindex.spec_values import Path_, Tracker, dotted, sort_issues
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]

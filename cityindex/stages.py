@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from cityindex.errors import UsageError, did_you_mean, issue
+from cityindex.methods.treat import winsorise_log
 from cityindex.result import IndexResult
 from cityindex.spec import Spec
-from cityindex.treat import winsorise_log
 from cityindex.tree import resolve_tree
 
 UNIT_STAGES = ("raw", "denominated", "imputed", "screened", "treated", "normalised")

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from cityindex.registry import CHECKS, Stage, load_methods
+from cityindex.methods.registry import CHECKS, Stage, load_methods
 from cityindex.spec import Group, Indicator, MethodChoice, Spec
 
 DEFAULTS: Mapping[Stage, MethodChoice] = {

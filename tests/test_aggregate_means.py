@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from cityindex.aggregate import (
+from cityindex.methods.aggregate import (
     arithmetic_mean,
     copeland,
     generalised_mean,
@@ -17,7 +17,7 @@ from cityindex.aggregate import (
     harmonic_mean,
     median,
 )
-from cityindex.registry import DomainError
+from cityindex.methods.registry import DomainError
 
 
 def test_harmonic_mean_is_total_weight_over_weighted_reciprocals() -> None:

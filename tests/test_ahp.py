@@ -9,17 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cityindex.ahp import (
-    MAX_CR,
-    ahp,
-    ahp_weights,
-    evaluate_ahp,
-    harker_complete,
-    judgement_matrix,
-    random_index,
-    validate_weights_params,
-)
-from cityindex.registry import DomainError, KernelContext
+from cityindex.methods.ahp import ahp, validate_weights_params
+from cityindex.methods.ahp_judgements import evaluate_ahp, judgement_matrix
+from cityindex.methods.ahp_matrix import MAX_CR, ahp_weights, harker_complete, random_index
+from cityindex.methods.registry import DomainError, KernelContext
 
 
 def power_iteration(a: np.ndarray, steps: int = 500) -> tuple[np.ndarray, float]:
@@ -283,7 +276,7 @@ def test_ahp_weights_flow_through_the_pipeline(hand):
 
 
 def test_consistency_summary_lists_each_expert_and_the_group():
-    from cityindex.ahp import consistency_summary
+    from cityindex.methods.ahp_judgements import consistency_summary
 
     fine = consistent_pairs({"a": 3.0, "b": 2.0, "c": 1.0})
     cyclic = [["a", "b", 3], ["b", "c", 3], ["c", "a", 3]]

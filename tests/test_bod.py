@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cityindex.bod import bod, bod_weights
 from cityindex.cli import run
-from cityindex.registry import DomainError
+from cityindex.methods.bod import bod, bod_weights
+from cityindex.methods.registry import DomainError
 
 UNITS = np.array([[1.0, 4.0], [2.0, 2.0], [4.0, 1.0], [1.0, 1.0]])
 

@@ -12,7 +12,7 @@ from cityindex.analysis.calibrate import Floor, FreeWeights, calibrate, floor_pr
 from cityindex.analysis.check import check, spearman
 from cityindex.analysis.reference import Reference
 from cityindex.cli import run
-from cityindex.pipeline import prepare
+from cityindex.panel import prepare
 from cityindex.tree import ROOT
 
 DATA = "unit,x1,x2,x3\nA,10,5,4\nB,20,10,2\nC,30,20,0\nD,40,5,8\nE,25,8,5\n"

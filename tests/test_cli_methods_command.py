@@ -10,7 +10,7 @@ import json
 import pytest
 
 from cityindex.cli import run
-from cityindex.registry import REGISTRY, REQUIRED, STAGES, load_methods
+from cityindex.methods.registry import REGISTRY, REQUIRED, STAGES, load_methods
 
 load_methods()
 

@@ -14,7 +14,7 @@ from cityindex.analysis.diagnostics import (
     obstacle_by_group,
     obstacle_degree,
 )
-from cityindex.registry import DomainError
+from cityindex.methods.registry import DomainError
 
 
 def test_obstacle_degree_hand_worked():

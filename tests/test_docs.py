@@ -11,14 +11,14 @@ import cityindex
 from cityindex.analysis.plan import PLAN_KEYS
 from cityindex.docs import TIER_KEYS, main, render, spec_md_path
 from cityindex.errors import SpecError
-from cityindex.registry import REGISTRY, load_methods
+from cityindex.methods.registry import REGISTRY, load_methods
+from cityindex.spec_methods import METHOD_STAGES
 from cityindex.spec_schema import (
     EXTENSION_SECTIONS,
     GROUP_KEYS,
     INDEX_KEYS,
     INDICATOR_EXTRA_KEYS,
     INDICATOR_KEYS,
-    METHOD_STAGES,
     PANEL_KEYS,
     TOP_KEYS,
 )

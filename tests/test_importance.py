@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from cityindex.cli import run
-from cityindex.importance import first_order, smoother
+from cityindex.methods.importance import first_order, smoother
 
 ASEM = str(Path(__file__).parents[1] / "indicators" / "asem-example.yaml")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cityindex.impute import (
+from cityindex.methods.impute import (
     impute_group_mean,
     impute_group_median,
     impute_latest_available,
@@ -14,7 +14,7 @@ from cityindex.impute import (
     impute_mean,
     impute_median,
 )
-from cityindex.registry import KernelContext
+from cityindex.methods.registry import KernelContext
 
 NAN = np.nan
 

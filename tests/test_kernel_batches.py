@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from cityindex.registry import REGISTRY, REQUIRED, KernelContext, Method, load_methods
+from cityindex.methods.registry import REGISTRY, REQUIRED, KernelContext, Method, load_methods
 
 load_methods()
 

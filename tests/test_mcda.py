@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from cityindex.mcda import grey_relational, topsis, vikor, vikor_measures
-from cityindex.normalise import min_max
-from cityindex.weights_objective import critic, entropy
+from cityindex.methods.mcda import grey_relational, topsis, vikor, vikor_measures
+from cityindex.methods.normalise import min_max
+from cityindex.methods.weights_objective import critic, entropy
 
 # Opricovic & Tzeng (2004), Eur. J. Oper. Res. 156(2): 445-455, numerical example (section 5):
 # three alternatives, f1 to be minimised, f2 maximised, equal weights.
@@ -147,7 +147,7 @@ def test_methods_work_from_set_overrides_through_the_pipeline(hand, weights, agg
     """`--set methods.weights.method=… --set methods.aggregate.method=…` on the hand spec: the
     group g1's score is the kernel applied to the normalised stage with the derived weights."""
     from cityindex import compute, load_data, load_spec
-    from cityindex.registry import get_method
+    from cityindex.methods.registry import get_method
 
     spec = load_spec(
         hand, [f"methods.weights.method={weights}", f"methods.aggregate.method={aggregate}"]

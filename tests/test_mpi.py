@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from cityindex.cli import run
-from cityindex.mpi import ampi, mpi
-from cityindex.registry import DomainError
+from cityindex.methods.mpi import ampi, mpi
+from cityindex.methods.registry import DomainError
 
 
 def test_mpi_standardises_to_100_plus_10_z_and_subtracts_sample_sd_times_cv() -> None:
@@ -44,7 +44,7 @@ def test_ampi_maps_the_reference_to_100_and_subtracts_population_sd_times_cv() -
 
 
 def test_ampi_with_a_fixed_reference_keeps_the_goalposts_there() -> None:
-    from cityindex.registry import KernelContext
+    from cityindex.methods.registry import KernelContext
 
     x = np.array([[0.0, 2.0], [2.0, 0.0], [1.0, 1.0]])
     ctx = KernelContext(column_ids=("a", "b"))

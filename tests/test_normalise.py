@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from cityindex.normalise import (
+from cityindex.methods.normalise import (
     borda,
     distance_to_max,
     distance_to_reference,
@@ -19,7 +19,7 @@ from cityindex.normalise import (
     rank,
     relative_to_max,
 )
-from cityindex.registry import DomainError, KernelContext
+from cityindex.methods.registry import DomainError, KernelContext
 
 UP = np.array([1.0])
 DOWN = np.array([-1.0])

@@ -108,7 +108,8 @@ def test_rank_ties_share_the_best_rank_along_replicates() -> None:
 
 def test_weight_overrides_score_many_variants_in_one_call(hand: Path) -> None:
     """A (R, k) weight array at the top scores R variants at once, each equal to a rerun."""
-    from cityindex.pipeline import aggregate_tree, prepare, scale_and_rank
+    from cityindex.panel import prepare
+    from cityindex.pipeline import aggregate_tree, scale_and_rank
     from cityindex.tree import ROOT
 
     spec = load_spec(hand)

@@ -14,7 +14,7 @@ from hypothesis.extra.numpy import arrays
 from cityindex import compute
 from cityindex.data import Table
 from cityindex.errors import CityIndexError
-from cityindex.normalise import min_max, relative_to_max, z_score
+from cityindex.methods.normalise import min_max, relative_to_max, z_score
 from cityindex.spec_yaml import parse_spec
 from tests.conftest import HAND_SPEC
 

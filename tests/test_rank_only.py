@@ -12,7 +12,8 @@ from cityindex.analysis.calibrate import calibrate
 from cityindex.analysis.check import check, kendall
 from cityindex.analysis.reference import Reference
 from cityindex.cli import run
-from cityindex.pipeline import aggregate_tree, prepare, scale_and_rank
+from cityindex.panel import prepare
+from cityindex.pipeline import aggregate_tree, scale_and_rank
 from cityindex.seeds import load_reference
 from cityindex.shipped import shipped_root
 from cityindex.tree import ROOT

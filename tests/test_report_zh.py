@@ -271,7 +271,7 @@ def test_plot_draws_a_chinese_chart_as_png_by_format(tmp_path: Path) -> None:
 def test_ahp_weights_show_the_judgement_matrix_and_consistency(tmp_path: Path) -> None:
     """Top-level weights by AHP: the matrix, λmax, CI, RI and CR (Saaty's RI for n = 3 is
     0.58), and no sliders (the weights are the judgements', not the spec's)."""
-    from cityindex.ahp import evaluate_ahp
+    from cityindex.methods.ahp_judgements import evaluate_ahp
 
     pairs = [["a", "b", 3], ["a", "c", 5], ["b", "c", 2]]
     fixed = "methods: {weights: {method: fixed}}"

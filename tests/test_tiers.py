@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from cityindex import compute, load_data, load_spec
 from cityindex.cli import run
 from cityindex.errors import SpecError
+from cityindex.methods.tiers import jenks_breaks, tiers
 from cityindex.result import IndexResult
 from cityindex.spec import Spec
-from cityindex.tiers import jenks_breaks, tiers
 
 LABELS = ["第一梯队", "第二梯队", "第三梯队"]
 
@@ -149,7 +149,7 @@ def test_jenks_gives_the_reference_breaks_on_the_shipped_indices() -> None:
 
 
 def test_a_tiers_block_parses_into_a_rule():
-    from cityindex.tiers import parse_tier_rule
+    from cityindex.methods.tiers import parse_tier_rule
 
     rule, problems = parse_tier_rule({"labels": LABELS, "thresholds": [0.6, 0.3]})
     assert problems == []
@@ -162,7 +162,7 @@ def test_a_tiers_block_parses_into_a_rule():
 
 
 def test_a_bad_tiers_block_reports_every_problem():
-    from cityindex.tiers import parse_tier_rule
+    from cityindex.methods.tiers import parse_tier_rule
 
     rule, problems = parse_tier_rule({"labels": "top", "thresholds": [0.3, 0.6], "colour": 1})
     assert rule is None

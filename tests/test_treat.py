@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cityindex.registry import DomainError, KernelContext
-from cityindex.treat import (
+from cityindex.methods.registry import DomainError, KernelContext
+from cityindex.methods.treat import (
     box_cox,
     denominate_by_column,
     kurtosis,

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from cityindex.normalise import min_max
-from cityindex.registry import DomainError, KernelContext, get_method
-from cityindex.weights_objective import (
+from cityindex.methods.normalise import min_max
+from cityindex.methods.registry import DomainError, KernelContext, get_method
+from cityindex.methods.weights_objective import (
     coefficient_of_variation,
     combine,
     critic,

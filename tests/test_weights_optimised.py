@@ -72,7 +72,7 @@ def test_connectivitys_five_pillars_cannot_be_balanced_and_the_message_says_how_
 
 
 def test_importance_measure_balances_first_order_indices() -> None:
-    from cityindex.importance import first_order
+    from cityindex.methods.importance import first_order
 
     result = _result("methods.weights={method: optimised, measure: importance}")
     exact = result.score_exact if result.score_exact is not None else result.score

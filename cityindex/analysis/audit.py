@@ -3,9 +3,9 @@
 Definitions (COINr 1.1, bluefoxr/COINr: R/stats.R, R/correlations.R):
 
 - Indicator statistics (`get_stats`): mean, sample sd, skewness and excess kurtosis as e1071
-  type 2 (Excel's SKEW and KURT; `cityindex.treat.skewness`/`kurtosis`), computed on the chosen
-  stage (default raw) over the scored units; an indicator is flagged as having outliers when
-  ``|skew| > 2`` **and** ``kurtosis > 3.5``. Availability is the share of all units in the data
+  type 2 (Excel's SKEW and KURT; `cityindex.methods.treat.skewness`/`kurtosis`), computed on the
+  chosen stage (default raw) over the scored units; an indicator is flagged as having outliers
+  when ``|skew| > 2`` **and** ``kurtosis > 3.5``. Availability is the share of all units in the data
   with a value.
 - Correlations are Pearson, pairwise-complete, on the normalised indicators (directions
   aligned) and the group and index scores, over the scored units. Pairs of indicators in the
@@ -31,10 +31,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cityindex.registry import FloatArray
+from cityindex.methods.registry import FloatArray
+from cityindex.methods.treat import kurtosis, skewness
 from cityindex.result import IndexResult
 from cityindex.spec import Indicator, Spec
-from cityindex.treat import kurtosis, skewness
 from cityindex.tree import ROOT, resolve_tree
 
 HIGH = 0.9

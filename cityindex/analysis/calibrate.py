@@ -32,8 +32,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from cityindex.analysis.reference import Reference
-from cityindex.pipeline import Prepared, aggregate_tree, scale, scale_and_rank
-from cityindex.registry import FloatArray
+from cityindex.methods.registry import FloatArray
+from cityindex.panel import Prepared
+from cityindex.pipeline import aggregate_tree, scale, scale_and_rank
 from cityindex.spec import Group, Indicator
 from cityindex.tree import ROOT
 

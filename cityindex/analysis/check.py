@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from cityindex.analysis.reference import Reference
-from cityindex.registry import FloatArray
+from cityindex.methods.registry import FloatArray
 from cityindex.result import IndexResult
 
 

@@ -7,7 +7,7 @@ For the spec's indicators in one data table (one year of a panel):
 * **missing cells** per unit and per indicator;
 * **outliers** by the treat rule: an indicator fails COINr's default check when
   ``|skew| >= 2`` and ``kurtosis >= 3.5`` (e1071 type 2 / Excel SKEW and KURT, as in
-  ``cityindex.treat``; COINr 1.1 ``Treat()``'s defaults, R/treat.R of bluefoxr/COINr); the
+  ``cityindex.methods.treat``; COINr 1.1 ``Treat()``'s defaults, R/treat.R of bluefoxr/COINr); the
   thresholds of the spec's `winsorise` treat method are used when it has one. The units whose
   values winsorising would move are named;
 * **flagged values** — values whose source note carries a flag: PROXY, lower bound, approx,
@@ -33,9 +33,9 @@ from typing import Any
 import numpy as np
 
 from cityindex.data import Table
+from cityindex.methods.treat import winsorise, winsorise_log
 from cityindex.provenance import Source, provenance_rows
 from cityindex.spec import Indicator, Spec
-from cityindex.treat import winsorise, winsorise_log
 
 FLAGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("PROXY", re.compile(r"\bPROXY\b")),

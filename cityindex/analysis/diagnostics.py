@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from cityindex.registry import DomainError, FloatArray
+from cityindex.methods.registry import DomainError, FloatArray
 
 
 def obstacle_degree(normalised: FloatArray, weights: FloatArray) -> FloatArray:

@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from cityindex.analysis.calibrate import node_level
 from cityindex.errors import UsageError, did_you_mean, issue
-from cityindex.registry import FloatArray, KernelContext, get_method
+from cityindex.methods.registry import FloatArray, KernelContext, get_method
 from cityindex.result import IndexResult
 from cityindex.spec import Group, Indicator, Spec
 from cityindex.tree import ROOT, Tree, resolve_tree
@@ -148,7 +148,7 @@ def _bod_unit_weights(
     values: FloatArray, inc: npt.NDArray[np.bool_], i: int, params: Mapping[str, Any]
 ) -> FloatArray:
     """Unit i's own benefit-of-the-doubt weights (its score is Σ_j w_j x_j exactly)."""
-    from cityindex.bod import bod_weights
+    from cityindex.methods.bod import bod_weights
 
     _, w = bod_weights(
         values[inc], lower=float(params.get("lower", 0.0)), upper=float(params.get("upper", 1.0))

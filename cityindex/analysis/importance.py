@@ -2,7 +2,7 @@
 
 For each child of each group — and for each indicator against the index — over the scored
 units: Pearson's correlation r with the parent, the first-order sensitivity index
-S = V(E(y | x)) / V(y) (`cityindex.importance`: local linear regression, Gaussian kernel,
+S = V(E(y | x)) / V(y) (`cityindex.methods.importance`: local linear regression, Gaussian kernel,
 Silverman's bandwidth), S's share among its siblings, the nominal weight (the spec's weight
 made relative within the group), the weight actually used (the group's weight method), the
 effective weight (its share of the index), and ``ratio`` = S share / weight used: 1 when the
@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 
 from cityindex.analysis.audit import pearson
-from cityindex.importance import first_order
+from cityindex.methods.importance import first_order
+from cityindex.methods.registry import FloatArray
 from cityindex.output_columns import OUTPUT_COLUMNS
-from cityindex.registry import FloatArray
 from cityindex.result import IndexResult
 from cityindex.spec import Indicator, Spec
 from cityindex.tree import ROOT, resolve_tree

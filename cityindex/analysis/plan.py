@@ -52,7 +52,8 @@ from cityindex.analysis.uncertainty import (
 )
 from cityindex.data import Table
 from cityindex.errors import CityIndexError, Issue, Location, SpecError, issue
-from cityindex.pipeline import Prepared, aggregate_tree, prepare, scale
+from cityindex.panel import Prepared, prepare
+from cityindex.pipeline import aggregate_tree, scale
 from cityindex.spec import Group, Indicator, Spec
 from cityindex.spec_yaml import dump_value, parse_spec
 from cityindex.tree import ROOT, resolve_tree

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cityindex.registry import FloatArray
+from cityindex.methods.registry import FloatArray
 
 
 @dataclass(frozen=True)

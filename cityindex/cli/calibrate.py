@@ -28,7 +28,8 @@ from cityindex.cli.common import (
 )
 from cityindex.errors import DataError, SpecError, UsageError, did_you_mean, issue
 from cityindex.files import check_output, write_atomic
-from cityindex.pipeline import compute, prepare
+from cityindex.panel import prepare
+from cityindex.pipeline import compute
 from cityindex.render import render_rows
 from cityindex.spec_yaml import parse_spec, rewrite_spec
 from cityindex.tree import ROOT

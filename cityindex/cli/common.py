@@ -34,7 +34,8 @@ from cityindex.render import FORMATS, render_error, render_warning
 from cityindex.result import IndexResult
 from cityindex.shipped import DefaultSpec, resolve_default_spec
 from cityindex.spec import Spec
-from cityindex.spec_schema import check_columns, sort_issues
+from cityindex.spec_schema import check_columns
+from cityindex.spec_values import sort_issues
 from cityindex.spec_yaml import MAX_BYTES, SPEC_FILE, load_spec, parse_spec, read_spec_text
 
 SpecArg = Annotated[

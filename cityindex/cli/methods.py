@@ -20,7 +20,7 @@ from cityindex.cli.common import (
     emit,
     pick_format,
 )
-from cityindex.registry import REGISTRY, REQUIRED, STAGES, Method, Param, load_methods
+from cityindex.methods.registry import REGISTRY, REQUIRED, STAGES, Method, Param, load_methods
 from cityindex.render import render_rows
 
 COLUMNS = ["stage", "method", "formula", "params"]

@@ -32,7 +32,7 @@ from cityindex.cli.common import (
     unknown_choice,
 )
 from cityindex.errors import DataError, UsageError, issue
-from cityindex.registry import DomainError
+from cityindex.methods.registry import DomainError
 from cityindex.render import render_rows
 from cityindex.spec import Indicator, Spec
 

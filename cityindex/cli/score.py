@@ -33,7 +33,7 @@ from cityindex.cli.common import (
 )
 from cityindex.cli.report import emit_xlsx, wants_xlsx
 from cityindex.i18n import headers
-from cityindex.registry import get_method
+from cityindex.methods.registry import get_method
 from cityindex.render import (
     render_rows,
     render_score,
@@ -288,7 +288,8 @@ def group_weight_rows(spec: Spec, result: IndexResult) -> list[dict[str, Any]]:
 def consistency_rows(spec: Spec) -> list[dict[str, Any]]:
     """λmax, CI, RI and CR of every AHP in the tree (a group's own, or inside `combine`),
     one row per expert and one for the judgements the weights come from."""
-    from cityindex.ahp import consistency_summary, random_index
+    from cityindex.methods.ahp_judgements import consistency_summary
+    from cityindex.methods.ahp_matrix import random_index
 
     tree = resolve_tree(spec)
     rows: list[dict[str, Any]] = []

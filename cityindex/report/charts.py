@@ -21,7 +21,7 @@ import numpy as np
 
 from cityindex.errors import DataError, Issue, Location, issue
 from cityindex.i18n import Language, tr
-from cityindex.registry import FloatArray
+from cityindex.methods.registry import FloatArray
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -18,9 +18,10 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from cityindex.ahp import MAX_CR, evaluate_ahp, random_index
 from cityindex.i18n import Language, method_name, title, tr
-from cityindex.registry import Stage, get_method
+from cityindex.methods.ahp_judgements import evaluate_ahp
+from cityindex.methods.ahp_matrix import MAX_CR, random_index
+from cityindex.methods.registry import Stage, get_method
 from cityindex.result import IndexResult
 from cityindex.spec import Group, Indicator, MethodChoice, Spec
 from cityindex.tree import ROOT, resolve_tree

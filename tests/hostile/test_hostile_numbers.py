@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cityindex import compute, load_data
-from cityindex.registry import REGISTRY, load_methods
+from cityindex.methods.registry import REGISTRY, load_methods
 from cityindex.spec_yaml import parse_spec
 
 HERE = Path(__file__).parent

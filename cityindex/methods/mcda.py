@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from cityindex.registry import DomainError, FloatArray, Param, register
+from cityindex.methods.registry import DomainError, FloatArray, Param, register
 
 
 def _weighted(x: FloatArray, weights: FloatArray) -> tuple[FloatArray, FloatArray]:

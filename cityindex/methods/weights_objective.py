@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from cityindex.registry import (
+from cityindex.methods.registry import (
     DomainError,
     FloatArray,
     KernelContext,
@@ -29,7 +29,7 @@ from cityindex.registry import (
     get_method,
     register,
 )
-from cityindex.weights import spread
+from cityindex.methods.weights import spread
 
 
 def _normalised_weights(score: FloatArray) -> FloatArray:

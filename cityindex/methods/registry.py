@@ -160,20 +160,9 @@ def get_method(stage: Stage, name: str) -> Method:
     return REGISTRY[stage][name]
 
 
-_LOADED = False
-
-
 def load_methods() -> None:
-    """Import the kernel modules so their @register decorators run (once)."""
-    global _LOADED
-    if _LOADED:
-        return
-    _LOADED = True
-    from cityindex import (  # noqa: F401
-        aggregate,
-        impute,
-        methods_extra,
-        normalise,
-        treat,
-        weights,
-    )
+    """Make sure every method is registered (a no-op: kept for callers that say so).
+
+    The kernel modules register themselves when the `cityindex.methods` package is imported,
+    and importing this module imports that package first; this module imports no kernel.
+    """

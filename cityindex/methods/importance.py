@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cityindex.registry import FloatArray
+from cityindex.methods.registry import FloatArray
 
 
 def bandwidth(x: FloatArray) -> float:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cityindex.registry import DomainError, FloatArray, KernelContext, Param, register
+from cityindex.methods.registry import DomainError, FloatArray, KernelContext, Param, register
 
 PANEL_METHODS = frozenset({"latest_available", "linear"})
 """Methods that fill a unit's gap from its other years: they see every row of a panel."""

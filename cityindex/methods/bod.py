@@ -25,8 +25,8 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
 
-from cityindex.mpi import over_weights
-from cityindex.registry import DomainError, FloatArray, Param, register
+from cityindex.methods.mpi import over_weights
+from cityindex.methods.registry import DomainError, FloatArray, Param, register
 
 
 def bod_weights(

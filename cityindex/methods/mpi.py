@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from cityindex.registry import DomainError, FloatArray, KernelContext, Param, register
+from cityindex.methods.registry import DomainError, FloatArray, KernelContext, Param, register
 
 _PENALTY = Param(
     "penalty",

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from cityindex.registry import DomainError, FloatArray, Param, register
+from cityindex.methods.registry import DomainError, FloatArray, Param, register
 
 
 def _oriented(x: FloatArray, direction: FloatArray) -> FloatArray:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cityindex.registry import DomainError, FloatArray, KernelContext, Param, register
+from cityindex.methods.registry import DomainError, FloatArray, KernelContext, Param, register
 
 BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from cityindex.registry import DomainError, FloatArray, Param, register
+from cityindex.methods.registry import DomainError, FloatArray, Param, register
 
 
 def _available_weights(x: FloatArray, weights: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -215,7 +215,7 @@ TIERS_PARAM = Param(
     None,
     "grade units into named tiers, best first, by the shown score: {labels: [第一梯队, 第二梯队, "
     "第三梯队], thresholds: [0.6, 0.3]} (lowest score of each tier but the last) or "
-    "{labels: [...], breaks: jenks} (natural breaks); see cityindex.tiers",
+    "{labels: [...], breaks: jenks} (natural breaks); see cityindex.methods.tiers",
 )
 """Shared by every scale method: the pipeline grades the scaled, rounded scores into tiers."""
 

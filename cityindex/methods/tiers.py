@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cityindex.errors import Issue, did_you_mean, issue
-from cityindex.registry import FloatArray
+from cityindex.methods.registry import FloatArray
 
 
 def jenks_breaks(values: Sequence[float] | FloatArray, classes: int) -> list[float]:

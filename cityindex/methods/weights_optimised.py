@@ -11,8 +11,8 @@ the same gap, without the log (the log of 0 is −∞ at an exact balance),
 is solved to full precision by bounded least squares (scipy's ``least_squares``, trust-region
 reflective, from the target and from equal weights), where m_j is the child's Pearson
 correlation with the group score (``measure: correlation``) or its first-order sensitivity
-index S_j (``measure: importance``; Becker et al. 2017; see `cityindex.importance`). The group
-score is re-aggregated by the group's own aggregation method at each step.
+index S_j (``measure: importance``; Becker et al. 2017; see `cityindex.methods.importance`).
+The group score is re-aggregated by the group's own aggregation method at each step.
 
 One difference from COINr: COINr varies the weights of a whole *level* against the index;
 here a group's weights are balanced against that group's score (at the top level the two are
@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 from scipy.optimize import least_squares
 
-from cityindex.importance import smoother
-from cityindex.registry import (
+from cityindex.methods.importance import smoother
+from cityindex.methods.registry import (
     DomainError,
     FloatArray,
     KernelContext,
@@ -38,7 +38,7 @@ from cityindex.registry import (
     register,
     register_check,
 )
-from cityindex.weights import spread
+from cityindex.methods.weights import spread
 
 TOLERANCE = 1e-12
 """Largest mean squared gap f(w) counted as reaching the target."""

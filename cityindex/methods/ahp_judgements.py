@@ -1,18 +1,4 @@
-"""The analytic hierarchy process (AHP): weights from pairwise judgements, with consistency checks.
-
-A judgement ``[a, b, 3]`` says child ``a`` is 3 times as important as child ``b`` on Saaty's
-1-9 scale (any number in [1/9, 9]; ``"1/3"`` may be written as text); the reciprocal
-``b : a = 1/3`` is implied and the diagonal is 1. The weights are the principal (Perron)
-eigenvector of the judgement matrix A, normalised to sum to 1 (Saaty 1977, J. Math. Psychol.
-15(3): 234-281; Saaty 1980, *The Analytic Hierarchy Process*, ch. 2):
-
-    A w = λ_max w,   CI = (λ_max − n) / (n − 1),   CR = CI / RI(n).
-
-RI(n) is Saaty's random index (1980, Table 1.1; as used in most AHP software) for n ≤ 15;
-for n > 15 we use Alonso & Lamata's (2006, Int. J. Uncertain. Fuzziness Knowl.-Based Syst.
-14(4): 445-459) fit of the mean λ_max of random reciprocal matrices,
-λ̄(n) = 2.7699 n − 4.3513, i.e. RI(n) = (1.7699 n − 4.3513) / (n − 1) (1.586 at n = 15,
-matching the table's 1.59). CR > 0.1 is inconsistent.
+"""AHP judgements read into matrices and solved, with located issues: `evaluate_ahp`.
 
 Missing pairs are an error unless ``missing: harker``: Harker's method (1987, Math. Modelling
 9(11): 837-848) takes the principal eigenvector of the matrix with each missing entry set to
@@ -23,6 +9,8 @@ The known judgements must connect all children.
 Group AHP (``experts: {name: pairs, ...}``) aggregates individual judgements by their
 geometric mean, entry by entry (Aczél & Saaty 1983, J. Math. Psychol. 27(1): 93-102), after
 checking each expert's own CR.
+
+The eigenvector arithmetic is `cityindex.methods.ahp_matrix`.
 """
 
 from __future__ import annotations
@@ -35,111 +23,14 @@ from typing import Any
 import numpy as np
 
 from cityindex.errors import Issue, issue
-from cityindex.registry import (
-    REGISTRY,
-    DomainError,
-    FloatArray,
-    KernelContext,
-    Param,
-    load_methods,
-    register,
-    register_check,
+from cityindex.methods.ahp_matrix import (
+    MAX_CR,
+    aggregate_judgements,
+    ahp_weights,
+    harker_complete,
+    most_inconsistent_pair,
 )
-from cityindex.weights import batch_shape
-
-SAATY_RANDOM_INDEX: tuple[float, ...] = (
-    0.0,
-    0.0,
-    0.58,
-    0.90,
-    1.12,
-    1.24,
-    1.32,
-    1.41,
-    1.45,
-    1.49,
-    1.51,
-    1.48,
-    1.56,
-    1.57,
-    1.59,
-)
-"""Saaty's random index RI(n) for n = 1..15 (Saaty 1980, Table 1.1)."""
-
-MAX_CR = 0.1
-"""Saaty's threshold: a consistency ratio above 0.1 means the judgements need revising."""
-
-
-def random_index(n: int) -> float:
-    """RI(n): Saaty's table for n ≤ 15, Alonso & Lamata's (2006) fit above.
-
-    >>> random_index(4), round(random_index(40), 4)
-    (0.9, 1.7037)
-    """
-    if n <= len(SAATY_RANDOM_INDEX):
-        return SAATY_RANDOM_INDEX[n - 1]
-    return (1.7699 * n - 4.3513) / (n - 1)
-
-
-def ahp_weights(matrix: FloatArray) -> tuple[FloatArray, float, float, float]:
-    """Principal-eigenvector weights of a positive reciprocal matrix, with λ_max, CI and CR.
-
-    >>> w, lam, ci, cr = ahp_weights(np.array([[1.0, 2.0], [0.5, 1.0]]))
-    >>> [round(float(v), 6) for v in w], round(lam, 9), round(ci, 9), cr
-    ([0.666667, 0.333333], 2.0, 0.0, 0.0)
-    """
-    a = np.asarray(matrix, dtype=float)
-    n = a.shape[0]
-    if a.shape != (n, n) or n == 0:
-        raise ValueError(f"a judgement matrix must be square, got shape {a.shape}")
-    if np.any(~np.isfinite(a)) or np.any(a <= 0):
-        raise ValueError("a judgement matrix must have positive finite entries")
-    if n == 1:
-        return np.ones(1), 1.0, 0.0, 0.0
-    values, vectors = np.linalg.eig(a)
-    top = int(np.argmax(values.real))
-    lam = float(values[top].real)
-    w = np.abs(vectors[:, top].real)
-    w = w / w.sum()
-    ci = (lam - n) / (n - 1)
-    ci = max(ci, 0.0) if abs(ci) < 1e-12 else ci
-    ri = random_index(n)
-    cr = ci / ri if ri > 0 else 0.0
-    return w, lam, ci, cr
-
-
-def harker_complete(matrix: FloatArray) -> FloatArray:
-    """Fill the missing (NaN) entries of a judgement matrix by Harker's (1987) method.
-
-    The weights are the principal eigenvector of C, where c_ij = a_ij for a known pair, 0 for
-    a missing one, and c_ii = 1 + m_i (m_i missing entries in row i); each missing a_ij is then
-    w_i / w_j, so the completed matrix has the same principal eigenvector.
-    """
-    a = np.asarray(matrix, dtype=float)
-    missing = np.isnan(a)
-    c = np.where(missing, 0.0, a)
-    c[np.diag_indices_from(c)] = 1.0 + missing.sum(axis=1)
-    values, vectors = np.linalg.eig(c)
-    w = np.abs(vectors[:, int(np.argmax(values.real))].real)
-    w = w / w.sum()
-    out: FloatArray = np.where(missing, w[:, None] / w[None, :], a)
-    return out
-
-
-def most_inconsistent_pair(matrix: FloatArray, weights: FloatArray) -> tuple[int, int, float]:
-    """The judgement farthest from what the weights imply: max |ln(a_ij w_j / w_i)|, i < j.
-
-    Saaty (2003, Eur. J. Oper. Res. 145(1): 85-91) revises the judgement with the largest
-    ε_ij = a_ij w_j / w_i first. Returns (i, j, w_i / w_j), the last being the ratio that would
-    be consistent with the weights.
-    """
-    a = np.asarray(matrix, dtype=float)
-    w = np.asarray(weights, dtype=float)
-    with np.errstate(invalid="ignore"):
-        dev = np.abs(np.log(a * w[None, :] / w[:, None]))
-    dev = np.where(np.isnan(dev), -1.0, np.triu(dev, 1))
-    i, j = np.unravel_index(int(np.argmax(dev)), dev.shape)
-    return int(i), int(j), float(w[i] / w[j])
+from cityindex.methods.registry import FloatArray
 
 
 @dataclass(frozen=True)
@@ -155,7 +46,7 @@ class AhpResult:
     """(a, b, given a:b, implied w_a / w_b) for the judgement that most breaks consistency."""
 
 
-def _judgement_value(raw: Any) -> float | None:
+def judgement_value(raw: Any) -> float | None:
     """A judgement as a number (text such as '1/3' accepted), or None if it is not one."""
     if isinstance(raw, bool):
         return None
@@ -199,7 +90,7 @@ def judgement_matrix(
             )
             continue
         first, second, raw = pair
-        value = _judgement_value(raw)
+        value = judgement_value(raw)
         unknown = [(p, str(x)) for p, x in enumerate((first, second)) if str(x) not in index]
         for position, name in unknown:
             hint = did_you_mean(name, ids)
@@ -457,134 +348,3 @@ def consistency_summary(params: Mapping[str, Any], ids: Sequence[str]) -> list[d
             {"judge": judge, "n": len(ids), "lambda_max": r.lambda_max, "ci": r.ci, "cr": r.cr}
         )
     return rows
-
-
-def aggregate_judgements(matrices: Sequence[FloatArray]) -> FloatArray:
-    """Entry-wise geometric mean of several experts' judgement matrices (still reciprocal)."""
-    stack = np.stack([np.asarray(m, dtype=float) for m in matrices])
-    out: FloatArray = np.exp(np.mean(np.log(stack), axis=0))
-    return out
-
-
-def validate_weights_params(
-    method: str, params: Mapping[str, Any], ids: Sequence[str], *, key_path: str = ""
-) -> list[Issue]:
-    """Load-time checks for weight methods with judgements: ``ahp`` and ``combine`` of ``ahp``.
-
-    The YAML loader calls this for each group's weights method with the group's child ids;
-    any issue returned (e.g. CR > 0.1) makes ``cityindex validate`` exit 1.
-    """
-    if method == "ahp":
-        return evaluate_ahp(params, ids, key_path=key_path).problems
-    if method == "combine":
-        load_methods()
-        problems: list[Issue] = []
-        for k, entry in enumerate(params.get("of") or ()):
-            where = f"{key_path}.of[{k}]" if key_path else f"of[{k}]"
-            name = entry.get("method") if isinstance(entry, Mapping) else None
-            if name not in REGISTRY["weights"]:
-                valid = ", ".join(sorted(REGISTRY["weights"]))
-                problems.append(
-                    issue(
-                        "combine.method",
-                        f"each entry of `of` needs a weights method; valid: {valid}",
-                        key_path=where,
-                        got=repr(entry),
-                    )
-                )
-                continue
-            assert isinstance(entry, Mapping)
-            declared = {p.name for p in REGISTRY["weights"][str(name)].params}
-            unknown = sorted(str(key) for key in entry if key != "method" and key not in declared)
-            if unknown:
-                problems.append(
-                    issue(
-                        "combine.param",
-                        f"'{', '.join(unknown)}' is not a parameter of weights method '{name}'",
-                        key_path=where,
-                    )
-                )
-            inner = {key: value for key, value in entry.items() if key != "method"}
-            problems += validate_weights_params(str(name), inner, ids, key_path=where)
-        mix = params.get("mix")
-        count = len(params.get("of") or ())
-        if mix is not None and (
-            not isinstance(mix, list | tuple)
-            or len(mix) != count
-            or any(_judgement_value(v) is None or float(v) < 0 for v in mix)
-        ):
-            problems.append(
-                issue(
-                    "combine.mix",
-                    f"mix must be {count} non-negative numbers, one per method in `of`",
-                    key_path=f"{key_path}.mix" if key_path else "mix",
-                    got=repr(mix),
-                )
-            )
-        return problems
-    return []
-
-
-def _check(method: str) -> Any:
-    """A registry load-time check reporting `validate_weights_params` problems."""
-
-    def check(params: Mapping[str, Any], *, child_ids: Sequence[str]) -> list[Issue]:
-        # Issues keep their key path relative to the method block (e.g. ``pairs[2][2]``), so
-        # the loader can locate each at the offending pair or value.
-        return validate_weights_params(method, params, child_ids)
-
-    return check
-
-
-register_check("weights", "ahp")(_check("ahp"))
-register_check("weights", "combine")(_check("combine"))
-
-
-@register(
-    "weights",
-    "ahp",
-    params=(
-        Param("pairs", "list", None, "judgements [a, b, v]: a is v times as important as b"),
-        Param("experts", "mapping", None, "several experts' pairs, aggregated geometrically"),
-        Param("allow_inconsistent", "bool", False, "accept CR > 0.1"),
-        Param(
-            "missing",
-            "text",
-            "error",
-            "unjudged pairs: an error, or completed by Harker's method",
-            choices=("error", "harker"),
-        ),
-    ),
-    doc="w = principal eigenvector of the reciprocal judgement matrix (Saaty); "
-    "CR = ((λmax − n)/(n − 1)) / RI(n) must be ≤ 0.1; experts combined by geometric mean",
-)
-def ahp(
-    x: FloatArray,
-    *,
-    fixed: FloatArray | None = None,
-    ctx: KernelContext | None = None,
-    pairs: Sequence[Any] | None = None,
-    experts: Mapping[str, Any] | None = None,
-    allow_inconsistent: bool = False,
-    missing: str = "error",
-    **_: Any,
-) -> FloatArray:
-    """AHP weights for the group's children (ids from ``ctx.column_ids``); data not used."""
-    ids = tuple(ctx.column_ids) if ctx is not None else ()
-    if len(ids) != x.shape[-1]:
-        raise DomainError("ahp needs the children's ids (ctx.column_ids)", columns=[])
-    params = {
-        "pairs": pairs,
-        "experts": experts,
-        "allow_inconsistent": allow_inconsistent,
-        "missing": missing,
-    }
-    outcome = evaluate_ahp(params, ids)
-    if outcome.problems or outcome.result is None:
-        first = outcome.problems[0] if outcome.problems else None
-        raise DomainError(
-            first.message if first else "ahp judgements are invalid",
-            columns=[],
-            hint=first.hint if first else None,
-        )
-    return np.broadcast_to(outcome.result.weights, batch_shape(x, fixed)).copy()

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from cityindex.registry import FloatArray, register
+from cityindex.methods.registry import FloatArray, register
 
 
 def batch_shape(x: FloatArray, fixed: FloatArray | None = None) -> tuple[int, ...]:
