@@ -1,6 +1,6 @@
 """`methods`: every registered method by stage, with its formula line and its parameters.
 
-The rows are read from the registry (`cityindex.registry.REGISTRY`): the formula is the
+The rows are read from the registry (`cityindex.methods.registry.REGISTRY`): the formula is the
 method's registered `doc`, the parameters its declared `Param`s, so this listing cannot drift
 from what a spec may name.
 """
