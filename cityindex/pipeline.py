@@ -26,6 +26,7 @@ from cityindex.data import Table
 from cityindex.errors import DataError, Issue, SpecError, issue
 from cityindex.impute import PANEL_METHODS
 from cityindex.registry import (
+    CHECKS,
     DomainError,
     FloatArray,
     KernelContext,
@@ -305,12 +306,17 @@ def _refuse_gaps(x: FloatArray, tree: Tree, table: Table) -> None:
 
 
 def aggregate_tree(
-    prepared: Prepared, weight_overrides: Mapping[str, FloatArray] | None = None
+    prepared: Prepared,
+    weight_overrides: Mapping[str, FloatArray] | None = None,
+    weight_factors: Mapping[str, FloatArray] | None = None,
 ) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
     """Weight and aggregate bottom-up; return (scores by group id, weights by group id).
 
     `weight_overrides` maps a group id (ROOT for the top) to weights ``(..., children)``
     used instead of that group's weight method; a leading replicate axis flows through.
+    `weight_factors` maps a group id to factors ``(r, children)``: the group's weight method
+    runs on each replicate's data and its weights are multiplied by the factors (see
+    `rederived_weights`).
     """
     tree = prepared.tree
     z = prepared.normalised
@@ -319,6 +325,7 @@ def aggregate_tree(
     scores: dict[str, FloatArray] = {}
     weights: dict[str, FloatArray] = {}
     overrides = weight_overrides or {}
+    factors = weight_factors or {}
     for gid in tree.bottom_up():
         children = tree.children_of(gid)
         ids = [c.id for c in children]
@@ -338,11 +345,16 @@ def aggregate_tree(
             w = w / w.sum(axis=-1, keepdims=True)
         else:
             choice = methods["weights"]
-            wmethod = get_method("weights", choice.name)
-            ctx = KernelContext(prepared.table.units, tuple(ids), extra)
             fixed = np.array([c.weight for c in children], dtype=float)
             try:
-                w = wmethod.kernel(x[..., included, :], fixed=fixed, ctx=ctx, **choice.params)
+                if gid in factors:
+                    w = rederived_weights(
+                        choice, x[..., included, :], fixed, factors[gid], prepared, ids, extra
+                    )
+                else:
+                    ctx = KernelContext(prepared.table.units, tuple(ids), extra)
+                    wmethod = get_method("weights", choice.name)
+                    w = wmethod.kernel(x[..., included, :], fixed=fixed, ctx=ctx, **choice.params)
             except DomainError as exc:
                 raise _domain_error(exc, "weights", choice, ids) from None
         weights[gid] = w
@@ -356,6 +368,51 @@ def aggregate_tree(
         except DomainError as exc:
             raise _domain_error(exc, "aggregate", choice, ids) from None
     return scores, weights
+
+
+def rederived_weights(
+    choice: MethodChoice,
+    x: FloatArray,
+    fixed: FloatArray,
+    factors: FloatArray,
+    prepared: Prepared,
+    ids: list[str],
+    extra: Mapping[str, Any],
+) -> FloatArray:
+    """A group's weight method re-run on every replicate's data, times `factors` ``(r, k)``.
+
+    `x` is the group's included children's values, ``(units, k)`` or ``(r, units, k)``. A zero
+    factor leaves the child out: the method runs on the other children only (replicates
+    grouped by which children they keep, each group in one vectorised call), except for
+    methods whose parameters name the children (a registered check: ahp, combine, optimised),
+    which run on every child before the left-out one's weight is set to 0. The product is made
+    relative within the group, as weight overrides are.
+    """
+    f = np.asarray(factors, dtype=float)
+    k = f.shape[-1]
+    out = np.zeros(f.shape)
+    x = np.broadcast_to(x, (f.shape[0], *x.shape[-2:])) if x.ndim == 3 else x
+    method = get_method("weights", choice.name)
+    by_name = ("weights", choice.name) in CHECKS
+    patterns, which = np.unique(f == 0, axis=0, return_inverse=True)
+    for p, dropped in enumerate(patterns):
+        rows = np.flatnonzero(which.reshape(-1) == p)
+        keep = np.flatnonzero(~dropped) if not by_name else np.arange(k)
+        if len(keep) == 1:
+            out[np.ix_(rows, keep)] = 1.0
+            continue
+        sub = dict(extra)
+        if "raw" in sub:
+            sub["raw"] = sub["raw"][..., keep]
+        ctx = KernelContext(prepared.table.units, tuple(ids[j] for j in keep), sub)
+        xs = x[rows][..., keep] if x.ndim == 3 else x[..., keep]
+        w = method.kernel(xs, fixed=fixed[keep], ctx=ctx, **choice.params)
+        out[np.ix_(rows, keep)] = np.broadcast_to(w, (len(rows), len(keep)))
+    # Factors of 1 (and 0 for a child the method never saw) keep the method's own weights bit
+    # for bit, so zero noise reproduces a fresh `score` of the variant exactly.
+    plain = np.all((f == 1) | ((f == 0) & (not by_name)), axis=-1, keepdims=True)
+    scaled = out * f
+    return np.where(plain, out, scaled / scaled.sum(axis=-1, keepdims=True))
 
 
 def scale(prepared: Prepared, root: FloatArray) -> tuple[FloatArray, FloatArray, int | None]:
