@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from cityindex.data import Table
@@ -394,9 +395,7 @@ def rederived_weights(
     x = np.broadcast_to(x, (f.shape[0], *x.shape[-2:])) if x.ndim == 3 else x
     method = get_method("weights", choice.name)
     by_name = ("weights", choice.name) in CHECKS
-    patterns, which = np.unique(f == 0, axis=0, return_inverse=True)
-    for p, dropped in enumerate(patterns):
-        rows = np.flatnonzero(which.reshape(-1) == p)
+    for dropped, rows in _zero_patterns(f):
         keep = np.flatnonzero(~dropped) if not by_name else np.arange(k)
         if len(keep) == 1:
             out[np.ix_(rows, keep)] = 1.0
@@ -405,7 +404,8 @@ def rederived_weights(
         if "raw" in sub:
             sub["raw"] = sub["raw"][..., keep]
         ctx = KernelContext(prepared.table.units, tuple(ids[j] for j in keep), sub)
-        xs = x[rows][..., keep] if x.ndim == 3 else x[..., keep]
+        xs = x[rows] if x.ndim == 3 and len(rows) < f.shape[0] else x
+        xs = xs if len(keep) == k else xs[..., keep]
         w = method.kernel(xs, fixed=fixed[keep], ctx=ctx, **choice.params)
         out[np.ix_(rows, keep)] = np.broadcast_to(w, (len(rows), len(keep)))
     # Factors of 1 (and 0 for a child the method never saw) keep the method's own weights bit
@@ -413,6 +413,23 @@ def rederived_weights(
     plain = np.all((f == 1) | ((f == 0) & (not by_name)), axis=-1, keepdims=True)
     scaled = out * f
     return np.where(plain, out, scaled / scaled.sum(axis=-1, keepdims=True))
+
+
+def _zero_patterns(f: FloatArray) -> list[tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp]]]:
+    """Each distinct set of zero factors in the rows of `f` ``(r, k)`` and the rows that have it.
+
+    >>> [(d.tolist(), r.tolist()) for d, r in _zero_patterns(np.array([[1, 0], [1, 1], [0, 1.]]))]
+    [([False, False], [1]), ([True, False], [2]), ([False, True], [0])]
+    """
+    zero = f == 0
+    if not zero.any():
+        return [(zero[0], np.arange(f.shape[0]))]
+    if f.shape[-1] <= 52:  # one exact float code per pattern: a 1-d unique, not a row sort
+        codes = zero @ (2.0 ** np.arange(f.shape[-1]))
+        _, first, which = np.unique(codes, return_index=True, return_inverse=True)
+        return [(zero[i], np.flatnonzero(which == p)) for p, i in enumerate(first)]
+    patterns, which = np.unique(zero, axis=0, return_inverse=True)
+    return [(d, np.flatnonzero(which.reshape(-1) == p)) for p, d in enumerate(patterns)]
 
 
 def scale(prepared: Prepared, root: FloatArray) -> tuple[FloatArray, FloatArray, int | None]:
