@@ -164,3 +164,25 @@ def test_sensitivity_rederives_entropy_weights_in_every_design_row() -> None:
     assert result.inputs == ("methods.normalise", "weight_noise:level 1")
     assert np.all(np.isfinite(result.rank_shift.total))
     assert result.rank_shift.total[0] > 0
+
+
+def test_an_alternative_making_fixed_weights_data_driven_derives_them_in_its_runs(
+    hand: Path,
+) -> None:
+    options = [{"method": "fixed"}, {"method": "entropy"}]
+    section = {
+        "weight_noise": [{"level": 1, "fraction": 0.0}],
+        "alternatives": [{"path": "methods.weights", "options": options}],
+    }
+    m = model(hand, section)
+    reps = draw_monte_carlo(m.plan, m.nominal_weights(), 30, seed=4)
+    scores = run_replicates(m.evaluate, reps)
+    for option, weights in enumerate(options):
+        fresh = compute(load_spec(hand, [f"methods.weights={dump_value(weights)}"]), m.table)
+        rows = np.flatnonzero(reps.choices[:, 0] == option)
+        assert rows.size > 0
+        for r in rows:
+            np.testing.assert_array_equal(scores[r], fresh.score)
+    entropy = compute(load_spec(hand, ["methods.weights={method: entropy}"]), m.table)
+    fixed = compute(m.spec, m.table)
+    assert np.max(np.abs(entropy.score - fixed.score)) > 1e-6

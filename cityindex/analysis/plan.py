@@ -490,6 +490,7 @@ class SpecModel:
     plan: UncertaintyPlan
     _prepared: dict[tuple[int, ...], Prepared] = field(default_factory=dict)
     _stages: dict[str, Prepared] = field(default_factory=dict)
+    _rederived: set[str] | None = None
 
     def prepared(self, choices: tuple[int, ...]) -> Prepared:
         """Stages up to normalisation for one combination of alternatives (cached)."""
@@ -535,7 +536,37 @@ class SpecModel:
         """Groups whose weights are re-derived in every replicate (``perturb: rederive``)."""
         if self.plan.perturb != "rederive":
             return set()
-        return derived_groups(self.spec) & set(self.plan.weight_groups())
+        if self._rederived is None:
+            self._rederived = derived_groups(self.spec) & set(self.plan.weight_groups())
+        return self._rederived
+
+    def _split(self, prepared: Prepared, weights: Weights) -> tuple[Weights, Weights]:
+        """A replicate's weights as overrides (used as they are) and factors (on the weights
+        the group's method derives from the replicate's data), for one spec variant.
+
+        The draws hold factors for the groups `rederived` (nominal 1) and raw weights for the
+        others (nominal: the spec's). Under ``perturb: rederive`` a variant can change a
+        group's method (an alternative on ``methods.weights``): a fixed-weight group made
+        data-driven has its draws divided by the spec's weights into factors; a data-driven
+        group made fixed has its factors applied to the spec's weights.
+        """
+        again = self.rederived()
+        if self.plan.perturb != "rederive":
+            return weights, {}
+        raw = raw_weights(self.spec)
+        methods = prepared.tree.group_methods
+        overrides: dict[str, FloatArray] = {}
+        factors: dict[str, FloatArray] = {}
+        for g, w in weights.items():
+            derived = methods[g]["weights"].name != "fixed"
+            if derived and g in again:
+                factors[g] = w
+            elif derived:
+                ones = np.ones(np.broadcast_shapes(np.shape(w), raw[g].shape))
+                factors[g] = np.divide(w, raw[g], out=ones, where=raw[g] > 0)
+            else:
+                overrides[g] = w * raw[g] if g in again else w
+        return overrides, factors
 
     def nominal_weights(self) -> dict[str, FloatArray]:
         """Weights the plan perturbs: the spec's raw weights for `fixed` groups; for derived
@@ -559,9 +590,7 @@ class SpecModel:
     def evaluate(self, choices: tuple[int, ...], weights: Weights) -> FloatArray:
         """Scores ``(runs, units)`` as `score` shows them (scaled, rounded; excluded: NaN)."""
         prepared = self.prepared(choices)
-        again = self.rederived()
-        overrides = {g: w for g, w in weights.items() if g not in again}
-        factors = {g: w for g, w in weights.items() if g in again}
+        overrides, factors = self._split(prepared, weights)
         try:
             scores, _ = aggregate_tree(prepared, overrides or None, factors or None)
             _, shown, _ = scale(prepared, scores[ROOT])
