@@ -127,6 +127,18 @@ PLAN_DOCS: dict[str, tuple[str, str, str]] = {
         "false",
         "also drop each indicator in turn (weight 0), or keep all, equally likely",
     ),
+    "perturb": (
+        "`rederive` or `nominal`",
+        "rederive",
+        "data-driven weights (entropy, CRITIC, SD, CV, PCA, combine, optimised): `rederive` "
+        "computes them again in every run from that run's data (its normalisation, treatment, "
+        "lower-level scores; a left-out indicator is dropped before the method runs) and "
+        "applies the weight noise to them (also in runs where an alternative makes a group's "
+        "weights data-driven); `nominal` perturbs the nominal derived weights as "
+        "if they were fixed (faster, but blind to how the method responds to the plan). Under "
+        "`rederive` a weight set may not name a derived group's children: vary its method "
+        "with `alternatives:` instead",
+    ),
 }
 TIER_DOCS: dict[str, tuple[str, str, str]] = {
     "labels": ("list of text", "required", "tier names, best first (e.g. 第一梯队, 第二梯队)"),

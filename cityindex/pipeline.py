@@ -18,11 +18,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from cityindex.data import Table
 from cityindex.errors import SpecError
 from cityindex.methods.registry import (
+    CHECKS,
     DomainError,
     FloatArray,
     KernelContext,
@@ -31,17 +33,22 @@ from cityindex.methods.registry import (
 from cityindex.methods.tiers import parse_tier_rule
 from cityindex.panel import Prepared, domain_error, prepare, quiet_numpy, require_finite
 from cityindex.result import IndexResult
-from cityindex.spec import Indicator, Spec
+from cityindex.spec import Indicator, MethodChoice, Spec
 from cityindex.tree import ROOT, Tree
 
 
 def aggregate_tree(
-    prepared: Prepared, weight_overrides: Mapping[str, FloatArray] | None = None
+    prepared: Prepared,
+    weight_overrides: Mapping[str, FloatArray] | None = None,
+    weight_factors: Mapping[str, FloatArray] | None = None,
 ) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
     """Weight and aggregate bottom-up; return (scores by group id, weights by group id).
 
     `weight_overrides` maps a group id (ROOT for the top) to weights ``(..., children)``
     used instead of that group's weight method; a leading replicate axis flows through.
+    `weight_factors` maps a group id to factors ``(r, children)``: the group's weight method
+    runs on each replicate's data and its weights are multiplied by the factors (see
+    `rederived_weights`).
     """
     tree = prepared.tree
     z = prepared.normalised
@@ -50,6 +57,7 @@ def aggregate_tree(
     scores: dict[str, FloatArray] = {}
     weights: dict[str, FloatArray] = {}
     overrides = weight_overrides or {}
+    factors = weight_factors or {}
     for gid in tree.bottom_up():
         children = tree.children_of(gid)
         ids = [c.id for c in children]
@@ -69,11 +77,16 @@ def aggregate_tree(
             w = w / w.sum(axis=-1, keepdims=True)
         else:
             choice = methods["weights"]
-            wmethod = get_method("weights", choice.name)
-            ctx = KernelContext(prepared.table.units, tuple(ids), extra)
             fixed = np.array([c.weight for c in children], dtype=float)
             try:
-                w = wmethod.kernel(x[..., included, :], fixed=fixed, ctx=ctx, **choice.params)
+                if gid in factors:
+                    w = rederived_weights(
+                        choice, x[..., included, :], fixed, factors[gid], prepared, ids, extra
+                    )
+                else:
+                    ctx = KernelContext(prepared.table.units, tuple(ids), extra)
+                    wmethod = get_method("weights", choice.name)
+                    w = wmethod.kernel(x[..., included, :], fixed=fixed, ctx=ctx, **choice.params)
             except DomainError as exc:
                 raise domain_error(exc, "weights", choice, ids) from None
         weights[gid] = w
@@ -87,6 +100,67 @@ def aggregate_tree(
         except DomainError as exc:
             raise domain_error(exc, "aggregate", choice, ids) from None
     return scores, weights
+
+
+def rederived_weights(
+    choice: MethodChoice,
+    x: FloatArray,
+    fixed: FloatArray,
+    factors: FloatArray,
+    prepared: Prepared,
+    ids: list[str],
+    extra: Mapping[str, Any],
+) -> FloatArray:
+    """A group's weight method re-run on every replicate's data, times `factors` ``(r, k)``.
+
+    `x` is the group's included children's values, ``(units, k)`` or ``(r, units, k)``. A zero
+    factor leaves the child out: the method runs on the other children only (replicates
+    grouped by which children they keep, each group in one vectorised call), except for
+    methods whose parameters name the children (a registered check: ahp, combine, optimised),
+    which run on every child before the left-out one's weight is set to 0. The product is made
+    relative within the group, as weight overrides are.
+    """
+    f = np.asarray(factors, dtype=float)
+    k = f.shape[-1]
+    out = np.zeros(f.shape)
+    x = np.broadcast_to(x, (f.shape[0], *x.shape[-2:])) if x.ndim == 3 else x
+    method = get_method("weights", choice.name)
+    by_name = ("weights", choice.name) in CHECKS
+    for dropped, rows in _zero_patterns(f):
+        keep = np.flatnonzero(~dropped) if not by_name else np.arange(k)
+        if len(keep) == 1:
+            out[np.ix_(rows, keep)] = 1.0
+            continue
+        sub = dict(extra)
+        if "raw" in sub:
+            sub["raw"] = sub["raw"][..., keep]
+        ctx = KernelContext(prepared.table.units, tuple(ids[j] for j in keep), sub)
+        xs = x[rows] if x.ndim == 3 and len(rows) < f.shape[0] else x
+        xs = xs if len(keep) == k else xs[..., keep]
+        w = method.kernel(xs, fixed=fixed[keep], ctx=ctx, **choice.params)
+        out[np.ix_(rows, keep)] = np.broadcast_to(w, (len(rows), len(keep)))
+    # Factors of 1 (and 0 for a child the method never saw) keep the method's own weights bit
+    # for bit, so zero noise reproduces a fresh `score` of the variant exactly.
+    plain = np.all((f == 1) | ((f == 0) & (not by_name)), axis=-1, keepdims=True)
+    scaled = out * f
+    return np.where(plain, out, scaled / scaled.sum(axis=-1, keepdims=True))
+
+
+def _zero_patterns(f: FloatArray) -> list[tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp]]]:
+    """Each distinct set of zero factors in the rows of `f` ``(r, k)`` and the rows that have it.
+
+    >>> [(d.tolist(), r.tolist()) for d, r in _zero_patterns(np.array([[1, 0], [1, 1], [0, 1.]]))]
+    [([False, False], [1]), ([True, False], [2]), ([False, True], [0])]
+    """
+    zero = f == 0
+    if not zero.any():
+        return [(zero[0], np.arange(f.shape[0]))]
+    if f.shape[-1] <= 52:  # one exact float code per pattern: a 1-d unique, not a row sort
+        codes = zero @ (2.0 ** np.arange(f.shape[-1]))
+        _, first, which = np.unique(codes, return_index=True, return_inverse=True)
+        return [(zero[i], np.flatnonzero(which == p)) for p, i in enumerate(first)]
+    patterns, which = np.unique(zero, axis=0, return_inverse=True)
+    return [(d, np.flatnonzero(which.reshape(-1) == p)) for p, d in enumerate(patterns)]
 
 
 def scale(prepared: Prepared, root: FloatArray) -> tuple[FloatArray, FloatArray, int | None]:

@@ -28,10 +28,13 @@ their parents. This is the one convention for "level" throughout cityindex (`cal
 ``{depth: 1, fraction: 0.25}`` perturbs the top-level groups' weights (depth 0 is the index,
 as in `explain`'s depth column), accepted wherever ``level`` is in a weight_noise entry.
 
-Weight overrides replace a group's weight method (for `fixed` weights the spec's raw weights
-are perturbed, so zero noise reproduces `compute` exactly; for derived weights the
-nominal derived weights are). Each combination of alternatives is one spec variant, built with
-the same ``--set`` machinery and prepared once.
+Weight overrides replace a group's weight method for `fixed` weights: the spec's raw weights
+are perturbed, so zero noise reproduces `compute` exactly. Derived weights (entropy, CRITIC,
+PCA, ...) are by default re-derived in every replicate from that replicate's data (its
+normalisation, treatment, lower-level weights; a left-out indicator is dropped before the
+method runs) and the noise multiplies them (``perturb: rederive``); ``perturb: nominal``
+perturbs the nominal derived weights instead, as if they were fixed. Each combination of
+alternatives is one spec variant, built with the same ``--set`` machinery and prepared once.
 """
 
 from __future__ import annotations
@@ -66,7 +69,11 @@ PLAN_KEYS = (
     "alternatives",
     "weight_sets",
     "leave_one_out",
+    "perturb",
 )
+
+PERTURB = ("rederive", "nominal")
+"""What weight noise and leave-out act on for data-driven weights (see `UncertaintyPlan`)."""
 
 
 @dataclass(frozen=True)
@@ -171,9 +178,22 @@ def read_plan(spec: Spec, section: Any = None, *, source: str | None = None) -> 
             )
             value = None
         ints[key] = value
+    perturb = body.get("perturb", PERTURB[0])
+    if perturb not in PERTURB:
+        bad.add(
+            "spec.uncertainty.perturb",
+            "`perturb` must be `rederive` or `nominal`",
+            "uncertainty.perturb",
+            expected="rederive (weights derived from each run's data) or nominal",
+            got=repr(perturb)[:40],
+        )
+    elif perturb == "rederive":
+        _derived_sets(spec, body.get("weight_sets") or [], sets, bad)
     if bad.items:
         raise SpecError(bad.items)
-    plan = UncertaintyPlan(tuple(noise), tuple(alternatives), tuple(sets), tuple(leave_out))
+    plan = UncertaintyPlan(
+        tuple(noise), tuple(alternatives), tuple(sets), tuple(leave_out), str(perturb)
+    )
     return PlanSettings(plan, ints["runs"], ints["seed"], ints["top_k"])
 
 
@@ -355,6 +375,30 @@ def _weight_sets(spec: Spec, names: Any, bad: _Issues) -> list[WeightSet]:
     return out
 
 
+def derived_groups(spec: Spec) -> set[str]:
+    """Groups (ROOT included) whose weights a method computes rather than the spec's `fixed`."""
+    methods = resolve_tree(spec).group_methods
+    return {g for g, m in methods.items() if m["weights"].name != "fixed"}
+
+
+def _derived_sets(spec: Spec, names: Any, sets: list[WeightSet], bad: _Issues) -> None:
+    """Under ``perturb: rederive`` a weight set may not name children of a derived group."""
+    derived = derived_groups(spec)
+    names = names if isinstance(names, list) else [names]
+    index = {str(n): i for i, n in enumerate(names)}
+    for entry in sets:
+        clash = sorted(g or spec.index.id for g in entry.weights if g in derived)
+        if clash:
+            bad.add(
+                "spec.uncertainty.weight-set-derived",
+                f"weight set '{entry.name}' gives weights to the children of "
+                f"{', '.join(clash)}, whose weights are derived from the data",
+                f"uncertainty.weight_sets.{index.get(entry.name, 0)}",
+                hint="vary that group's weight method with an `alternatives:` entry instead, "
+                "or set `perturb: nominal` to treat the nominal derived weights as fixed",
+            )
+
+
 _VARIANTS: dict[tuple[str, ...], tuple[Spec | None, list[Issue]]] = {}
 
 
@@ -447,6 +491,7 @@ class SpecModel:
     plan: UncertaintyPlan
     _prepared: dict[tuple[int, ...], Prepared] = field(default_factory=dict)
     _stages: dict[str, Prepared] = field(default_factory=dict)
+    _rederived: set[str] | None = None
 
     def prepared(self, choices: tuple[int, ...]) -> Prepared:
         """Stages up to normalisation for one combination of alternatives (cached)."""
@@ -488,22 +533,67 @@ class SpecModel:
             methods[stage] = single.methods[stage]  # type: ignore[index]
         return replace(self.spec, methods=methods), []
 
-    def nominal_weights(self) -> dict[str, FloatArray]:
-        """Weights the plan perturbs: the spec's raw weights, or derived ones if not fixed."""
-        prepared = self.prepared(tuple(0 for _ in self.plan.alternatives))
-        _, derived = aggregate_tree(prepared)
+    def rederived(self) -> set[str]:
+        """Groups whose weights are re-derived in every replicate (``perturb: rederive``)."""
+        if self.plan.perturb != "rederive":
+            return set()
+        if self._rederived is None:
+            self._rederived = derived_groups(self.spec) & set(self.plan.weight_groups())
+        return self._rederived
+
+    def _split(self, prepared: Prepared, weights: Weights) -> tuple[Weights, Weights]:
+        """A replicate's weights as overrides (used as they are) and factors (on the weights
+        the group's method derives from the replicate's data), for one spec variant.
+
+        The draws hold factors for the groups `rederived` (nominal 1) and raw weights for the
+        others (nominal: the spec's). Under ``perturb: rederive`` a variant can change a
+        group's method (an alternative on ``methods.weights``): a fixed-weight group made
+        data-driven has its draws divided by the spec's weights into factors; a data-driven
+        group made fixed has its factors applied to the spec's weights.
+        """
+        again = self.rederived()
+        if self.plan.perturb != "rederive":
+            return weights, {}
         raw = raw_weights(self.spec)
         methods = prepared.tree.group_methods
-        return {
-            g: raw[g] if methods[g]["weights"].name == "fixed" else np.asarray(derived[g])
-            for g in raw
-        }
+        overrides: dict[str, FloatArray] = {}
+        factors: dict[str, FloatArray] = {}
+        for g, w in weights.items():
+            derived = methods[g]["weights"].name != "fixed"
+            if derived and g in again:
+                factors[g] = w
+            elif derived:
+                ones = np.ones(np.broadcast_shapes(np.shape(w), raw[g].shape))
+                factors[g] = np.divide(w, raw[g], out=ones, where=raw[g] > 0)
+            else:
+                overrides[g] = w * raw[g] if g in again else w
+        return overrides, factors
+
+    def nominal_weights(self) -> dict[str, FloatArray]:
+        """Weights the plan perturbs: the spec's raw weights for `fixed` groups; for derived
+        ones 1 (factors on the weights each replicate derives) or, under ``perturb: nominal``,
+        the nominal derived weights."""
+        raw = raw_weights(self.spec)
+        again = self.rederived()
+        prepared = self.prepared(tuple(0 for _ in self.plan.alternatives))
+        _, derived = aggregate_tree(prepared)
+        methods = prepared.tree.group_methods
+        out: dict[str, FloatArray] = {}
+        for g in raw:
+            if g in again:
+                out[g] = np.ones_like(raw[g])
+            elif methods[g]["weights"].name == "fixed":
+                out[g] = raw[g]
+            else:
+                out[g] = np.asarray(derived[g])
+        return out
 
     def evaluate(self, choices: tuple[int, ...], weights: Weights) -> FloatArray:
         """Scores ``(runs, units)`` as `score` shows them (scaled, rounded; excluded: NaN)."""
         prepared = self.prepared(choices)
+        overrides, factors = self._split(prepared, weights)
         try:
-            scores, _ = aggregate_tree(prepared, weights or None)
+            scores, _ = aggregate_tree(prepared, overrides or None, factors or None)
             _, shown, _ = scale(prepared, scores[ROOT])
         except CityIndexError as error:
             settings = [

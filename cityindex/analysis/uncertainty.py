@@ -85,6 +85,10 @@ class UncertaintyPlan:
     alternatives: tuple[Alternatives, ...] = ()
     weight_sets: tuple[WeightSet, ...] = ()
     leave_out: tuple[tuple[str, int], ...] = ()
+    perturb: str = "rederive"
+    """``rederive``: data-driven weights are computed again from every replicate's data and
+    the noise and leave-out act on them; ``nominal``: the nominal derived weights are
+    perturbed as if they were fixed."""
 
     def input_names(self) -> list[str]:
         """One name per uncertain input (a Sobol column), in sampling order."""
