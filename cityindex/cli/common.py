@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -28,7 +28,15 @@ from cityindex.errors import (
     issue,
 )
 from cityindex.files import check_output, read_bounded, write_atomic
-from cityindex.i18n import LANGUAGES, Language, as_language, parse_language
+from cityindex.i18n import (
+    LANGUAGES,
+    Language,
+    as_language,
+    headers,
+    method_name,
+    parse_language,
+    title,
+)
 from cityindex.pipeline import compute
 from cityindex.render import FORMATS, render_error, render_warning
 from cityindex.result import IndexResult
@@ -119,6 +127,47 @@ def pick_language(lang: str | None, spec: Spec | None = None) -> Language:
             [unknown_choice("usage.lang", "language", lang, LANGUAGES, option="--lang")]
         )
     return chosen
+
+
+ID_CELLS = frozenset(
+    {"indicator", "group", "parent", "child", "input", "id", "indicator_1", "indicator_2", "node"}
+)
+"""Columns whose cells hold group or indicator ids: a reader sees their titles under zh."""
+
+
+def localise(
+    rows: list[dict[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    language: Language,
+    spec: Spec | None = None,
+) -> tuple[list[dict[str, Any]], dict[str, str] | None]:
+    """Rows and header labels as a reader sees them in `language`.
+
+    Under zh, table, Markdown and xlsx headers are Chinese (node titles for node columns) and
+    ids in the node columns of a table or Markdown become titles; CSV and JSON keep the ids
+    (scripts read them; `render_rows` shows CSV labels only when asked). English keeps the ids
+    as they were.
+    """
+    if language != "zh":
+        return rows, None
+    nodes = list(spec.walk()) if spec is not None else []
+    labels = headers(columns, language, nodes)
+    if fmt not in ("table", "markdown") or not nodes:
+        return rows, labels
+    titles = {n.id: title(n, language) for n in nodes}
+
+    def shown(value: Any) -> Any:
+        if isinstance(value, str) and value.strip() in titles:
+            return value[: len(value) - len(value.lstrip())] + titles[value.strip()]
+        return value
+
+    def cell(key: str, value: Any) -> Any:
+        if key == "method" and isinstance(value, str):
+            return method_name(value, language)
+        return shown(value) if key in ID_CELLS else value
+
+    return [{k: cell(k, v) for k, v in row.items()} for row in rows], labels
 
 
 DigitsOpt = Annotated[
@@ -453,6 +502,7 @@ __all__ = [
     "fail",
     "load",
     "load_spec",
+    "localise",
     "pick_format",
     "pick_language",
     "say",

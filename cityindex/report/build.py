@@ -296,7 +296,7 @@ def _tree(spec: Spec, result: IndexResult, lang: Language) -> str:
         return f"<li><b>{name}</b> <code>{_e(n.id)}</code>: {eff:.3f}<ul>{inner}</ul></li>"
 
     items = "".join(node(g, "", 1.0) for g in spec.groups)
-    return f'<ul class="tree"><li><b>{_e(spec.index.title)}</b><ul>{items}</ul></li></ul>'
+    return f'<ul class="tree"><li><b>{_e(title(spec.index, lang))}</b><ul>{items}</ul></li></ul>'
 
 
 def _method(spec: Spec, result: IndexResult, lang: Language = "en") -> str:
@@ -452,7 +452,7 @@ def build_report(
     uncertainty_html = (
         _uncertainty(uncertainty, result.unit_column, names, lang) if uncertainty else ""
     )
-    page_title = _e(spec.index.title)
+    page_title = _e(title(spec.index, lang))
     return f"""<!DOCTYPE html>
 <html lang="{HTML_LANG[lang]}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -177,7 +177,7 @@ def ahp_sections(spec: Spec, lang: Language) -> str:
     tree = resolve_tree(spec)
     out: list[str] = []
     names = {g.id: title(g, lang) for g in spec.all_groups()}
-    names[ROOT] = spec.index.title or spec.index.id
+    names[ROOT] = title(spec.index, lang)
     for gid, methods in tree.group_methods.items():
         choice = methods["weights"]
         if choice.name != "ahp":
