@@ -384,7 +384,8 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "t.cmp_neither": ("ranked in neither ({n}): {units}", "两者均未排名（{n} 个）：{units}"),
     "t.validate_ok": (
         "ok: {id}: {groups} groups, {indicators} indicators, {units} units ({excluded} excluded)",
-        "通过：{id}：{groups} 个维度，{indicators} 个指标，{units} 个单位（{excluded} 个未参与评分）",
+        "通过：{id}：{groups} 个维度，{indicators} 个指标，{units} 个单位"
+        "（{excluded} 个未参与评分）",
     ),
     "t.calibrated": (
         "Calibrated weights (relative within each group)",

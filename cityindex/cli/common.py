@@ -27,7 +27,7 @@ from cityindex.errors import (
     did_you_mean,
     issue,
 )
-from cityindex.files import check_output, read_bounded, write_atomic
+from cityindex.files import check_output, write_atomic
 from cityindex.i18n import (
     LANGUAGES,
     Language,
@@ -43,7 +43,7 @@ from cityindex.result import IndexResult
 from cityindex.shipped import DefaultSpec, resolve_default_spec
 from cityindex.spec import Spec
 from cityindex.spec_schema import check_columns, sort_issues
-from cityindex.spec_yaml import MAX_BYTES, SPEC_FILE, load_spec, parse_spec, read_spec_text
+from cityindex.spec_yaml import GBK_NOTE, load_spec, parse_spec, read_spec_decoded
 
 SpecArg = Annotated[
     Path | None,
@@ -328,25 +328,11 @@ def load(
 
 
 def read_spec_gbk(path: Path) -> str:
-    """The spec's text: UTF-8, else GBK when it decodes as Chinese text does, announced on
-    stderr as a data file's detected encoding is; else the UTF-8 error.
-
-    GBK decodes almost any bytes, so a file counts as GBK only if every two-byte character's
-    second byte is >= 0x80, as it is for the Chinese characters of GB2312 (a Latin-1 "Zürich"
-    has an ASCII letter after the 0xFC and stays an encoding error).
-    """
-    try:
-        return read_spec_text(path)
-    except SpecError as error:
-        if [i.code for i in error.issues] != ["spec.yaml.encoding"]:
-            raise
-        try:
-            text = read_bounded(path, SPEC_FILE, limit=MAX_BYTES).decode("gbk")
-        except UnicodeDecodeError:
-            raise error from None
-        if any(ch > "\x7f" and ch.encode("gbk")[-1] < 0x80 for ch in text):
-            raise error from None
-    say(f"note: read {path} as GBK (detected: the file is not valid UTF-8)")
+    """The spec's text (`spec_yaml.read_spec_decoded`: UTF-8, else detected GBK), a GBK one
+    announced on stderr as a data file's detected encoding is."""
+    text, encoding = read_spec_decoded(path)
+    if encoding != "utf-8":
+        say("note: " + GBK_NOTE.format(path=path))
     return text
 
 
