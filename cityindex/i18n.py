@@ -10,7 +10,7 @@ instead of their id; CSV keeps ids as column names unless asked for titles.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[Language, ...] = ("en", "zh")
@@ -422,6 +422,8 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "t.dc_unsourced": ("Values without a source", "无来源的数值"),
     "t.dc_mirror": ("Values resting on a mirror only", "仅有镜像来源的数值"),
     "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "the_index": ("(index)", "（指数）"),
 }
 
 METHOD_NAMES: Mapping[str, str] = {
@@ -450,6 +452,64 @@ METHOD_NAMES: Mapping[str, str] = {
     "none": "无",
     "reweight": "剔除缺失值并重新分配权重",
 }
+
+
+FLAG_NAMES: Mapping[str, str] = {
+    "collinear": "共线",
+    "negative": "负相关",
+    "outliers": "有异常值",
+    "negative with group": "与所属维度负相关",
+    "negative with index": "与指数负相关",
+}
+"""Audit flags (`analysis.audit`) as a Chinese reader reads them."""
+
+STAGE_NAMES: Mapping[str, str] = {
+    "raw": "原始",
+    "denominated": "分母调整后",
+    "imputed": "插补后",
+    "treated": "异常值处理后",
+    "normalised": "标准化后",
+}
+"""Pipeline stages as a Chinese reader names them."""
+
+ID_CELLS = frozenset(
+    {"indicator", "group", "parent", "child", "input", "id", "indicator_1", "indicator_2", "node"}
+)
+"""Columns whose cells hold group or indicator ids: a reader sees their titles under zh."""
+
+
+def stage_name(stage: str, lang: Language) -> str:
+    """A pipeline stage as a reader says it (Chinese under zh, else the id)."""
+    return STAGE_NAMES.get(stage, stage) if lang == "zh" else stage
+
+
+def titled_rows(
+    rows: Iterable[Mapping[str, Any]], lang: Language, nodes: Iterable[Titled]
+) -> list[dict[str, Any]]:
+    """Rows as a reader sees them under zh: group and indicator ids in `ID_CELLS` columns as
+    their titles (an indent before an id is kept; "(index)" as 指数), method names, audit
+    flags and true/false (是/否) in Chinese.
+    Under en the rows are returned unchanged (as new dicts)."""
+    if lang != "zh":
+        return [dict(r) for r in rows]
+    titles = {n.id: title(n, lang) for n in nodes}
+
+    def cell(key: str, value: Any) -> Any:
+        if isinstance(value, bool):
+            return tr("yes" if value else "no", lang)
+        if not isinstance(value, str):
+            return value
+        if key in ID_CELLS and value == "(index)":
+            return tr("the_index", lang)
+        if key == "method":
+            return method_name(value, lang)
+        if key in ("flag", "flags"):
+            return "；".join(FLAG_NAMES.get(f, f) for f in value.split("; ")) if value else value
+        if key in ID_CELLS and value.strip() in titles:
+            return value[: len(value) - len(value.lstrip())] + titles[value.strip()]
+        return value
+
+    return [{k: cell(k, v) for k, v in r.items()} for r in rows]
 
 
 def parse_language(value: str) -> Language | None:

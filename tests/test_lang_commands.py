@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cityindex.cli import run
@@ -122,3 +126,68 @@ def test_validate_says_ok_in_chinese(capsys: pytest.CaptureFixture[str]) -> None
     assert run(["validate", "--lang", "zh"]) == 0
     err = capsys.readouterr().err
     assert "通过：ai-city-2024：5 个维度，13 个指标，30 个单位（0 个未参与评分）" in err
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+LATIN_HEADINGS = {"CI", "CR", "RI", "λmax", "Cronbach α", "A", "B"}
+"""Headings a Chinese reader reads as they are (symbols and names of statistics)."""
+
+
+@pytest.fixture(scope="module")
+def zh_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped default's report in Chinese, written once for this module."""
+    out = tmp_path_factory.mktemp("zh-report") / "r.html"
+    assert run(["report", "--lang", "zh", "--output", str(out)]) == 0
+    return out
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_every_heading_of_the_chinese_report_is_chinese(zh_report: Path) -> None:
+    """No English left in a heading or column heading (ids of groups show as their titles)."""
+    page = zh_report.read_text(encoding="utf-8")
+    heads = re.findall(r"<(h[1-3]|th)[^>]*>(.*?)</\1>", page, re.S)
+    texts = [re.sub(r"<[^>]+>", "", t).strip() for _, t in heads]
+    english = [t for t in texts if t and not _has_cjk(t) and t not in LATIN_HEADINGS]
+    assert english == []
+    assert len(texts) > 60
+    assert '<html lang="zh-CN">' in page
+    assert "第一梯队" in page  # the shipped tiers (Jenks natural breaks)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+def test_the_chinese_report_paints_its_charts_in_headless_chromium(zh_report: Path) -> None:
+    """A screenshot of the page's first 3000 pixels holds the tier-coloured table and the
+    stacked bars: thousands of saturated pixels, not a blank or text-only page."""
+    from PIL import Image
+
+    shot = zh_report.parent / "zh.png"
+    subprocess.run(
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--hide-scrollbars",
+            f"--user-data-dir={zh_report.parent / 'profile'}",
+            f"--screenshot={shot}",
+            "--window-size=1280,3000",
+            zh_report.resolve().as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    hsv = np.asarray(Image.open(shot).convert("HSV"))
+    assert hsv.shape == (3000, 1280, 3)
+    coloured = (hsv[..., 1] > 120) & (hsv[..., 2] > 60)
+    assert coloured.sum() > 100_000  # the bars of 30 cities in five colours
+    hues = np.unique(hsv[..., 0][coloured] // 16)
+    assert len(hues) >= 4  # the groups' colours, not one flat block
+    shutil.rmtree(zh_report.parent / "profile", ignore_errors=True)

@@ -29,7 +29,7 @@ from cityindex.cli.common import (
     pick_language,
 )
 from cityindex.cli.report import emit_xlsx, wants_xlsx
-from cityindex.i18n import Language, tr
+from cityindex.i18n import Language, stage_name, tr
 from cityindex.render import render_rows, round_floats, to_json
 
 if TYPE_CHECKING:
@@ -68,7 +68,9 @@ def audit_text(
     for name in [part] if part else list(PARTS):
         rows = getattr(result, name)
         title = {
-            "indicators": tr("h.audit_indicators", language, stage=result.stage),
+            "indicators": tr(
+                "h.audit_indicators", language, stage=stage_name(result.stage, language)
+            ),
             "groups": tr("t.audit_groups", language),
             "pairs": tr("t.audit_pairs", language),
         }[name]

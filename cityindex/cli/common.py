@@ -33,9 +33,8 @@ from cityindex.i18n import (
     Language,
     as_language,
     headers,
-    method_name,
     parse_language,
-    title,
+    titled_rows,
 )
 from cityindex.pipeline import compute
 from cityindex.render import FORMATS, render_error, render_warning
@@ -129,12 +128,6 @@ def pick_language(lang: str | None, spec: Spec | None = None) -> Language:
     return chosen
 
 
-ID_CELLS = frozenset(
-    {"indicator", "group", "parent", "child", "input", "id", "indicator_1", "indicator_2", "node"}
-)
-"""Columns whose cells hold group or indicator ids: a reader sees their titles under zh."""
-
-
 def localise(
     rows: list[dict[str, Any]],
     columns: Sequence[str],
@@ -145,29 +138,17 @@ def localise(
     """Rows and header labels as a reader sees them in `language`.
 
     Under zh, table, Markdown and xlsx headers are Chinese (node titles for node columns) and
-    ids in the node columns of a table or Markdown become titles; CSV and JSON keep the ids
-    (scripts read them; `render_rows` shows CSV labels only when asked). English keeps the ids
-    as they were.
+    the cells of a table or Markdown show titles for ids (`i18n.titled_rows`); CSV and JSON
+    keep the ids (scripts read them; `render_rows` shows CSV labels only when asked). English
+    keeps the ids as they were.
     """
     if language != "zh":
         return rows, None
-    nodes = list(spec.walk()) if spec is not None else []
+    nodes = [spec.index, *spec.walk()] if spec is not None else []
     labels = headers(columns, language, nodes)
-    if fmt not in ("table", "markdown") or not nodes:
+    if fmt not in ("table", "markdown"):
         return rows, labels
-    titles = {n.id: title(n, language) for n in nodes}
-
-    def shown(value: Any) -> Any:
-        if isinstance(value, str) and value.strip() in titles:
-            return value[: len(value) - len(value.lstrip())] + titles[value.strip()]
-        return value
-
-    def cell(key: str, value: Any) -> Any:
-        if key == "method" and isinstance(value, str):
-            return method_name(value, language)
-        return shown(value) if key in ID_CELLS else value
-
-    return [{k: cell(k, v) for k, v in row.items()} for row in rows], labels
+    return titled_rows(rows, language, nodes), labels
 
 
 DigitsOpt = Annotated[

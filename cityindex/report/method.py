@@ -164,7 +164,7 @@ def weights_table(spec: Spec, result: IndexResult, lang: Language) -> str:
         visit(g, ROOT, 1.0, 0)
     head = [
         e(tr("group", lang) + " / " + tr("indicator", lang)),
-        "id",
+        e(tr("id", lang)),
         e(tr("nominal_weight", lang)),
         e(tr("relative_weight", lang)),
         e(tr("effective_weight", lang)),
