@@ -382,6 +382,29 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "t.cmp_only_a": ("ranked only in A: {units}", "仅在 A 中排名：{units}"),
     "t.cmp_only_b": ("ranked only in B: {units}", "仅在 B 中排名：{units}"),
     "t.cmp_neither": ("ranked in neither ({n}): {units}", "两者均未排名（{n} 个）：{units}"),
+    "n.spec_gbk": (
+        "note: read {path} as GBK (detected: the file is not valid UTF-8)",
+        "提示：{path} 不是有效的 UTF-8，已按 GBK 编码读取（自动检测）",
+    ),
+    "n.na_cells": (
+        "note: {n} cell(s) of {file} hold a placeholder of index.na_values ({values}): "
+        "read as missing",
+        "提示：{file} 中有 {n} 个单元格为 index.na_values 中的占位符（{values}），按缺失值处理",
+    ),
+    "cap.spec": ("spec: {spec}", "指标定义：{spec}"),
+    "cap.calibrated": (
+        "weights calibrated to reproduce {target}",
+        "权重经校准以复现 {target}（见指标定义的 calibration 部分）",
+    ),
+    "cap.changed": (
+        "weights changed since calibration",
+        "权重在校准后已被修改：这些权重不能复现 {target} 的已发布结果"
+        "（可用 cityindex check --against 对比）",
+    ),
+    "cap.unverified": (
+        "weights said to be calibrated",
+        "指标定义称权重经校准以复现 {target}（未经核对：calibration 部分没有权重摘要）",
+    ),
     "t.validate_ok": (
         "ok: {id}: {groups} groups, {indicators} indicators, {units} units ({excluded} excluded)",
         "通过：{id}：{groups} 个维度，{indicators} 个指标，{units} 个单位"

@@ -191,3 +191,35 @@ def test_the_chinese_report_paints_its_charts_in_headless_chromium(zh_report: Pa
     hues = np.unique(hsv[..., 0][coloured] // 16)
     assert len(hues) >= 4  # the groups' colours, not one flat block
     shutil.rmtree(zh_report.parent / "profile", ignore_errors=True)
+
+
+def test_a_gbk_spec_and_a_csv_with_placeholders_score_with_notes_in_the_spec_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Empty cells of the shipped data written as 暂无 (as Chinese statistical tables do);
+    the spec saved as GBK declares them with `na_values`: same scores, two notes on stderr."""
+    rows = (ROOT / "data" / "cities-2024.csv").read_text(encoding="utf-8").splitlines()
+    marked = [rows[0]] + [
+        ",".join(c if c or i == 0 else "暂无" for i, c in enumerate(r.split(","))) for r in rows[1:]
+    ]
+    placeholders = sum(r.split(",").count("暂无") for r in marked)
+    data = tmp_path / "cities.csv"
+    data.write_text("\n".join(marked) + "\n", encoding="utf-8")
+    spec = zh_default_spec(tmp_path, encoding="gbk")
+    text = (
+        spec.read_bytes()
+        .decode("gbk")
+        .replace("  language: zh\n", "  language: zh\n  na_values: [暂无]\n", 1)
+    )
+    spec.write_bytes(text.encode("gbk"))
+    assert run(["score", str(spec), "--data", str(data), "--format", "csv"]) == 0
+    got = capsys.readouterr()
+    assert run(["score", "--format", "csv"]) == 0
+    shipped = capsys.readouterr().out
+    assert got.out == shipped
+    assert placeholders > 100
+    assert got.err.splitlines() == [
+        f"提示：{spec} 不是有效的 UTF-8，已按 GBK 编码读取（自动检测）",
+        f"提示：{data} 中有 {placeholders} 个单元格为 index.na_values 中的占位符（暂无），"
+        "按缺失值处理",
+    ]

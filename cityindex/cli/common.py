@@ -35,6 +35,7 @@ from cityindex.i18n import (
     headers,
     parse_language,
     titled_rows,
+    tr,
 )
 from cityindex.pipeline import compute
 from cityindex.render import FORMATS, render_error, render_warning
@@ -42,7 +43,7 @@ from cityindex.result import IndexResult
 from cityindex.shipped import DefaultSpec, resolve_default_spec
 from cityindex.spec import Spec
 from cityindex.spec_schema import check_columns, sort_issues
-from cityindex.spec_yaml import GBK_NOTE, load_spec, parse_spec, read_spec_decoded
+from cityindex.spec_yaml import load_spec, parse_spec, read_spec_decoded
 
 SpecArg = Annotated[
     Path | None,
@@ -254,8 +255,11 @@ def load(
     path, default = resolve_spec(spec_path)
     for note in default.notes if default is not None else ():
         say(note)
-    text = read_spec_gbk(path)
+    text, spec_encoding = read_spec_decoded(path)
     spec, issues = parse_spec(text, file=str(path), base_dir=path.parent, overrides=sets or ())
+    language = as_language(spec.index.language if spec is not None else None)
+    if spec_encoding != "utf-8":  # announced as a data file's detected encoding is
+        say(tr("n.spec_gbk", language, path=path))
     data_path = data
     if data_path is None and spec is not None:
         data_path = spec.index.data
@@ -296,25 +300,14 @@ def load(
     )
     announce_encoding(table, explicit=encoding)
     if table.na_cells:
-        say(
-            f"note: {table.na_cells} cell(s) of {table.file} hold a placeholder of "
-            f"index.na_values ({', '.join(spec.index.na_values)}): read as missing"
-        )
+        na = ", ".join(spec.index.na_values)
+        say(tr("n.na_cells", language, n=table.na_cells, file=table.file, values=na))
     column_issues: list[Issue] = check_columns(spec, table.columns, str(data_path))
     if column_issues:
         raise SpecError(column_issues)
     for message in spec.warnings:
         warn(message)
     return Loaded(spec, table, default)
-
-
-def read_spec_gbk(path: Path) -> str:
-    """The spec's text (`spec_yaml.read_spec_decoded`: UTF-8, else detected GBK), a GBK one
-    announced on stderr as a data file's detected encoding is."""
-    text, encoding = read_spec_decoded(path)
-    if encoding != "utf-8":
-        say("note: " + GBK_NOTE.format(path=path))
-    return text
 
 
 def announce_encoding(table: Table, *, explicit: str | None) -> None:

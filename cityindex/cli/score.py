@@ -73,17 +73,18 @@ def render_stage(
     )
 
 
-def score_caption(loaded: Loaded, result: IndexResult) -> str | None:
+def score_caption(loaded: Loaded, result: IndexResult, language: Language = "en") -> str | None:
     """The table's caption: which spec was scored when none was named, and what may be said
     about calibrated weights (only while they are the calibrated ones)."""
     from cityindex.analysis.calibration_claim import calibration_claim
 
     lines = []
     if loaded.default is not None:
-        lines.append(f"spec: {loaded.default.label}")
+        lines.append(tr("cap.spec", language, spec=loaded.default.label))
     claim = calibration_claim(loaded.spec, result)
     if claim is not None:
-        lines.append(claim.caption())
+        zh = tr(f"cap.{claim.status}", language, target=claim.target)
+        lines.append(zh if language == "zh" else claim.caption())
     return "\n".join(lines) or None
 
 
@@ -166,7 +167,7 @@ def score(
         title=title,
         top=top,
         coverage=coverage,
-        caption=score_caption(loaded, result),
+        caption=score_caption(loaded, result, language),
         excel_safe_cells=excel_safe,
         labels=labels,
         csv_labels=header_kind == "titles",
