@@ -22,6 +22,8 @@ Row = tuple[str, str, str, str]
 INDEX_DOCS: dict[str, tuple[str, str, str]] = {
     "id": ("text", "required", "short id of the index (the `explain` root row, manifests)"),
     "title": ("text", "''", "title shown above tables and in reports"),
+    "title_en": ("text", "`title`", "the index's title in English (`language: en` / `--lang en`)"),
+    "title_zh": ("text", "`title`", "the index's title in Chinese (`language: zh` / `--lang zh`)"),
     "data": ("path", "none", "the data CSV, relative to the spec file (`--data` overrides)"),
     "unit": ("text", "required", "the data column naming each unit (e.g. `city`)"),
     "scale": ("method", "{method: none}", "how the top-level score is scaled: see `scale` below"),

@@ -10,7 +10,7 @@ instead of their id; CSV keeps ids as column names unless asked for titles.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[Language, ...] = ("en", "zh")
@@ -244,7 +244,209 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "c.lon": ("longitude (°)", "经度（°）"),
     "c.lat": ("latitude (°)", "纬度（°）"),
     "c.score": ("score", "得分"),
+    # more column names (every command's tables; `output_columns.OUTPUT_COLUMNS`)
+    "after": ("after", "校准后"),
+    "band": ("band", "协调等级"),
+    "before": ("before", "校准前"),
+    "change": ("change", "变化"),
+    "child": ("child", "下级"),
+    "ci": ("ci", "CI"),
+    "cr": ("cr", "CR"),
+    "ri": ("ri", "RI"),
+    "lambda_max": ("lambda_max", "λmax"),
+    "judge": ("judge", "评判者"),
+    "column": ("column", "数据列"),
+    "computed_rank": ("computed_rank", "计算排名"),
+    "computed_score": ("computed_score", "计算得分"),
+    "published_rank": ("published_rank", "发布排名"),
+    "published_score": ("published_score", "发布得分"),
+    "diff": ("diff", "差值"),
+    "reproduced": ("reproduced", "是否复现"),
+    "contribution": ("contribution", "贡献"),
+    "share": ("share", "贡献占比"),
+    "coordination": ("coordination", "耦合协调度"),
+    "coupling": ("coupling", "耦合度"),
+    "development": ("development", "综合发展指数"),
+    "correlation": ("correlation", "相关系数"),
+    "depth": ("depth", "深度"),
+    "detail": ("detail", "详情"),
+    "first": ("first", "一阶指数"),
+    "first_low": ("first_low", "一阶下限"),
+    "first_high": ("first_high", "一阶上限"),
+    "total": ("total", "总效应指数"),
+    "total_low": ("total_low", "总效应下限"),
+    "total_high": ("total_high", "总效应上限"),
+    "formula": ("formula", "公式"),
+    "gap": ("gap", "差距"),
+    "id": ("id", "编号"),
+    "importance_share": ("importance_share", "重要性份额"),
+    "input": ("input", "输入"),
+    "item": ("item", "项目"),
+    "key_path": ("key_path", "键路径"),
+    "kind": ("kind", "类型"),
+    "logged": ("logged", "取对数"),
+    "log_transformed": ("log_transformed", "取对数"),
+    "winsorised": ("winsorised", "缩尾"),
+    "winsorised_points": ("winsorised_points", "缩尾点数"),
+    "passed_before": ("passed_before", "处理前达标"),
+    "passed_after_winsorising": ("passed_after_winsorising", "缩尾后达标"),
+    "passed_after_log": ("passed_after_log", "取对数后达标"),
+    "skew": ("skew", "偏度"),
+    "skew_before": ("skew_before", "处理前偏度"),
+    "skew_after_winsorising": ("skew_after_winsorising", "缩尾后偏度"),
+    "skew_after_log": ("skew_after_log", "取对数后偏度"),
+    "kurtosis_before": ("kurtosis_before", "处理前峰度"),
+    "kurtosis_after_winsorising": ("kurtosis_after_winsorising", "缩尾后峰度"),
+    "kurtosis_after_log": ("kurtosis_after_log", "取对数后峰度"),
+    "mean_rank": ("mean_rank", "平均排名"),
+    "median": ("median", "中位数"),
+    "method": ("method", "方法"),
+    "mirror": ("mirror", "镜像"),
+    "missing": ("missing", "缺失数"),
+    "present": ("present", "有值数"),
+    "missing_indicators": ("missing_indicators", "缺失指标"),
+    "node": ("node", "节点"),
+    "normalised": ("normalised", "标准化值"),
+    "note": ("note", "说明"),
+    "obstacle_degree": ("obstacle_degree", "障碍度（%）"),
+    "params": ("params", "参数"),
+    "parameters": ("parameters", "参数"),
+    "published": ("published", "发布日期"),
+    "rank_a": ("rank_a", "A 排名"),
+    "rank_b": ("rank_b", "B 排名"),
+    "score_a": ("score_a", "A 得分"),
+    "score_b": ("score_b", "B 得分"),
+    "score_change": ("score_change", "得分变化"),
+    "score_p05": ("score_p05", "得分5%分位"),
+    "score_p50": ("score_p50", "得分中位数"),
+    "score_p95": ("score_p95", "得分95%分位"),
+    "ratio": ("ratio", "比值"),
+    "raw": ("raw", "原始值"),
+    "reason": ("reason", "原因"),
+    "stage": ("stage", "步骤"),
+    "status": ("status", "状态"),
+    "title": ("title", "标题"),
+    "unit_weight": ("unit_weight", "该单位权重"),
+    "units": ("units", "单位"),
+    "url": ("url", "链接"),
+    "value": ("value", "数值"),
+    "weight": ("weight", "权重"),
+    "years": ("years", "年份"),
+    # table titles and captions of the commands
+    "t.scored": ("{title} ({n} units)", "{title}（{n} 个单位）"),
+    "t.stage": ("{title}: {name}", "{title}：{name}"),
+    "t.weights_indicators": ("Indicator weights", "指标权重"),
+    "t.weights_groups": ("Group weights", "维度权重"),
+    "t.ahp": ("AHP consistency", "层次分析法一致性检验"),
+    "t.ahp_caption": (
+        "CR = CI / RI; CR ≤ 0.1 is acceptable (Saaty)",
+        "CR = CI / RI；CR ≤ 0.1 即通过一致性检验（Saaty）",
+    ),
+    "t.explain": (
+        "{unit}: score {score:.4f} (exact {exact:.10g}), rank {rank:.0f} of {ranked}, "
+        "data coverage {coverage:.0%}",
+        "{unit}：得分 {score:.4f}（精确值 {exact:.10g}），排名 {rank:.0f}/{ranked}，"
+        "数据覆盖率 {coverage:.0%}",
+    ),
+    "t.strongest": ("strongest", "优势"),
+    "t.weakest": ("weakest", "短板"),
+    "t.vs_median": (
+        "{id} ({value:.3f} vs median {median:.3f})",
+        "{id}（{value:.3f}，中位数 {median:.3f}）",
+    ),
+    "t.against_median": (
+        "{label} against the median unit: {items}",
+        "{label}（与中位单位相比）：{items}",
+    ),
+    "t.missing": ("missing: {items}", "缺失：{items}"),
+    "t.imputed": ("imputed: {items}", "插补：{items}"),
+    "t.none": ("none", "无"),
+    "t.note": ("note: {text}", "说明：{text}"),
+    "t.audit_groups": (
+        "Groups: Cronbach's alpha, first principal component's share",
+        "维度：Cronbach α 系数与第一主成分占比",
+    ),
+    "t.audit_pairs": (
+        "Flagged indicator pairs within a group (r > 0.9 or negative)",
+        "组内需关注的指标对（r > 0.9 或为负相关）",
+    ),
+    "t.audit_none": ("{title}: none", "{title}：无"),
+    "t.compare": ("A = {a}    B = {b}", "A = {a}    B = {b}"),
+    "t.cmp_common": ("units ranked in both: {n}", "两者均参与排名的单位：{n} 个"),
+    "t.cmp_corr": (
+        "Spearman rho: {rho:.4f}    Kendall tau-b: {tau:.4f}",
+        "Spearman 等级相关系数：{rho:.4f}    Kendall tau-b：{tau:.4f}",
+    ),
+    "t.cmp_moved": ("moved most: {moved}", "名次变化最大：{moved}"),
+    "t.cmp_nobody": ("nobody moved", "名次均无变化"),
+    "t.cmp_only_a": ("ranked only in A: {units}", "仅在 A 中排名：{units}"),
+    "t.cmp_only_b": ("ranked only in B: {units}", "仅在 B 中排名：{units}"),
+    "t.cmp_neither": ("ranked in neither ({n}): {units}", "两者均未排名（{n} 个）：{units}"),
+    "n.spec_gbk": (
+        "note: read {path} as GBK (detected: the file is not valid UTF-8)",
+        "提示：{path} 不是有效的 UTF-8，已按 GBK 编码读取（自动检测）",
+    ),
+    "n.na_cells": (
+        "note: {n} cell(s) of {file} hold a placeholder of index.na_values ({values}): "
+        "read as missing",
+        "提示：{file} 中有 {n} 个单元格为 index.na_values 中的占位符（{values}），按缺失值处理",
+    ),
+    "cap.spec": ("spec: {spec}", "指标定义：{spec}"),
+    "cap.calibrated": (
+        "weights calibrated to reproduce {target}",
+        "权重经校准以复现 {target}（见指标定义的 calibration 部分）",
+    ),
+    "cap.changed": (
+        "weights changed since calibration",
+        "权重在校准后已被修改：这些权重不能复现 {target} 的已发布结果"
+        "（可用 cityindex check --against 对比）",
+    ),
+    "cap.unverified": (
+        "weights said to be calibrated",
+        "指标定义称权重经校准以复现 {target}（未经核对：calibration 部分没有权重摘要）",
+    ),
+    "t.validate_ok": (
+        "ok: {id}: {groups} groups, {indicators} indicators, {units} units ({excluded} excluded)",
+        "通过：{id}：{groups} 个维度，{indicators} 个指标，{units} 个单位"
+        "（{excluded} 个未参与评分）",
+    ),
+    "t.calibrated": (
+        "Calibrated weights (relative within each group)",
+        "校准后的权重（组内相对权重）",
+    ),
+    "t.check": ("{id} vs {against}", "{id} 与 {against} 对比"),
+    "t.uncertainty": (
+        "{title}: uncertainty over {n:,} runs (seed {seed})",
+        "{title}：{n:,} 次模拟的不确定性（随机种子 {seed}）",
+    ),
+    "t.uncertainty_caption": (
+        "p_top_k = P(rank <= {k}); inputs: {inputs}",
+        "进入前k概率 = P(排名 ≤ {k})；扰动的输入：{inputs}",
+    ),
+    "t.sensitivity": (
+        "{title}: Sobol indices, N = {n} ({runs:,} runs)",
+        "{title}：Sobol 敏感度指数，N = {n}（共 {runs:,} 次计算）",
+    ),
+    "t.sensitivity_caption": (
+        "output: {output}; 95 % bootstrap intervals",
+        "输出：{output}；95% 自助法置信区间",
+    ),
+    "t.obstacles": ("Obstacle degree (%)", "障碍度（%）"),
+    "t.coupling": ("Coupling coordination", "耦合协调度"),
+    "t.sources": ("Sources of {file}", "{file} 的数据来源"),
+    "t.methods": ("Methods", "方法"),
+    "t.methods_stage": ("Methods: {stage}", "方法：{stage}"),
+    "t.methods_by_stage": ("Methods by stage", "各步骤可用方法"),
+    "t.importance": ("Importance vs weights", "重要性与权重"),
+    "t.dc_units": ("Missing cells per unit", "各单位缺失数据"),
+    "t.dc_indicators": ("Indicators: coverage, years, outliers", "指标：覆盖率、年份、异常值"),
+    "t.dc_outliers": ("Outliers (COINr's treat rule)", "异常值（COINr 处理规则）"),
+    "t.dc_flagged": ("Flagged values", "被标记的数值"),
+    "t.dc_unsourced": ("Values without a source", "无来源的数值"),
+    "t.dc_mirror": ("Values resting on a mirror only", "仅有镜像来源的数值"),
     "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "the_index": ("(index)", "（指数）"),
 }
 
 METHOD_NAMES: Mapping[str, str] = {
@@ -273,6 +475,64 @@ METHOD_NAMES: Mapping[str, str] = {
     "none": "无",
     "reweight": "剔除缺失值并重新分配权重",
 }
+
+
+FLAG_NAMES: Mapping[str, str] = {
+    "collinear": "共线",
+    "negative": "负相关",
+    "outliers": "有异常值",
+    "negative with group": "与所属维度负相关",
+    "negative with index": "与指数负相关",
+}
+"""Audit flags (`analysis.audit`) as a Chinese reader reads them."""
+
+STAGE_NAMES: Mapping[str, str] = {
+    "raw": "原始",
+    "denominated": "分母调整后",
+    "imputed": "插补后",
+    "treated": "异常值处理后",
+    "normalised": "标准化后",
+}
+"""Pipeline stages as a Chinese reader names them."""
+
+ID_CELLS = frozenset(
+    {"indicator", "group", "parent", "child", "input", "id", "indicator_1", "indicator_2", "node"}
+)
+"""Columns whose cells hold group or indicator ids: a reader sees their titles under zh."""
+
+
+def stage_name(stage: str, lang: Language) -> str:
+    """A pipeline stage as a reader says it (Chinese under zh, else the id)."""
+    return STAGE_NAMES.get(stage, stage) if lang == "zh" else stage
+
+
+def titled_rows(
+    rows: Iterable[Mapping[str, Any]], lang: Language, nodes: Iterable[Titled]
+) -> list[dict[str, Any]]:
+    """Rows as a reader sees them under zh: group and indicator ids in `ID_CELLS` columns as
+    their titles (an indent before an id is kept; "(index)" as 指数), method names, audit
+    flags and true/false (是/否) in Chinese.
+    Under en the rows are returned unchanged (as new dicts)."""
+    if lang != "zh":
+        return [dict(r) for r in rows]
+    titles = {n.id: title(n, lang) for n in nodes}
+
+    def cell(key: str, value: Any) -> Any:
+        if isinstance(value, bool):
+            return tr("yes" if value else "no", lang)
+        if not isinstance(value, str):
+            return value
+        if key in ID_CELLS and value == "(index)":
+            return tr("the_index", lang)
+        if key == "method":
+            return method_name(value, lang)
+        if key in ("flag", "flags"):
+            return "；".join(FLAG_NAMES.get(f, f) for f in value.split("; ")) if value else value
+        if key in ID_CELLS and value.strip() in titles:
+            return value[: len(value) - len(value.lstrip())] + titles[value.strip()]
+        return value
+
+    return [{k: cell(k, v) for k, v in r.items()} for r in rows]
 
 
 def parse_language(value: str) -> Language | None:

@@ -107,6 +107,8 @@ class IndexMeta:
     """Cell texts that mean "missing" in the data (e.g. 暂无, —, -), besides an empty cell."""
     coordinates: Path | None = None
     """A CSV of unit, longitude, latitude (and source) for the report's map."""
+    titles: Mapping[str, str] = field(default_factory=dict)
+    """``title_zh`` / ``title_en``: the index's title per language (`i18n.title`)."""
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,8 @@ INDEX_KEYS = (
     "language",
     "na_values",
     "coordinates",
+    "title_en",
+    "title_zh",
 )
 TITLE_KEYS = ("title_en", "title_zh")
 """Per-language titles of a group or indicator (`title` is shown when the language has none)."""
@@ -234,6 +236,7 @@ def build_spec(
         meta = IndexMeta(
             id=read_text(index.get("id"), ("index", "id"), t, required=True) or "",
             title=read_text(index.get("title"), ("index", "title"), t) or "",
+            titles=_titles(index, ("index",), t),
             unit=read_text(index.get("unit"), ("index", "unit"), t, required=True) or "",
             scale=scale or MethodChoice("none"),
             data=data_path,

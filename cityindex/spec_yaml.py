@@ -139,13 +139,43 @@ def read_spec_text(path: Path) -> str:
         ) from None
 
 
+GBK_NOTE = "read {path} as GBK (detected: the file is not valid UTF-8)"
+"""What a reader is told when a spec was read as GBK (Notepad on Chinese Windows saves so)."""
+
+
+def read_spec_decoded(path: Path) -> tuple[str, str]:
+    """The spec's text and its encoding: ``utf-8``, else ``gbk`` when it decodes as Chinese
+    text does; else the UTF-8 error of `read_spec_text`.
+
+    GBK decodes almost any bytes, so a file counts as GBK only if every two-byte character's
+    second byte is >= 0x80, as it is for the Chinese characters of GB2312 (a Latin-1 "Zürich"
+    has an ASCII letter after the 0xFC and stays an encoding error).
+    """
+    try:
+        return read_spec_text(path), "utf-8"
+    except SpecError as error:
+        if [i.code for i in error.issues] != ["spec.yaml.encoding"]:
+            raise
+        try:
+            text = read_bounded(path, SPEC_FILE, limit=MAX_BYTES).decode("gbk")
+        except UnicodeDecodeError:
+            raise error from None
+        if any(ch > "\x7f" and ch.encode("gbk")[-1] < 0x80 for ch in text):
+            raise error from None
+    return text, "gbk"
+
+
 def load_spec(path: str | Path, overrides: Sequence[str] = ()) -> Spec:
-    """Read, override and validate a spec file; raise `SpecError` with every issue."""
+    """Read, override and validate a spec file; raise `SpecError` with every issue.
+
+    A spec saved as GBK is read as GBK (`read_spec_decoded`), with a note in its warnings."""
     p = Path(path)
-    text = read_spec_text(p)
+    text, encoding = read_spec_decoded(p)
     spec, issues = parse_spec(text, file=str(path), base_dir=p.parent, overrides=overrides)
     if issues or spec is None:
         raise SpecError(issues)
+    if encoding != "utf-8":
+        spec = replace(spec, warnings=(GBK_NOTE.format(path=path), *spec.warnings))
     return spec
 
 

@@ -43,7 +43,8 @@ def test_score_of_the_shipped_spec_is_indexed_by_city_with_integer_ranks() -> No
     )
     assert frame.index.name == "city"
     assert str(frame["rank"].dtype) == "Int64"
-    assert list(frame.columns) == ["rank", "score", *result.group_scores.columns, "coverage"]
+    groups = list(result.group_scores.columns)
+    assert list(frame.columns) == ["rank", "score", *groups, "tier", "coverage"]  # shipped tiers
     assert frame.index[:3].tolist() == ["Beijing", "Shenzhen", "Shanghai"]
     assert frame.loc["Shenzhen", "score"] == result.score_of("Shenzhen")
     assert frame["rank"].tolist() == sorted(int(r) for r in result.rank)

@@ -59,8 +59,9 @@ def test_score_csv_piped_to_head_prints_header_and_beijing_and_nothing_on_stderr
     assert proc.returncode == 0
     assert proc.stderr == ""
     header, beijing = proc.stdout.splitlines()
-    assert header == "rank,city,score,policy,infrastructure,enterprise,innovation,financing"
+    assert header == "rank,city,score,policy,infrastructure,enterprise,innovation,financing,tier"
     assert beijing.startswith("1,Beijing,1.0000,")
+    assert beijing.endswith(",第一梯队")
 
 
 def test_every_data_value_has_exactly_one_source_row_with_a_url_publisher_and_title() -> None:

@@ -33,13 +33,9 @@ def zh_spec(folder: Path, *, language: bool = True) -> Path:
     text = (ROOT / "indicators" / "ai-city-2024.yaml").read_text(encoding="utf-8")
     text = text.replace("../data/", str(ROOT / "data") + "/")
     text = text.replace("../seeds/", str(ROOT / "seeds") + "/")
-    text = text.replace(
-        "scale: {method: relative_to_max, digits: 4}",
-        "scale: {method: relative_to_max, digits: 4, "
-        + TIERS
-        + "}"
-        + ("\n  language: zh" if language else ""),
-    )
+    shipped = "    tiers: {labels: [第一梯队, 第二梯队, 第三梯队], breaks: jenks}\n"
+    assert shipped in text  # the shipped tiers, replaced by fixed thresholds here
+    text = text.replace(shipped, "    " + TIERS + "\n" + ("  language: zh\n" if language else ""))
     for gid, name in ZH_TITLES.items():
         text = text.replace(f"  {gid}:\n    title:", f"  {gid}:\n    title_zh: {name}\n    title:")
     text = text[: text.index("\nuncertainty:")] + text[text.index("\ncalibration:") :]

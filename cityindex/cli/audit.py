@@ -15,6 +15,7 @@ from cityindex.cli.common import (
     EncodingOpt,
     ExcelSafeOpt,
     FormatOpt,
+    LangOpt,
     OutputOpt,
     SetOpt,
     SpecArg,
@@ -23,13 +24,17 @@ from cityindex.cli.common import (
     compute_loaded,
     emit,
     load,
+    localise,
     pick_format,
+    pick_language,
 )
 from cityindex.cli.report import emit_xlsx, wants_xlsx
+from cityindex.i18n import Language, stage_name, tr
 from cityindex.render import render_rows, round_floats, to_json
 
 if TYPE_CHECKING:
     from cityindex.analysis.audit import Audit
+    from cityindex.spec import Spec
 
 PARTS = {"indicators": INDICATOR_COLUMNS, "groups": GROUP_COLUMNS, "pairs": PAIR_COLUMNS}
 
@@ -41,6 +46,8 @@ def audit_text(
     *,
     round_to: int | None = None,
     excel_safe: bool = False,
+    language: Language = "en",
+    spec: Spec | None = None,
 ) -> str:
     """JSON holds all three tables; CSV one (`part`, default indicators); tables all three."""
     if fmt == "json":
@@ -51,7 +58,7 @@ def audit_text(
         rows = getattr(result, chosen)
         return render_rows(
             rows, PARTS[chosen], "csv", round_to=round_to, excel_safe_cells=excel_safe
-        )
+        )  # CSV keeps the ids, in every language
     digits: dict[str, int | None] = {
         c: 3
         for c in (*INDICATOR_COLUMNS, *GROUP_COLUMNS, *PAIR_COLUMNS)
@@ -61,14 +68,19 @@ def audit_text(
     for name in [part] if part else list(PARTS):
         rows = getattr(result, name)
         title = {
-            "indicators": f"Indicators (statistics on the {result.stage} values)",
-            "groups": "Groups: Cronbach's alpha, first principal component's share",
-            "pairs": "Flagged indicator pairs within a group (r > 0.9 or negative)",
+            "indicators": tr(
+                "h.audit_indicators", language, stage=stage_name(result.stage, language)
+            ),
+            "groups": tr("t.audit_groups", language),
+            "pairs": tr("t.audit_pairs", language),
         }[name]
         if not rows and name == "pairs":
-            out.append(title + ": none\n")
+            out.append(tr("t.audit_none", language, title=title) + "\n")
             continue
-        text = render_rows(rows, PARTS[name], fmt, digits=digits, title=title, round_to=round_to)
+        rows, labels = localise(rows, PARTS[name], fmt, language, spec)
+        text = render_rows(
+            rows, PARTS[name], fmt, digits=digits, title=title, round_to=round_to, labels=labels
+        )
         out.append(text)
     return "\n".join(out)
 
@@ -95,6 +107,7 @@ def audit_command(
     digits: DigitsOpt = None,
     encoding: EncodingOpt = None,
     excel_safe: ExcelSafeOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Audit the index: indicator statistics, correlations, Cronbach's alpha, PCA.
 
@@ -111,11 +124,18 @@ def audit_command(
     result = compute_loaded(loaded, quiet=True)
     check_choice("usage.audit.stage", "stage", stage, list(result.stages), option="--stage")
     report = audit(loaded.spec, result, stage=stage, low=low)
+    language = pick_language(lang, loaded.spec)
     if xlsx and output is not None:
         sheets = {name: (cols, getattr(report, name)) for name, cols in PARTS.items()}
-        emit_xlsx(output, sheets, loaded, result)
+        emit_xlsx(output, sheets, loaded, result, language=language)
         return
     text = audit_text(
-        report, pick_format(fmt, output), part, round_to=digits, excel_safe=excel_safe
+        report,
+        pick_format(fmt, output),
+        part,
+        round_to=digits,
+        excel_safe=excel_safe,
+        language=language,
+        spec=loaded.spec,
     )
     emit(text, output)

@@ -14,6 +14,7 @@ from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
     FormatOpt,
+    LangOpt,
     Loaded,
     OutputOpt,
     SetOpt,
@@ -22,12 +23,15 @@ from cityindex.cli.common import (
     compute_loaded,
     emit,
     load,
+    localise,
     pick_format,
+    pick_language,
     resolve_spec_path,
     say,
 )
 from cityindex.errors import DataError, SpecError, UsageError, did_you_mean, issue
 from cityindex.files import check_output, write_atomic
+from cityindex.i18n import tr
 from cityindex.panel import prepare
 from cityindex.pipeline import compute
 from cityindex.render import render_rows
@@ -51,6 +55,7 @@ def calibrate(
     sets: SetOpt = None,
     output: OutputOpt = None,
     fmt: FormatOpt = None,
+    lang: LangOpt = None,
     levels: Annotated[
         str | None,
         typer.Option(
@@ -186,13 +191,16 @@ def calibrate(
         )
     chosen = pick_format(fmt, None)
     digits = {"before": 6, "after": 6, "change": 6} if chosen != "json" else {}
+    columns = ["key_path", "group", "before", "after", "change"]
+    shown, labels = localise(rows, columns, chosen, pick_language(lang, loaded.spec), loaded.spec)
     emit(
         render_rows(
-            rows,
-            ["key_path", "group", "before", "after", "change"],
+            shown,
+            columns,
             chosen,
             digits=digits,
-            title="Calibrated weights (relative within each group)",
+            title=tr("t.calibrated", pick_language(lang, loaded.spec)),
+            labels=labels,
         ),
         None,
     )
@@ -361,6 +369,7 @@ def check(
     sets: SetOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Compare computed scores with a published result; exit 1 if any is not reproduced.
 
@@ -378,6 +387,7 @@ def check(
     result = compute_loaded(loaded)
     report = compare(result, reference)
     chosen = pick_format(fmt, output)
+    language = pick_language(lang, loaded.spec)
     if report.rank_only:
         say(
             f"no scores were published in {against}: comparing ranks only (exact match of "
@@ -401,15 +411,17 @@ def check(
         "rank_only": report.rank_only,
         "reproduced": report.reproduced,
     }
+    rows, labels = localise(report.rows, columns, chosen, language, loaded.spec)
     emit(
         render_rows(
-            report.rows,
+            rows,
             columns,
             chosen,
             digits={"published_rank": 0, "computed_rank": 0},
             display_digits={"published_score": 4, "computed_score": 4},
-            title=f"{loaded.spec.index.id} vs {against}",
+            title=tr("t.check", language, id=loaded.spec.index.id, against=against),
             extra_json=extra,
+            labels=labels,
         ),
         output,
     )

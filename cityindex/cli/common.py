@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -27,8 +27,16 @@ from cityindex.errors import (
     did_you_mean,
     issue,
 )
-from cityindex.files import check_output, read_bounded, write_atomic
-from cityindex.i18n import LANGUAGES, Language, as_language, parse_language
+from cityindex.files import check_output, write_atomic
+from cityindex.i18n import (
+    LANGUAGES,
+    Language,
+    as_language,
+    headers,
+    parse_language,
+    titled_rows,
+    tr,
+)
 from cityindex.pipeline import compute
 from cityindex.render import FORMATS, render_error, render_warning
 from cityindex.result import IndexResult
@@ -36,7 +44,11 @@ from cityindex.shipped import DefaultSpec, resolve_default_spec
 from cityindex.spec import Spec
 from cityindex.spec_schema import check_columns
 from cityindex.spec_values import sort_issues
-from cityindex.spec_yaml import MAX_BYTES, SPEC_FILE, load_spec, parse_spec, read_spec_text
+from cityindex.spec_yaml import (
+    load_spec,
+    parse_spec,
+    read_spec_decoded,
+)
 
 SpecArg = Annotated[
     Path | None,
@@ -120,6 +132,29 @@ def pick_language(lang: str | None, spec: Spec | None = None) -> Language:
             [unknown_choice("usage.lang", "language", lang, LANGUAGES, option="--lang")]
         )
     return chosen
+
+
+def localise(
+    rows: list[dict[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    language: Language,
+    spec: Spec | None = None,
+) -> tuple[list[dict[str, Any]], dict[str, str] | None]:
+    """Rows and header labels as a reader sees them in `language`.
+
+    Under zh, table, Markdown and xlsx headers are Chinese (node titles for node columns) and
+    the cells of a table or Markdown show titles for ids (`i18n.titled_rows`); CSV and JSON
+    keep the ids (scripts read them; `render_rows` shows CSV labels only when asked). English
+    keeps the ids as they were.
+    """
+    if language != "zh":
+        return rows, None
+    nodes = [spec.index, *spec.walk()] if spec is not None else []
+    labels = headers(columns, language, nodes)
+    if fmt not in ("table", "markdown"):
+        return rows, labels
+    return titled_rows(rows, language, nodes), labels
 
 
 DigitsOpt = Annotated[
@@ -225,8 +260,11 @@ def load(
     path, default = resolve_spec(spec_path)
     for note in default.notes if default is not None else ():
         say(note)
-    text = read_spec_gbk(path)
+    text, spec_encoding = read_spec_decoded(path)
     spec, issues = parse_spec(text, file=str(path), base_dir=path.parent, overrides=sets or ())
+    language = as_language(spec.index.language if spec is not None else None)
+    if spec_encoding != "utf-8":  # announced as a data file's detected encoding is
+        say(tr("n.spec_gbk", language, path=path))
     data_path = data
     if data_path is None and spec is not None:
         data_path = spec.index.data
@@ -267,39 +305,14 @@ def load(
     )
     announce_encoding(table, explicit=encoding)
     if table.na_cells:
-        say(
-            f"note: {table.na_cells} cell(s) of {table.file} hold a placeholder of "
-            f"index.na_values ({', '.join(spec.index.na_values)}): read as missing"
-        )
+        na = ", ".join(spec.index.na_values)
+        say(tr("n.na_cells", language, n=table.na_cells, file=table.file, values=na))
     column_issues: list[Issue] = check_columns(spec, table.columns, str(data_path))
     if column_issues:
         raise SpecError(column_issues)
     for message in spec.warnings:
         warn(message)
     return Loaded(spec, table, default)
-
-
-def read_spec_gbk(path: Path) -> str:
-    """The spec's text: UTF-8, else GBK when it decodes as Chinese text does, announced on
-    stderr as a data file's detected encoding is; else the UTF-8 error.
-
-    GBK decodes almost any bytes, so a file counts as GBK only if every two-byte character's
-    second byte is >= 0x80, as it is for the Chinese characters of GB2312 (a Latin-1 "Zürich"
-    has an ASCII letter after the 0xFC and stays an encoding error).
-    """
-    try:
-        return read_spec_text(path)
-    except SpecError as error:
-        if [i.code for i in error.issues] != ["spec.yaml.encoding"]:
-            raise
-        try:
-            text = read_bounded(path, SPEC_FILE, limit=MAX_BYTES).decode("gbk")
-        except UnicodeDecodeError:
-            raise error from None
-        if any(ch > "\x7f" and ch.encode("gbk")[-1] < 0x80 for ch in text):
-            raise error from None
-    say(f"note: read {path} as GBK (detected: the file is not valid UTF-8)")
-    return text
 
 
 def announce_encoding(table: Table, *, explicit: str | None) -> None:
@@ -454,6 +467,7 @@ __all__ = [
     "fail",
     "load",
     "load_spec",
+    "localise",
     "pick_format",
     "pick_language",
     "say",

@@ -15,15 +15,19 @@ from cityindex.cli.common import (
     EncodingOpt,
     ExcelSafeOpt,
     FormatOpt,
+    LangOpt,
     Loaded,
     OutputOpt,
     compute_loaded,
     emit,
     load,
+    localise,
     pick_format,
+    pick_language,
 )
 from cityindex.cli.report import emit_xlsx, wants_xlsx
 from cityindex.errors import UsageError, issue
+from cityindex.i18n import Language, tr
 from cityindex.render import render_rows, round_floats
 
 COLUMNS = ["rank_a", "rank_b", "rank_change", "score_a", "score_b", "score_change"]
@@ -110,6 +114,7 @@ def comparison_text(
     round_to: int | None = None,
     excel_safe: bool = False,
     summary_only: bool = False,
+    language: Language = "en",
 ) -> str:
     """The comparison in `fmt`: the side-by-side rows; tables add correlations and movers.
     With `summary_only`, the summary (correlations, movers) as item/value rows instead."""
@@ -120,8 +125,9 @@ def comparison_text(
             fmt,
             display_digits={"value": 4},
             round_to=round_to,
-            title=f"A = {cmp.label_a}    B = {cmp.label_b}",
+            title=tr("t.compare", language, a=cmp.label_a, b=cmp.label_b),
             excel_safe_cells=excel_safe,
+            labels=localise([], ["item", "value"], fmt, language)[1],
         )
     rows = [{unit_column: r["unit"], **r} for r in cmp.rows]
     columns = [unit_column, *COLUMNS]
@@ -131,7 +137,7 @@ def comparison_text(
             summary = round_floats(summary, round_to)
         return render_rows(rows, columns, "json", extra_json=summary, round_to=round_to)
     display: dict[str, int | None] = {"score_a": 4, "score_b": 4, "score_change": 4}
-    title = f"A = {cmp.label_a}    B = {cmp.label_b}"
+    title = tr("t.compare", language, a=cmp.label_a, b=cmp.label_b)
     text = render_rows(
         rows,
         columns,
@@ -140,6 +146,7 @@ def comparison_text(
         title=title,
         round_to=round_to,
         excel_safe_cells=excel_safe,
+        labels=localise([], columns, fmt, language)[1],
     )
     if fmt == "csv":
         return text
@@ -148,16 +155,17 @@ def comparison_text(
     )
     lines = [
         "",
-        f"units ranked in both: {cmp.common}",
-        f"Spearman rho: {cmp.spearman:.4f}    Kendall tau-b: {cmp.kendall:.4f}",
-        f"moved most: {moved or 'nobody moved'}",
+        tr("t.cmp_common", language, n=cmp.common),
+        tr("t.cmp_corr", language, rho=cmp.spearman, tau=cmp.kendall),
+        tr("t.cmp_moved", language, moved=moved or tr("t.cmp_nobody", language)),
     ]
     if cmp.only_a:
-        lines.append("ranked only in A: " + ", ".join(cmp.only_a))
+        lines.append(tr("t.cmp_only_a", language, units=", ".join(cmp.only_a)))
     if cmp.only_b:
-        lines.append("ranked only in B: " + ", ".join(cmp.only_b))
+        lines.append(tr("t.cmp_only_b", language, units=", ".join(cmp.only_b)))
     if cmp.unranked:
-        lines.append(f"ranked in neither ({len(cmp.unranked)}): " + ", ".join(cmp.unranked))
+        units = ", ".join(cmp.unranked)
+        lines.append(tr("t.cmp_neither", language, n=len(cmp.unranked), units=units))
     return text + "\n".join(lines) + "\n"
 
 
@@ -199,6 +207,7 @@ def compare_command(
     ] = False,
     encoding: EncodingOpt = None,
     excel_safe: ExcelSafeOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Compare two rankings: ranks and scores side by side, rank correlations, biggest moves.
 
@@ -213,13 +222,14 @@ def compare_command(
     ra = compute_loaded(a, quiet=True)
     rb = compute_loaded(b, quiet=True)
     cmp = compare(ra, rb, label_a=label_a, label_b=label_b, movers=movers)
+    language = pick_language(lang, b.spec)
     if xlsx and output is not None:
         summary = {k: v for k, v in asdict(cmp).items() if k != "rows"}
         sheets = {
             "comparison": (["unit", *COLUMNS], cmp.rows),
             "summary": (["item", "value"], [{"item": k, "value": v} for k, v in summary.items()]),
         }
-        emit_xlsx(output, sheets, b, rb)
+        emit_xlsx(output, sheets, b, rb, language=language)
         return
     text = comparison_text(
         cmp,
@@ -228,5 +238,6 @@ def compare_command(
         round_to=digits,
         excel_safe=excel_safe,
         summary_only=summary_only,
+        language=language,
     )
     emit(text, output)

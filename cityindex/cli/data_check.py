@@ -10,6 +10,7 @@ from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
     FormatOpt,
+    LangOpt,
     OutputOpt,
     SetOpt,
     SpecArg,
@@ -17,11 +18,14 @@ from cityindex.cli.common import (
     compute_loaded,
     emit,
     load,
+    localise,
     pick_format,
+    pick_language,
     say,
     warn,
 )
 from cityindex.errors import DataError, issue
+from cityindex.i18n import tr
 from cityindex.render import render_rows, to_json
 
 if TYPE_CHECKING:
@@ -78,6 +82,7 @@ def check(
             help="Only the N best-ranked units of the index (e.g. coverage over the top 15).",
         ),
     ] = None,
+    lang: LangOpt = None,
 ) -> None:
     """Data-quality report: missing cells, outliers, flagged, unsourced and mirror-only values.
 
@@ -109,6 +114,7 @@ def check(
     sources = load_sources(expected, data_path=table.file) if checked else None
     report = data_quality(loaded.spec, table, sources)
     chosen = pick_format(fmt, output)
+    language = pick_language(lang, loaded.spec)
     two = {"coverage": 2, "skew": 2, "kurtosis": 2}
     if chosen == "json":
         text = to_json(
@@ -126,20 +132,30 @@ def check(
         text = render_rows(_findings(report), FINDING_COLUMNS, "csv")
     else:
         sections = [
-            (report.unit_rows, UNIT_COLUMNS, "Missing cells per unit"),
-            (report.indicator_rows, INDICATOR_COLUMNS, "Indicators: coverage, years, outliers"),
-            (report.outliers, OUTLIER_COLUMNS, "Outliers (COINr's treat rule)"),
+            (report.unit_rows, UNIT_COLUMNS, "t.dc_units"),
+            (report.indicator_rows, INDICATOR_COLUMNS, "t.dc_indicators"),
+            (report.outliers, OUTLIER_COLUMNS, "t.dc_outliers"),
         ]
         if checked:  # without sources, empty sections would read as "no problem"
-            sections.append((report.flagged, FLAGGED_COLUMNS, "Flagged values"))
-            sections.append((report.unsourced, UNSOURCED_COLUMNS, "Values without a source"))
-            sections.append((report.mirror_only, MIRROR_COLUMNS, "Values resting on a mirror only"))
+            sections.append((report.flagged, FLAGGED_COLUMNS, "t.dc_flagged"))
+            sections.append((report.unsourced, UNSOURCED_COLUMNS, "t.dc_unsourced"))
+            sections.append((report.mirror_only, MIRROR_COLUMNS, "t.dc_mirror"))
         parts = []
-        for rows, columns, title in sections:
+        for rows, columns, key in sections:
+            title = tr(key, language)
+            shown, labels = localise(rows, columns, chosen, language, loaded.spec)
+            table_text = render_rows(
+                shown,
+                columns,
+                chosen,
+                digits=two,
+                title=None if chosen == "markdown" else title,
+                labels=labels,
+            )
             if chosen == "markdown":
-                parts.append(f"### {title}\n\n" + render_rows(rows, columns, chosen, digits=two))
+                parts.append(f"### {title}\n\n" + table_text)
             else:
-                parts.append(render_rows(rows, columns, chosen, digits=two, title=title))
+                parts.append(table_text)
         text = "\n".join(parts)
     emit(text, output)
     s = report.summary()

@@ -16,6 +16,7 @@ from cityindex.cli.common import (
     EncodingOpt,
     ExcelSafeOpt,
     FormatOpt,
+    LangOpt,
     OutputOpt,
     SetOpt,
     SpecArg,
@@ -23,10 +24,15 @@ from cityindex.cli.common import (
     compute_loaded,
     emit,
     load,
+    localise,
     pick_format,
+    pick_language,
 )
 from cityindex.cli.report import emit_xlsx, wants_xlsx
+from cityindex.i18n import Language, tr
+from cityindex.i18n import title as title_of
 from cityindex.render import render_rows, round_floats
+from cityindex.spec import Spec
 
 COLUMNS = [
     "level",
@@ -47,7 +53,13 @@ COLUMNS = [
 
 
 def explanation_text(
-    ex: Explanation, fmt: str, *, round_to: int | None = None, excel_safe: bool = False
+    ex: Explanation,
+    fmt: str,
+    *,
+    round_to: int | None = None,
+    excel_safe: bool = False,
+    language: Language = "en",
+    spec: Spec | None = None,
 ) -> str:
     """The explanation in `fmt`; a table adds the summary, decomposition and extremes."""
     if fmt == "json":
@@ -63,20 +75,41 @@ def explanation_text(
     rows = [
         {**r, "id": "  " * int(r["depth"]) + str(r["id"]), "raw": _raw_text(ex, r)} for r in ex.rows
     ]
-    title = (
-        f"{ex.unit}: score {ex.score:.4f} (exact {ex.score_exact:.10g}), rank {ex.rank:.0f} of "
-        f"{ex.ranked}, data coverage {ex.coverage:.0%}"
+    title = tr(
+        "t.explain",
+        language,
+        unit=ex.unit,
+        score=ex.score,
+        exact=ex.score_exact,
+        rank=ex.rank,
+        ranked=ex.ranked,
+        coverage=ex.coverage,
     )
     cols = [c for c in COLUMNS if c not in ("level", "depth", "parent", "kind")]
-    text = render_rows(rows, cols, fmt, digits=digits, title=title, round_to=round_to)
-    lines = ["", *("note: " + d for d in ex.decomposition)]
-    for label, items in (("strongest", ex.strongest), ("weakest", ex.weakest)):
+    rows, labels = localise(rows, cols, fmt, language, spec)
+    text = render_rows(
+        rows, cols, fmt, digits=digits, title=title, round_to=round_to, labels=labels
+    )
+    lines = ["", *(tr("t.note", language, text=d) for d in ex.decomposition)]
+    names = {n.id: title_of(n, language) for n in spec.walk()} if spec and language == "zh" else {}
+    for label, items in (("t.strongest", ex.strongest), ("t.weakest", ex.weakest)):
         described = ", ".join(
-            f"{g['id']} ({g['normalised']:.3f} vs median {g['median']:.3f})" for g in items
+            tr(
+                "t.vs_median",
+                language,
+                id=names.get(str(g["id"]), g["id"]),
+                value=g["normalised"],
+                median=g["median"],
+            )
+            for g in items
         )
-        lines.append(f"{label} against the median unit: {described or 'none'}")
-    lines.append("missing: " + (", ".join(ex.missing) or "none"))
-    lines.append("imputed: " + (", ".join(ex.imputed) or "none"))
+        none = tr("t.none", language)
+        lines.append(
+            tr("t.against_median", language, label=tr(label, language), items=described or none)
+        )
+    none = tr("t.none", language)
+    lines.append(tr("t.missing", language, items=", ".join(ex.missing) or none))
+    lines.append(tr("t.imputed", language, items=", ".join(ex.imputed) or none))
     return text + "\n".join(lines) + "\n"
 
 
@@ -100,6 +133,7 @@ def explain_command(
     digits: DigitsOpt = None,
     encoding: EncodingOpt = None,
     excel_safe: ExcelSafeOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Why a unit scores what it does: contributions of every group and indicator.
 
@@ -114,11 +148,19 @@ def explain_command(
     loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded, quiet=True)
     ex = explain(loaded.spec, result, unit)
+    language = pick_language(lang, loaded.spec)
     if xlsx and output is not None:
         summary = {k: v for k, v in asdict(ex).items() if k != "rows"}
         rows = [{"item": k, "value": v} for k, v in summary.items()]
         sheets = {"explain": ([*COLUMNS, "title"], ex.rows), "summary": (["item", "value"], rows)}
-        emit_xlsx(output, sheets, loaded, result)
+        emit_xlsx(output, sheets, loaded, result, language=language)
         return
-    text = explanation_text(ex, pick_format(fmt, output), round_to=digits, excel_safe=excel_safe)
+    text = explanation_text(
+        ex,
+        pick_format(fmt, output),
+        round_to=digits,
+        excel_safe=excel_safe,
+        language=language,
+        spec=loaded.spec,
+    )
     emit(text, output)

@@ -13,6 +13,7 @@ from cityindex.cli.common import (
     EncodingOpt,
     ExcelSafeOpt,
     FormatOpt,
+    LangOpt,
     OutputOpt,
     SetOpt,
     SpecArg,
@@ -20,8 +21,11 @@ from cityindex.cli.common import (
     compute_loaded,
     emit,
     load,
+    localise,
     pick_format,
+    pick_language,
 )
+from cityindex.i18n import tr
 from cityindex.render import render_rows
 
 
@@ -42,6 +46,7 @@ def importance_command(
     digits: DigitsOpt = None,
     encoding: EncodingOpt = None,
     excel_safe: ExcelSafeOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Importance vs weights: correlation and first-order S = V(E(y|x))/V(y) of every child.
 
@@ -57,13 +62,16 @@ def importance_command(
     result = compute_loaded(loaded, quiet=True)
     rows = importance(loaded.spec, result, level=level)
     chosen = pick_format(fmt, output)
+    language = pick_language(lang, loaded.spec)
+    rows, labels = localise(rows, COLUMNS, chosen, language, loaded.spec)
     text = render_rows(
         rows,
-        COLUMNS,
-        chosen,
+        labels=labels,
+        columns=COLUMNS,
+        fmt=chosen,
         display_digits={c: 3 for c in COLUMNS if c not in ("parent", "child", "level")},
         round_to=digits,
         excel_safe_cells=excel_safe,
-        title="Importance vs weights",
+        title=tr("t.importance", language),
     )
     emit(text, output)

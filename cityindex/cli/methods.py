@@ -15,11 +15,15 @@ from cityindex.cli import app
 from cityindex.cli.common import (
     ExcelSafeOpt,
     FormatOpt,
+    LangOpt,
     OutputOpt,
     check_choice,
     emit,
+    localise,
     pick_format,
+    pick_language,
 )
+from cityindex.i18n import tr
 from cityindex.methods.registry import REGISTRY, REQUIRED, STAGES, Method, Param, load_methods
 from cityindex.render import render_rows
 
@@ -87,6 +91,7 @@ def methods_command(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     excel_safe: ExcelSafeOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """List every method a spec can name, by stage: its formula and its parameters.
 
@@ -99,6 +104,14 @@ def methods_command(
     rows = method_rows(stage)
     chosen = pick_format(fmt, output)
     columns = [*COLUMNS[:3], "parameters"] if chosen == "json" else COLUMNS
-    title = "Methods" + (f": {stage}" if stage else " by stage")
-    text = render_rows(rows, columns, chosen, title=title, excel_safe_cells=excel_safe)
+    language = pick_language(lang)
+    title = (
+        tr("t.methods_stage", language, stage=stage)
+        if stage
+        else tr("t.methods_by_stage", language)
+    )
+    shown, labels = localise(rows, columns, chosen, language)
+    text = render_rows(
+        shown, columns, chosen, title=title, excel_safe_cells=excel_safe, labels=labels
+    )
     emit(text, output)

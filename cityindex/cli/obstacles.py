@@ -19,6 +19,7 @@ from cityindex.cli.common import (
     EncodingOpt,
     ExcelSafeOpt,
     FormatOpt,
+    LangOpt,
     OutputOpt,
     SetOpt,
     SpecArg,
@@ -28,10 +29,13 @@ from cityindex.cli.common import (
     compute_loaded,
     emit,
     load,
+    localise,
     pick_format,
+    pick_language,
     unknown_choice,
 )
 from cityindex.errors import DataError, UsageError, issue
+from cityindex.i18n import tr
 from cityindex.methods.registry import DomainError
 from cityindex.render import render_rows
 from cityindex.spec import Indicator, Spec
@@ -84,6 +88,7 @@ def obstacles(
     digits: DigitsOpt = None,
     encoding: EncodingOpt = None,
     excel_safe: ExcelSafeOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Obstacle degree (障碍度): which indicators hold each unit back, in percent.
 
@@ -127,15 +132,18 @@ def obstacles(
         rows = rows[: top * (len(ids) if unit is not None else count)]
     columns = [result.unit_column, "rank", "indicator", "group", "normalised", "obstacle_degree"]
     chosen = pick_format(fmt, output)
+    language = pick_language(lang, loaded.spec)
+    rows, labels = localise(rows, columns, chosen, language, loaded.spec)
     emit(
         render_rows(
             rows,
             columns,
             chosen,
+            labels=labels,
             display_digits={"rank": 0, "normalised": 4, "obstacle_degree": 2},
             round_to=digits,
             excel_safe_cells=excel_safe,
-            title="Obstacle degree (%)",
+            title=tr("t.obstacles", language),
             extra_json={"manifest": result.manifest},
         ),
         output,
@@ -160,6 +168,7 @@ def coupling(
     digits: DigitsOpt = None,
     encoding: EncodingOpt = None,
     excel_safe: ExcelSafeOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Coupling coordination (耦合协调度) of two or more groups, per unit.
 
@@ -225,15 +234,18 @@ def coupling(
     display: dict[str, int | None] = dict.fromkeys(
         [*wanted, "coupling", "development", "coordination"], 4
     )
+    language = pick_language(lang, loaded.spec)
+    rows, labels = localise(rows, columns, chosen, language, loaded.spec)
     emit(
         render_rows(
             rows,
-            columns,
-            chosen,
+            labels=labels,
+            columns=columns,
+            fmt=chosen,
             display_digits={**display, "rank": 0},
             round_to=digits,
             excel_safe_cells=excel_safe,
-            title="Coupling coordination",
+            title=tr("t.coupling", language),
             extra_json={"manifest": result.manifest},
         ),
         output,

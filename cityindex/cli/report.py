@@ -26,7 +26,7 @@ from cityindex.cli.common import (
 )
 from cityindex.errors import CityIndexError, UsageError, issue
 from cityindex.files import check_output
-from cityindex.i18n import Language, tr
+from cityindex.i18n import Language, headers, tr
 from cityindex.result import IndexResult
 
 if TYPE_CHECKING:
@@ -180,9 +180,11 @@ def emit_xlsx(
     result: IndexResult,
     *,
     labels: Mapping[str, str] | None = None,
+    language: Language = "en",
 ) -> None:
     """Write the command's tables plus the method and sources sheets as one workbook
-    (`labels`: header text per column id, e.g. Chinese titles)."""
+    (`labels`: header text per column id, e.g. Chinese titles; under zh, every sheet's
+    headers are Chinese when no `labels` are given)."""
     from cityindex.report import load_sources
     from cityindex.report.xlsx import method_sheet, write_workbook
 
@@ -193,6 +195,9 @@ def emit_xlsx(
         "method": method_sheet(result.manifest),
         "sources": (["unit", "column", "value", "year", "url", "note"], sources),
     }
+    if labels is None and language == "zh":
+        columns = [c for cols, _ in every.values() for c in cols]
+        labels = headers(columns, language, loaded.spec.walk())
     try:
         write_workbook(output, every, labels=labels)
     except ImportError:

@@ -27,12 +27,14 @@ from cityindex.cli.common import (
     compute_loaded,
     emit,
     load,
+    localise,
     pick_format,
     pick_language,
     say,
 )
 from cityindex.cli.report import emit_xlsx, wants_xlsx
-from cityindex.i18n import headers
+from cityindex.i18n import Language, headers, tr
+from cityindex.i18n import title as title_of
 from cityindex.methods.registry import get_method
 from cityindex.render import (
     render_rows,
@@ -55,6 +57,7 @@ def render_stage(
     *,
     top: int | None = None,
     round_to: int | None = None,
+    language: Language = "en",
 ) -> str:
     """One stage as rows: the unit column (or `indicator` for treat_log), then its columns."""
     frame = stage_table(spec, result, name).reset_index()
@@ -63,21 +66,25 @@ def render_stage(
     columns = [str(c) for c in frame.columns]
     rows = [dict(zip(columns, r, strict=True)) for r in frame.itertuples(index=False)]
     extra = {"stage": name, "manifest": result.manifest}
-    title = f"{spec.index.title}: {name}"
-    return render_rows(rows, columns, fmt, title=title, extra_json=extra, round_to=round_to)
+    title = tr("t.stage", language, title=title_of(spec.index, language), name=name)
+    rows, labels = localise(rows, columns, fmt, language, spec)
+    return render_rows(
+        rows, columns, fmt, title=title, extra_json=extra, round_to=round_to, labels=labels
+    )
 
 
-def score_caption(loaded: Loaded, result: IndexResult) -> str | None:
+def score_caption(loaded: Loaded, result: IndexResult, language: Language = "en") -> str | None:
     """The table's caption: which spec was scored when none was named, and what may be said
     about calibrated weights (only while they are the calibrated ones)."""
     from cityindex.analysis.calibration_claim import calibration_claim
 
     lines = []
     if loaded.default is not None:
-        lines.append(f"spec: {loaded.default.label}")
+        lines.append(tr("cap.spec", language, spec=loaded.default.label))
     claim = calibration_claim(loaded.spec, result)
     if claim is not None:
-        lines.append(claim.caption())
+        zh = tr(f"cap.{claim.status}", language, target=claim.target)
+        lines.append(zh if language == "zh" else claim.caption())
     return "\n".join(lines) or None
 
 
@@ -145,16 +152,22 @@ def score(
         return
     chosen = pick_format(fmt, output)
     if stage is not None:
-        emit(render_stage(loaded.spec, result, stage, chosen, top=top, round_to=digits), output)
+        emit(
+            render_stage(
+                loaded.spec, result, stage, chosen, top=top, round_to=digits, language=language
+            ),
+            output,
+        )
         return
-    title = f"{loaded.spec.index.title} ({len(result.units) - len(result.excluded())} units)"
+    n_scored = len(result.units) - len(result.excluded())
+    title = tr("t.scored", language, title=title_of(loaded.spec.index, language), n=n_scored)
     text = render_score(
         result,
         chosen,
         title=title,
         top=top,
         coverage=coverage,
-        caption=score_caption(loaded, result),
+        caption=score_caption(loaded, result, language),
         excel_safe_cells=excel_safe,
         labels=labels,
         csv_labels=header_kind == "titles",
@@ -170,6 +183,7 @@ def validate(
     year: YearOpt = None,
     sets: SetOpt = None,
     encoding: EncodingOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Check a spec and its data; report every problem with file:line:column and key path.
 
@@ -180,8 +194,15 @@ def validate(
     n_ind = len(loaded.spec.indicators())
     n_grp = len(loaded.spec.all_groups())
     say(
-        f"ok: {loaded.spec.index.id}: {n_grp} groups, {n_ind} indicators, "
-        f"{len(result.units)} units ({len(result.excluded())} excluded)"
+        tr(
+            "t.validate_ok",
+            pick_language(lang, loaded.spec),
+            id=loaded.spec.index.id,
+            groups=n_grp,
+            indicators=n_ind,
+            units=len(result.units),
+            excluded=len(result.excluded()),
+        )
     )
 
 
@@ -335,6 +356,7 @@ def weights(
     encoding: EncodingOpt = None,
     excel_safe: ExcelSafeOpt = False,
     digits: DigitsOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Show every weight: within its group, effective (product down the tree), and the weight
     method and parameters that produced it; for AHP also λmax, CI, RI and CR.
@@ -346,6 +368,7 @@ def weights(
     loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     result = compute_loaded(loaded, quiet=True)
     chosen = pick_format(fmt, output)
+    language = pick_language(lang, loaded.spec)
     rows = weight_rows(loaded.spec, result)
     consistency = consistency_rows(loaded.spec)
     if chosen == "json":
@@ -357,33 +380,42 @@ def weights(
         emit(render_rows(rows, WEIGHT_COLUMNS, "json", extra_json=extra, round_to=digits), output)
         return
     display: dict[str, int | None] = {"weight": 4, "effective_weight": 4}
+    rows, labels = localise(rows, WEIGHT_COLUMNS, chosen, language, loaded.spec)
     text = render_rows(
         rows,
         WEIGHT_COLUMNS,
         chosen,
         display_digits=display,
         round_to=digits,
-        title="Indicator weights",
+        title=tr("t.weights_indicators", language),
         excel_safe_cells=excel_safe,
+        labels=labels,
     )
     if chosen == "table":
-        grows = group_weight_rows(loaded.spec, result)
+        grows, glabels = localise(
+            group_weight_rows(loaded.spec, result), GROUP_COLUMNS, chosen, language, loaded.spec
+        )
         text += render_rows(
             grows,
             GROUP_COLUMNS,
             "table",
             display_digits=display,
             round_to=digits,
-            title="Group weights",
+            title=tr("t.weights_groups", language),
+            labels=glabels,
         )
         if consistency:
+            consistency, clabels = localise(
+                consistency, CONSISTENCY_COLUMNS, chosen, language, loaded.spec
+            )
             text += render_rows(
                 consistency,
                 CONSISTENCY_COLUMNS,
                 "table",
                 digits=dict.fromkeys(("lambda_max", "ci", "ri", "cr"), 4),
                 round_to=digits,
-                title="AHP consistency",
-                caption="CR = CI / RI; CR ≤ 0.1 is acceptable (Saaty)",
+                title=tr("t.ahp", language),
+                caption=tr("t.ahp_caption", language),
+                labels=clabels,
             )
     emit(text, output)

@@ -14,16 +14,21 @@ from cityindex.cli.common import (
     EncodingOpt,
     ExcelSafeOpt,
     FormatOpt,
+    LangOpt,
     OutputOpt,
     SetOpt,
     SpecArg,
     YearOpt,
     emit,
+    localise,
     pick_format,
+    pick_language,
     say,
 )
 from cityindex.cli.uncertainty import ChunkOpt, PlanOpt, SeedOpt, progress_bar, set_up
 from cityindex.errors import UsageError, issue
+from cityindex.i18n import title as title_of
+from cityindex.i18n import tr
 from cityindex.render import render_rows
 
 COLUMNS = ("first", "first_low", "first_high", "total", "total_low", "total_high")
@@ -84,6 +89,7 @@ def sensitivity(
     digits: DigitsOpt = None,
     encoding: EncodingOpt = None,
     excel_safe: ExcelSafeOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """First-order and total Sobol indices of each uncertain input (Saltelli design).
 
@@ -170,15 +176,24 @@ def sensitivity(
         "output": "unit rank" if per_unit else "mean absolute rank shift from nominal",
         "note": note,
     }
+    language = pick_language(lang, model.spec)
+    rows, labels = localise(rows, columns, chosen, language, model.spec)
     text = render_rows(
         rows,
         columns,
         chosen,
+        labels=labels,
         display_digits=dict.fromkeys(COLUMNS, 3),
         round_to=digits,
         excel_safe_cells=excel_safe,
-        title=f"{model.spec.index.title}: Sobol indices, N = {runs} ({result.runs:,} runs)",
-        caption="output: " + str(meta["output"]) + "; 95 % bootstrap intervals",
+        title=tr(
+            "t.sensitivity",
+            language,
+            title=title_of(model.spec.index, language),
+            n=runs,
+            runs=result.runs,
+        ),
+        caption=tr("t.sensitivity_caption", language, output=meta["output"]),
         extra_json={"manifest": nominal.manifest, "sensitivity": meta},
     )
     emit(text, output)

@@ -13,6 +13,7 @@ from cityindex.cli.common import (
     EncodingOpt,
     ExcelSafeOpt,
     FormatOpt,
+    LangOpt,
     OutputOpt,
     SetOpt,
     SpecArg,
@@ -20,8 +21,11 @@ from cityindex.cli.common import (
     check_choice,
     emit,
     load,
+    localise,
     pick_format,
+    pick_language,
 )
+from cityindex.i18n import tr
 from cityindex.provenance import PROVENANCE_FIELDS, load_sources, provenance_rows, sources_path
 from cityindex.render import render_rows
 
@@ -48,6 +52,7 @@ def sources(
     digits: DigitsOpt = None,
     encoding: EncodingOpt = None,
     excel_safe: ExcelSafeOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """List each value's provenance: publisher and title of the original first, the link second.
 
@@ -70,12 +75,15 @@ def sources(
         loaded.spec, table, src, unit=unit, indicator=indicator, all_columns=all_columns
     )
     chosen = pick_format(fmt, output)
-    title = f"Sources of {table.file}" + (f" ({table.year})" if table.year else "")
+    language = pick_language(lang, loaded.spec)
+    title = tr("t.sources", language, file=table.file) + (f" ({table.year})" if table.year else "")
     extra = {"data": table.file, "sources": str(sources_path(table.file)), "year": table.year}
+    shown, labels = localise(list(rows), SOURCE_FIELDS, chosen, language, loaded.spec)
     text = render_rows(
-        list(rows),
-        SOURCE_FIELDS,
-        chosen,
+        shown,
+        labels=labels,
+        columns=SOURCE_FIELDS,
+        fmt=chosen,
         title=title,
         extra_json=extra,
         round_to=digits,

@@ -19,6 +19,7 @@ from cityindex.cli.common import (
     EncodingOpt,
     ExcelSafeOpt,
     FormatOpt,
+    LangOpt,
     OutputOpt,
     SetOpt,
     SpecArg,
@@ -27,9 +28,13 @@ from cityindex.cli.common import (
     compute_loaded,
     emit,
     load,
+    localise,
     pick_format,
+    pick_language,
     warn,
 )
+from cityindex.i18n import title as title_of
+from cityindex.i18n import tr
 from cityindex.render import render_rows
 from cityindex.result import IndexResult
 from cityindex.spec_yaml import read_plan_text
@@ -155,6 +160,7 @@ def uncertainty(
     digits: DigitsOpt = None,
     encoding: EncodingOpt = None,
     excel_safe: ExcelSafeOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Rank intervals under weight and method uncertainty (the spec's `uncertainty:` plan).
 
@@ -227,16 +233,21 @@ def uncertainty(
         "top_k": k,
         "inputs": inputs,
     }
+    language = pick_language(lang, model.spec)
+    rows, labels = localise(rows, columns, chosen, language, model.spec)
     text = render_rows(
         rows,
         columns,
         chosen,
+        labels=labels,
         digits=fixed,
         display_digits=display,
         round_to=digits,
         excel_safe_cells=excel_safe,
-        title=f"{model.spec.index.title}: uncertainty over {n:,} runs (seed {s})",
-        caption=f"p_top_k = P(rank <= {k}); inputs: " + ", ".join(inputs),
+        title=tr(
+            "t.uncertainty", language, title=title_of(model.spec.index, language), n=n, seed=s
+        ),
+        caption=tr("t.uncertainty_caption", language, k=k, inputs=", ".join(inputs)),
         extra_json={"manifest": nominal.manifest, "uncertainty": meta},
     )
     emit(text, output)

@@ -24,7 +24,7 @@ from cityindex.analysis.audit_columns import GROUP_COLUMNS, INDICATOR_COLUMNS, P
 from cityindex.analysis.calibration_claim import calibration_claim
 from cityindex.analysis.explain import explain
 from cityindex.data import Table
-from cityindex.i18n import HTML_LANG, Language, headers, title, tr
+from cityindex.i18n import HTML_LANG, Language, headers, stage_name, title, titled_rows, tr
 from cityindex.provenance import SOURCE_COLUMNS, sources_path
 from cityindex.provenance import load_sources as read_sources
 from cityindex.report.charts import (
@@ -296,7 +296,7 @@ def _tree(spec: Spec, result: IndexResult, lang: Language) -> str:
         return f"<li><b>{name}</b> <code>{_e(n.id)}</code>: {eff:.3f}<ul>{inner}</ul></li>"
 
     items = "".join(node(g, "", 1.0) for g in spec.groups)
-    return f'<ul class="tree"><li><b>{_e(spec.index.title)}</b><ul>{items}</ul></li></ul>'
+    return f'<ul class="tree"><li><b>{_e(title(spec.index, lang))}</b><ul>{items}</ul></li></ul>'
 
 
 def _method(spec: Spec, result: IndexResult, lang: Language = "en") -> str:
@@ -384,26 +384,31 @@ def _uncertainty(
     )
 
 
-def _importance(rows: Sequence[Mapping[str, Any]], lang: Language) -> str:
+def _importance(rows: Sequence[Mapping[str, Any]], spec: Spec, lang: Language) -> str:
     """Importance beside the weights (`cityindex importance`), after the audit; empty without."""
     if not rows:
         return ""
-    return f"<h3>{_e(tr('h.importance', lang))}</h3>" + _table(rows, list(rows[0]), 3)
+    columns = list(rows[0])
+    names = headers(columns, lang, ())
+    shown = titled_rows(rows, lang, [spec.index, *spec.walk()])
+    return f"<h3>{_e(tr('h.importance', lang))}</h3>" + _table(shown, columns, 3, names)
 
 
-def _audit(audit: Audit, lang: Language) -> str:
+def _audit(audit: Audit, spec: Spec, lang: Language) -> str:
     names = headers([*GROUP_COLUMNS, *PAIR_COLUMNS, *INDICATOR_COLUMNS], lang, ())
+    nodes = [spec.index, *spec.walk()]
+    stage = stage_name(audit.stage, lang)
     return (
         f"<h3>{_e(tr('h.audit_groups', lang))}</h3>"
-        + _table(audit.groups, GROUP_COLUMNS, 3, names)
+        + _table(titled_rows(audit.groups, lang, nodes), GROUP_COLUMNS, 3, names)
         + f"<h3>{_e(tr('h.audit_pairs', lang))}</h3>"
         + (
-            _table(audit.pairs, PAIR_COLUMNS, 3, names)
+            _table(titled_rows(audit.pairs, lang, nodes), PAIR_COLUMNS, 3, names)
             if audit.pairs
             else f"<p>{_e(tr('n.none', lang))}</p>"
         )
-        + f"<h3>{_e(tr('h.audit_indicators', lang, stage=audit.stage))}</h3>"
-        + _table(audit.indicators, INDICATOR_COLUMNS, 3, names)
+        + f"<h3>{_e(tr('h.audit_indicators', lang, stage=stage))}</h3>"
+        + _table(titled_rows(audit.indicators, lang, nodes), INDICATOR_COLUMNS, 3, names)
     )
 
 
@@ -452,7 +457,8 @@ def build_report(
     uncertainty_html = (
         _uncertainty(uncertainty, result.unit_column, names, lang) if uncertainty else ""
     )
-    page_title = _e(spec.index.title)
+    page_title = _e(title(spec.index, lang))
+    audit_html = _audit(audit, spec, lang) + _importance(importance, spec, lang)
     return f"""<!DOCTYPE html>
 <html lang="{HTML_LANG[lang]}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -468,7 +474,7 @@ def build_report(
 {uncertainty_html}
 <h2 id="framework">{_e(tr("h.framework", lang))}</h2>{_tree(spec, result, lang)}
 <h2 id="method">{_e(tr("h.method", lang))}</h2>{_method(spec, result, lang)}
-<h2 id="audit">{_e(tr("h.audit", lang))}</h2>{_audit(audit, lang)}{_importance(importance, lang)}
+<h2 id="audit">{_e(tr("h.audit", lang))}</h2>{audit_html}
 <h2 id="sources">{_e(tr("h.sources", lang))}</h2>{sources_table(sources, spec, lang)}
 </body></html>
 """

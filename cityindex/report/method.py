@@ -165,7 +165,7 @@ def weights_table(spec: Spec, result: IndexResult, lang: Language) -> str:
         visit(g, ROOT, 1.0, 0)
     head = [
         e(tr("group", lang) + " / " + tr("indicator", lang)),
-        "id",
+        e(tr("id", lang)),
         e(tr("nominal_weight", lang)),
         e(tr("relative_weight", lang)),
         e(tr("effective_weight", lang)),
@@ -178,7 +178,7 @@ def ahp_sections(spec: Spec, lang: Language) -> str:
     tree = resolve_tree(spec)
     out: list[str] = []
     names = {g.id: title(g, lang) for g in spec.all_groups()}
-    names[ROOT] = spec.index.title or spec.index.id
+    names[ROOT] = title(spec.index, lang)
     for gid, methods in tree.group_methods.items():
         choice = methods["weights"]
         if choice.name != "ahp":
