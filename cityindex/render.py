@@ -195,7 +195,9 @@ def to_table(
     return str(out)
 
 
-RANK_COLUMNS = frozenset({"rank", "rank_a", "rank_b", "rank_change"})
+RANK_COLUMNS = frozenset(
+    {"rank", "rank_a", "rank_b", "rank_change", "published_rank", "computed_rank"}
+)
 """Columns holding ranks: whole numbers in every format (never ``1.0``)."""
 
 AUTO_DIGITS_CAP = 4

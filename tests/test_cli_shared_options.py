@@ -17,17 +17,18 @@ from cityindex.cli import app, run
 SPEC = str(Path(__file__).resolve().parents[1] / "indicators" / "ai-city-2024.yaml")
 READS_DATA = [
     "score", "validate", "weights", "obstacles", "coupling", "explain", "sources", "audit",
-    "compare", "uncertainty", "sensitivity", "plot", "report",
+    "compare", "uncertainty", "sensitivity", "plot", "report", "check", "calibrate",
+    "data check",
 ]  # fmt: skip
 WRITES_CSV = [
     "score", "weights", "obstacles", "coupling", "explain", "sources", "audit", "compare",
-    "uncertainty", "sensitivity", "methods",
+    "uncertainty", "sensitivity", "methods", "check", "calibrate", "data check",
 ]  # fmt: skip
 PRINTS_NUMBERS = [c for c in WRITES_CSV if c != "methods"]
 
 
 def _help(command: str) -> str:
-    result = CliRunner().invoke(app, [command, "--help"])
+    result = CliRunner().invoke(app, [*command.split(), "--help"])
     assert result.exit_code == 0
     return result.output
 
@@ -95,4 +96,17 @@ def test_compare_summary_in_csv_carries_the_correlations_and_movers(
     first = full["movers"][0]
     assert movers[f"mover {first['unit']}"] == (
         f"{first['rank_a']}→{first['rank_b']} ({first['rank_change']:+d})"
+    )
+
+
+def test_check_prints_whole_ranks_and_rounds_scores_with_digits(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    seed = str(Path(SPEC).parents[1] / "seeds" / "ai-city-competitiveness-2024.csv")
+    assert run(["check", SPEC, "--against", seed, "--digits", "3", "-f", "csv"]) == 0
+    first = next(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert (first["unit"], first["computed_score"], first["computed_rank"]) == (
+        "Beijing",
+        "1.000",
+        "1",
     )

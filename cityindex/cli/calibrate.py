@@ -13,6 +13,9 @@ import typer
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    DigitsOpt,
+    EncodingOpt,
+    ExcelSafeOpt,
     FormatOpt,
     LangOpt,
     Loaded,
@@ -56,6 +59,9 @@ def calibrate(
     output: OutputOpt = None,
     fmt: FormatOpt = None,
     lang: LangOpt = None,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
+    round_to: DigitsOpt = None,
     levels: Annotated[
         str | None,
         typer.Option(
@@ -120,7 +126,7 @@ def calibrate(
     from cityindex.analysis.calibrate import calibrate as solve
     from cityindex.seeds import load_reference
 
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     if output is not None:  # in place over the spec is allowed; over the data or target never
         check_output(output, replacing=resolve_spec_path(spec))
     if stamp:
@@ -201,6 +207,8 @@ def calibrate(
             digits=digits,
             title=tr("t.calibrated", pick_language(lang, loaded.spec)),
             labels=labels,
+            round_to=round_to,
+            excel_safe_cells=excel_safe,
         ),
         None,
     )
@@ -370,6 +378,9 @@ def check(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     lang: LangOpt = None,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
+    round_to: DigitsOpt = None,
 ) -> None:
     """Compare computed scores with a published result; exit 1 if any is not reproduced.
 
@@ -381,7 +392,7 @@ def check(
     from cityindex.analysis.check import check as compare
     from cityindex.seeds import load_reference
 
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     reference = load_reference(against)
     _require_units(reference.units, loaded.table.units, str(against))
     result = compute_loaded(loaded)
@@ -422,6 +433,8 @@ def check(
             title=tr("t.check", language, id=loaded.spec.index.id, against=against),
             extra_json=extra,
             labels=labels,
+            round_to=round_to,
+            excel_safe_cells=excel_safe,
         ),
         output,
     )

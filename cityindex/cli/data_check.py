@@ -9,6 +9,9 @@ import typer
 from cityindex.cli import app
 from cityindex.cli.common import (
     DataOpt,
+    DigitsOpt,
+    EncodingOpt,
+    ExcelSafeOpt,
     FormatOpt,
     LangOpt,
     OutputOpt,
@@ -26,7 +29,7 @@ from cityindex.cli.common import (
 )
 from cityindex.errors import DataError, issue
 from cityindex.i18n import tr
-from cityindex.render import render_rows, to_json
+from cityindex.render import render_rows, round_floats, to_json
 
 if TYPE_CHECKING:
     from cityindex.analysis.data_quality import DataQualityReport
@@ -83,6 +86,9 @@ def check(
         ),
     ] = None,
     lang: LangOpt = None,
+    encoding: EncodingOpt = None,
+    excel_safe: ExcelSafeOpt = False,
+    round_to: DigitsOpt = None,
 ) -> None:
     """Data-quality report: missing cells, outliers, flagged, unsourced and mirror-only values.
 
@@ -99,7 +105,7 @@ def check(
     from cityindex.analysis.data_quality import data_quality
     from cityindex.provenance import SOURCE_COLUMNS, load_sources, sources_path
 
-    loaded = load(spec, data=data, year=year, sets=sets)
+    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     table = loaded.table
     if top is not None:
         result = compute_loaded(loaded, quiet=True)
@@ -117,19 +123,24 @@ def check(
     language = pick_language(lang, loaded.spec)
     two = {"coverage": 2, "skew": 2, "kurtosis": 2}
     if chosen == "json":
-        text = to_json(
-            {
-                "summary": report.summary(),
-                "units": report.unit_rows,
-                "indicators": report.indicator_rows,
-                "outliers": report.outliers,
-                "flagged": report.flagged,
-                "unsourced": report.unsourced,
-                "mirror_only": report.mirror_only,
-            }
-        )
+        payload = {
+            "summary": report.summary(),
+            "units": report.unit_rows,
+            "indicators": report.indicator_rows,
+            "outliers": report.outliers,
+            "flagged": report.flagged,
+            "unsourced": report.unsourced,
+            "mirror_only": report.mirror_only,
+        }
+        text = to_json(payload if round_to is None else round_floats(payload, round_to))
     elif chosen == "csv":
-        text = render_rows(_findings(report), FINDING_COLUMNS, "csv")
+        text = render_rows(
+            _findings(report),
+            FINDING_COLUMNS,
+            "csv",
+            round_to=round_to,
+            excel_safe_cells=excel_safe,
+        )
     else:
         sections = [
             (report.unit_rows, UNIT_COLUMNS, "t.dc_units"),
@@ -151,6 +162,7 @@ def check(
                 digits=two,
                 title=None if chosen == "markdown" else title,
                 labels=labels,
+                round_to=round_to,
             )
             if chosen == "markdown":
                 parts.append(f"### {title}\n\n" + table_text)
