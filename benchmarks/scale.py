@@ -79,7 +79,7 @@ def write_index(folder: Path, units: int, indicators: int, groups: int) -> None:
     for g in range(groups):
         lines += [f"  g{g:04d}:", f"    title: Group {g}", "    weight: 1", "    indicators:"]
         for name in names[g * per : (g + 1) * per]:
-            lines += [f"      {name}: {{title: {name}, direction: higher_is_better, weight: 1}}"]
+            lines += [f"      {name}: {{direction: higher_is_better}}"]
     (folder / "spec.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

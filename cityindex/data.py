@@ -29,6 +29,7 @@ import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +50,8 @@ from cityindex.registry import FloatArray
 
 MAX_DATA_BYTES = 200_000_000
 MAX_LISTED = 20
+FAST_ROWS = 1000
+"""Files of fewer rows (or more columns than rows) are split by the csv module alone."""
 YEAR_COLUMN = "year"
 
 
@@ -118,10 +121,10 @@ class Table:
             na_cells=self.na_cells,
         )
 
-    @property
+    @cached_property
     def units(self) -> tuple[str, ...]:
-        """Unit ids in file order."""
-        return tuple(str(u) for u in self.frame[self.unit_column])
+        """Unit ids in file order (computed once: a table is not changed after it is made)."""
+        return tuple(map(str, self.frame[self.unit_column].tolist()))
 
     @property
     def columns(self) -> list[str]:
@@ -557,6 +560,11 @@ def _split_fast(text: str) -> _Split | None:
     """
     try:
         widths = np.fromiter(map(len, csv.reader(io.StringIO(text, newline=""))), dtype=np.int64)
+    except csv.Error:
+        return None
+    if len(widths) < max(FAST_ROWS, widths.max(initial=0)):
+        return None  # a short or wide file: pandas' cost per column outweighs its speed per row
+    try:
         cells = pd.read_csv(
             io.StringIO(text),
             header=None,
