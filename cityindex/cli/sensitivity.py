@@ -22,7 +22,14 @@ from cityindex.cli.common import (
     pick_format,
     say,
 )
-from cityindex.cli.uncertainty import ChunkOpt, PlanOpt, SeedOpt, progress_bar, set_up
+from cityindex.cli.uncertainty import (
+    ChunkOpt,
+    MemoryOpt,
+    PlanOpt,
+    SeedOpt,
+    progress_bar,
+    set_up,
+)
 from cityindex.errors import UsageError, issue
 from cityindex.render import render_rows
 
@@ -74,6 +81,7 @@ def sensitivity(
     ] = False,
     plan: PlanOpt = None,
     chunk_size: ChunkOpt = None,
+    memory: MemoryOpt = None,
     sampler: Annotated[
         str,
         typer.Option(
@@ -105,6 +113,7 @@ def sensitivity(
         plan=plan,
         chunk_size=chunk_size,
         encoding=encoding,
+        memory=memory,
     )
     settings, model, nominal = setup.settings, setup.model, setup.nominal
     s = seed if seed is not None else (settings.seed or 0)
@@ -120,7 +129,7 @@ def sensitivity(
         seed=s,
         n_bootstrap=bootstrap,
         per_unit=per_unit,
-        chunk_size=setup.chunk_size,
+        chunk_size=setup.chunk_for(runs * (d + 2)),
         progress=progress_bar(runs * (d + 2), "sensitivity"),
         sampler="sobol" if sampler == "sobol" else "random",
     )
