@@ -27,9 +27,15 @@ import cityindex
 frame = cityindex.score(str(DIR / "spec.yaml"))
 assert len(frame) == ROWS
 """,
+    "uncertainty": """
+from cityindex.cli import run
+args = ["uncertainty", str(DIR / "synthetic.yaml"), "--plan", str(DIR / "plan.yaml"),
+        "--runs", str(ROWS), "--seed", "1", "--format", "csv", "--output", str(DIR / "out.csv")]
+assert run(args + sys.argv[3:]) == 0
+""",
     "validate": """
-import cityindex
-spec = cityindex.load_spec(DIR / "big-spec.yaml")
+from cityindex.cli import run
+assert run(["validate", str(DIR / "big-spec.yaml")]) == 0  # spec, data and the computation
 """,
 }
 
@@ -83,11 +89,11 @@ def write_index(folder: Path, units: int, indicators: int, groups: int) -> None:
     (folder / "spec.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def run(case: str, folder: Path, rows: int) -> tuple[float, int, int]:
+def run(case: str, folder: Path, rows: int, *extra: str) -> tuple[float, int, int]:
     """Seconds of the case's body, the process's peak RSS, and its RSS after the imports."""
     code = RUNNER.format(body=CASES[case])
     out = subprocess.run(
-        [sys.executable, "-c", code, str(folder), str(rows)],
+        [sys.executable, "-c", code, str(folder), str(rows), *extra],
         capture_output=True,
         text=True,
         check=False,
@@ -98,10 +104,32 @@ def run(case: str, folder: Path, rows: int) -> tuple[float, int, int]:
     return float(seconds), int(rss), int(base)
 
 
+def uncertainty_cases(folder: Path, scale: int, memory: str | None) -> dict[str, float]:
+    """Peak RSS of `uncertainty` on 3,000 × 100 with 10,000 runs and 100,000 × 50 with 100."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import yaml
+    from uncertainty_asem import SYNTHETIC_PLAN, synthetic_spec
+
+    figures: dict[str, float] = {}
+    extra = ["--memory", memory] if memory else []
+    for units, indicators, levels, runs in ((3_000, 100, 3, 10_000), (100_000, 50, 2, 100)):
+        units //= scale
+        runs = max(10, runs // scale)
+        sub = folder / f"u{units}"
+        sub.mkdir()
+        synthetic_spec(sub, units, indicators, levels)
+        (sub / "plan.yaml").write_text(yaml.safe_dump(SYNTHETIC_PLAN))
+        seconds, rss, _ = run("uncertainty", sub, runs, *extra)
+        name = f"uncertainty_{units}x{indicators}_mc{runs}"
+        figures |= {f"{name}_s": round(seconds, 1), f"{name}_peak_mb": round(rss / 1e6)}
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a tenth of each size")
     parser.add_argument("--only", choices=sorted(CASES), help="one case")
+    parser.add_argument("--memory", help="--memory for the uncertainty cases (default: 1GB)")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
     figures: dict[str, float] = {}
@@ -127,6 +155,8 @@ def main() -> None:
             seconds, rss, _ = run("score", folder, units)
             figures |= {"score_units": units, "score_s": round(seconds, 3)}
             figures["score_peak_mb"] = round(rss / 1e6)
+        if args.only in (None, "uncertainty"):
+            figures |= uncertainty_cases(folder, scale, args.memory)
         if args.only in (None, "validate"):
             indicators = 34_000 // scale
             sub = folder / "v"
