@@ -25,14 +25,24 @@ import codecs
 import csv
 import hashlib
 import io
+import operator
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from cityindex.cells import classify_cell, invisible_characters, look_alike_key, unit_name
+from cityindex.cells import (
+    classify_cell,
+    invisible_characters,
+    look_alike_key,
+    parse_column,
+    unit_names,
+)
 from cityindex.cells import parse_number as parse_number  # re-exported (seeds.py uses it)
 from cityindex.errors import DataError, Issue, Location, UsageError, did_you_mean, issue
 from cityindex.files import InputKind, read_bounded
@@ -40,6 +50,8 @@ from cityindex.methods.registry import FloatArray
 
 MAX_DATA_BYTES = 200_000_000
 MAX_LISTED = 20
+FAST_ROWS = 1000
+"""Files of fewer rows (or more columns than rows) are split by the csv module alone."""
 YEAR_COLUMN = "year"
 
 
@@ -109,10 +121,10 @@ class Table:
             na_cells=self.na_cells,
         )
 
-    @property
+    @cached_property
     def units(self) -> tuple[str, ...]:
-        """Unit ids in file order."""
-        return tuple(str(u) for u in self.frame[self.unit_column])
+        """Unit ids in file order (computed once: a table is not changed after it is made)."""
+        return tuple(map(str, self.frame[self.unit_column].tolist()))
 
     @property
     def columns(self) -> list[str]:
@@ -140,33 +152,42 @@ class Table:
             )
         out = np.full((len(self.frame), len(columns)), np.nan)
         issues: list[Issue] = []
-        units = self.units
         for j, col in enumerate(columns):
-            cells = self.frame[col].tolist()
-            for i, cell in enumerate(cells):
-                text = str(cell).strip()
-                if text == "":
-                    continue
-                value = parse_number(text)
-                if value is None:
-                    code, what, hint = classify_cell(text)
-                    issues.append(
-                        issue(
-                            code,
-                            f"row {self.rows[i]} ({units[i]}): {text!r} in column '{col}' "
-                            f"is {what}",
-                            location=Location(self.file, self.rows[i]),
-                            key_path=col,
-                            expected="a plain number such as 12.5 (ASCII digits, '.' for decimals)",
-                            got=repr(text if len(text) <= 60 else text[:57] + "…"),
-                            hint=hint,
-                        )
-                    )
-                    continue
-                out[i, j] = value
+            cells = list(map(str, self.frame[col].tolist()))
+            values = parse_column(cells)
+            if values is None:  # a bad cell: locate every one (the slow path, for messages)
+                issues += self._cell_issues(col, cells, out[:, j])
+            else:
+                out[:, j] = values
         issues.sort(key=lambda item: item.location.line or 0 if item.location else 0)
         _raise_capped(issues)
         return out
+
+    def _cell_issues(self, col: str, cells: list[str], out: FloatArray) -> list[Issue]:
+        """Each cell of column `col` that is not a plain number, located (fills `out`)."""
+        issues: list[Issue] = []
+        units = self.units
+        for i, cell in enumerate(cells):
+            text = cell.strip()
+            if text == "":
+                continue
+            value = parse_number(text)
+            if value is None:
+                code, what, hint = classify_cell(text)
+                issues.append(
+                    issue(
+                        code,
+                        f"row {self.rows[i]} ({units[i]}): {text!r} in column '{col}' is {what}",
+                        location=Location(self.file, self.rows[i]),
+                        key_path=col,
+                        expected="a plain number such as 12.5 (ASCII digits, '.' for decimals)",
+                        got=repr(text if len(text) <= 60 else text[:57] + "…"),
+                        hint=hint,
+                    )
+                )
+                continue
+            out[i] = value
+        return issues
 
 
 def _raise_capped(issues: list[Issue]) -> None:
@@ -201,9 +222,12 @@ def read_csv_text(path: Path, *, encoding: str | None = None) -> tuple[str, str]
     return text, digest
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _control_characters(text: str) -> int:
     """How many C0 control characters other than tab, CR, LF and form feed `text` holds."""
-    return sum(1 for ch in text if ch < " " and ch not in "\t\r\n\f")
+    return len(_CONTROL.findall(text))
 
 
 def read_csv_decoded(path: Path, *, encoding: str | None = None) -> tuple[str, str, str]:
@@ -322,35 +346,9 @@ def parse_table(
 ) -> Table:
     """CSV text already decoded → a `Table` (see `load_data`; `name` is used in messages)."""
     used = encoding
-    try:
-        # newline="" lets the csv module see CR, LF and CRLF as the row ends they are
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise DataError(
-            [
-                issue(
-                    "data.file.csv",
-                    f"data file is not readable CSV: {exc}",
-                    location=Location(name),
-                    hint="export the sheet again as CSV; a cell over 128 KB is refused",
-                )
-            ]
-        ) from None
-    records = [(n, r) for n, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
-    if not records:
-        raise DataError(
-            [
-                issue(
-                    "data.file.empty",
-                    "data file is empty",
-                    location=Location(name),
-                    hint="the first row names the columns; one row per unit follows",
-                )
-            ]
-        )
-    header_line, header = records[0]
+    split: _Split | None = _split_fast(text)
+    header_line, header, line_numbers, body = split or _split_slow(text, name)
     header = [h.strip() for h in header]
-    body = records[1:]
     problems: list[Issue] = []
     seen: dict[str, int] = {}
     for pos, col in enumerate(header, start=1):
@@ -383,7 +381,7 @@ def parse_table(
                 hint=did_you_mean(unit, header) or "set `index.unit` to the column naming units",
             )
         )
-    if not body:
+    if not line_numbers:
         problems.append(
             issue(
                 "data.file.no-rows",
@@ -392,7 +390,7 @@ def parse_table(
                 hint="add one row per unit",
             )
         )
-    for line, row in body:
+    for line, row in body if isinstance(body, list) else ():
         if len(row) != len(header):
             problems.append(
                 issue(
@@ -403,21 +401,28 @@ def parse_table(
                 )
             )
     _raise_capped(problems)
-    frame = pd.DataFrame([r for _, r in body], columns=header, dtype=object)
+    if isinstance(body, list):
+        frame = pd.DataFrame([r for _, r in body], columns=header, dtype=object)
+    else:
+        frame = body.set_axis(header, axis=1)
     na_cells = 0
     if na_values:
-        marks = {v.strip() for v in na_values}
+        marks = list({v.strip() for v in na_values})
         for col in header:
             if col in (unit, time):
                 continue
-            hit = frame[col].map(lambda c: str(c).strip() in marks)
+            hit = pd.Series(list(map(str.strip, map(str, frame[col]))), dtype=object).isin(marks)
             na_cells += int(hit.sum())
-            frame.loc[hit, col] = ""
-    line_numbers = [line for line, _ in body]
+            frame.loc[hit.to_numpy(), col] = ""
     selected_year: int | None = None
     years: list[int] = []
     if time in header:
-        for line, cell in zip(line_numbers, frame[time], strict=True):
+        whole_years = _whole_numbers([str(c) for c in frame[time]])
+        if whole_years is not None:
+            years = whole_years
+        for line, cell in zip(
+            line_numbers, frame[time] if whole_years is None else (), strict=False
+        ):
             value = parse_number(str(cell).strip())
             if value is None or value != int(value):
                 problems.append(
@@ -456,11 +461,14 @@ def parse_table(
                 )
             ]
         )
-    units = [unit_name(str(u)) for u in frame[unit]]
+    units = unit_names(list(map(str, frame[unit])))
     frame[unit] = units
-    problems += _unit_name_issues(units, line_numbers, years, name, unit)
+    if not "".join(units).isascii():  # an ASCII name has no invisible or look-alike letters
+        problems += _unit_name_issues(units, line_numbers, years, name, unit)
+    order, repeated = _name_order(units, years)
+    clean = not repeated and "" not in units
     first: dict[tuple[str, int], int] = {}
-    for k, (line, u) in enumerate(zip(line_numbers, units, strict=True)):
+    for k, (line, u) in enumerate(zip(line_numbers, () if clean else units, strict=False)):
         key = (u, years[k] if years else 0)
         if u == "":
             problems.append(
@@ -486,10 +494,9 @@ def parse_table(
         first.setdefault(key, line)
     _raise_capped(problems)
     # Canonical order: by unit name (then time), so no result depends on the file's row order.
-    order = sorted(range(len(units)), key=lambda k: (units[k], years[k] if years else 0))
-    frame = frame.iloc[order].reset_index(drop=True)
-    line_numbers = [line_numbers[k] for k in order]
-    years = [years[k] for k in order] if years else []
+    frame = frame.take(order).reset_index(drop=True)
+    line_numbers = np.asarray(line_numbers)[order].tolist()
+    years = np.asarray(years)[order].tolist() if years else []
     whole = Table(
         frame,
         unit,
@@ -505,6 +512,121 @@ def parse_table(
         chosen = [k for k, y in enumerate(years) if y == selected_year]
         return replace(whole.take(chosen), panel=whole)
     return whole
+
+
+_Split = tuple[int, list[str], list[int], "pd.DataFrame | list[tuple[int, list[str]]]"]
+"""A file's header line and cells, its body rows' lines, and the body (a frame or the rows)."""
+
+
+def _split_slow(text: str, name: str) -> _Split:
+    """The header's line and cells, each body row's line, and the body rows (csv module)."""
+    try:
+        # newline="" lets the csv module see CR, LF and CRLF as the row ends they are
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise DataError(
+            [
+                issue(
+                    "data.file.csv",
+                    f"data file is not readable CSV: {exc}",
+                    location=Location(name),
+                    hint="export the sheet again as CSV; a cell over 128 KB is refused",
+                )
+            ]
+        ) from None
+    records = [(n, r) for n, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
+    if not records:
+        raise DataError(
+            [
+                issue(
+                    "data.file.empty",
+                    "data file is empty",
+                    location=Location(name),
+                    hint="the first row names the columns; one row per unit follows",
+                )
+            ]
+        )
+    header_line, header = records[0]
+    body = records[1:]
+    return header_line, header, [line for line, _ in body], body
+
+
+def _split_fast(text: str) -> _Split | None:
+    """As `_split_slow`, with pandas' C parser holding the cells (as text), or None when the
+    file is not plainly rectangular (then `_split_slow` reads it again and names the problems).
+
+    The csv module still counts each record's cells (streaming, nothing kept), so blank rows,
+    row widths and line numbers are exactly those `_split_slow` sees; pandas only stores them.
+    """
+    try:
+        widths = np.fromiter(map(len, csv.reader(io.StringIO(text, newline=""))), dtype=np.int64)
+    except csv.Error:
+        return None
+    if len(widths) < max(FAST_ROWS, widths.max(initial=0)):
+        return None  # a short or wide file: pandas' cost per column outweighs its speed per row
+    try:
+        cells = pd.read_csv(
+            io.StringIO(text),
+            header=None,
+            dtype=object,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (csv.Error, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None
+    if len(cells) != len(widths) or len(widths) == 0:
+        return None
+    first_cells = list(map(str, cells[cells.columns[0]]))
+    odd = np.flatnonzero(
+        (widths != cells.shape[1]) | ~np.fromiter(map(bool, map(str.strip, first_cells)), bool)
+    )
+    blank = np.zeros(len(widths), dtype=bool)
+    for k in odd.tolist():  # rows of another width must be blank (`_split_slow` skips them)
+        blank[k] = widths[k] == 0 or not any(str(c).strip() for c in cells.iloc[k])
+        if not blank[k] and widths[k] != cells.shape[1]:
+            return None
+    kept = np.flatnonzero(~blank)
+    if len(kept) == 0 or widths[kept[0]] != cells.shape[1]:
+        return None
+    header = [str(c) for c in cells.iloc[kept[0]]]
+    contiguous = len(kept) == kept[-1] - kept[0] + 1
+    body = cells.iloc[kept[0] + 1 :] if contiguous else cells.iloc[kept[1:]]
+    body = body.reset_index(drop=True)
+    return int(kept[0]) + 1, header, (kept[1:] + 1).tolist(), body
+
+
+def _whole_numbers(cells: list[str]) -> list[int] | None:
+    """Every cell as a whole number (a year), or None when any is not (located by the caller)."""
+    values = parse_column(cells)
+    if values is None or np.isnan(values).any() or (values != np.round(values)).any():
+        return None
+    return [int(v) for v in values.tolist()]
+
+
+def _name_order(units: list[str], years: list[int]) -> tuple[npt.NDArray[np.intp], bool]:
+    """Row positions sorted by unit name (Unicode code points), then time; and whether any
+    (name, time) pair repeats (the caller then names the rows).
+
+    numpy sorts fixed-width Unicode arrays by code point, as Python compares `str` (names hold
+    no NUL, which numpy would treat as padding). When no pair repeats the order is total, so it
+    equals ``sorted(range(n), key=lambda k: (units[k], years[k]))``.
+    """
+    longest = max(map(len, units), default=0)
+    if longest * len(units) > 50_000_000 or "\x00" in "".join(units):
+        keys = list(zip(units, years or [0] * len(units), strict=True))
+        listed = sorted(range(len(units)), key=keys.__getitem__)
+        ordered = [keys[k] for k in listed]
+        return np.array(listed, dtype=np.intp), any(map(operator.eq, ordered, ordered[1:]))
+    names = np.array(units, dtype=f"<U{max(longest, 1)}")
+    order = np.lexsort((np.asarray(years), names)) if years else np.argsort(names)
+    names = names[order]
+    same = names[1:] == names[:-1]
+    if years:
+        times = np.asarray(years)[order]
+        same &= times[1:] == times[:-1]
+    return order, bool(same.any())
 
 
 def _unit_name_issues(

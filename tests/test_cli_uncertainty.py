@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from cityindex.analysis.plan import SpecModel, read_plan
 from cityindex.analysis.uncertainty import draw_monte_carlo, run_replicates, summarise
 from cityindex.cli import app
+from cityindex.cli import run as cli_run
 from cityindex.data import load_data
 from cityindex.errors import SpecError
 from cityindex.pipeline import compute
@@ -41,6 +42,20 @@ def test_uncertainty_output_is_byte_identical_for_any_chunk_size(toy: Path) -> N
     assert one == run(*base, "--chunk-size", "7")
     assert one == run(*base, "--chunk-size", "1000")
     assert one != run(*base[:-4], "--seed", "4", "--format", "csv")
+    assert one == run(*base, "--memory", "64MB")
+
+
+def test_sensitivity_output_is_the_same_for_any_memory_budget(toy: Path) -> None:
+    base = ["sensitivity", str(toy), "--runs", "40", "--seed", "3", "--format", "csv"]
+    assert run(*base) == run(*base, "--memory", "64MB") == run(*base, "--memory", "8GiB")
+
+
+@pytest.mark.parametrize("budget", ["lots", "1PB", "10MB", "-1GB"])
+def test_a_memory_budget_that_is_not_a_size_of_at_least_64_mb_is_a_usage_error(
+    toy: Path, budget: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli_run(["uncertainty", str(toy), "--runs", "10", "--memory", budget]) == 2
+    assert "error[usage.memory]" in capsys.readouterr().err
 
 
 def test_uncertainty_json_equals_the_library_summary(toy: Path) -> None:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.stats import rankdata
 
+from cityindex.analysis import uncertainty as unc
 from cityindex.analysis.uncertainty import (
     Alternatives,
     Replicates,
@@ -248,6 +249,57 @@ def test_chunk_size_keeps_within_the_memory_budget() -> None:
     assert chunk_size_for(10**6, 10**4) == 1
 
 
+def test_chunk_size_sets_aside_the_scores_and_ranks_the_runs_keep() -> None:
+    budget = 10**9
+    size = chunk_size_for(3_000, 100, runs=10_000, budget_bytes=budget)
+    held = 2 * 8 * 10_000 * 3_000
+    assert 8 * 8 * size * 3_000 * 100 + held + unc.BASELINE_BYTES <= budget
+    assert size < chunk_size_for(3_000, 100, budget_bytes=budget)
+
+
+def _percentiles_by_counting(ranks: np.ndarray, levels: list[float]) -> np.ndarray:
+    """The previous programme: a (units, units) table of rank counts (reference only)."""
+    units = ranks.shape[-1]
+    valid = ~np.isnan(ranks)
+    cols = np.broadcast_to(np.arange(units), ranks.shape)[valid]
+    counts = np.bincount(
+        cols * units + ranks[valid].astype(np.int64) - 1, minlength=units * units
+    ).reshape(units, units)
+    cum = np.cumsum(counts, axis=1)
+    n = cum[:, -1]
+    out = np.full((len(levels), units), np.nan)
+    for i, p in enumerate(np.asarray(levels, dtype=float) / 100.0):
+        h = (n - 1) * p
+        lo = np.floor(h)
+        below = np.argmax(cum > lo[:, None], axis=1) + 1.0
+        above = np.argmax(cum > np.minimum(lo + 1, n - 1)[:, None], axis=1) + 1.0
+        with np.errstate(invalid="ignore"):
+            out[i] = np.where(n > 0, below + (h - lo) * (above - below), np.nan)
+    return out
+
+
+def test_summaries_are_identical_whatever_the_block_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(13)
+    scores = np.round(rng.random((240, 37)), 2)  # rounded: tied scores
+    scores[rng.random(scores.shape) < 0.05] = np.nan
+    nominal = scores.mean(axis=0)
+    whole = summarise(scores, nominal, top_k=5)
+    levels = [5.0, 50.0, 95.0, 33.3]
+    ranks = rank_scores(scores)
+    np.testing.assert_array_equal(
+        rank_percentiles(ranks, levels), _percentiles_by_counting(ranks, levels)
+    )
+    monkeypatch.setattr(unc, "BLOCK_BYTES", 1)  # one run or one unit a block
+    np.testing.assert_array_equal(rank_scores(scores), ranks)
+    np.testing.assert_array_equal(
+        rank_percentiles(ranks, levels), _percentiles_by_counting(ranks, levels)
+    )
+    blocked = summarise(scores, nominal, top_k=5)
+    for name in ("median_rank", "mean_rank", "rank_low", "rank_high", "top_k_probability"):
+        np.testing.assert_array_equal(getattr(blocked, name), getattr(whole, name))
+    np.testing.assert_array_equal(blocked.score_quantiles, whole.score_quantiles)
+
+
 def test_replicates_without_weight_overrides_broadcast_nominal_scores() -> None:
     plan = UncertaintyPlan(alternatives=(AGGREGATE,))
     reps = Replicates(np.array([[0], [1], [0]]))
@@ -261,7 +313,7 @@ def test_replicates_without_weight_overrides_broadcast_nominal_scores() -> None:
     arrays(np.float64, (9, 5), elements=st.sampled_from([0.1, 0.2, 0.3, 0.5, 0.7, 0.9, np.nan])),
     st.lists(st.floats(0.0, 100.0), min_size=1, max_size=4),
 )
-def test_rank_percentiles_from_counts_equal_numpy_nanpercentile(
+def test_rank_percentiles_equal_numpy_nanpercentile(
     scores: np.ndarray, levels: list[float]
 ) -> None:
     ranks = rank_scores(scores)

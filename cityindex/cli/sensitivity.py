@@ -25,7 +25,14 @@ from cityindex.cli.common import (
     pick_language,
     say,
 )
-from cityindex.cli.uncertainty import ChunkOpt, PlanOpt, SeedOpt, progress_bar, set_up
+from cityindex.cli.uncertainty import (
+    ChunkOpt,
+    MemoryOpt,
+    PlanOpt,
+    SeedOpt,
+    progress_bar,
+    set_up,
+)
 from cityindex.errors import UsageError, issue
 from cityindex.i18n import title as title_of
 from cityindex.i18n import tr
@@ -79,6 +86,7 @@ def sensitivity(
     ] = False,
     plan: PlanOpt = None,
     chunk_size: ChunkOpt = None,
+    memory: MemoryOpt = None,
     sampler: Annotated[
         str,
         typer.Option(
@@ -111,6 +119,7 @@ def sensitivity(
         plan=plan,
         chunk_size=chunk_size,
         encoding=encoding,
+        memory=memory,
     )
     settings, model, nominal = setup.settings, setup.model, setup.nominal
     s = seed if seed is not None else (settings.seed or 0)
@@ -126,7 +135,7 @@ def sensitivity(
         seed=s,
         n_bootstrap=bootstrap,
         per_unit=per_unit,
-        chunk_size=setup.chunk_size,
+        chunk_size=setup.chunk_for(runs * (d + 2)),
         progress=progress_bar(runs * (d + 2), "sensitivity"),
         sampler="sobol" if sampler == "sobol" else "random",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from cityindex.cli.common import (
     pick_language,
     warn,
 )
+from cityindex.errors import UsageError, issue
 from cityindex.i18n import title as title_of
 from cityindex.i18n import tr
 from cityindex.render import render_rows
@@ -59,8 +61,46 @@ ChunkOpt = Annotated[
     typer.Option(
         "--chunk-size",
         min=1,
-        help="Replicates per pipeline call (default: sized to keep memory well under 1 GB). "
+        help="Replicates per pipeline call (default: sized to the --memory budget). "
         "Results are identical for any chunk size.",
+    ),
+]
+
+
+_SIZES = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+_SIZES |= {"K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}
+_SIZES |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+
+
+def parse_memory(text: str) -> int:
+    """A memory size such as ``512MB``, ``1.5G``, ``800MiB`` or ``2000000000`` in bytes.
+
+    >>> [parse_memory(t) for t in ["512MB", "1.5g", "800 MiB", "2000000000"]]
+    [512000000, 1500000000, 838860800, 2000000000]
+    """
+    match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]*)?)\s*([A-Za-z]*)\s*", text)
+    unit = match.group(2).upper() if match else ""
+    if match is None or unit not in _SIZES or float(match.group(1)) * _SIZES[unit] < 64 * 10**6:
+        raise UsageError(
+            [
+                issue(
+                    "usage.memory",
+                    f"--memory {text!r} is not a memory size of at least 64 MB",
+                    expected="a size such as 512MB, 1GB, 1.5G or 800MiB",
+                    got=repr(text),
+                    hint="the default is 1GB; results are the same for any budget",
+                )
+            ]
+        )
+    return int(float(match.group(1)) * _SIZES[unit])
+
+
+MemoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--memory",
+        help="Memory budget, e.g. 512MB or 2GB (default 1GB): runs are evaluated in chunks "
+        "sized to stay within it. Results are identical for any budget.",
     ),
 ]
 
@@ -72,7 +112,18 @@ class Setup:
     settings: PlanSettings
     model: SpecModel
     nominal: IndexResult
-    chunk_size: int
+    chunk_size: int | None
+    memory: int
+    """The memory budget in bytes (--memory)."""
+
+    def chunk_for(self, runs: int) -> int:
+        """Replicates per chunk: --chunk-size, else sized for `runs` runs within the budget."""
+        from cityindex.analysis.uncertainty import chunk_size_for
+
+        if self.chunk_size is not None:
+            return self.chunk_size
+        units, indicators = len(self.nominal.units), len(self.model.spec.indicators())
+        return chunk_size_for(units, max(1, indicators), runs=runs, budget_bytes=self.memory)
 
 
 def set_up(
@@ -84,8 +135,12 @@ def set_up(
     plan: Path | None,
     chunk_size: int | None,
     encoding: str | None = None,
+    memory: str | None = None,
 ) -> Setup:
     """Load spec and data, read the plan (spec section or --plan file), compute the nominal."""
+    from cityindex.analysis.uncertainty import DEFAULT_MEMORY
+
+    budget = DEFAULT_MEMORY if memory is None else parse_memory(memory)
     extra = list(sets or [])
     if plan is not None:
         text = read_plan_text(plan)
@@ -95,14 +150,11 @@ def set_up(
     if isinstance(section, dict) and set(section) == {"uncertainty"}:
         section = section["uncertainty"]  # a --plan file written with the top-level key
     from cityindex.analysis.plan import SpecModel, read_plan
-    from cityindex.analysis.uncertainty import chunk_size_for
 
     settings = read_plan(loaded.spec, section, source=str(plan) if plan is not None else None)
     nominal = compute_loaded(loaded)
     model = SpecModel(loaded.spec, loaded.table, settings.plan)
-    units = len(loaded.table.units)
-    size = chunk_size or chunk_size_for(units, max(1, len(loaded.spec.indicators())))
-    return Setup(settings, model, nominal, size)
+    return Setup(settings, model, nominal, chunk_size, budget)
 
 
 def progress_bar(total: int, label: str) -> Callable[[int], None] | None:
@@ -157,6 +209,7 @@ def uncertainty(
     ] = None,
     plan: PlanOpt = None,
     chunk_size: ChunkOpt = None,
+    memory: MemoryOpt = None,
     digits: DigitsOpt = None,
     encoding: EncodingOpt = None,
     excel_safe: ExcelSafeOpt = False,
@@ -179,6 +232,7 @@ def uncertainty(
         plan=plan,
         chunk_size=chunk_size,
         encoding=encoding,
+        memory=memory,
     )
     settings, model, nominal = setup.settings, setup.model, setup.nominal
     n = runs or settings.runs or 1000
@@ -190,7 +244,7 @@ def uncertainty(
     scores = run_replicates(
         model.evaluate,
         reps,
-        chunk_size=setup.chunk_size,
+        chunk_size=setup.chunk_for(n),
         progress=progress_bar(n, "uncertainty"),
     )
     summary = summarise(scores, nominal.score, top_k=k, quantile_levels=(0.05, 0.5, 0.95))
