@@ -168,6 +168,16 @@ OUTPUT_COLUMNS: dict[str, tuple[str, ...]] = {
         "importance_share",
         "ratio",
     ),
+    "optimise-weights": (
+        "child",
+        "parent",
+        "weight_before",
+        "weight_after",
+        "correlation",
+        "share",
+        "target",
+        "objective",
+    ),
 }
 """The fixed columns of each command's tables (ids of groups and indicators come on top)."""
 

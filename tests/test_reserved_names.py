@@ -51,6 +51,7 @@ def _commands(spec: Path, reference: Path) -> dict[str, list[str]]:
         "check": ["check", s, "--against", str(reference)],
         "sources": ["sources", s],
         "importance": ["importance", s],
+        "optimise-weights": ["optimise-weights", s, "--level", "2"],
     }
 
 

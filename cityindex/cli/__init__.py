@@ -23,7 +23,7 @@ from cityindex.render import render_error
 WORKFLOW: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Score and read the index", ("score", "validate", "weights", "explain", "methods")),
     ("Diagnose", ("obstacles", "coupling", "audit", "importance")),
-    ("Against published results", ("check", "calibrate", "compare")),
+    ("Against published results", ("check", "calibrate", "compare", "optimise-weights")),
     ("Robustness", ("uncertainty", "sensitivity")),
     ("Data and output", ("data", "sources", "report", "plot")),
 )
@@ -101,6 +101,7 @@ import cityindex.cli.explain  # noqa: E402
 import cityindex.cli.importance  # noqa: E402
 import cityindex.cli.methods  # noqa: E402
 import cityindex.cli.obstacles  # noqa: E402
+import cityindex.cli.optimise_level  # noqa: E402
 import cityindex.cli.plot  # noqa: E402
 import cityindex.cli.report  # noqa: E402
 import cityindex.cli.score  # noqa: E402

@@ -81,6 +81,28 @@ def _corr(x: FloatArray, y: FloatArray) -> FloatArray:
     return out
 
 
+def least_gap(
+    gap: Callable[[FloatArray], FloatArray], starts: Sequence[FloatArray]
+) -> tuple[FloatArray, float]:
+    """Bounded least squares (0 ≤ v ≤ 1) of `gap` from each start; the best (v, Σ gap²)."""
+    best: tuple[FloatArray, float] | None = None
+    for start in starts:
+        res = least_squares(
+            gap,
+            np.clip(start, 1e-6, 1.0),
+            bounds=(0.0, 1.0),
+            xtol=1e-15,
+            ftol=1e-15,
+            gtol=1e-15,
+            max_nfev=2000,
+        )
+        f = float(np.sum(res.fun**2))
+        if best is None or f < best[1]:
+            best = (np.asarray(res.x, dtype=float), f)
+    assert best is not None
+    return best
+
+
 def optimise(
     x: FloatArray,
     target: FloatArray,
@@ -117,22 +139,7 @@ def optimise(
         out: FloatArray = np.nan_to_num(shares(v) - target, nan=1e3) / np.sqrt(k)
         return out
 
-    best: tuple[FloatArray, float] | None = None
-    for start in (target, np.full(k, 1.0 / k)):
-        res = least_squares(
-            gap,
-            np.clip(start, 1e-6, 1.0),
-            bounds=(0.0, 1.0),
-            xtol=1e-15,
-            ftol=1e-15,
-            gtol=1e-15,
-            max_nfev=2000,
-        )
-        f = float(np.sum(res.fun**2))
-        if best is None or f < best[1]:
-            best = (np.asarray(res.x, dtype=float), f)
-    assert best is not None
-    v, f = best
+    v, f = least_gap(gap, (target, np.full(k, 1.0 / k)))
     w: FloatArray = v / v.sum()
     return w, shares(v), f
 
