@@ -6,7 +6,8 @@ group called `score` would give the CSV two `score` columns, and whichever a rea
 ranking it shows is wrong. So every name below is reserved (`spec_schema` refuses it as an id,
 as it refuses the spec's unit column). Listed per command and table as the commands write
 them; `tests/test_reserved_names.py` runs every command in every format and fails when an
-output has a column that is missing here.
+output has a column that is missing here. Commands, the audit, stages and provenance take their
+column lists from here, so each list is written once.
 """
 
 from __future__ import annotations

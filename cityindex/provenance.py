@@ -33,6 +33,7 @@ from pathlib import Path
 
 from cityindex.data import Table, parse_number, read_csv_text
 from cityindex.errors import DataError, Issue, Location, issue
+from cityindex.output_columns import OUTPUT_COLUMNS
 from cityindex.spec import Spec
 
 SOURCES_SUFFIX = ".sources.csv"
@@ -43,19 +44,7 @@ TRUE = ("true", "yes", "1")
 FALSE = ("false", "no", "0", "")
 
 
-PROVENANCE_FIELDS = (
-    "unit",
-    "indicator",
-    "column",
-    "value",
-    "year",
-    "publisher",
-    "title",
-    "published",
-    "url",
-    "mirror",
-    "note",
-)
+PROVENANCE_FIELDS = OUTPUT_COLUMNS["sources"]
 
 
 @dataclass(frozen=True)

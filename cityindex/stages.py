@@ -14,6 +14,7 @@ import pandas as pd
 
 from cityindex.errors import UsageError, did_you_mean, issue
 from cityindex.methods.treat import winsorise_log
+from cityindex.output_columns import OUTPUT_COLUMNS
 from cityindex.result import IndexResult
 from cityindex.spec import Spec
 from cityindex.tree import resolve_tree
@@ -21,21 +22,7 @@ from cityindex.tree import resolve_tree
 UNIT_STAGES = ("raw", "denominated", "imputed", "screened", "treated", "normalised")
 STAGE_NAMES = (*UNIT_STAGES, "aggregated", "treat_log")
 SCREENED_FROM = ("screened", "treated", "normalised", "aggregated")
-TREAT_LOG_COLUMNS = (
-    "indicator",
-    "method",
-    "passed_before",
-    "skew_before",
-    "kurtosis_before",
-    "winsorised",
-    "passed_after_winsorising",
-    "skew_after_winsorising",
-    "kurtosis_after_winsorising",
-    "logged",
-    "passed_after_log",
-    "skew_after_log",
-    "kurtosis_after_log",
-)
+TREAT_LOG_COLUMNS = OUTPUT_COLUMNS["score --stage treat_log"]
 
 
 def stage_table(spec: Spec, result: IndexResult, name: str) -> pd.DataFrame:

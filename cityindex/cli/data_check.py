@@ -29,6 +29,7 @@ from cityindex.cli.common import (
 )
 from cityindex.errors import DataError, issue
 from cityindex.i18n import tr
+from cityindex.output_columns import OUTPUT_COLUMNS
 from cityindex.render import render_rows, round_floats, to_json
 
 if TYPE_CHECKING:
@@ -42,23 +43,13 @@ data_app = typer.Typer(
 )
 app.add_typer(data_app, name="data")
 
-UNIT_COLUMNS = ["unit", "present", "missing", "coverage", "missing_indicators"]
-INDICATOR_COLUMNS = [
-    "indicator",
-    "column",
-    "present",
-    "missing",
-    "coverage",
-    "years",
-    "skew",
-    "kurtosis",
-    "outlier",
-]
-OUTLIER_COLUMNS = ["indicator", "skew", "kurtosis", "winsorised_points", "log_transformed", "units"]
-FLAGGED_COLUMNS = ["unit", "indicator", "value", "flags"]  # notes: `cityindex sources`
-MIRROR_COLUMNS = ["unit", "indicator", "value", "publisher", "title", "url"]
-UNSOURCED_COLUMNS = ["unit", "indicator", "column", "value", "reason"]
-FINDING_COLUMNS = ["kind", "unit", "indicator", "value", "detail"]
+UNIT_COLUMNS = list(OUTPUT_COLUMNS["data check units"])
+INDICATOR_COLUMNS = list(OUTPUT_COLUMNS["data check indicators"])
+OUTLIER_COLUMNS = list(OUTPUT_COLUMNS["data check outliers"])
+FLAGGED_COLUMNS = list(OUTPUT_COLUMNS["data check flagged"])
+MIRROR_COLUMNS = list(OUTPUT_COLUMNS["data check mirror"])
+UNSOURCED_COLUMNS = list(OUTPUT_COLUMNS["data check unsourced"])
+FINDING_COLUMNS = list(OUTPUT_COLUMNS["data check findings"])
 
 
 @data_app.command("check")

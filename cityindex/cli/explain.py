@@ -31,25 +31,11 @@ from cityindex.cli.common import (
 from cityindex.cli.report import emit_xlsx, wants_xlsx
 from cityindex.i18n import Language, tr
 from cityindex.i18n import title as title_of
+from cityindex.output_columns import OUTPUT_COLUMNS
 from cityindex.render import render_rows, round_floats
 from cityindex.spec import Spec
 
-COLUMNS = [
-    "level",
-    "depth",
-    "id",
-    "parent",
-    "kind",
-    "raw",
-    "normalised",
-    "median",
-    "weight",
-    "effective_weight",
-    "unit_weight",
-    "contribution",
-    "share",
-    "status",
-]
+COLUMNS = [c for c in OUTPUT_COLUMNS["explain"] if c != "title"]  # JSON adds title
 
 
 def explanation_text(

@@ -37,6 +37,7 @@ from cityindex.cli.common import (
 from cityindex.errors import UsageError, issue
 from cityindex.i18n import title as title_of
 from cityindex.i18n import tr
+from cityindex.output_columns import OUTPUT_COLUMNS
 from cityindex.render import render_rows
 from cityindex.result import IndexResult
 from cityindex.spec_yaml import read_plan_text
@@ -175,18 +176,7 @@ def progress_bar(total: int, label: str) -> Callable[[int], None] | None:
     return step
 
 
-COLUMNS = (
-    "rank",
-    "score",
-    "median_rank",
-    "mean_rank",
-    "rank_p05",
-    "rank_p95",
-    "p_top_k",
-    "score_p05",
-    "score_p50",
-    "score_p95",
-)
+COLUMNS = OUTPUT_COLUMNS["uncertainty"]
 
 
 @app.command()
