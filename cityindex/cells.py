@@ -12,6 +12,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -48,27 +49,51 @@ def parse_column(cells: Sequence[str]) -> npt.NDArray[np.float64] | None:
     r"""A column of cell texts as floats (a blank cell is NaN), or None when any cell is not a
     plain finite number (the caller then locates it cell by cell with `parse_number`).
 
-    Vectorised: one regular-expression pass over the joined column checks every cell against
-    the rule of `parse_number` (surrounding whitespace allowed, as ``str.strip`` removes it),
-    then numpy converts the texts with Python's own ``float``, so values are identical.
-
     >>> parse_column(["12", " -0.5 ", "", "1.5e3"]).tolist()
     [12.0, -0.5, nan, 1500.0]
     >>> [parse_column(c) for c in (["1,000"], ["nan"], ["1e999"], ["1\x002"])]
     [None, None, None, None]
     """
-    joined = _SEPARATOR.join(cells) + _SEPARATOR
-    if joined.count(_SEPARATOR) != len(cells) or _PLAIN_CELLS.fullmatch(joined) is None:
-        return None
-    del joined
+    return parse_texts(cells)[0]
+
+
+_NOT_IN_NUMBERS = np.zeros(256, dtype=bool)
+_NOT_IN_NUMBERS[[ord(c) for c in "_nNiI"]] = True
+"""Bytes that Python's `float` reads (``1_000``, ``nan``, ``inf``) but no plain number holds."""
+
+
+def parse_texts(cells: Sequence[str]) -> tuple[npt.NDArray[np.float64] | None, npt.NDArray[Any]]:
+    r"""`parse_column`, and the cells as a fixed-width array (bytes when all are ASCII).
+
+    Vectorised, with the rule of `parse_number`: on ASCII text Python's ``float`` reads exactly
+    the plain decimals (surrounding whitespace allowed, as ``str.strip`` removes it) plus
+    underscores between digits, ``nan`` and ``inf``/``infinity``; a column holding none of the
+    bytes ``_ n N i I`` is therefore checked by ``float`` itself (numpy converts the list with
+    it, so values are identical), and infinite results (``1e999``) are refused. Non-ASCII text
+    is checked by one regular-expression pass over the joined column.
+    """
+    try:
+        texts: npt.NDArray[Any] = np.array(cells, dtype="S")
+    except UnicodeEncodeError:
+        texts = np.array(cells, dtype=str)
+        joined = _SEPARATOR.join(cells) + _SEPARATOR
+        if joined.count(_SEPARATOR) != len(cells) or _PLAIN_CELLS.fullmatch(joined) is None:
+            return None, texts
+        del joined
+    else:
+        if _NOT_IN_NUMBERS[texts.view(np.uint8)].any():
+            return None, texts
     try:
         values = np.array(cells, dtype=float)
-    except ValueError:  # blank cells: float("") fails
+    except ValueError:  # a blank cell (float("") fails), or a cell that is not a number
         nan = math.nan
-        values = np.array([float(c) if c.strip() else nan for c in cells], dtype=float)
+        try:
+            values = np.array([float(c) if c.strip() else nan for c in cells], dtype=float)
+        except ValueError:
+            return None, texts
     if np.isinf(values).any():
-        return None
-    return values
+        return None, texts
+    return values, texts
 
 
 def _ascii_digits(text: str) -> str:

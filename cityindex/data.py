@@ -22,12 +22,10 @@ What is accepted, and what is refused (never guessed):
 from __future__ import annotations
 
 import codecs
-import csv
 import hashlib
-import io
 import operator
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -41,32 +39,38 @@ from cityindex.cells import (
     invisible_characters,
     look_alike_key,
     parse_column,
-    unit_names,
 )
 from cityindex.cells import parse_number as parse_number  # re-exported (seeds.py uses it)
+from cityindex.csv_columns import (
+    Column,
+    builders_for,
+    columns_from_rows,
+    split_fast,
+    split_slow,
+)
 from cityindex.errors import DataError, Issue, Location, UsageError, did_you_mean, issue
 from cityindex.files import InputKind, read_bounded
 from cityindex.methods.registry import FloatArray
 
 MAX_DATA_BYTES = 200_000_000
 MAX_LISTED = 20
-FAST_ROWS = 1000
-"""Files of fewer rows (or more columns than rows) are split by the csv module alone."""
 YEAR_COLUMN = "year"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Table:
-    """The units of one data file (one year of a panel), cells kept as text.
+    """The units of one data file (one year of a panel), sorted by unit name.
 
-    `rows` are the 1-based line numbers of each unit's row in the file, for messages.
+    `cells` holds the file's columns in file order (`Column`: every cell's text, and floats for
+    a column of plain numbers); `lines` the 1-based record number of each unit's row in the
+    file, for messages.
     """
 
-    frame: pd.DataFrame
+    cells: Mapping[str, Column]
     unit_column: str
     file: str
     sha256: str
-    rows: tuple[int, ...]
+    lines: npt.NDArray[np.int64]
     year: int | None = None
     time_column: str | None = None
     panel: Table | None = None
@@ -104,17 +108,17 @@ class Table:
         """Each row's time (year) in a panel, else None."""
         if self.time_column is None:
             return None
-        return tuple(int(float(str(t))) for t in self.frame[self.time_column])
+        return tuple(int(float(t)) for t in self.texts(self.time_column))
 
-    def take(self, positions: Sequence[int]) -> Table:
+    def take(self, positions: Sequence[int] | npt.NDArray[np.intp]) -> Table:
         """The rows at `positions` (0-based) as a table of their own, without the panel."""
-        idx = list(positions)
+        idx = np.asarray(positions, dtype=np.intp)
         return Table(
-            self.frame.iloc[idx].reset_index(drop=True),
+            {name: column.take(idx) for name, column in self.cells.items()},
             self.unit_column,
             self.file,
             self.sha256,
-            tuple(self.rows[i] for i in idx),
+            self.lines[idx],
             self.year,
             self.time_column,
             encoding=self.encoding,
@@ -123,20 +127,42 @@ class Table:
 
     @cached_property
     def units(self) -> tuple[str, ...]:
-        """Unit ids in file order (computed once: a table is not changed after it is made)."""
-        return tuple(map(str, self.frame[self.unit_column].tolist()))
+        """Unit ids in table order (computed once: a table is not changed after it is made)."""
+        return tuple(self.cells[self.unit_column].text_list())
+
+    @cached_property
+    def rows(self) -> tuple[int, ...]:
+        """Each unit's record number in the file (1-based), for messages."""
+        return tuple(self.lines.tolist())
 
     @property
     def columns(self) -> list[str]:
         """Column names (the unit and year columns included)."""
-        return [str(c) for c in self.frame.columns]
+        return list(self.cells)
+
+    def texts(self, column: str) -> list[str]:
+        """The cells of `column` as written (a cell of `na_values` as empty)."""
+        return self.cells[column].text_list()
+
+    def __getitem__(self, column: str) -> pd.Series:
+        """A column as pandas holds it: floats for a column of numbers, else its texts (so a
+        kernel can read a table as it reads a DataFrame: ``table[name]``, ``table.columns``)."""
+        found = self.cells[column]
+        if found.values is not None:
+            return pd.Series(found.values, name=column)
+        return pd.Series(found.text_list(), name=column, dtype=object)
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """The table as a DataFrame: columns of numbers as floats, other columns as text."""
+        return pd.DataFrame({name: self[name] for name in self.cells})
 
     def numeric(self, columns: Sequence[str]) -> FloatArray:
         """The given columns as a float array ``(units, columns)``; empty cells are NaN.
 
         Every cell that is not a finite number is reported, with its row, unit and column.
         """
-        absent = [c for c in columns if c not in self.frame.columns]
+        absent = [c for c in columns if c not in self.cells]
         if absent:
             raise DataError(
                 [
@@ -150,10 +176,14 @@ class Table:
                     for c in absent
                 ]
             )
-        out = np.full((len(self.frame), len(columns)), np.nan)
+        out = np.full((len(self.lines), len(columns)), np.nan)
         issues: list[Issue] = []
         for j, col in enumerate(columns):
-            cells = list(map(str, self.frame[col].tolist()))
+            numbers = self.cells[col].values
+            if numbers is not None:
+                out[:, j] = numbers
+                continue
+            cells = self.texts(col)
             values = parse_column(cells)
             if values is None:  # a bad cell: locate every one (the slow path, for messages)
                 issues += self._cell_issues(col, cells, out[:, j])
@@ -345,52 +375,20 @@ def parse_table(
     na_values: Sequence[str] = (),
 ) -> Table:
     """CSV text already decoded → a `Table` (see `load_data`; `name` is used in messages)."""
-    used = encoding
-    split: _Split | None = _split_fast(text)
-    header_line, header, line_numbers, body = split or _split_slow(text, name)
+    builders = builders_for(unit, time, na_values)
+    fast = split_fast(text, builders)
+    has_columns = fast is not None
+    records: list[tuple[int, list[str]]] = []
+    if fast is None:
+        header_line, header, records = split_slow(text, name)
+        has_rows = bool(records)
+    else:
+        header_line, header, lines, columns, na_cells = fast
+        del fast  # the columns are re-ordered one by one below, each original then freed
+        has_rows = len(lines) > 0
     header = [h.strip() for h in header]
-    problems: list[Issue] = []
-    seen: dict[str, int] = {}
-    for pos, col in enumerate(header, start=1):
-        if col == "":
-            problems.append(
-                issue(
-                    "data.column.unnamed",
-                    f"column {pos} has no name",
-                    location=Location(name, header_line, None),
-                    hint="give every column a name in the first row",
-                )
-            )
-        elif col in seen:
-            problems.append(
-                issue(
-                    "data.column.duplicate",
-                    f"column '{col}' appears twice (columns {seen[col]} and {pos})",
-                    location=Location(name, header_line),
-                    hint="rename or remove one of them",
-                )
-            )
-        seen.setdefault(col, pos)
-    if unit not in header:
-        problems.append(
-            issue(
-                "data.column.no-unit",
-                f"the unit column '{unit}' is not in {name}",
-                location=Location(name, header_line),
-                expected="one of: " + ", ".join(h for h in header if h),
-                hint=did_you_mean(unit, header) or "set `index.unit` to the column naming units",
-            )
-        )
-    if not line_numbers:
-        problems.append(
-            issue(
-                "data.file.no-rows",
-                "data file has a header but no rows",
-                location=Location(name, header_line),
-                hint="add one row per unit",
-            )
-        )
-    for line, row in body if isinstance(body, list) else ():
+    problems = _header_issues(header, header_line, name, unit, has_rows=has_rows)
+    for line, row in records:
         if len(row) != len(header):
             problems.append(
                 issue(
@@ -401,42 +399,16 @@ def parse_table(
                 )
             )
     _raise_capped(problems)
-    if isinstance(body, list):
-        frame = pd.DataFrame([r for _, r in body], columns=header, dtype=object)
-    else:
-        frame = body.set_axis(header, axis=1)
-    na_cells = 0
-    if na_values:
-        marks = list({v.strip() for v in na_values})
-        for col in header:
-            if col in (unit, time):
-                continue
-            hit = pd.Series(list(map(str.strip, map(str, frame[col]))), dtype=object).isin(marks)
-            na_cells += int(hit.sum())
-            frame.loc[hit.to_numpy(), col] = ""
+    if not has_columns:
+        columns, na_cells = columns_from_rows([r for _, r in records], header, builders)
+        lines = np.array([line for line, _ in records], dtype=np.int64)
+    by_name = dict(zip(header, columns, strict=True))
+    del columns
     selected_year: int | None = None
-    years: list[int] = []
-    if time in header:
-        whole_years = _whole_numbers([str(c) for c in frame[time]])
-        if whole_years is not None:
-            years = whole_years
-        for line, cell in zip(
-            line_numbers, frame[time] if whole_years is None else (), strict=False
-        ):
-            value = parse_number(str(cell).strip())
-            if value is None or value != int(value):
-                problems.append(
-                    issue(
-                        "data.year.invalid",
-                        f"row {line}: {time} {cell!r} is not a whole number",
-                        location=Location(name, line),
-                    )
-                )
-                years.append(-1)
-            else:
-                years.append(int(value))
-        _raise_capped(problems)
-        available = sorted(set(years))
+    years: npt.NDArray[np.int64] | None = None
+    if time in by_name:
+        years = _years(by_name[time], lines, name, time)
+        available = np.unique(years).tolist()
         selected_year = available[-1] if year is None else year
         if selected_year not in available:
             raise DataError(
@@ -461,14 +433,118 @@ def parse_table(
                 )
             ]
         )
-    units = unit_names(list(map(str, frame[unit])))
-    frame[unit] = units
-    if not "".join(units).isascii():  # an ASCII name has no invisible or look-alike letters
-        problems += _unit_name_issues(units, line_numbers, years, name, unit)
-    order, repeated = _name_order(units, years)
-    clean = not repeated and "" not in units
+    names = by_name[unit]
+    year_list = [] if years is None else years.tolist()
+    if names.texts.dtype.kind != "S":  # an ASCII name has no invisible or look-alike letters
+        problems += _unit_name_issues(names.text_list(), lines.tolist(), year_list, name, unit)
+    order, repeated = _name_order(names, years)
+    if repeated or _has_empty(names):
+        problems += _unit_issues(names.text_list(), lines.tolist(), year_list, name, unit, time)
+    _raise_capped(problems)
+    # Canonical order: by unit name (then time), so no result depends on the file's row order.
+    ordered = {h: by_name.pop(h).take(order) for h in header}
+    whole = Table(
+        ordered,
+        unit,
+        name,
+        digest,
+        lines[order],
+        selected_year,
+        time if years is not None else None,
+        encoding=encoding,
+        na_cells=na_cells,
+    )
+    if years is not None:
+        chosen = np.flatnonzero(years[order] == selected_year)
+        return replace(whole.take(chosen), panel=whole)
+    return whole
+
+
+def _header_issues(
+    header: list[str], line: int, name: str, unit: str, *, has_rows: bool
+) -> list[Issue]:
+    """Unnamed and repeated columns, a missing unit column, a file without rows."""
+    problems: list[Issue] = []
+    seen: dict[str, int] = {}
+    for pos, col in enumerate(header, start=1):
+        if col == "":
+            problems.append(
+                issue(
+                    "data.column.unnamed",
+                    f"column {pos} has no name",
+                    location=Location(name, line, None),
+                    hint="give every column a name in the first row",
+                )
+            )
+        elif col in seen:
+            problems.append(
+                issue(
+                    "data.column.duplicate",
+                    f"column '{col}' appears twice (columns {seen[col]} and {pos})",
+                    location=Location(name, line),
+                    hint="rename or remove one of them",
+                )
+            )
+        seen.setdefault(col, pos)
+    if unit not in header:
+        problems.append(
+            issue(
+                "data.column.no-unit",
+                f"the unit column '{unit}' is not in {name}",
+                location=Location(name, line),
+                expected="one of: " + ", ".join(h for h in header if h),
+                hint=did_you_mean(unit, header) or "set `index.unit` to the column naming units",
+            )
+        )
+    if not has_rows:
+        problems.append(
+            issue(
+                "data.file.no-rows",
+                "data file has a header but no rows",
+                location=Location(name, line),
+                hint="add one row per unit",
+            )
+        )
+    return problems
+
+
+def _years(
+    column: Column, lines: npt.NDArray[np.int64], name: str, time: str
+) -> npt.NDArray[np.int64]:
+    """Each row's time as a whole number; every cell that is not one is located."""
+    values = column.values
+    if values is not None and not np.isnan(values).any() and (values == np.round(values)).all():
+        return values.astype(np.int64)
+    problems: list[Issue] = []
+    for line, cell in zip(lines.tolist(), column.text_list(), strict=True):
+        value = parse_number(cell.strip())
+        if value is None or value != int(value):
+            problems.append(
+                issue(
+                    "data.year.invalid",
+                    f"row {line}: {time} {cell!r} is not a whole number",
+                    location=Location(name, line),
+                )
+            )
+    _raise_capped(problems)
+    raise AssertionError("unreachable: a column of whole numbers has values")  # pragma: no cover
+
+
+def _has_empty(column: Column) -> bool:
+    """Whether any unit name is empty."""
+    texts = column.texts
+    if texts.dtype.kind == "O":
+        return "" in column.text_list()
+    return bool((texts == texts.dtype.type()).any())
+
+
+def _unit_issues(
+    units: list[str], lines: list[int], years: list[int], name: str, unit: str, time: str
+) -> list[Issue]:
+    """Empty unit names, and units that appear twice (in the same year of a panel)."""
+    problems: list[Issue] = []
     first: dict[tuple[str, int], int] = {}
-    for k, (line, u) in enumerate(zip(line_numbers, () if clean else units, strict=False)):
+    for k, (line, u) in enumerate(zip(lines, units, strict=True)):
         key = (u, years[k] if years else 0)
         if u == "":
             problems.append(
@@ -492,141 +568,33 @@ def parse_table(
                 )
             )
         first.setdefault(key, line)
-    _raise_capped(problems)
-    # Canonical order: by unit name (then time), so no result depends on the file's row order.
-    frame = frame.take(order).reset_index(drop=True)
-    line_numbers = np.asarray(line_numbers)[order].tolist()
-    years = np.asarray(years)[order].tolist() if years else []
-    whole = Table(
-        frame,
-        unit,
-        name,
-        digest,
-        tuple(line_numbers),
-        selected_year,
-        time if years else None,
-        encoding=used,
-        na_cells=na_cells,
-    )
-    if years:
-        chosen = [k for k, y in enumerate(years) if y == selected_year]
-        return replace(whole.take(chosen), panel=whole)
-    return whole
+    return problems
 
 
-_Split = tuple[int, list[str], list[int], "pd.DataFrame | list[tuple[int, list[str]]]"]
-"""A file's header line and cells, its body rows' lines, and the body (a frame or the rows)."""
-
-
-def _split_slow(text: str, name: str) -> _Split:
-    """The header's line and cells, each body row's line, and the body rows (csv module)."""
-    try:
-        # newline="" lets the csv module see CR, LF and CRLF as the row ends they are
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise DataError(
-            [
-                issue(
-                    "data.file.csv",
-                    f"data file is not readable CSV: {exc}",
-                    location=Location(name),
-                    hint="export the sheet again as CSV; a cell over 128 KB is refused",
-                )
-            ]
-        ) from None
-    records = [(n, r) for n, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
-    if not records:
-        raise DataError(
-            [
-                issue(
-                    "data.file.empty",
-                    "data file is empty",
-                    location=Location(name),
-                    hint="the first row names the columns; one row per unit follows",
-                )
-            ]
-        )
-    header_line, header = records[0]
-    body = records[1:]
-    return header_line, header, [line for line, _ in body], body
-
-
-def _split_fast(text: str) -> _Split | None:
-    """As `_split_slow`, with pandas' C parser holding the cells (as text), or None when the
-    file is not plainly rectangular (then `_split_slow` reads it again and names the problems).
-
-    The csv module still counts each record's cells (streaming, nothing kept), so blank rows,
-    row widths and line numbers are exactly those `_split_slow` sees; pandas only stores them.
-    """
-    try:
-        widths = np.fromiter(map(len, csv.reader(io.StringIO(text, newline=""))), dtype=np.int64)
-    except csv.Error:
-        return None
-    if len(widths) < max(FAST_ROWS, widths.max(initial=0)):
-        return None  # a short or wide file: pandas' cost per column outweighs its speed per row
-    try:
-        cells = pd.read_csv(
-            io.StringIO(text),
-            header=None,
-            dtype=object,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except (csv.Error, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
-        return None
-    if len(cells) != len(widths) or len(widths) == 0:
-        return None
-    first_cells = list(map(str, cells[cells.columns[0]]))
-    odd = np.flatnonzero(
-        (widths != cells.shape[1]) | ~np.fromiter(map(bool, map(str.strip, first_cells)), bool)
-    )
-    blank = np.zeros(len(widths), dtype=bool)
-    for k in odd.tolist():  # rows of another width must be blank (`_split_slow` skips them)
-        blank[k] = widths[k] == 0 or not any(str(c).strip() for c in cells.iloc[k])
-        if not blank[k] and widths[k] != cells.shape[1]:
-            return None
-    kept = np.flatnonzero(~blank)
-    if len(kept) == 0 or widths[kept[0]] != cells.shape[1]:
-        return None
-    header = [str(c) for c in cells.iloc[kept[0]]]
-    contiguous = len(kept) == kept[-1] - kept[0] + 1
-    body = cells.iloc[kept[0] + 1 :] if contiguous else cells.iloc[kept[1:]]
-    body = body.reset_index(drop=True)
-    return int(kept[0]) + 1, header, (kept[1:] + 1).tolist(), body
-
-
-def _whole_numbers(cells: list[str]) -> list[int] | None:
-    """Every cell as a whole number (a year), or None when any is not (located by the caller)."""
-    values = parse_column(cells)
-    if values is None or np.isnan(values).any() or (values != np.round(values)).any():
-        return None
-    return [int(v) for v in values.tolist()]
-
-
-def _name_order(units: list[str], years: list[int]) -> tuple[npt.NDArray[np.intp], bool]:
+def _name_order(
+    column: Column, years: npt.NDArray[np.int64] | None
+) -> tuple[npt.NDArray[np.intp], bool]:
     """Row positions sorted by unit name (Unicode code points), then time; and whether any
     (name, time) pair repeats (the caller then names the rows).
 
-    numpy sorts fixed-width Unicode arrays by code point, as Python compares `str` (names hold
-    no NUL, which numpy would treat as padding). When no pair repeats the order is total, so it
-    equals ``sorted(range(n), key=lambda k: (units[k], years[k]))``.
+    numpy sorts fixed-width bytes (ASCII) and Unicode arrays by code point, as Python compares
+    `str` (names hold no NUL, which numpy would treat as padding). When no pair repeats the
+    order is total, so it equals ``sorted(range(n), key=lambda k: (units[k], years[k]))``.
     """
-    longest = max(map(len, units), default=0)
-    if longest * len(units) > 50_000_000 or "\x00" in "".join(units):
-        keys = list(zip(units, years or [0] * len(units), strict=True))
+    names = column.texts
+    if names.dtype.kind == "O":
+        units = column.text_list()
+        keys = list(zip(units, [0] * len(units) if years is None else years.tolist(), strict=True))
         listed = sorted(range(len(units)), key=keys.__getitem__)
         ordered = [keys[k] for k in listed]
         return np.array(listed, dtype=np.intp), any(map(operator.eq, ordered, ordered[1:]))
-    names = np.array(units, dtype=f"<U{max(longest, 1)}")
-    order = np.lexsort((np.asarray(years), names)) if years else np.argsort(names)
-    names = names[order]
-    same = names[1:] == names[:-1]
-    if years:
-        times = np.asarray(years)[order]
+    order = np.lexsort((years, names)) if years is not None else np.argsort(names)
+    ranked = names[order]
+    same = ranked[1:] == ranked[:-1]
+    if years is not None:
+        times = years[order]
         same &= times[1:] == times[:-1]
-    return order, bool(same.any())
+    return order.astype(np.intp), bool(same.any())
 
 
 def _unit_name_issues(

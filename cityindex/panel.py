@@ -62,10 +62,11 @@ def _per_indicator(
     direction: FloatArray | None = None,
 ) -> FloatArray:
     """Apply each indicator's method for `stage`, batching indicators that share a choice."""
-    out = np.array(x, dtype=float, copy=True)
     batches: dict[tuple[str, str], list[int]] = {}
     for j, ind in enumerate(tree.indicators):
         batches.setdefault(_key(tree.indicator_methods[ind.id][stage]), []).append(j)
+    whole = len(batches) == 1  # one method for every column: no copies of column subsets
+    out = np.asarray(x, dtype=float) if whole else np.array(x, dtype=float, copy=True)
     for cols in batches.values():
         choice = tree.indicator_methods[tree.indicators[cols[0]].id][stage]
         method = get_method(stage, choice.name)
@@ -74,7 +75,7 @@ def _per_indicator(
             unit_ids=table.units,
             column_ids=tuple(i.id for i in inds),
             extra={
-                "table": table.frame,
+                "table": table,  # read as a DataFrame is: table[name], table.columns
                 "indicators": inds,
                 "unit_column": table.unit_column,
                 "time": table.times,
@@ -85,8 +86,17 @@ def _per_indicator(
             kwargs["direction"] = direction[cols]
         try:
             with quiet_numpy():
-                out[..., cols] = method.kernel(x[..., cols], ctx=ctx, **kwargs)
-            require_finite(out[..., cols], x[..., cols], new_nan=stage in ("treat", "normalise"))
+                if whole:
+                    out = np.asarray(method.kernel(x, ctx=ctx, **kwargs), dtype=float)
+                    if out.shape != np.shape(x) or np.may_share_memory(out, x):
+                        out = np.broadcast_to(out, np.shape(x)).copy()  # each stage its own
+                else:
+                    out[..., cols] = method.kernel(x[..., cols], ctx=ctx, **kwargs)
+            new_nan = stage in ("treat", "normalise")
+            if whole:
+                require_finite(out, x, new_nan=new_nan)
+            else:
+                require_finite(out[..., cols], x[..., cols], new_nan=new_nan)
         except DomainError as exc:
             raise domain_error(exc, stage, choice, [i.id for i in inds]) from None
     return out
@@ -245,13 +255,20 @@ def prepare(spec: Spec, table: Table) -> Prepared:
     return Prepared(
         tree,
         table,
-        {name: values[mine] for name, values in stages.items()},
-        imputed[mine],
-        included[mine],
-        coverage[mine],
-        z[mine],
+        {name: _rows_of(values, mine) for name, values in stages.items()},
+        _rows_of(imputed, mine),
+        _rows_of(included, mine),
+        _rows_of(coverage, mine),
+        _rows_of(z, mine),
         tuple(dict.fromkeys(warnings)),
     )
+
+
+def _rows_of(values: np.ndarray[Any, Any], rows: IntArray) -> np.ndarray[Any, Any]:
+    """`values[rows]`, without a copy when `rows` are all rows in order (no panel)."""
+    if len(rows) == len(values) and (len(rows) == 0 or rows[-1] == len(rows) - 1):
+        return values  # rows is arange(n): strictly increasing from 0, so every row in order
+    return values[rows]
 
 
 def _check_columns_usable(x: FloatArray, tree: Tree, warnings: list[str]) -> None:

@@ -246,12 +246,10 @@ def compute(spec: Spec, table: Table, *, version: str = "") -> IndexResult:
         index=units,
     )
     stages = {
-        name: pd.DataFrame(values, index=units, columns=ind_ids)
+        name: pd.DataFrame(values, index=units, columns=ind_ids, copy=False)  # pandas 3 copies
         for name, values in prepared.stages.items()
     }
-    unscored = [
-        u for u, inc, s in zip(units, prepared.included, exact, strict=True) if inc and np.isnan(s)
-    ]
+    unscored = [units[i] for i in np.flatnonzero(prepared.included & np.isnan(exact)).tolist()]
     notes = prepared.warnings
     if unscored:  # e.g. data only under weight-0 groups: say so, never a silent blank
         notes += (

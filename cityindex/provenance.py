@@ -220,11 +220,12 @@ def provenance_rows(
     if indicator is not None:
         by_column = [(i, c) for i, c in by_column if indicator in (i, c)]
     rows: list[dict[str, str]] = []
-    for u, (_, record) in zip(table.units, table.frame.iterrows(), strict=True):
+    texts = {col: table.texts(col) for _, col in by_column if col in table.cells}
+    for k, u in enumerate(table.units):
         if unit is not None and u != unit:
             continue
         for ind_id, col in by_column:
-            cell = str(record[col]).strip()
+            cell = texts[col][k].strip()
             if cell == "":
                 continue
             found = [s for s in keyed.get((u, col), []) if same_value(cell, s.value)]

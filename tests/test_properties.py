@@ -57,7 +57,7 @@ def test_monotone_normalisations_keep_rank_order(x: np.ndarray) -> None:
 
 
 def _table(frame: pd.DataFrame) -> Table:
-    return Table(frame, "unit", "t.csv", "0" * 64, tuple(range(2, 2 + len(frame))))
+    return Table.from_frame(frame, unit="unit", name="t.csv")
 
 
 def _frame(x: np.ndarray) -> pd.DataFrame:

@@ -41,10 +41,9 @@ TopN = Annotated[int, typer.Option("--top", help="Radar charts for the first N u
 def local_names(loaded: Loaded) -> list[str] | None:
     """Local-language unit names from a `<unit>_zh` column, when the data has one."""
     column = f"{loaded.spec.index.unit}_zh"
-    frame = loaded.table.frame
-    if column not in frame.columns:
+    if column not in loaded.table.cells:
         return None
-    names = ["" if v is None or str(v) == "nan" else str(v) for v in frame[column]]
+    names = loaded.table.texts(column)
     from cityindex.report.charts import cjk_font
 
     if cjk_font() is None:

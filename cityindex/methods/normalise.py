@@ -51,10 +51,18 @@ def min_max(
     lo = np.nanmin(v, axis=-2, keepdims=True)
     hi = np.nanmax(v, axis=-2, keepdims=True)
     width = hi - lo
+    varies = width > 0
+    # In place on one array (no temporaries of the data's size): the same operations in the
+    # same order as low + (v - lo) / width · (high - low), so the same bits.
+    out: FloatArray = np.subtract(v, lo)
     with np.errstate(invalid="ignore", divide="ignore"):
-        scaled = np.where(width > 0, (v - lo) / np.where(width > 0, width, 1.0), 0.5)
-    out: FloatArray = low + scaled * (high - low)
-    return np.where(np.isnan(v), np.nan, out)
+        np.divide(out, np.where(varies, width, 1.0), out=out)
+    np.multiply(out, high - low, out=out)
+    np.add(out, low, out=out)
+    if not varies.all():  # a constant column: the middle of the range, gaps kept
+        middle = low + 0.5 * (high - low)
+        out = np.where(varies, out, np.where(np.isnan(v), np.nan, middle))
+    return out
 
 
 @register(
