@@ -53,6 +53,7 @@ def aggregate_tree(
     tree = prepared.tree
     z = prepared.normalised
     included = prepared.included
+    rows = slice(None) if included.all() else included  # no copy when every unit is scored
     position = {ind.id: j for j, ind in enumerate(tree.indicators)}
     scores: dict[str, FloatArray] = {}
     weights: dict[str, FloatArray] = {}
@@ -66,7 +67,7 @@ def aggregate_tree(
             cols = [position[i] for i in ids]
             x = z[..., cols]
             # raw (treated, not normalised) children, for weight methods defined on raw data
-            extra["raw"] = prepared.stages["treated"][..., included, :][..., cols]
+            extra["raw"] = prepared.stages["treated"][..., cols][..., rows, :]
         else:
             parts = [scores[i] for i in ids]
             x = np.stack(np.broadcast_arrays(*parts), axis=-1)
@@ -81,12 +82,12 @@ def aggregate_tree(
             try:
                 if gid in factors:
                     w = rederived_weights(
-                        choice, x[..., included, :], fixed, factors[gid], prepared, ids, extra
+                        choice, x[..., rows, :], fixed, factors[gid], prepared, ids, extra
                     )
                 else:
                     ctx = KernelContext(prepared.table.units, tuple(ids), extra)
                     wmethod = get_method("weights", choice.name)
-                    w = wmethod.kernel(x[..., included, :], fixed=fixed, ctx=ctx, **choice.params)
+                    w = wmethod.kernel(x[..., rows, :], fixed=fixed, ctx=ctx, **choice.params)
             except DomainError as exc:
                 raise domain_error(exc, "weights", choice, ids) from None
         weights[gid] = w

@@ -509,7 +509,13 @@ class SpecModel:
             )
             try:
                 if shared not in self._stages:
-                    self._stages[shared] = prepare(spec, self.table)
+                    stages = prepare(spec, self.table)
+                    # Replicates need the normalised values (a field) and, for weights derived
+                    # from raw data, the treated ones: the other stages (units × indicators
+                    # each) are let go, as they would be held once per variant.
+                    self._stages[shared] = replace(
+                        stages, stages={"treated": stages.stages["treated"]}
+                    )
             except CityIndexError as error:
                 raise _in_variant(error, settings) from None
             self._prepared[choices] = replace(self._stages[shared], tree=tree)

@@ -6,7 +6,7 @@ import re
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -153,7 +153,9 @@ def set_up(
     from cityindex.analysis.plan import SpecModel, read_plan
 
     settings = read_plan(loaded.spec, section, source=str(plan) if plan is not None else None)
-    nominal = compute_loaded(loaded)
+    # The analyses read the nominal scores and ranks only: its stage tables (units ×
+    # indicators each) are let go, so the runs have that memory.
+    nominal = replace(compute_loaded(loaded), stages={})
     model = SpecModel(loaded.spec, loaded.table, settings.plan)
     return Setup(settings, model, nominal, chunk_size, budget)
 
