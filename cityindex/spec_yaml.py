@@ -11,6 +11,7 @@ registry. All issues are collected and raised together. This is the only module 
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -190,7 +191,23 @@ def parse_spec(
 
     With issues, the spec is partial (invalid parts left out) or None when unusable: callers
     may still use a partial spec to look for more problems (e.g. missing data columns).
+
+    Python's cyclic garbage collector is paused meanwhile: parsing makes only acyclic data
+    (nodes, positions, the typed spec), but so many objects that the collector's repeated
+    passes over them took two thirds of the time (1.2 of 1.8 s for 34,000 indicators).
     """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_spec(text, file=file, base_dir=base_dir, overrides=overrides)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _parse_spec(
+    text: str, *, file: str, base_dir: Path | None, overrides: Sequence[str]
+) -> tuple[Spec | None, list[Issue]]:
     load_methods()
     tracker = Tracker(file=file, lines=text.splitlines())
     try:
