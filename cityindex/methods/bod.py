@@ -22,8 +22,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import linprog
 
 from cityindex.methods.mpi import over_weights
 from cityindex.methods.registry import DomainError, FloatArray, Param, register
@@ -58,6 +56,9 @@ def bod_weights(
             columns=[],
             hint=f"choose lower <= {1 / k:.4g} <= upper",
         )
+    from scipy import sparse  # imported here: scipy costs start-up ~0.13 s
+    from scipy.optimize import linprog
+
     blocks = [sparse.csr_matrix(y)] * n
     a_ub = sparse.block_diag(blocks, format="csr")
     b_ub = np.ones(n * n)

@@ -26,7 +26,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from scipy.optimize import least_squares
 
 from cityindex.methods.importance import smoother
 from cityindex.methods.registry import (
@@ -85,6 +84,8 @@ def least_gap(
     gap: Callable[[FloatArray], FloatArray], starts: Sequence[FloatArray]
 ) -> tuple[FloatArray, float]:
     """Bounded least squares (0 ≤ v ≤ 1) of `gap` from each start; the best (v, Σ gap²)."""
+    from scipy.optimize import least_squares  # imported here: scipy costs start-up ~0.13 s
+
     best: tuple[FloatArray, float] | None = None
     for start in starts:
         res = least_squares(
