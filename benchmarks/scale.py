@@ -1,4 +1,5 @@
-"""Reading, scoring and validating at scale: wall time and peak memory, each in a subprocess.
+"""Reading, scoring, validating and the analyses at scale: wall time and peak memory, each in a
+subprocess.
 
 Run from the repository root: ``python benchmarks/scale.py [--quick] [--only NAME]``. Each case
 runs in a fresh interpreter and reports its seconds (the timed part only) and the process's
@@ -30,6 +31,12 @@ assert len(frame) == ROWS
     "uncertainty": """
 from cityindex.cli import run
 args = ["uncertainty", str(DIR / "synthetic.yaml"), "--plan", str(DIR / "plan.yaml"),
+        "--runs", str(ROWS), "--seed", "1", "--format", "csv", "--output", str(DIR / "out.csv")]
+assert run(args + sys.argv[3:]) == 0
+""",
+    "sensitivity": """
+from cityindex.cli import run
+args = ["sensitivity", str(DIR / "synthetic.yaml"), "--plan", str(DIR / "plan.yaml"),
         "--runs", str(ROWS), "--seed", "1", "--format", "csv", "--output", str(DIR / "out.csv")]
 assert run(args + sys.argv[3:]) == 0
 """,
@@ -122,13 +129,17 @@ def uncertainty_cases(folder: Path, scale: int, memory: str | None) -> dict[str,
         seconds, rss, _ = run("uncertainty", sub, runs, *extra)
         name = f"uncertainty_{units}x{indicators}_mc{runs}"
         figures |= {f"{name}_s": round(seconds, 1), f"{name}_peak_mb": round(rss / 1e6)}
+    # sensitivity on the larger index: N = 10 (N (d + 2) runs for the plan's d = 3 inputs)
+    seconds, rss, _ = run("sensitivity", sub, 10, *extra)
+    name = f"sensitivity_{units}x{indicators}_n10"
+    figures |= {f"{name}_s": round(seconds, 1), f"{name}_peak_mb": round(rss / 1e6)}
     return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a tenth of each size")
-    parser.add_argument("--only", choices=sorted(CASES), help="one case")
+    parser.add_argument("--only", choices=sorted(set(CASES) - {"sensitivity"}), help="one case")
     parser.add_argument("--memory", help="--memory for the uncertainty cases (default: 1GB)")
     args = parser.parse_args()
     scale = 10 if args.quick else 1

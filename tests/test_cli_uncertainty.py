@@ -50,6 +50,22 @@ def test_sensitivity_output_is_the_same_for_any_memory_budget(toy: Path) -> None
     assert run(*base) == run(*base, "--memory", "64MB") == run(*base, "--memory", "8GiB")
 
 
+def test_a_budget_below_what_the_process_already_holds_is_said_and_the_result_unchanged(
+    toy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """64 MB is less than Python and pandas alone take: no chunking can keep within it, so the
+    command says so (with the figures) and still gives the same result."""
+    base = ["uncertainty", str(toy), "--runs", "200", "--seed", "3", "--format", "csv"]
+    assert cli_run(base) == 0
+    wide = capsys.readouterr()
+    assert "--memory budget" not in wide.err
+    assert cli_run([*base, "--memory", "64MB"]) == 0
+    tight = capsys.readouterr()
+    assert tight.out == wide.out
+    assert "warning: this process already holds" in tight.err
+    assert "over the --memory budget of 64 MB" in tight.err
+
+
 @pytest.mark.parametrize("budget", ["lots", "1PB", "10MB", "-1GB"])
 def test_a_memory_budget_that_is_not_a_size_of_at_least_64_mb_is_a_usage_error(
     toy: Path, budget: str, capsys: pytest.CaptureFixture[str]

@@ -73,6 +73,16 @@ _SIZES |= {"K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}
 _SIZES |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
 
 
+def resident_bytes() -> int | None:
+    """The process's peak resident memory so far (None where the OS does not say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak) if sys.platform == "darwin" else int(peak) * 1024  # macOS: bytes
+
+
 def parse_memory(text: str) -> int:
     """A memory size such as ``512MB``, ``1.5G``, ``800MiB`` or ``2000000000`` in bytes.
 
@@ -121,9 +131,18 @@ class Setup:
         """Replicates per chunk: --chunk-size, else sized for `runs` runs within the budget."""
         from cityindex.analysis.uncertainty import chunk_size_for
 
+        units, indicators = len(self.nominal.units), len(self.model.spec.indicators())
+        held = resident_bytes()
+        if held is not None and held + 16 * runs * units > self.memory:
+            warn(
+                f"this process already holds {held / 1e6:,.0f} MB (Python, spec and data) and "
+                f"the scores and ranks of {runs:,} runs × {units:,} units need "
+                f"{16 * runs * units / 1e6:,.0f} MB more, whatever the chunk size: that is over "
+                f"the --memory budget of {self.memory / 1e6:,.0f} MB, which the process will "
+                "exceed (fewer --runs, or a larger --memory)"
+            )
         if self.chunk_size is not None:
             return self.chunk_size
-        units, indicators = len(self.nominal.units), len(self.model.spec.indicators())
         return chunk_size_for(units, max(1, indicators), runs=runs, budget_bytes=self.memory)
 
 
