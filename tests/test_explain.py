@@ -18,6 +18,7 @@ from cityindex.cli import run
 from cityindex.errors import UsageError
 from cityindex.shipped import default_spec
 from cityindex.spec_yaml import parse_spec, read_spec_text
+from tests.conftest import HAND_DATA, HAND_SPEC  # at import: conftest registers a profile
 
 MISSING_D = "unit,x1,x2,x3\nA,10,5,4\nB,20,10,2\nC,30,20,0\nD,25,5,\n"
 """The hand example with D's x1 = 25 and its x3 missing, so the best score is not 1."""
@@ -108,8 +109,6 @@ def test_contributions_sum_to_the_score_for_any_group_weights(
     tmp_path_factory: pytest.TempPathFactory, weights: list[float], unit: str
 ) -> None:
     """Whatever the weights, indicator contributions (and each depth's) add up to the score."""
-    from tests.conftest import HAND_DATA, HAND_SPEC
-
     folder = tmp_path_factory.mktemp("w")
     (folder / "data.csv").write_text(MISSING_D if unit == "D" else HAND_DATA, encoding="utf-8")
     (folder / "spec.yaml").write_text(HAND_SPEC, encoding="utf-8")

@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from cityindex.files import write_atomic
+
 Sheet = tuple[Sequence[str], Sequence[Mapping[str, Any]]]
 """A sheet's columns and its rows (dicts keyed by column)."""
 
@@ -69,7 +71,11 @@ def write_workbook(
     path: str | Path, sheets: Mapping[str, Sheet], *, labels: Mapping[str, str] | None = None
 ) -> None:
     """Write `sheets` to an .xlsx file (header row bold and frozen; `labels` give the header
-    text of a column id, e.g. its Chinese title)."""
+    text of a column id, e.g. its Chinese title), atomically as every output: the workbook is
+    made in memory and replaces `path` in one rename, so an error half-way leaves no torn file
+    and an older file of that name intact."""
+    import io
+
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -83,4 +89,6 @@ def write_workbook(
         for row in rows:
             sheet.append([_cell(row.get(c)) for c in columns])
         sheet.freeze_panes = "A2"
-    book.save(str(path))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomic(path, buffer.getvalue())
