@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from cityindex.methods.registry import CHECKS, Stage, load_methods
+from cityindex.methods.registry import CHECKS, Stage, get_method, load_methods
 from cityindex.spec import Group, Indicator, MethodChoice, Spec
 
 DEFAULTS: Mapping[Stage, MethodChoice] = {
@@ -126,7 +126,9 @@ def ignored_weight_warnings(tree: Tree) -> list[str]:
     out: list[str] = []
     for gid in [ROOT, *(g.id for g in tree.groups)]:
         choice = tree.group_methods[gid]["weights"]
-        if uses_spec_weights(choice):
+        aggregate = tree.group_methods[gid]["aggregate"]
+        unweighted = not get_method("aggregate", aggregate.name).uses_weights
+        if uses_spec_weights(choice) and not unweighted:
             continue
         children = tree.children_of(gid)
         written = {
@@ -141,6 +143,13 @@ def ignored_weight_warnings(tree: Tree) -> list[str]:
         if not named:
             continue
         whose = "the top-level groups" if gid == ROOT else f"the children of '{gid}'"
+        if unweighted:
+            out.append(
+                f"{', '.join(named)}: no effect — `{aggregate.name}` "
+                f"({aggregate.key_path or 'methods.aggregate'}) aggregates {whose} without "
+                "weights (an arithmetic or geometric mean would use them)"
+            )
+            continue
         out.append(
             f"{', '.join(named)}: no effect — the weights of {whose} come from "
             f"`{choice.name}` ({choice.key_path or 'methods.weights'}), which does not use "

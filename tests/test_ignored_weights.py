@@ -127,3 +127,42 @@ def test_every_command_that_computes_prints_the_warning_once(
     err = capsys.readouterr().err
     assert f"warning: {PILOT}: no effect" in err
     assert err.count("no effect") == 1
+
+
+UNWEIGHTED_SPEC = """\
+index: {id: u, title: Unweighted, data: data.csv, unit: unit}
+methods:
+  normalise: {method: min_max, range: [0.1, 1]}
+groups:
+  g1:
+    weight: 1
+    indicators:
+      x1: {direction: higher_is_better}
+      x2: {direction: lower_is_better}
+  g2:
+    weight: 1
+    indicators:
+      x3: {direction: higher_is_better}
+      x4: {direction: higher_is_better}
+"""
+
+
+@pytest.mark.parametrize("method", ["mpi", "ampi", "bod"])
+def test_a_weight_under_an_unweighted_aggregation_is_a_warning_and_indeed_moves_nothing(
+    method: str, tmp_path: Path
+) -> None:
+    """mpi, ampi and bod aggregate without the spec's weights: a weight set for their children
+    is named, and scoring with and without it gives the same scores."""
+    (tmp_path / "data.csv").write_text("unit,x1,x2,x3,x4\nA,1,2,3,1\nB,2,1,1,4\nC,3,3,2,2\n")
+    (tmp_path / "spec.yaml").write_text(UNWEIGHTED_SPEC)
+    aggregate = f"methods.aggregate.method={method}"
+    spec = load_spec(tmp_path / "spec.yaml", [aggregate, "groups.g1.indicators.x1.weight=7"])
+    assert _ignored(spec.warnings) == [
+        f"groups.g1.indicators.x1.weight: no effect — `{method}` (methods.aggregate) "
+        "aggregates the children of 'g1' without weights (an arithmetic or geometric mean "
+        "would use them)"
+    ]
+    plain = load_spec(tmp_path / "spec.yaml", [aggregate])
+    assert _ignored(plain.warnings) == []
+    data = load_data(tmp_path / "data.csv", unit="unit")
+    assert list(compute(spec, data).score) == list(compute(plain, data).score)

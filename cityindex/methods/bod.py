@@ -88,6 +88,7 @@ def bod_weights(
 @register(
     "aggregate",
     "bod",
+    uses_weights=False,
     params=(
         Param("lower", "number", 0.0, "least share of a unit's score any child may have", 0.0),
         Param("upper", "number", 1.0, "largest share of a unit's score any child may have", 0.0),

@@ -68,6 +68,7 @@ def _penalised(r: FloatArray, *, ddof: int, penalty: str) -> FloatArray:
 @register(
     "aggregate",
     "mpi",
+    uses_weights=False,
     params=(_PENALTY,),
     doc="z_ij = 100 + 10 (x_ij − mean_j) / sd_j (sample sd over units); M_i, S_i the mean and "
     "sample sd of z_i·; MPI_i = M_i − S_i·(S_i / M_i) (penalty: negative adds); unweighted "
@@ -97,6 +98,7 @@ def mpi(x: FloatArray, weights: FloatArray, *, penalty: str = "positive", **_: A
 @register(
     "aggregate",
     "ampi",
+    uses_weights=False,
     params=(
         Param(
             "reference",

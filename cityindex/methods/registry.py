@@ -104,6 +104,9 @@ class Method:
     kernel: Kernel
     params: tuple[Param, ...] = ()
     doc: str = ""
+    uses_weights: bool = True
+    """False for an aggregation that ignores its children's weights (mpi, ampi, bod): a weight
+    written for them has no effect, and the loader says so."""
 
     def param(self, name: str) -> Param | None:
         """The declared parameter called `name`, or None."""
@@ -141,14 +144,21 @@ def register_check(stage: Stage, name: str) -> Callable[[Check], Check]:
 
 
 def register(
-    stage: Stage, name: str, *, params: tuple[Param, ...] = (), doc: str = ""
+    stage: Stage,
+    name: str,
+    *,
+    params: tuple[Param, ...] = (),
+    doc: str = "",
+    uses_weights: bool = True,
 ) -> Callable[[Kernel], Kernel]:
     """Decorator: register `kernel` as method `name` of `stage`."""
 
     def wrap(kernel: Kernel) -> Kernel:
         if name in REGISTRY[stage]:
             raise ValueError(f"method {stage}.{name} registered twice")
-        REGISTRY[stage][name] = Method(stage, name, kernel, params, doc or (kernel.__doc__ or ""))
+        REGISTRY[stage][name] = Method(
+            stage, name, kernel, params, doc or (kernel.__doc__ or ""), uses_weights
+        )
         return kernel
 
     return wrap
