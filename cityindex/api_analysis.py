@@ -8,6 +8,7 @@ the typed exceptions and nothing prints; whole-frame figures are in ``attrs``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -35,8 +36,10 @@ def _model(index: Index, plan: Mapping[str, Any] | None) -> tuple[Any, IndexResu
 
     section = dict(plan) if plan is not None else None
     settings = read_plan(index.spec, section)
-    table = index.table()
-    nominal = index.compute()
+    table = index.table()  # read once, for the nominal result and the model
+    # The analyses read the nominal scores and ranks only: its stage tables (units ×
+    # indicators each) are let go, so the runs have that memory (as the commands do).
+    nominal = replace(index.with_data(table).compute(), stages={})
     return (settings, SpecModel(index.spec, table, settings.plan)), nominal
 
 
@@ -71,7 +74,7 @@ def uncertainty(
     s = seed if seed is not None else (settings.seed or 0)
     k = top_k or settings.top_k or 10
     reps = draw_monte_carlo(settings.plan, model.nominal_weights(), n, seed=s)
-    size = chunk_size_for(len(nominal.units), max(1, len(idx.spec.indicators())))
+    size = chunk_size_for(len(nominal.units), max(1, len(idx.spec.indicators())), runs=n)
     scores = run_replicates(model.evaluate, reps, chunk_size=size)
     summary = summarise(scores, nominal.score, top_k=k, quantile_levels=(0.05, 0.5, 0.95))
     columns: dict[str, Any] = {
@@ -127,7 +130,11 @@ def sensitivity(
         seed=s,
         n_bootstrap=bootstrap,
         per_unit=per_unit,
-        chunk_size=chunk_size_for(len(nominal.units), max(1, len(idx.spec.indicators()))),
+        chunk_size=chunk_size_for(
+            len(nominal.units),
+            max(1, len(idx.spec.indicators())),
+            runs=runs * (len(settings.plan.input_names()) + 2),
+        ),
         sampler=sampler,
     )
     inputs = list(out.inputs)
