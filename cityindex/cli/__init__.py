@@ -8,107 +8,57 @@ shows the traceback). stdout carries data only; messages go to stderr.
 from __future__ import annotations
 
 import copy
+import importlib
 import os
 import signal
 import sys
 import traceback
-from typing import Annotated, Any
+from collections.abc import Iterable
+from typing import Any
 
 import typer
-from typer.core import TyperGroup
 
+from cityindex.cli.application import WORKFLOW as WORKFLOW
+from cityindex.cli.application import app as _app
 from cityindex.errors import CityIndexError
 from cityindex.files import forget_inputs
 from cityindex.render import render_error
 
-WORKFLOW: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Score and read the index", ("score", "validate", "weights", "explain", "methods")),
-    ("Diagnose", ("obstacles", "coupling", "audit", "importance")),
-    ("Against published results", ("check", "calibrate", "compare", "optimise-weights")),
-    ("Robustness", ("uncertainty", "sensitivity")),
-    ("Data and output", ("data", "sources", "report", "plot")),
-)
-"""Commands in the order an analysis uses them; any other command is listed after them."""
-
-EXAMPLES = """\b
-Examples:
-  cityindex score --top 10            rank the shipped AI-city index (2024)
-  cityindex explain Shenzhen          one unit's score taken apart
-  cityindex check --against seeds/ai-city-competitiveness-2024.csv
-  cityindex uncertainty --runs 1000   rank intervals under the spec's plan
-  cityindex report -o report.html     everything on one HTML page
-  cityindex COMMAND --help            each command's options, with an example
-
-The spec reference (every key and method): docs/spec.md."""
-
-
-class WorkflowGroup(TyperGroup):
-    """Lists commands in workflow order, under one heading per step."""
-
-    def list_commands(self, ctx: Any) -> list[str]:
-        """Workflow order, then any command not placed in `WORKFLOW` (alphabetically)."""
-        placed = [n for _, names in WORKFLOW for n in names if n in self.commands]
-        return placed + sorted(n for n in self.commands if n not in placed)
-
-    def format_commands(self, ctx: Any, formatter: Any) -> None:
-        """One section per workflow step."""
-        names = self.list_commands(ctx)
-        placed = {n for _, group in WORKFLOW for n in group}
-        sections = [*WORKFLOW, ("Other", tuple(n for n in names if n not in placed))]
-        shown = [n for n in names if not getattr(self.commands[n], "hidden", False)]
-        if not shown:
-            return
-        limit = formatter.width - 6 - max(len(n) for n in shown)
-        for title, group in sections:
-            rows = [(n, self.commands[n].get_short_help_str(limit)) for n in group if n in shown]
-            if rows:
-                with formatter.section(title):
-                    formatter.write_dl(rows)
+COMMAND_MODULES: dict[str, str] = {
+    "score": "score",
+    "validate": "score",
+    "weights": "score",
+    "explain": "explain",
+    "methods": "methods",
+    "obstacles": "obstacles",
+    "coupling": "obstacles",
+    "audit": "audit",
+    "importance": "importance",
+    "check": "calibrate",
+    "calibrate": "calibrate",
+    "compare": "compare",
+    "optimise-weights": "optimise_level",
+    "uncertainty": "uncertainty",
+    "sensitivity": "sensitivity",
+    "data": "data_check",
+    "sources": "sources",
+    "report": "report",
+    "plot": "plot",
+}
+"""Each command (or command group) and the module of `cityindex.cli` that registers it."""
 
 
-app = typer.Typer(
-    name="cityindex",
-    cls=WorkflowGroup,
-    help="Composite indices (AI-city competitiveness) from YAML definitions and sourced data.",
-    epilog=EXAMPLES,
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-
-_STATE = {"debug": False}
+def _register(modules: Iterable[str]) -> None:
+    for module in modules:
+        importlib.import_module(f"cityindex.cli.{module}")
 
 
-@app.callback()
-def _root(
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Show a traceback for internal errors.")
-    ] = False,
-) -> None:
-    """Composite indices (AI-city competitiveness) from YAML definitions and sourced data.
-
-    Example: cityindex score --top 10
-    """
-    _STATE["debug"] = debug
-
-
-# Each command module registers itself on `app`; one import per line.
-import cityindex.cli.audit  # noqa: E402
-import cityindex.cli.calibrate  # noqa: E402
-import cityindex.cli.compare  # noqa: E402
-import cityindex.cli.data_check  # noqa: E402
-import cityindex.cli.explain  # noqa: E402
-import cityindex.cli.importance  # noqa: E402
-import cityindex.cli.methods  # noqa: E402
-import cityindex.cli.obstacles  # noqa: E402
-import cityindex.cli.optimise_level  # noqa: E402
-import cityindex.cli.plot  # noqa: E402
-import cityindex.cli.report  # noqa: E402
-import cityindex.cli.score  # noqa: E402
-import cityindex.cli.sensitivity  # noqa: E402
-import cityindex.cli.sources  # noqa: E402
-import cityindex.cli.uncertainty  # noqa: E402, F401
+def __getattr__(name: str) -> Any:
+    """`cityindex.cli.app` with every command registered (the modules imported on first use)."""
+    if name == "app":
+        _register(sorted(set(COMMAND_MODULES.values())))
+        return _app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _command_name(info: Any) -> str:
@@ -116,24 +66,22 @@ def _command_name(info: Any) -> str:
 
 
 def _app_for(args: list[str]) -> typer.Typer:
-    """`app`, or a copy holding only the command `args` name.
+    """The app with only the command `args` name, its module alone imported; or, for
+    top-level help and an unknown or misspelt command, every command (so the listing and
+    did-you-mean are unchanged).
 
-    typer builds every command's options (signatures, type hints) before it runs one: 37 of
-    the 56 ms a `score` of the shipped index took after the imports. A run naming a command
-    needs only that one; anything else (top-level help, an unknown or misspelt command) gets
-    the whole app, so its listing and did-you-mean are unchanged.
+    Importing every command module and building every command's options (typer reads each
+    signature and its type hints) is work a run of one command does not need.
     """
     words = [a for a in args if a != "--debug"]
-    if not words or words[0].startswith("-"):
-        return app
-    name = words[0]
-    commands = [c for c in app.registered_commands if _command_name(c) == name]
-    groups = [g for g in app.registered_groups if g.name == name]
-    if not commands and not groups:
-        return app
-    one = copy.copy(app)
-    one.registered_commands = commands
-    one.registered_groups = groups
+    name = words[0] if words and not words[0].startswith("-") else None
+    if name not in COMMAND_MODULES:
+        _register(sorted(set(COMMAND_MODULES.values())))
+        return _app
+    _register([COMMAND_MODULES[name]])
+    one = copy.copy(_app)
+    one.registered_commands = [c for c in _app.registered_commands if _command_name(c) == name]
+    one.registered_groups = [g for g in _app.registered_groups if g.name == name]
     return one
 
 

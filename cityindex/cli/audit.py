@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cityindex.analysis.audit_columns import GROUP_COLUMNS, INDICATOR_COLUMNS, PAIR_COLUMNS
-from cityindex.cli import app
+from cityindex.cli.application import app
 from cityindex.cli.common import (
     DataOpt,
     DigitsOpt,
@@ -28,7 +28,7 @@ from cityindex.cli.common import (
     pick_format,
     pick_language,
 )
-from cityindex.cli.report import emit_xlsx, wants_xlsx
+from cityindex.cli.workbook import emit_xlsx, wants_xlsx
 from cityindex.i18n import Language, stage_name, tr
 from cityindex.render import render_rows, round_floats, to_json
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cityindex.cli import app
+from cityindex.cli.application import app
 from cityindex.cli.common import (
     DataOpt,
     DigitsOpt,

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from cityindex.analysis.compare import Comparison, compare
-from cityindex.cli import app
+from cityindex.cli.application import app
 from cityindex.cli.common import (
     DigitsOpt,
     EncodingOpt,
@@ -25,7 +25,7 @@ from cityindex.cli.common import (
     pick_format,
     pick_language,
 )
-from cityindex.cli.report import emit_xlsx, wants_xlsx
+from cityindex.cli.workbook import emit_xlsx, wants_xlsx
 from cityindex.errors import UsageError, issue
 from cityindex.i18n import Language, tr
 from cityindex.render import render_rows, round_floats

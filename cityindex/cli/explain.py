@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from cityindex.analysis.explain import Explanation, explain
-from cityindex.cli import app
+from cityindex.cli.application import app
 from cityindex.cli.common import (
     DataOpt,
     DigitsOpt,
@@ -28,7 +28,7 @@ from cityindex.cli.common import (
     pick_format,
     pick_language,
 )
-from cityindex.cli.report import emit_xlsx, wants_xlsx
+from cityindex.cli.workbook import emit_xlsx, wants_xlsx
 from cityindex.i18n import Language, tr
 from cityindex.i18n import title as title_of
 from cityindex.output_columns import OUTPUT_COLUMNS

@@ -12,7 +12,7 @@ from cityindex.analysis.diagnostics import (
     coupling_coordination,
     obstacle_degree,
 )
-from cityindex.cli import app
+from cityindex.cli.application import app
 from cityindex.cli.common import (
     DataOpt,
     DigitsOpt,

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from cityindex.cli import app
+from cityindex.cli.application import app
+from cityindex.cli.charts_common import TopN, local_names
 from cityindex.cli.common import (
     DataOpt,
     EncodingOpt,
@@ -22,7 +23,6 @@ from cityindex.cli.common import (
     say,
     write_output,
 )
-from cityindex.cli.report import TopN, local_names
 from cityindex.errors import UsageError, issue
 from cityindex.files import check_output
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cityindex.cli import app
+from cityindex.cli.application import app
+from cityindex.cli.charts_common import TopN, local_names
 from cityindex.cli.common import (
     DataOpt,
     EncodingOpt,
@@ -22,33 +22,15 @@ from cityindex.cli.common import (
     load,
     pick_language,
     say,
-    warn,
 )
-from cityindex.errors import CityIndexError, UsageError, issue
-from cityindex.files import check_output
-from cityindex.i18n import Language, headers, tr
+from cityindex.i18n import Language, tr
 from cityindex.result import IndexResult
 
 if TYPE_CHECKING:
-    from cityindex.report.xlsx import Sheet
+    pass
 
 # The report machinery (matplotlib charts, audit, uncertainty) is imported inside the commands
 # that use it: every other command's start-up stays free of it.
-
-TopN = Annotated[int, typer.Option("--top", help="Radar charts for the first N units.", min=1)]
-
-
-def local_names(loaded: Loaded) -> list[str] | None:
-    """Local-language unit names from a `<unit>_zh` column, when the data has one."""
-    column = f"{loaded.spec.index.unit}_zh"
-    if column not in loaded.table.cells:
-        return None
-    names = loaded.table.texts(column)
-    from cityindex.report.charts import cjk_font
-
-    if cjk_font() is None:
-        warn("no CJK font installed (Debian: fonts-noto-cjk): charts use the English names")
-    return names
 
 
 def uncertainty_rows(
@@ -156,61 +138,4 @@ def report_command(
     )
     emit(page, output)
 
-
-def wants_xlsx(fmt: str | None, output: Path | None) -> bool:
-    """True for `--format xlsx` or an .xlsx output; xlsx needs --output (it is not text)."""
-    chosen = fmt == "xlsx" or (fmt is None and output is not None and output.suffix == ".xlsx")
-    if chosen and output is None:
-        raise UsageError(
-            [
-                issue(
-                    "usage.xlsx.output",
-                    "--format xlsx writes a workbook: give --output FILE.xlsx",
-                )
-            ]
-        )
-    return chosen
-
-
-def emit_xlsx(
-    output: Path,
-    sheets: Mapping[str, Sheet],
-    loaded: Loaded,
-    result: IndexResult,
-    *,
-    labels: Mapping[str, str] | None = None,
-    language: Language = "en",
-) -> None:
-    """Write the command's tables plus the method and sources sheets as one workbook
-    (`labels`: header text per column id, e.g. Chinese titles; under zh, every sheet's
-    headers are Chinese when no `labels` are given)."""
-    from cityindex.report import load_sources
-    from cityindex.report.xlsx import method_sheet, write_workbook
-
-    sources = load_sources(loaded.table.file)
-    check_output(output)
-    every: dict[str, Sheet] = {
-        **sheets,
-        "method": method_sheet(result.manifest),
-        "sources": (["unit", "column", "value", "year", "url", "note"], sources),
-    }
-    if labels is None and language == "zh":
-        columns = [c for cols, _ in every.values() for c in cols]
-        labels = headers(columns, language, loaded.spec.walk())
-    try:
-        write_workbook(output, every, labels=labels)
-    except ImportError:
-        raise UsageError(
-            [
-                issue(
-                    "usage.xlsx.openpyxl",
-                    "writing .xlsx needs openpyxl",
-                    hint="pip install 'cityindex[xlsx]'",
-                )
-            ]
-        ) from None
-    except OSError as exc:
-        raise CityIndexError(
-            [issue("output.write", f"cannot write {output}: {exc.strerror or exc}")]
-        ) from None
     say(f"wrote {output}")

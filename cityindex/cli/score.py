@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cityindex.cli import app
+from cityindex.cli.application import app
 from cityindex.cli.common import (
     DataOpt,
     DigitsOpt,
@@ -32,7 +32,7 @@ from cityindex.cli.common import (
     pick_language,
     say,
 )
-from cityindex.cli.report import emit_xlsx, wants_xlsx
+from cityindex.cli.workbook import emit_xlsx, wants_xlsx
 from cityindex.i18n import Language, headers, tr
 from cityindex.i18n import title as title_of
 from cityindex.methods.registry import get_method

@@ -7,7 +7,15 @@ from typing import Annotated, Any
 
 import typer
 
-from cityindex.cli import app
+from cityindex.cli.analysis_setup import (
+    ChunkOpt,
+    MemoryOpt,
+    PlanOpt,
+    SeedOpt,
+    progress_bar,
+    set_up,
+)
+from cityindex.cli.application import app
 from cityindex.cli.common import (
     DataOpt,
     DigitsOpt,
@@ -24,14 +32,6 @@ from cityindex.cli.common import (
     pick_format,
     pick_language,
     say,
-)
-from cityindex.cli.uncertainty import (
-    ChunkOpt,
-    MemoryOpt,
-    PlanOpt,
-    SeedOpt,
-    progress_bar,
-    set_up,
 )
 from cityindex.errors import UsageError, issue
 from cityindex.i18n import title as title_of

@@ -1,0 +1,75 @@
+"""Workbook output shared by the commands that write .xlsx (`--format xlsx` or an .xlsx
+`--output`): the command's tables plus the method and sources sheets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cityindex.cli.common import Loaded
+from cityindex.errors import CityIndexError, UsageError, issue
+from cityindex.files import check_output
+from cityindex.i18n import Language, headers
+from cityindex.result import IndexResult
+
+if TYPE_CHECKING:
+    from cityindex.report.xlsx import Sheet
+
+
+def wants_xlsx(fmt: str | None, output: Path | None) -> bool:
+    """True for `--format xlsx` or an .xlsx output; xlsx needs --output (it is not text)."""
+    chosen = fmt == "xlsx" or (fmt is None and output is not None and output.suffix == ".xlsx")
+    if chosen and output is None:
+        raise UsageError(
+            [
+                issue(
+                    "usage.xlsx.output",
+                    "--format xlsx writes a workbook: give --output FILE.xlsx",
+                )
+            ]
+        )
+    return chosen
+
+
+def emit_xlsx(
+    output: Path,
+    sheets: Mapping[str, Sheet],
+    loaded: Loaded,
+    result: IndexResult,
+    *,
+    labels: Mapping[str, str] | None = None,
+    language: Language = "en",
+) -> None:
+    """Write the command's tables plus the method and sources sheets as one workbook
+    (`labels`: header text per column id, e.g. Chinese titles; under zh, every sheet's
+    headers are Chinese when no `labels` are given)."""
+    from cityindex.report import load_sources
+    from cityindex.report.xlsx import method_sheet, write_workbook
+
+    sources = load_sources(loaded.table.file)
+    check_output(output)
+    every: dict[str, Sheet] = {
+        **sheets,
+        "method": method_sheet(result.manifest),
+        "sources": (["unit", "column", "value", "year", "url", "note"], sources),
+    }
+    if labels is None and language == "zh":
+        columns = [c for cols, _ in every.values() for c in cols]
+        labels = headers(columns, language, loaded.spec.walk())
+    try:
+        write_workbook(output, every, labels=labels)
+    except ImportError:
+        raise UsageError(
+            [
+                issue(
+                    "usage.xlsx.openpyxl",
+                    "writing .xlsx needs openpyxl",
+                    hint="pip install 'cityindex[xlsx]'",
+                )
+            ]
+        ) from None
+    except OSError as exc:
+        raise CityIndexError(
+            [issue("output.write", f"cannot write {output}: {exc.strerror or exc}")]
+        ) from None
