@@ -26,8 +26,8 @@ from cityindex.methods.registry import FloatArray
 
 FAST_ROWS = 1000
 """Files of fewer records (or more columns than records) are split by the csv module alone."""
-CHUNK_CELLS = 200_000
-"""Cells per chunk of pandas' parser: ~12 MB of Python strings alive at a time."""
+CHUNK_CELLS = 500_000
+"""Cells per chunk of pandas' parser: ~30 MB of Python strings alive at a time."""
 
 TextArray = npt.NDArray[np.bytes_] | npt.NDArray[np.str_] | npt.NDArray[np.object_]
 

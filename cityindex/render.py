@@ -57,22 +57,27 @@ def _jsonable(value: Any) -> Any:
 def score_rows(result: IndexResult, *, coverage: bool = True, top: int | None = None) -> Rows:
     """One dict per unit, ranked order: rank, unit, score, group scores, tier (when the spec
     defines tiers), coverage."""
+    columns = score_data(result, coverage=coverage, top=top)
+    names = list(columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
+def score_data(
+    result: IndexResult, *, coverage: bool = True, top: int | None = None
+) -> dict[str, list[Any]]:
+    """`score_rows` as columns: name → values in ranked order (ranks as int, None unranked)."""
     frame = result.table()
-    tier_of = dict(zip(result.units, result.tiers, strict=True)) if result.tiers else None
-    rows: Rows = []
-    for rec in frame.to_dict(orient="records"):
-        row: dict[str, Any] = {}
-        for key, value in rec.items():
-            if key == "coverage":
-                if tier_of is not None:
-                    row["tier"] = tier_of[str(rec[result.unit_column])]
-                if not coverage:
-                    continue
-            if key == "rank":
-                value = None if math.isnan(value) else int(value)
-            row[str(key)] = value
-        rows.append(row)
-    return rows[:top] if top is not None else rows
+    if top is not None:
+        frame = frame.iloc[:top]
+    columns: dict[str, list[Any]] = {str(k): frame[k].tolist() for k in frame.columns}
+    columns["rank"] = [None if math.isnan(r) else int(r) for r in columns["rank"]]
+    shares = columns.pop("coverage")
+    if result.tiers:
+        tier_of = dict(zip(result.units, result.tiers, strict=True))
+        columns["tier"] = [tier_of[str(u)] for u in columns[result.unit_column]]
+    if coverage:
+        columns["coverage"] = shares
+    return columns
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -108,18 +113,37 @@ def to_csv(
     With `excel_safe_cells`, text cells (unit names, ids, the header) are neutralised by
     `excel_safe`; numbers are written by cityindex itself, so ``-0.5`` stays a number.
     """
+    names = [(labels or {}).get(c, c) for c in columns]
+    texts = [
+        _column_texts([row.get(c) for row in rows], digits.get(c), excel_safe_cells)
+        for c in columns
+    ]
+    return _csv_text(names, texts, excel_safe_cells=excel_safe_cells)
+
+
+def _csv_text(names: Sequence[str], texts: Sequence[list[str]], *, excel_safe_cells: bool) -> str:
+    """A header and columns of cell texts as CSV."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-
-    def cell(value: Any, column: str) -> str:
-        text = fmt_number(value, digits.get(column))
-        return excel_safe(text) if excel_safe_cells and isinstance(value, str) else text
-
-    names = [(labels or {}).get(c, c) for c in columns]
     writer.writerow([excel_safe(c) if excel_safe_cells else c for c in names])
-    for row in rows:
-        writer.writerow([cell(row.get(c), c) for c in columns])
+    writer.writerows(zip(*texts, strict=True))
     return buf.getvalue()
+
+
+def _column_texts(values: list[Any], digits: int | None, excel_safe_cells: bool) -> list[str]:
+    """`fmt_number` of each value (`excel_safe` on text), a column at a time: a column of
+    floats, the common case, is formatted without a call per cell (100,000 units × 13 columns
+    took 1.8 s cell by cell)."""
+    if all(type(v) is float for v in values):
+        if digits is None:
+            return ["" if v != v else repr(v) for v in values]
+        return [fmt_number(v, digits) for v in values]
+    texts = [fmt_number(v, digits) for v in values]
+    if excel_safe_cells:
+        return [
+            excel_safe(t) if isinstance(v, str) else t for t, v in zip(texts, values, strict=True)
+        ]
+    return texts
 
 
 def to_markdown(
@@ -279,7 +303,8 @@ def render_rows(
     `labels` are the headers people read (titles, in the chosen language) for table and
     markdown; CSV keeps the ids unless `csv_labels` (``--headers titles``); JSON keeps ids.
     """
-    rows = [{k: _as_rank(v) if k in RANK_COLUMNS else v for k, v in row.items()} for row in rows]
+    ranked = [c for c in columns if c in RANK_COLUMNS]
+    rows = [{**row, **{k: _as_rank(row[k]) for k in ranked if k in row}} for row in rows]
     d = {**(digits or {})}
     if fmt in ("table", "markdown"):
         d.update(display_digits or {})
@@ -326,8 +351,14 @@ def render_score(
     """The ranking: `rank, unit, score, <group ids…>`, then `tier` when the spec defines tiers
     (+ `coverage` in tables, JSON, or asked). `labels`: see `render_rows`."""
     with_cov = coverage or fmt in ("table", "json", "markdown")
-    rows = score_rows(result, coverage=with_cov, top=top)
     columns = score_columns(result, coverage=with_cov)
+    if fmt == "csv" and round_to is None:  # straight from the columns: no dict per unit
+        data = score_data(result, coverage=with_cov, top=top)
+        digits = {"score": result.digits}
+        texts = [_column_texts(data[c], digits.get(c), excel_safe_cells) for c in columns]
+        names = [(labels or {}).get(c, c) for c in columns] if csv_labels else columns
+        return _csv_text(names, texts, excel_safe_cells=excel_safe_cells)
+    rows = score_rows(result, coverage=with_cov, top=top)
     display: dict[str, int | None] = {**dict.fromkeys(result.group_scores.columns, 4)}
     display["coverage"] = 2
     extra = {"manifest": result.manifest, "warnings": list(result.warnings)}
