@@ -28,6 +28,11 @@ import cityindex
 frame = cityindex.score(str(DIR / "spec.yaml"))
 assert len(frame) == ROWS
 """,
+    "score_cli": """
+from cityindex.cli import run
+args = ["score", str(DIR / "spec.yaml"), "--format", "csv", "--output", str(DIR / "s.csv")]
+assert run(args) == 0
+""",
     "uncertainty": """
 from cityindex.cli import run
 args = ["uncertainty", str(DIR / "synthetic.yaml"), "--plan", str(DIR / "plan.yaml"),
@@ -166,6 +171,9 @@ def main() -> None:
             seconds, rss, _ = run("score", folder, units)
             figures |= {"score_units": units, "score_s": round(seconds, 3)}
             figures["score_peak_mb"] = round(rss / 1e6)
+            # the whole command, writing the ranking of every unit as CSV (24 MB)
+            seconds, rss, _ = run("score_cli", folder, units)
+            figures |= {"score_cli_s": round(seconds, 3), "score_cli_peak_mb": round(rss / 1e6)}
         if args.only in (None, "uncertainty"):
             figures |= uncertainty_cases(folder, scale, args.memory)
         if args.only in (None, "validate"):
