@@ -47,7 +47,7 @@ import pandas as pd
 
 from cityindex import __version__
 from cityindex.data import Table, load_data
-from cityindex.errors import DataError, SpecError, UsageError, did_you_mean, issue
+from cityindex.errors import SpecError, UsageError, did_you_mean, issue
 from cityindex.methods.registry import DomainError
 from cityindex.pipeline import compute
 from cityindex.result import IndexResult
@@ -305,27 +305,13 @@ def explain(*args: Any, extremes: int = 3) -> pd.DataFrame:
     return frame
 
 
-def _domain(exc: DomainError, what: str, names: Sequence[str]) -> DataError:
-    named = [names[i] for i in exc.columns if i < len(names)]
-    return DataError(
-        [
-            issue(
-                f"{what}.domain",
-                exc.message + (f": {', '.join(named)}" if named else ""),
-                key_path="methods.normalise",
-                hint=exc.hint,
-            )
-        ]
-    )
-
-
 def obstacles(result: IndexResult | SpecLike | Index) -> pd.DataFrame:
     """Obstacle degree (障碍度) in percent: scored units (rank order) × indicators.
 
     O_ij = 100 · F_j (1 − z_ij) / Σ_k F_k (1 − z_ik), F_j the indicator's effective weight and
     z_ij its normalised value in [0, 1]; each row sums to 100 (0 for a unit at the ideal).
     """
-    from cityindex.analysis.diagnostics import obstacle_degree
+    from cityindex.analysis.diagnostics import diagnostic_error, obstacle_degree
 
     res = as_result(result)
     frame = res.stages["normalised"]
@@ -334,7 +320,7 @@ def obstacles(result: IndexResult | SpecLike | Index) -> pd.DataFrame:
     try:
         degrees = obstacle_degree(frame.to_numpy(dtype=float), weights)
     except DomainError as exc:
-        raise _domain(exc, "obstacles", ids) from None
+        raise diagnostic_error(exc, "obstacles", ids) from None
     order = [i for i in rank_order(res) if res.included[i]]
     out = pd.DataFrame(
         degrees[order],
@@ -355,7 +341,11 @@ def coupling(
     Columns: the group scores U_i, ``coupling`` C = (Π U_i)^(1/m) / (Σ U_i / m), ``development``
     T = Σ U_i / m, ``coordination`` D = √(C·T), and ``band`` (one of ten equal steps of D).
     """
-    from cityindex.analysis.diagnostics import coordination_band, coupling_coordination
+    from cityindex.analysis.diagnostics import (
+        coordination_band,
+        coupling_coordination,
+        diagnostic_error,
+    )
 
     res = as_result(result)
     wanted = [str(g) for g in groups]
@@ -374,7 +364,7 @@ def coupling(
     try:
         outcome = coupling_coordination(u)
     except DomainError as exc:
-        raise _domain(exc, "coupling", wanted) from None
+        raise diagnostic_error(exc, "coupling", wanted) from None
     columns: dict[str, Any] = {g: u[:, k] for k, g in enumerate(wanted)}
     columns.update(
         coupling=outcome.coupling,

@@ -8,7 +8,6 @@ the typed exceptions and nothing prints; whole-frame figures are in ``attrs``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -32,14 +31,12 @@ from cityindex.result import IndexResult
 
 def _model(index: Index, plan: Mapping[str, Any] | None) -> tuple[Any, IndexResult]:
     """The plan's settings and spec-backed model, and the nominal result."""
-    from cityindex.analysis.plan import SpecModel, read_plan
+    from cityindex.analysis.plan import SpecModel, nominal_for_runs, read_plan
 
     section = dict(plan) if plan is not None else None
     settings = read_plan(index.spec, section)
     table = index.table()  # read once, for the nominal result and the model
-    # The analyses read the nominal scores and ranks only: its stage tables (units ×
-    # indicators each) are let go, so the runs have that memory (as the commands do).
-    nominal = replace(index.with_data(table).compute(), stages={})
+    nominal = nominal_for_runs(index.with_data(table).compute())
     return (settings, SpecModel(index.spec, table, settings.plan)), nominal
 
 

@@ -152,11 +152,6 @@ class Table:
             return pd.Series(found.values, name=column)
         return pd.Series(found.text_list(), name=column, dtype=object)
 
-    @cached_property
-    def frame(self) -> pd.DataFrame:
-        """The table as a DataFrame: columns of numbers as floats, other columns as text."""
-        return pd.DataFrame({name: self[name] for name in self.cells})
-
     def numeric(self, columns: Sequence[str]) -> FloatArray:
         """The given columns as a float array ``(units, columns)``; empty cells are NaN.
 

@@ -13,19 +13,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from cityindex.errors import Issue, describe, did_you_mean
-from cityindex.methods.registry import CHECKS, REGISTRY, REQUIRED, Method, Param, Stage
+from cityindex.methods.registry import CHECKS, REGISTRY, REQUIRED, STAGES, Method, Param, Stage
 from cityindex.spec import MethodChoice
 from cityindex.spec_values import Path_, Tracker, check_keys, dotted, finite, yaml11_hint
 
-METHOD_STAGES: tuple[Stage, ...] = (
-    "denominate",
-    "impute",
-    "treat",
-    "normalise",
-    "weights",
-    "aggregate",
-    "missing",
-)
+METHOD_STAGES: tuple[Stage, ...] = tuple(s for s in STAGES if s != "scale")
+"""The stages a `methods:` block may set, in pipeline order (scaling is `index.scale`)."""
 
 
 def _param_ok(p: Param, value: Any) -> str | None:

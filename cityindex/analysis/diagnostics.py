@@ -12,7 +12,24 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from cityindex.errors import DataError, issue
 from cityindex.methods.registry import DomainError, FloatArray
+
+
+def diagnostic_error(exc: DomainError, what: str, names: Sequence[str]) -> DataError:
+    """A diagnostic's domain error (`what`: obstacles, coupling) as a located data error,
+    naming the indicators or groups `exc.columns` points at."""
+    named = [names[i] for i in exc.columns if i < len(names)]
+    return DataError(
+        [
+            issue(
+                f"{what}.domain",
+                exc.message + (f": {', '.join(named)}" if named else ""),
+                key_path="methods.normalise",
+                hint=exc.hint,
+            )
+        ]
+    )
 
 
 def obstacle_degree(normalised: FloatArray, weights: FloatArray) -> FloatArray:

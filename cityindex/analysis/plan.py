@@ -57,6 +57,7 @@ from cityindex.data import Table
 from cityindex.errors import CityIndexError, Issue, Location, SpecError, issue
 from cityindex.panel import Prepared, prepare
 from cityindex.pipeline import aggregate_tree, scale
+from cityindex.result import IndexResult
 from cityindex.spec import Group, Indicator, Spec
 from cityindex.spec_yaml import dump_value, parse_spec
 from cityindex.tree import ROOT, resolve_tree
@@ -480,6 +481,12 @@ def combine(spec: Spec, settings: list[tuple[str, Any]]) -> tuple[Spec | None, l
             return None, issues
         methods[stage] = single.methods[stage]  # type: ignore[index]
     return replace(spec, methods=methods), []
+
+
+def nominal_for_runs(nominal: IndexResult) -> IndexResult:
+    """The nominal result as an analysis keeps it through its runs: the scores and ranks it
+    reads, without the stage tables (units × indicators each), so the runs have that memory."""
+    return replace(nominal, stages={})
 
 
 @dataclass

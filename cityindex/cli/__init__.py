@@ -62,7 +62,8 @@ def __getattr__(name: str) -> Any:
 
 
 def _command_name(info: Any) -> str:
-    return str(info.name or info.callback.__name__.lower().replace("_", "-"))
+    """A registered command's name, as typer derives it when none is given."""
+    return str(info.name or typer.main.get_command_name(info.callback.__name__))
 
 
 def _app_for(args: list[str]) -> typer.Typer:

@@ -7,7 +7,7 @@ import re
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -146,12 +146,10 @@ def set_up(
     section = loaded.spec.sections.get("uncertainty")
     if isinstance(section, dict) and set(section) == {"uncertainty"}:
         section = section["uncertainty"]  # a --plan file written with the top-level key
-    from cityindex.analysis.plan import SpecModel, read_plan
+    from cityindex.analysis.plan import SpecModel, nominal_for_runs, read_plan
 
     settings = read_plan(loaded.spec, section, source=str(plan) if plan is not None else None)
-    # The analyses read the nominal scores and ranks only: its stage tables (units ×
-    # indicators each) are let go, so the runs have that memory.
-    nominal = replace(compute_loaded(loaded), stages={})
+    nominal = nominal_for_runs(compute_loaded(loaded))
     model = SpecModel(loaded.spec, loaded.table, settings.plan)
     return Setup(settings, model, nominal, chunk_size, budget)
 

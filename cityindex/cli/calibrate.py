@@ -35,6 +35,7 @@ from cityindex.cli.common import (
 from cityindex.errors import DataError, SpecError, UsageError, did_you_mean, issue
 from cityindex.files import check_output, write_atomic
 from cityindex.i18n import tr
+from cityindex.output_columns import OUTPUT_COLUMNS
 from cityindex.panel import prepare
 from cityindex.pipeline import compute
 from cityindex.render import render_rows
@@ -406,15 +407,7 @@ def check(
         )
         columns = ["unit", "published_rank", "computed_rank", "computed_score", "reproduced"]
     else:
-        columns = [
-            "unit",
-            "published_score",
-            "computed_score",
-            "diff",
-            "published_rank",
-            "computed_rank",
-            "reproduced",
-        ]
+        columns = list(OUTPUT_COLUMNS["calibrate check"])
     extra = {
         "max_abs_diff": report.max_abs_diff,
         "spearman": report.spearman,

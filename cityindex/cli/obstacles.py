@@ -10,6 +10,7 @@ import typer
 from cityindex.analysis.diagnostics import (
     coordination_band,
     coupling_coordination,
+    diagnostic_error,
     obstacle_degree,
 )
 from cityindex.cli.application import app
@@ -34,7 +35,7 @@ from cityindex.cli.common import (
     pick_language,
     unknown_choice,
 )
-from cityindex.errors import DataError, UsageError, issue
+from cityindex.errors import UsageError, issue
 from cityindex.i18n import tr
 from cityindex.methods.registry import DomainError
 from cityindex.render import render_rows
@@ -54,20 +55,6 @@ def _group_of(spec: Spec) -> dict[str, str]:
 def _rank(value: float) -> int | None:
     """A rank as a whole number (None for an unranked unit)."""
     return None if np.isnan(value) else int(value)
-
-
-def _domain(exc: DomainError, what: str, names: list[str]) -> DataError:
-    named = [names[i] for i in exc.columns if i < len(names)]
-    return DataError(
-        [
-            issue(
-                f"{what}.domain",
-                exc.message + (f": {', '.join(named)}" if named else ""),
-                key_path="methods.normalise",
-                hint=exc.hint,
-            )
-        ]
-    )
 
 
 @app.command()
@@ -107,7 +94,7 @@ def obstacles(
     try:
         degrees = obstacle_degree(z, weights)
     except DomainError as exc:
-        raise _domain(exc, "obstacles", ids) from None
+        raise diagnostic_error(exc, "obstacles", ids) from None
     units = list(result.units)
     check_choice("usage.unit.unknown", "unit", unit, units, option="--unit")
     group_of = _group_of(loaded.spec)
@@ -203,7 +190,7 @@ def coupling(
     try:
         outcome = coupling_coordination(u[keep])
     except DomainError as exc:
-        raise _domain(exc, "coupling", wanted) from None
+        raise diagnostic_error(exc, "coupling", wanted) from None
     bands = coordination_band(outcome.coordination, language=language)
     units = [unit for unit, k in zip(result.units, keep, strict=True) if k]
     ranks = result.rank[keep]
