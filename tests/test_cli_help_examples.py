@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cityindex.cli import app, run
+from cityindex.cli import COMMAND_MODULES, app, run
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = re.compile(r"^\s*Example:\s*(cityindex\s.+?)\n\s*\n", re.MULTILINE | re.DOTALL)
@@ -31,13 +31,19 @@ def help_of(path: list[str]) -> str:
 
 
 def subcommands(text: str) -> list[str]:
-    """The names listed under a help text's `Commands:` heading."""
-    _, found, rest = text.partition("\nCommands:\n")
-    if not found:
-        return []
-    return [
-        line.split()[0] for line in rest.splitlines() if line.startswith("  ") and line[2] != " "
-    ]
+    """The command names a help text lists: under `Commands:` (a group) or under each
+    workflow heading of the top level (`Score and read the index:`, `Diagnose:`, …). A
+    section is a heading at the margin and the indented lines up to the next blank line."""
+    names: list[str] = []
+    listing = False
+    for line in text.splitlines():
+        if not line.strip():
+            listing = False
+        elif not line.startswith(" "):
+            listing = line.endswith(":") and line not in ("Options:", "Arguments:")
+        elif listing and line[2] != " ":
+            names.append(line.split()[0])
+    return names
 
 
 def help_texts(path: list[str] | None = None) -> Iterator[tuple[str, str]]:
@@ -69,6 +75,12 @@ def examples_in(text: str) -> list[str]:
 
 HELPS = dict(help_texts())
 EXAMPLES = [example for text in HELPS.values() for example in examples_in(text)]
+
+
+def test_every_command_and_subcommand_help_is_read() -> None:
+    """The examples below come from every command's help, not the top level's alone."""
+    expected = {name for name in COMMAND_MODULES if name != "data"} | {"data", "data check"}
+    assert set(HELPS) == {"cityindex", *expected}
 
 
 def test_the_top_level_and_every_command_help_shows_an_example() -> None:
