@@ -8,7 +8,6 @@ the examples that write files (`--output report.html`, `-o fitted.yaml`) write t
 from __future__ import annotations
 
 import itertools
-import re
 import shlex
 import shutil
 from collections.abc import Iterator
@@ -18,9 +17,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cityindex.cli import COMMAND_MODULES, app, run
+from tests.help_text import examples_in, subcommands
 
 ROOT = Path(__file__).parents[1]
-EXAMPLE = re.compile(r"^\s*Example:\s*(cityindex\s.+?)\n\s*\n", re.MULTILINE | re.DOTALL)
 
 
 def help_of(path: list[str]) -> str:
@@ -30,22 +29,6 @@ def help_of(path: list[str]) -> str:
     return result.output
 
 
-def subcommands(text: str) -> list[str]:
-    """The command names a help text lists: under `Commands:` (a group) or under each
-    workflow heading of the top level (`Score and read the index:`, `Diagnose:`, …). A
-    section is a heading at the margin and the indented lines up to the next blank line."""
-    names: list[str] = []
-    listing = False
-    for line in text.splitlines():
-        if not line.strip():
-            listing = False
-        elif not line.startswith(" "):
-            listing = line.endswith(":") and line not in ("Options:", "Arguments:")
-        elif listing and line[2] != " ":
-            names.append(line.split()[0])
-    return names
-
-
 def help_texts(path: list[str] | None = None) -> Iterator[tuple[str, str]]:
     """(command path, its --help text) for the top level and every (sub)command."""
     path = path or []
@@ -53,24 +36,6 @@ def help_texts(path: list[str] | None = None) -> Iterator[tuple[str, str]]:
     yield " ".join(path) or "cityindex", text
     for name in subcommands(text):
         yield from help_texts([*path, name])
-
-
-EXAMPLES_BLOCK = re.compile(r"^\s*Examples:\n(.+?)\n\s*\n", re.MULTILINE | re.DOTALL)
-
-
-def examples_in(text: str) -> list[str]:
-    """The examples of one help text, a wrapped one joined back into one line.
-
-    A command's help has one `Example:`; the top level has an `Examples:` block, one example a
-    line followed by its description after two or more spaces (`COMMAND` is a placeholder).
-    """
-    found = [" ".join(one.split()) for one in EXAMPLE.findall(text + "\n\n")]
-    for block in EXAMPLES_BLOCK.findall(text + "\n\n"):
-        for line in block.splitlines():
-            command = re.split(r"\s{2,}", line.strip())[0]
-            if command.startswith("cityindex ") and "COMMAND" not in command:
-                found.append(command)
-    return found
 
 
 HELPS = dict(help_texts())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import sys
 
 from .shell import Shell, rows
 
@@ -52,3 +53,25 @@ def test_json_parses_and_holds_the_published_scores_and_a_manifest(
     assert len(manifest["spec"]["sha256"]) == 64
     assert len(manifest["data"]["sha256"]) == 64
     assert isinstance(document["warnings"], list)
+
+
+def test_csv_piped_into_pandas_reads_as_a_frame_with_whole_number_ranks(
+    user: Shell, published: list[dict[str, str]]
+) -> None:
+    """`cityindex score | python -c 'pandas.read_csv(sys.stdin)'`: the script's own parse,
+    nothing but data on stdout, ranks read as integers, the published scores in it."""
+    command = shlex.quote(str(user.executable))
+    python = shlex.quote(sys.executable)
+    script = (
+        "import sys, pandas; f = pandas.read_csv(sys.stdin, index_col='city'); "
+        "print(f['rank'].dtype, len(f), "
+        "' '.join(f'{c}={f.loc[c, \"score\"]:.4f}' for c in ('Beijing', 'Shenzhen', 'Shanghai')))"
+    )
+    shown = user.line(f"{command} score | {python} -c {shlex.quote(script)}")
+    assert shown.code == 0, shown.err
+    assert shown.err == ""
+    dtype, count, *scores = shown.out.split()
+    assert dtype == "int64"
+    assert int(count) == 30
+    want = {c["unit"]: f"{float(c['score']):.4f}" for c in published}
+    assert scores == [f"{c}={want[c]}" for c in ("Beijing", "Shenzhen", "Shanghai")]
