@@ -171,12 +171,16 @@ def test_unknown_unit_is_a_usage_error_with_a_suggestion(
 
 
 def test_explain_xlsx_writes_the_rows_the_method_and_the_sources(
-    hand: Path, tmp_path: Path
+    hand: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """--format xlsx: one sheet per table plus method and sources; contributions add up."""
+    """--format xlsx: one sheet per table plus method and sources; contributions add up; the
+    file written is said once on stderr, as for every --output."""
     openpyxl = pytest.importorskip("openpyxl")
     out = tmp_path / "b.xlsx"
     assert run(["explain", "B", str(hand), "--format", "xlsx", "--output", str(out)]) == 0
+    shown = capsys.readouterr()
+    assert shown.out == ""
+    assert shown.err.count(f"wrote {out}") == 1
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["explain", "summary", "method", "sources"]
     rows = list(book["explain"].iter_rows(values_only=True))

@@ -21,7 +21,6 @@ from cityindex.cli.common import (
     emit,
     load,
     pick_language,
-    say,
 )
 from cityindex.i18n import Language, tr
 from cityindex.result import IndexResult
@@ -137,5 +136,3 @@ def report_command(
         importance=importance(loaded.spec, result),
     )
     emit(page, output)
-
-    say(f"wrote {output}")

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cityindex.cli.common import Loaded
+from cityindex.cli.common import Loaded, say
 from cityindex.errors import CityIndexError, UsageError, issue
 from cityindex.files import check_output
 from cityindex.i18n import Language, headers
@@ -73,3 +73,4 @@ def emit_xlsx(
         raise CityIndexError(
             [issue("output.write", f"cannot write {output}: {exc.strerror or exc}")]
         ) from None
+    say(f"wrote {output}")
