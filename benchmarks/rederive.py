@@ -42,8 +42,8 @@ from cityindex.analysis.uncertainty import (
     run_replicates,
     summarise,
 )
-from cityindex.pipeline import aggregate_tree, prepare, scale
-from cityindex.tree import ROOT
+from cityindex.engine.pipeline import aggregate_tree, prepare, scale
+from cityindex.model.tree import ROOT
 
 UNITS, INDICATORS, RUNS = 300, 40, 10_000
 PLAN: dict[str, Any] = {

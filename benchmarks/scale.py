@@ -19,7 +19,7 @@ from pathlib import Path
 
 CASES: dict[str, str] = {
     "read_csv": """
-table = cityindex.data.load_data(DIR / "wide.csv", unit="city")
+table = cityindex.load.data.load_data(DIR / "wide.csv", unit="city")
 values = table.numeric(["x1", "x2"])
 assert values.shape == (ROWS, 2)
 """,
@@ -54,7 +54,7 @@ assert run(["validate", str(DIR / "big-spec.yaml")]) == 0  # spec, data and the 
 RUNNER = """
 import resource, sys, time
 from pathlib import Path
-import cityindex, cityindex.data
+import cityindex, cityindex.load.data
 DIR = Path(sys.argv[1]); ROWS = int(sys.argv[2])
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 start = time.perf_counter()

@@ -46,11 +46,11 @@ from cityindex.analysis.uncertainty import (  # noqa: E402
     sensitivity,
     summarise,
 )
-from cityindex.data import load_data  # noqa: E402
-from cityindex.panel import prepare  # noqa: E402
-from cityindex.pipeline import aggregate_tree, compute, scale_and_rank  # noqa: E402
-from cityindex.spec_yaml import load_spec  # noqa: E402
-from cityindex.tree import ROOT  # noqa: E402
+from cityindex.engine.panel import prepare  # noqa: E402
+from cityindex.engine.pipeline import aggregate_tree, compute, scale_and_rank  # noqa: E402
+from cityindex.load.data import load_data  # noqa: E402
+from cityindex.load.spec_yaml import load_spec  # noqa: E402
+from cityindex.model.tree import ROOT  # noqa: E402
 
 ASEM_PLAN: dict[str, Any] = {
     "alternatives": [

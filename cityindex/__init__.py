@@ -15,8 +15,6 @@ every stage), and `Table.from_frame` for data held in a DataFrame.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from cityindex.api import (
     Index,
     calibrate,
@@ -29,12 +27,13 @@ from cityindex.api import (
     sensitivity,
     uncertainty,
 )
-from cityindex.data import Table, load_data
+from cityindex.engine.pipeline import compute
 from cityindex.errors import CityIndexError, DataError, SpecError, UsageError
-from cityindex.pipeline import compute
-from cityindex.result import IndexResult
-from cityindex.spec import Spec
-from cityindex.spec_yaml import load_spec
+from cityindex.load.data import Table, load_data
+from cityindex.load.spec_yaml import load_spec
+from cityindex.model.result import IndexResult
+from cityindex.model.spec import Spec
+from cityindex.version import __version__
 
 __all__ = [
     "CityIndexError",

@@ -64,7 +64,15 @@ class CityIndexError(Exception):
         return f"{where}{first.message}{tail}"
 
     def __str__(self) -> str:
-        return self.summary()
+        """Every issue, one line each (location: [code] message), so that a notebook user who
+        prints the exception sees all of them, as the command line shows all of them."""
+        if len(self.issues) <= 1:
+            return self.summary()
+        lines = [f"{len(self.issues)} problems:"]
+        for each in self.issues:
+            where = f"{each.location}: " if each.location else ""
+            lines.append(f"  {where}[{each.code}] {each.message}")
+        return "\n".join(lines)
 
 
 class SpecError(CityIndexError):

@@ -14,7 +14,7 @@ import pytest
 import cityindex
 from cityindex import DataError, Index, SpecError, Table, UsageError
 from cityindex.analysis.explain import explain as explain_rows
-from cityindex.shipped import shipped_root
+from cityindex.load.shipped import shipped_root
 from tests.conftest import HAND_DATA, HAND_SPEC
 
 ROOT = shipped_root()
@@ -23,7 +23,14 @@ SEEDS = ROOT / "seeds" / "ai-city-competitiveness-2024.csv"
 
 
 @pytest.mark.parametrize(
-    "module", ["cityindex.api", "cityindex.frames", "cityindex.analysis.explain"]
+    "module",
+    [
+        "cityindex.api.scoring",
+        "cityindex.api.index",
+        "cityindex.api",
+        "cityindex.load.frames",
+        "cityindex.analysis.explain",
+    ],
 )
 def test_the_api_modules_doctests_pass(module: str) -> None:
     """The docstring examples are run, so they cannot drift from the code."""

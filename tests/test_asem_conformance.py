@@ -23,12 +23,12 @@ import pytest
 
 from cityindex import IndexResult, compute, load_data, load_spec
 from cityindex.cli import run
+from cityindex.engine.stages import stage_table
 from cityindex.methods.aggregate import arithmetic_mean
 from cityindex.methods.impute import impute_group_mean
 from cityindex.methods.normalise import min_max
 from cityindex.methods.registry import KernelContext
 from cityindex.methods.treat import denominate_by_column, winsorise, winsorise_log
-from cityindex.stages import stage_table
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "asem"

@@ -10,10 +10,10 @@ import pytest
 from cityindex import compute, load_data, load_spec
 from cityindex.analysis.calibrate import Floor, FreeWeights, calibrate, floor_problems
 from cityindex.analysis.check import check, spearman
-from cityindex.analysis.reference import Reference
 from cityindex.cli import run
-from cityindex.panel import prepare
-from cityindex.tree import ROOT
+from cityindex.engine.panel import prepare
+from cityindex.model.reference import Reference
+from cityindex.model.tree import ROOT
 
 DATA = "unit,x1,x2,x3\nA,10,5,4\nB,20,10,2\nC,30,20,0\nD,40,5,8\nE,25,8,5\n"
 

@@ -170,7 +170,7 @@ def test_piping_into_head_ends_quietly(hand: Path) -> None:
 def test_caret_lines_up_under_chinese_text() -> None:
     """Wide (CJK) characters take two terminal columns; the caret must account for them."""
     from cityindex.errors import Issue, Location
-    from cityindex.render import render_issue
+    from cityindex.render.formats import render_issue
 
     line = "      x: {title: 北京, weight: heavy}"
     col = line.index("heavy") + 1

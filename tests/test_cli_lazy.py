@@ -32,7 +32,8 @@ def test_scoring_imports_no_other_command_s_module() -> None:
     )
     last = done.stdout.strip().splitlines()[-1]
     assert last == (
-        "0 ['cityindex.cli.application', 'cityindex.cli.common', 'cityindex.cli.score', "
+        "0 ['cityindex.cli.application', 'cityindex.cli.common', 'cityindex.cli.options', "
+        "'cityindex.cli.score', "
         "'cityindex.cli.workbook']"
     )
 

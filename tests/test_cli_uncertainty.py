@@ -13,10 +13,10 @@ from cityindex.analysis.plan import SpecModel, read_plan
 from cityindex.analysis.uncertainty import draw_monte_carlo, run_replicates, summarise
 from cityindex.cli import app
 from cityindex.cli import run as cli_run
-from cityindex.data import load_data
+from cityindex.engine.pipeline import compute
 from cityindex.errors import SpecError
-from cityindex.pipeline import compute
-from cityindex.spec_yaml import load_spec
+from cityindex.load.data import load_data
+from cityindex.load.spec_yaml import load_spec
 from tests.test_plan import CSV, SPEC
 
 runner = CliRunner()

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cityindex import csv_columns, data
-from cityindex.cells import parse_column, parse_number
 from cityindex.errors import DataError
+from cityindex.load import csv_columns, data
+from cityindex.model.cells import parse_column, parse_number
 
 FILLER = 1_200  # rows added to each case so the vectorised path is taken
 

@@ -12,9 +12,9 @@ import pytest
 from cityindex import compute, load_data, load_spec
 from cityindex.analysis.check import check
 from cityindex.cli import run
-from cityindex.provenance import sources_path
-from cityindex.seeds import load_reference
-from cityindex.shipped import default_spec
+from cityindex.load.provenance import sources_path
+from cityindex.load.seeds import load_reference
+from cityindex.load.shipped import default_spec
 
 ROOT = Path(__file__).parents[1]
 SEED = ROOT / "seeds" / "ai-city-competitiveness-2024.csv"

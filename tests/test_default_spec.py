@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from cityindex.shipped import DEFAULT_SPEC, default_spec, resolve_default_spec
+from cityindex.load.shipped import DEFAULT_SPEC, default_spec, resolve_default_spec
 
 REPO = Path(__file__).parents[1]
 BOOT = "import sys; sys.path.insert(0, sys.argv.pop(1)); from cityindex.cli import main; main()"

@@ -1,6 +1,6 @@
 """Determinism: the same inputs give the same bytes, whatever the run and the CSV's row order.
 
-Units are sorted by name when the data is read (cityindex/data.py), so every stage sees them in
+Units are sorted by name when the data is read (cityindex/load/data.py), so every stage sees them in
 one canonical order: floating-point sums come out bit-identical, and tied units are listed by
 name. The one thing that does change with row order is the data file's SHA-256 in the JSON
 manifest, which identifies the file's bytes, as it should.

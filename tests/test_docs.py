@@ -9,11 +9,10 @@ import pytest
 
 import cityindex
 from cityindex.analysis.plan import PLAN_KEYS
-from cityindex.docs import TIER_KEYS, main, render, spec_md_path
 from cityindex.errors import SpecError
 from cityindex.methods.registry import REGISTRY, load_methods
-from cityindex.spec_methods import METHOD_STAGES
-from cityindex.spec_schema import (
+from cityindex.model.spec_methods import METHOD_STAGES
+from cityindex.model.spec_schema import (
     EXTENSION_SECTIONS,
     GROUP_KEYS,
     INDEX_KEYS,
@@ -22,12 +21,13 @@ from cityindex.spec_schema import (
     PANEL_KEYS,
     TOP_KEYS,
 )
+from cityindex.render.docs import TIER_KEYS, main, render, spec_md_path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def test_the_committed_spec_reference_is_what_the_code_generates() -> None:
-    """Fails when a key, method or parameter changed without `python -m cityindex.docs`."""
+    """Fails when a key, method or parameter changed without `python -m cityindex.render.docs`."""
     assert spec_md_path().read_text(encoding="utf-8") == render()
     assert main(["--check"]) == 0
 

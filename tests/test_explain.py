@@ -16,8 +16,8 @@ from cityindex import compute, load_data, load_spec
 from cityindex.analysis.explain import explain, indicator_contributions
 from cityindex.cli import run
 from cityindex.errors import UsageError
-from cityindex.shipped import default_spec
-from cityindex.spec_yaml import parse_spec, read_spec_text
+from cityindex.load.shipped import default_spec
+from cityindex.load.spec_yaml import parse_spec, read_spec_text
 from tests.conftest import HAND_DATA, HAND_SPEC  # at import: conftest registers a profile
 
 MISSING_D = "unit,x1,x2,x3\nA,10,5,4\nB,20,10,2\nC,30,20,0\nD,25,5,\n"

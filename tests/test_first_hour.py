@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cityindex.cli import WORKFLOW, app, run
-from cityindex.render import DEFAULT_WIDTH, terminal_width
+from cityindex.render.formats import DEFAULT_WIDTH, terminal_width
 
 
 def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -45,7 +45,7 @@ def test_a_real_terminal_is_asked_for_its_width() -> None:
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 200, 0, 0))
     env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
-    code = "from cityindex.render import terminal_width; print(terminal_width())"
+    code = "from cityindex.render.formats import terminal_width; print(terminal_width())"
     process = subprocess.run(
         [sys.executable, "-c", code], stdout=follower, env=env, check=True, timeout=60
     )

@@ -31,12 +31,12 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from cityindex.cells import classify_cell, parse_number
-from cityindex.data import load_data
+from cityindex.engine.pipeline import compute
 from cityindex.errors import CityIndexError
-from cityindex.pipeline import compute
-from cityindex.result import IndexResult
-from cityindex.spec_yaml import parse_spec
+from cityindex.load.data import load_data
+from cityindex.load.spec_yaml import parse_spec
+from cityindex.model.cells import classify_cell, parse_number
+from cityindex.model.result import IndexResult
 from tests.conftest import HAND_SPEC
 
 SCALE = float(os.environ.get("CITYINDEX_FUZZ_SCALE", "1"))

@@ -19,9 +19,9 @@ import numpy as np
 import pytest
 
 from cityindex.cli import run
-from cityindex.i18n import STRINGS, title
-from cityindex.output_columns import OUTPUT_COLUMNS
-from cityindex.spec_yaml import load_spec
+from cityindex.load.spec_yaml import load_spec
+from cityindex.model.output_columns import OUTPUT_COLUMNS
+from cityindex.render.i18n import STRINGS, title
 
 ROOT = Path(__file__).parent.parent
 SEEDS = str(ROOT / "seeds" / "ai-city-competitiveness-2024.csv")

@@ -13,9 +13,9 @@ import pytest
 from cityindex.analysis.optimise_level import optimise_level
 from cityindex.cli import run
 from cityindex.cli.common import compute_loaded, load
-from cityindex.panel import prepare
-from cityindex.pipeline import aggregate_tree
-from cityindex.tree import ROOT
+from cityindex.engine.panel import prepare
+from cityindex.engine.pipeline import aggregate_tree
+from cityindex.model.tree import ROOT
 from tests.coinr_nelder_mead import nelder_mead_r
 
 ASEM = Path(__file__).parents[1] / "indicators" / "asem-example.yaml"

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-import cityindex.cells
-import cityindex.files
-import cityindex.render
+import cityindex.load.files
+import cityindex.model.cells
+import cityindex.render.formats
 from cityindex.cli import run
-from cityindex.files import write_atomic
-from cityindex.render import excel_safe, to_csv
+from cityindex.load.files import write_atomic
+from cityindex.render.formats import excel_safe, to_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "tests" / "hostile" / "base.yaml"
@@ -73,7 +73,7 @@ def test_the_excel_safe_option_reaches_the_weights_command(
 
 
 def test_the_doctests_of_cell_parsing_and_excel_safety_hold() -> None:
-    for module in (cityindex.cells, cityindex.render):
+    for module in (cityindex.model.cells, cityindex.render.formats):
         failed, tried = doctest.testmod(module)
         assert tried > 0
         assert failed == 0
@@ -91,7 +91,7 @@ def test_a_failed_rename_keeps_the_old_file_and_leaves_no_temporary_file(
     def refuse(src: str, dst: str) -> None:
         raise OSError(errno.EXDEV, "Invalid cross-device link")
 
-    monkeypatch.setattr(cityindex.files.os, "replace", refuse)
+    monkeypatch.setattr(cityindex.load.files.os, "replace", refuse)
     assert run(["score", str(BASE), "--output", str(out)]) == 1
     err = capsys.readouterr().err
     assert "error[output.write]" in err
@@ -109,7 +109,7 @@ def test_a_full_disk_during_the_write_keeps_the_old_file(
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(cityindex.files.os, "fsync", full)
+    monkeypatch.setattr(cityindex.load.files.os, "fsync", full)
     with pytest.raises(OSError, match="No space left"):
         write_atomic(out, "rank,city\n" * 1000)
     assert out.read_text(encoding="utf-8") == OLD
@@ -143,11 +143,11 @@ def test_killing_score_mid_write_leaves_the_old_output_never_a_partial_one(
     script = textwrap.dedent(
         f"""
         import os, sys, time
-        import cityindex.files
+        import cityindex.load.files
         def stalled_fsync(fd):
             sys.stderr.write("mid-write\\n"); sys.stderr.flush()
             time.sleep(60)
-        cityindex.files.os.fsync = stalled_fsync
+        cityindex.load.files.os.fsync = stalled_fsync
         from cityindex.cli import run
         sys.exit(run(["score", {str(BASE)!r}, "--data", {str(data)!r}, "-o", {str(out)!r}]))
         """

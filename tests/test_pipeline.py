@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from cityindex import compute, load_data, load_spec
+from cityindex.engine.pipeline import rank_desc
 from cityindex.errors import DataError
-from cityindex.pipeline import rank_desc
 
 
 def _result(spec_path: Path, data_text: str | None = None):  # type: ignore[no-untyped-def]
@@ -108,9 +108,9 @@ def test_rank_ties_share_the_best_rank_along_replicates() -> None:
 
 def test_weight_overrides_score_many_variants_in_one_call(hand: Path) -> None:
     """A (R, k) weight array at the top scores R variants at once, each equal to a rerun."""
-    from cityindex.panel import prepare
-    from cityindex.pipeline import aggregate_tree, scale_and_rank
-    from cityindex.tree import ROOT
+    from cityindex.engine.panel import prepare
+    from cityindex.engine.pipeline import aggregate_tree, scale_and_rank
+    from cityindex.model.tree import ROOT
 
     spec = load_spec(hand)
     prepared = prepare(spec, load_data(spec.index.data, unit="unit"))

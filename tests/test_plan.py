@@ -20,11 +20,11 @@ from cityindex.analysis.uncertainty import (
     sensitivity,
     summarise,
 )
-from cityindex.data import load_data
+from cityindex.engine.pipeline import compute
 from cityindex.errors import SpecError
-from cityindex.pipeline import compute
-from cityindex.spec_yaml import load_spec
-from cityindex.tree import ROOT
+from cityindex.load.data import load_data
+from cityindex.load.spec_yaml import load_spec
+from cityindex.model.tree import ROOT
 
 SPEC = """\
 index:

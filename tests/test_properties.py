@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from cityindex import compute
-from cityindex.data import Table
 from cityindex.errors import CityIndexError
+from cityindex.load.data import Table
+from cityindex.load.spec_yaml import parse_spec
 from cityindex.methods.normalise import min_max, relative_to_max, z_score
-from cityindex.spec_yaml import parse_spec
 from tests.conftest import HAND_SPEC
 
 values = arrays(

@@ -10,13 +10,13 @@ import pytest
 from cityindex import compute, load_data, load_spec
 from cityindex.analysis.calibrate import calibrate
 from cityindex.analysis.check import check, kendall
-from cityindex.analysis.reference import Reference
 from cityindex.cli import run
-from cityindex.panel import prepare
-from cityindex.pipeline import aggregate_tree, scale_and_rank
-from cityindex.seeds import load_reference
-from cityindex.shipped import shipped_root
-from cityindex.tree import ROOT
+from cityindex.engine.panel import prepare
+from cityindex.engine.pipeline import aggregate_tree, scale_and_rank
+from cityindex.load.seeds import load_reference
+from cityindex.load.shipped import shipped_root
+from cityindex.model.reference import Reference
+from cityindex.model.tree import ROOT
 
 DATA = "unit,x1,x2,x3\nA,10,5,4\nB,20,10,2\nC,30,20,0\nD,40,5,8\nE,25,8,5\n"
 SHIPPED = shipped_root()

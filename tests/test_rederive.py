@@ -17,11 +17,11 @@ import pytest
 
 from cityindex.analysis.plan import SpecModel, read_plan
 from cityindex.analysis.uncertainty import draw_monte_carlo, run_replicates, sensitivity
-from cityindex.data import load_data
+from cityindex.engine.pipeline import aggregate_tree, compute, prepare, scale
 from cityindex.errors import SpecError
-from cityindex.pipeline import aggregate_tree, compute, prepare, scale
-from cityindex.spec_yaml import dump_value, load_spec
-from cityindex.tree import ROOT
+from cityindex.load.data import load_data
+from cityindex.load.spec_yaml import dump_value, load_spec
+from cityindex.model.tree import ROOT
 
 ENTROPY = Path(__file__).resolve().parent.parent / "indicators" / "ai-city-2024-entropy-topsis.yaml"
 NORMALISE = [{"method": "min_max", "range": [0, 1]}, {"method": "min_max", "range": [1, 100]}]

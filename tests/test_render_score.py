@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cityindex import compute, load_data, load_spec
-from cityindex.render import render_rows, render_score, score_columns, score_rows
+from cityindex.render.formats import render_rows, render_score, score_columns, score_rows
 
 ROOT = Path(__file__).parents[1]
 

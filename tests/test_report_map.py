@@ -17,8 +17,8 @@ from matplotlib.collections import PathCollection
 from cityindex.cli import run
 from cityindex.cli.common import compute_loaded, load
 from cityindex.errors import DataError
-from cityindex.report import chart_data
-from cityindex.report.charts import BUBBLE_AREA, chart, coordinate_columns, map_chart
+from cityindex.render.report import chart_data
+from cityindex.render.report.charts import BUBBLE_AREA, chart, coordinate_columns, map_chart
 
 PLACED = """\
 unit,x1,x2,x3,Lat,LNG

@@ -2,7 +2,7 @@
 
 A group called `score` would give the score CSV two `score` columns (a reader keeps one, and
 the ranking it shows is the group's); a group called `city` would replace the unit names.
-`cityindex.output_columns` lists every column the commands add; these tests check that the
+`cityindex.model.output_columns` lists every column the commands add; these tests check that the
 validator refuses each name, that every command and output format meets the refusal before
 writing anything, and that the list is complete: every column any command writes is in it.
 """
@@ -19,8 +19,8 @@ import pytest
 
 from cityindex import compute, load_data, load_spec
 from cityindex.cli import run
-from cityindex.output_columns import RESERVED_NAMES
-from cityindex.spec_yaml import parse_spec
+from cityindex.load.spec_yaml import parse_spec
+from cityindex.model.output_columns import RESERVED_NAMES
 
 HERE = Path(__file__).parent / "hostile"
 BASE = HERE / "base.yaml"
@@ -170,7 +170,7 @@ def test_every_column_any_command_writes_is_reserved_or_an_id(
         assert headers, (command, "no header found")
         if headers - ids - RESERVED_NAMES:
             unlisted[command] = headers - ids - RESERVED_NAMES
-    assert unlisted == {}, "add these to cityindex/output_columns.py"
+    assert unlisted == {}, "add these to cityindex/model/output_columns.py"
 
 
 def test_every_sheet_of_a_workbook_has_only_reserved_columns_or_ids(

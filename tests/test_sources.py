@@ -10,8 +10,8 @@ import pytest
 
 from cityindex.cli import run
 from cityindex.errors import DataError
-from cityindex.provenance import PROVENANCE_FIELDS, load_sources, sources_path
-from cityindex.shipped import default_spec
+from cityindex.load.provenance import PROVENANCE_FIELDS, load_sources, sources_path
+from cityindex.load.shipped import default_spec
 
 ROOT = Path(__file__).parents[1]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cityindex.errors import SpecError, UsageError
-from cityindex.spec_yaml import load_spec, parse_spec
+from cityindex.load.spec_yaml import load_spec, parse_spec
 from tests.conftest import HAND_SPEC
 
 

@@ -15,8 +15,8 @@ from cityindex import compute, load_data, load_spec
 from cityindex.cli import run
 from cityindex.errors import SpecError
 from cityindex.methods.tiers import jenks_breaks, tiers
-from cityindex.result import IndexResult
-from cityindex.spec import Spec
+from cityindex.model.result import IndexResult
+from cityindex.model.spec import Spec
 
 LABELS = ["第一梯队", "第二梯队", "第三梯队"]
 

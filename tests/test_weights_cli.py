@@ -12,7 +12,7 @@ import pytest
 
 from cityindex import compute, load_data, load_spec
 from cityindex.cli import run
-from cityindex.shipped import default_spec
+from cityindex.load.shipped import default_spec
 
 
 def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -8,7 +8,7 @@ import pytest
 
 openpyxl = pytest.importorskip("openpyxl")
 
-from cityindex.report.xlsx import write_workbook  # noqa: E402
+from cityindex.render.report.xlsx import write_workbook  # noqa: E402
 
 SHEETS = {"scores": (["city", "score"], [{"city": "Beijing", "score": 1.0}])}
 

@@ -33,9 +33,9 @@ import pandas as pd
 
 from cityindex.methods.registry import FloatArray
 from cityindex.methods.treat import kurtosis, skewness
-from cityindex.result import IndexResult
-from cityindex.spec import Indicator, Spec
-from cityindex.tree import ROOT, resolve_tree
+from cityindex.model.result import IndexResult
+from cityindex.model.spec import Indicator, Spec
+from cityindex.model.tree import ROOT, resolve_tree
 
 HIGH = 0.9
 """COINr's get_corr_flags default: pairs above this are collinear."""

@@ -1,6 +1,6 @@
 """The columns of the audit's three tables, shared by the `audit` command and the report."""
 
-from cityindex.output_columns import OUTPUT_COLUMNS
+from cityindex.model.output_columns import OUTPUT_COLUMNS
 
 INDICATOR_COLUMNS = list(OUTPUT_COLUMNS["audit indicators"])
 GROUP_COLUMNS = list(OUTPUT_COLUMNS["audit groups"])

@@ -31,12 +31,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cityindex.analysis.reference import Reference
+from cityindex.engine.panel import Prepared
+from cityindex.engine.pipeline import aggregate_tree, scale, scale_and_rank
 from cityindex.methods.registry import FloatArray
-from cityindex.panel import Prepared
-from cityindex.pipeline import aggregate_tree, scale, scale_and_rank
-from cityindex.spec import Group, Indicator
-from cityindex.tree import ROOT
+from cityindex.model.reference import Reference
+from cityindex.model.spec import Group, Indicator
+from cityindex.model.tree import ROOT
 
 STEP = 1e-7
 

@@ -23,8 +23,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from cityindex.result import IndexResult
-from cityindex.spec import Spec
+from cityindex.model.result import IndexResult
+from cityindex.model.spec import Spec
 
 DIGEST_KEY = "weights_sha256"
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from cityindex.analysis.reference import Reference
 from cityindex.methods.registry import FloatArray
-from cityindex.result import IndexResult
+from cityindex.model.reference import Reference
+from cityindex.model.result import IndexResult
 
 
 def spearman(a: FloatArray, b: FloatArray) -> float:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from cityindex.analysis.check import kendall, spearman
-from cityindex.result import IndexResult
+from cityindex.model.result import IndexResult
 
 
 @dataclass(frozen=True)

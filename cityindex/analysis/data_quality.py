@@ -32,10 +32,10 @@ from typing import Any
 
 import numpy as np
 
-from cityindex.data import Table
+from cityindex.load.data import Table
+from cityindex.load.provenance import Source, provenance_rows
 from cityindex.methods.treat import winsorise, winsorise_log
-from cityindex.provenance import Source, provenance_rows
-from cityindex.spec import Indicator, Spec
+from cityindex.model.spec import Indicator, Spec
 
 FLAGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("PROXY", re.compile(r"\bPROXY\b")),

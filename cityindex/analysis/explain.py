@@ -31,9 +31,9 @@ import numpy.typing as npt
 from cityindex.analysis.calibrate import node_level
 from cityindex.errors import UsageError, did_you_mean, issue
 from cityindex.methods.registry import FloatArray, KernelContext, get_method
-from cityindex.result import IndexResult
-from cityindex.spec import Group, Indicator, Spec
-from cityindex.tree import ROOT, Tree, resolve_tree
+from cityindex.model.result import IndexResult
+from cityindex.model.spec import Group, Indicator, Spec
+from cityindex.model.tree import ROOT, Tree, resolve_tree
 
 ADDITIVE = frozenset({"arithmetic_mean"})
 """Aggregations whose score is a weighted sum of the children: contributions are exact."""

@@ -21,10 +21,10 @@ import numpy as np
 from cityindex.analysis.audit import pearson
 from cityindex.methods.importance import first_order
 from cityindex.methods.registry import FloatArray
-from cityindex.output_columns import OUTPUT_COLUMNS
-from cityindex.result import IndexResult
-from cityindex.spec import Indicator, Spec
-from cityindex.tree import ROOT, resolve_tree
+from cityindex.model.output_columns import OUTPUT_COLUMNS
+from cityindex.model.result import IndexResult
+from cityindex.model.spec import Indicator, Spec
+from cityindex.model.tree import ROOT, resolve_tree
 
 COLUMNS = list(OUTPUT_COLUMNS["importance"])
 INDEX = "(index)"

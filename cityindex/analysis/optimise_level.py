@@ -23,13 +23,13 @@ from typing import Any
 import numpy as np
 
 from cityindex.analysis.calibrate import node_level
+from cityindex.engine.panel import Prepared
+from cityindex.engine.pipeline import aggregate_tree
 from cityindex.methods.registry import FloatArray
 from cityindex.methods.weights_optimised import TOLERANCE, _corr, least_gap
-from cityindex.output_columns import OUTPUT_COLUMNS
-from cityindex.panel import Prepared
-from cityindex.pipeline import aggregate_tree
-from cityindex.spec import Indicator
-from cityindex.tree import ROOT
+from cityindex.model.output_columns import OUTPUT_COLUMNS
+from cityindex.model.spec import Indicator
+from cityindex.model.tree import ROOT
 
 COLUMNS = list(OUTPUT_COLUMNS["optimise-weights"])
 

@@ -53,14 +53,14 @@ from cityindex.analysis.uncertainty import (
     Weights,
     WeightSet,
 )
-from cityindex.data import Table
+from cityindex.engine.panel import Prepared, prepare
+from cityindex.engine.pipeline import aggregate_tree, scale
 from cityindex.errors import CityIndexError, Issue, Location, SpecError, issue
-from cityindex.panel import Prepared, prepare
-from cityindex.pipeline import aggregate_tree, scale
-from cityindex.result import IndexResult
-from cityindex.spec import Group, Indicator, Spec
-from cityindex.spec_yaml import dump_value, parse_spec
-from cityindex.tree import ROOT, resolve_tree
+from cityindex.load.data import Table
+from cityindex.load.spec_yaml import dump_value, parse_spec
+from cityindex.model.result import IndexResult
+from cityindex.model.spec import Group, Indicator, Spec
+from cityindex.model.tree import ROOT, resolve_tree
 
 PLAN_KEYS = (
     "runs",

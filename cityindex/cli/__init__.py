@@ -21,8 +21,8 @@ import typer
 from cityindex.cli.application import WORKFLOW as WORKFLOW
 from cityindex.cli.application import app as _app
 from cityindex.errors import CityIndexError
-from cityindex.files import forget_inputs
-from cityindex.render import render_error
+from cityindex.load.files import forget_inputs
+from cityindex.render.formats import render_error
 
 COMMAND_MODULES: dict[str, str] = {
     "score": "score",

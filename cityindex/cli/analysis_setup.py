@@ -15,8 +15,8 @@ import typer
 
 from cityindex.cli.common import compute_loaded, load, warn
 from cityindex.errors import UsageError, issue
-from cityindex.result import IndexResult
-from cityindex.spec_yaml import read_plan_text
+from cityindex.load.spec_yaml import read_plan_text
+from cityindex.model.result import IndexResult
 
 if TYPE_CHECKING:
     from cityindex.analysis.plan import PlanSettings, SpecModel

@@ -10,6 +10,15 @@ import typer
 from cityindex.analysis.audit_columns import GROUP_COLUMNS, INDICATOR_COLUMNS, PAIR_COLUMNS
 from cityindex.cli.application import app
 from cityindex.cli.common import (
+    check_choice,
+    compute_loaded,
+    emit,
+    load,
+    localise,
+    pick_format,
+    pick_language,
+)
+from cityindex.cli.options import (
     DataOpt,
     DigitsOpt,
     EncodingOpt,
@@ -20,21 +29,14 @@ from cityindex.cli.common import (
     SetOpt,
     SpecArg,
     YearOpt,
-    check_choice,
-    compute_loaded,
-    emit,
-    load,
-    localise,
-    pick_format,
-    pick_language,
 )
 from cityindex.cli.workbook import emit_xlsx, wants_xlsx
-from cityindex.i18n import Language, stage_name, tr
-from cityindex.render import render_rows, round_floats, to_json
+from cityindex.render.formats import render_rows, round_floats, to_json
+from cityindex.render.i18n import Language, stage_name, tr
 
 if TYPE_CHECKING:
     from cityindex.analysis.audit import Audit
-    from cityindex.spec import Spec
+    from cityindex.model.spec import Spec
 
 PARTS = {"indicators": INDICATOR_COLUMNS, "groups": GROUP_COLUMNS, "pairs": PAIR_COLUMNS}
 

@@ -12,17 +12,7 @@ import typer
 
 from cityindex.cli.application import app
 from cityindex.cli.common import (
-    DataOpt,
-    DigitsOpt,
-    EncodingOpt,
-    ExcelSafeOpt,
-    FormatOpt,
-    LangOpt,
     Loaded,
-    OutputOpt,
-    SetOpt,
-    SpecArg,
-    YearOpt,
     compute_loaded,
     emit,
     load,
@@ -32,15 +22,27 @@ from cityindex.cli.common import (
     resolve_spec_path,
     say,
 )
+from cityindex.cli.options import (
+    DataOpt,
+    DigitsOpt,
+    EncodingOpt,
+    ExcelSafeOpt,
+    FormatOpt,
+    LangOpt,
+    OutputOpt,
+    SetOpt,
+    SpecArg,
+    YearOpt,
+)
+from cityindex.engine.panel import prepare
+from cityindex.engine.pipeline import compute
 from cityindex.errors import DataError, SpecError, UsageError, did_you_mean, issue
-from cityindex.files import check_output, write_atomic
-from cityindex.i18n import tr
-from cityindex.output_columns import OUTPUT_COLUMNS
-from cityindex.panel import prepare
-from cityindex.pipeline import compute
-from cityindex.render import render_rows
-from cityindex.spec_yaml import parse_spec, rewrite_spec
-from cityindex.tree import ROOT
+from cityindex.load.files import check_output, write_atomic
+from cityindex.load.spec_yaml import parse_spec, rewrite_spec
+from cityindex.model.output_columns import OUTPUT_COLUMNS
+from cityindex.model.tree import ROOT
+from cityindex.render.formats import render_rows
+from cityindex.render.i18n import tr
 
 TargetOpt = Annotated[
     Path, typer.Option("--target", help="Published result: CSV with unit,score,rank,source.")
@@ -125,7 +127,7 @@ def calibrate(
     """
     from cityindex.analysis.calibrate import Floor, floor_problems
     from cityindex.analysis.calibrate import calibrate as solve
-    from cityindex.seeds import load_reference
+    from cityindex.load.seeds import load_reference
 
     loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     if output is not None:  # in place over the spec is allowed; over the data or target never
@@ -302,7 +304,7 @@ def _stamp(loaded: Loaded, target: Path, output: Path | None) -> None:
     """`calibrate --stamp`: record the digest of the spec's current weights in its existing
     calibration block, after checking that they reproduce the target (nothing is fitted)."""
     from cityindex.analysis.check import check as compare
-    from cityindex.seeds import load_reference
+    from cityindex.load.seeds import load_reference
 
     if output is None:
         raise UsageError(
@@ -391,7 +393,7 @@ def check(
     Example: cityindex check --against seeds/ai-city-competitiveness-2024.csv
     """
     from cityindex.analysis.check import check as compare
-    from cityindex.seeds import load_reference
+    from cityindex.load.seeds import load_reference
 
     loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     reference = load_reference(against)

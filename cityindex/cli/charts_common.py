@@ -17,7 +17,7 @@ def local_names(loaded: Loaded) -> list[str] | None:
     if column not in loaded.table.cells:
         return None
     names = loaded.table.texts(column)
-    from cityindex.report.charts import cjk_font
+    from cityindex.render.report.charts import cjk_font
 
     if cjk_font() is None:
         warn("no CJK font installed (Debian: fonts-noto-cjk): charts use the English names")

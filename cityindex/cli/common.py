@@ -13,12 +13,11 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
-from cityindex import __version__
-from cityindex.data import Table, load_data
+from cityindex.api import Index
 from cityindex.errors import (
     CityIndexError,
     Issue,
@@ -27,8 +26,20 @@ from cityindex.errors import (
     did_you_mean,
     issue,
 )
-from cityindex.files import check_output, write_atomic
-from cityindex.i18n import (
+from cityindex.load.data import Table, load_data
+from cityindex.load.files import check_output, write_atomic
+from cityindex.load.shipped import DefaultSpec, resolve_default_spec
+from cityindex.load.spec_yaml import (
+    load_spec,
+    parse_spec,
+    read_spec_decoded,
+)
+from cityindex.model.result import IndexResult
+from cityindex.model.spec import Spec
+from cityindex.model.spec_schema import check_columns
+from cityindex.model.spec_values import sort_issues
+from cityindex.render.formats import FORMATS, render_error, render_warning
+from cityindex.render.i18n import (
     LANGUAGES,
     Language,
     as_language,
@@ -37,89 +48,8 @@ from cityindex.i18n import (
     titled_rows,
     tr,
 )
-from cityindex.pipeline import compute
-from cityindex.render import FORMATS, render_error, render_warning
-from cityindex.result import IndexResult
-from cityindex.shipped import DefaultSpec, resolve_default_spec
-from cityindex.spec import Spec
-from cityindex.spec_schema import check_columns
-from cityindex.spec_values import sort_issues
-from cityindex.spec_yaml import (
-    load_spec,
-    parse_spec,
-    read_spec_decoded,
-)
 
-SpecArg = Annotated[
-    Path | None,
-    typer.Argument(
-        help="Index definition (YAML). Default: indicators/ai-city-2024.yaml of the working "
-        "directory or of the cityindex checkout it is in, else the installed copy.",
-        show_default=False,
-    ),
-]
-DataOpt = Annotated[
-    Path | None,
-    typer.Option("--data", help="Data CSV to use instead of the spec's `index.data`."),
-]
-YearOpt = Annotated[
-    int | None, typer.Option("--year", help="Year of a panel data file (default: the latest).")
-]
-FormatOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="table, csv, json or markdown (default: table on a terminal, csv when piped).",
-    ),
-]
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
-]
-SetOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--set",
-        help="Override one spec value by dotted path: --set groups.policy.weight=0.3 "
-        "(repeatable; VALUE is YAML).",
-    ),
-]
-EncodingOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--encoding",
-        help="Encoding of the data CSV, e.g. gb18030 (default: UTF-8, else GB18030/GBK "
-        "detected and announced).",
-    ),
-]
-ExcelSafeOpt = Annotated[
-    bool,
-    typer.Option(
-        "--excel-safe",
-        help="In CSV output, prefix text cells starting with = + - @ (or tab/CR) with a single "
-        "quote so a spreadsheet shows them as text instead of running them as formulas.",
-    ),
-]
-TopOpt = Annotated[int | None, typer.Option("--top", help="Show only the first N rows.", min=1)]
 OUTPUT_ENCODINGS = ("utf-8", "utf-8-sig", "gbk", "gb18030")
-OutputEncodingOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--output-encoding",
-        help="Encoding of text output: utf-8 (default, for scripts), utf-8-sig (UTF-8 with a "
-        "BOM, so Excel on Windows shows Chinese correctly) or gbk/gb18030. (--encoding is the "
-        "input data's.)",
-    ),
-]
-LangOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--lang",
-        help="Language of headings, column titles and chart labels: zh or en (default: the "
-        "spec's index.language, else en).",
-    ),
-]
 
 
 def pick_language(lang: str | None, spec: Spec | None = None) -> Language:
@@ -156,18 +86,6 @@ def localise(
         return rows, labels
     return titled_rows(rows, language, nodes), labels
 
-
-DigitsOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--digits",
-        min=0,
-        max=15,
-        help="Round every number to N decimals, in every format (default: CSV and JSON keep "
-        "full precision; tables and Markdown show one fixed precision per column). Ranks stay "
-        "whole numbers.",
-    ),
-]
 
 CHOICES_SHOWN = 30
 """At most this many valid choices are listed in an error (the rest are counted)."""
@@ -328,7 +246,7 @@ def announce_encoding(table: Table, *, explicit: str | None) -> None:
 
 def compute_loaded(loaded: Loaded, *, quiet: bool = False) -> IndexResult:
     """The nominal result; warnings go to stderr."""
-    result = compute(loaded.spec, loaded.table, version=__version__)
+    result = Index(loaded.spec, loaded.table).compute()
     if not quiet:
         for message in result.warnings:
             if message not in loaded.spec.warnings:
@@ -447,19 +365,7 @@ def fail(error: CityIndexError) -> None:
 
 
 __all__ = [
-    "DataOpt",
-    "DigitsOpt",
-    "EncodingOpt",
-    "ExcelSafeOpt",
-    "FormatOpt",
-    "LangOpt",
     "Loaded",
-    "OutputEncodingOpt",
-    "OutputOpt",
-    "SetOpt",
-    "SpecArg",
-    "TopOpt",
-    "YearOpt",
     "check_choice",
     "check_output_encoding",
     "compute_loaded",

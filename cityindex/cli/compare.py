@@ -11,13 +11,7 @@ import typer
 from cityindex.analysis.compare import Comparison, compare
 from cityindex.cli.application import app
 from cityindex.cli.common import (
-    DigitsOpt,
-    EncodingOpt,
-    ExcelSafeOpt,
-    FormatOpt,
-    LangOpt,
     Loaded,
-    OutputOpt,
     compute_loaded,
     emit,
     load,
@@ -25,10 +19,18 @@ from cityindex.cli.common import (
     pick_format,
     pick_language,
 )
+from cityindex.cli.options import (
+    DigitsOpt,
+    EncodingOpt,
+    ExcelSafeOpt,
+    FormatOpt,
+    LangOpt,
+    OutputOpt,
+)
 from cityindex.cli.workbook import emit_xlsx, wants_xlsx
 from cityindex.errors import UsageError, issue
-from cityindex.i18n import Language, tr
-from cityindex.render import render_rows, round_floats
+from cityindex.render.formats import render_rows, round_floats
+from cityindex.render.i18n import Language, tr
 
 COLUMNS = ["rank_a", "rank_b", "rank_change", "score_a", "score_b", "score_change"]
 

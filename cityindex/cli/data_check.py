@@ -8,6 +8,16 @@ import typer
 
 from cityindex.cli.application import app
 from cityindex.cli.common import (
+    compute_loaded,
+    emit,
+    load,
+    localise,
+    pick_format,
+    pick_language,
+    say,
+    warn,
+)
+from cityindex.cli.options import (
     DataOpt,
     DigitsOpt,
     EncodingOpt,
@@ -18,19 +28,11 @@ from cityindex.cli.common import (
     SetOpt,
     SpecArg,
     YearOpt,
-    compute_loaded,
-    emit,
-    load,
-    localise,
-    pick_format,
-    pick_language,
-    say,
-    warn,
 )
 from cityindex.errors import DataError, issue
-from cityindex.i18n import tr
-from cityindex.output_columns import OUTPUT_COLUMNS
-from cityindex.render import render_rows, round_floats, to_json
+from cityindex.model.output_columns import OUTPUT_COLUMNS
+from cityindex.render.formats import render_rows, round_floats, to_json
+from cityindex.render.i18n import tr
 
 if TYPE_CHECKING:
     from cityindex.analysis.data_quality import DataQualityReport
@@ -94,7 +96,7 @@ def check(
     Example: cityindex data check --format json
     """
     from cityindex.analysis.data_quality import data_quality
-    from cityindex.provenance import SOURCE_COLUMNS, load_sources, sources_path
+    from cityindex.load.provenance import SOURCE_COLUMNS, load_sources, sources_path
 
     loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
     table = loaded.table

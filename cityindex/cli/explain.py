@@ -11,6 +11,14 @@ import typer
 from cityindex.analysis.explain import Explanation, explain
 from cityindex.cli.application import app
 from cityindex.cli.common import (
+    compute_loaded,
+    emit,
+    load,
+    localise,
+    pick_format,
+    pick_language,
+)
+from cityindex.cli.options import (
     DataOpt,
     DigitsOpt,
     EncodingOpt,
@@ -21,19 +29,13 @@ from cityindex.cli.common import (
     SetOpt,
     SpecArg,
     YearOpt,
-    compute_loaded,
-    emit,
-    load,
-    localise,
-    pick_format,
-    pick_language,
 )
 from cityindex.cli.workbook import emit_xlsx, wants_xlsx
-from cityindex.i18n import Language, tr
-from cityindex.i18n import title as title_of
-from cityindex.output_columns import OUTPUT_COLUMNS
-from cityindex.render import render_rows, round_floats
-from cityindex.spec import Spec
+from cityindex.model.output_columns import OUTPUT_COLUMNS
+from cityindex.model.spec import Spec
+from cityindex.render.formats import render_rows, round_floats
+from cityindex.render.i18n import Language, tr
+from cityindex.render.i18n import title as title_of
 
 COLUMNS = [c for c in OUTPUT_COLUMNS["explain"] if c != "title"]  # JSON adds title
 

@@ -8,6 +8,14 @@ import typer
 
 from cityindex.cli.application import app
 from cityindex.cli.common import (
+    compute_loaded,
+    emit,
+    load,
+    localise,
+    pick_format,
+    pick_language,
+)
+from cityindex.cli.options import (
     DataOpt,
     DigitsOpt,
     EncodingOpt,
@@ -18,15 +26,9 @@ from cityindex.cli.common import (
     SetOpt,
     SpecArg,
     YearOpt,
-    compute_loaded,
-    emit,
-    load,
-    localise,
-    pick_format,
-    pick_language,
 )
-from cityindex.i18n import tr
-from cityindex.render import render_rows
+from cityindex.render.formats import render_rows
+from cityindex.render.i18n import tr
 
 
 @app.command(name="importance")

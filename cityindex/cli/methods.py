@@ -13,19 +13,21 @@ import typer
 
 from cityindex.cli.application import app
 from cityindex.cli.common import (
-    ExcelSafeOpt,
-    FormatOpt,
-    LangOpt,
-    OutputOpt,
     check_choice,
     emit,
     localise,
     pick_format,
     pick_language,
 )
-from cityindex.i18n import tr
+from cityindex.cli.options import (
+    ExcelSafeOpt,
+    FormatOpt,
+    LangOpt,
+    OutputOpt,
+)
 from cityindex.methods.registry import REGISTRY, REQUIRED, STAGES, Method, Param, load_methods
-from cityindex.render import render_rows
+from cityindex.render.formats import render_rows
+from cityindex.render.i18n import tr
 
 COLUMNS = ["stage", "method", "formula", "params"]
 

@@ -15,6 +15,16 @@ from cityindex.analysis.diagnostics import (
 )
 from cityindex.cli.application import app
 from cityindex.cli.common import (
+    check_choice,
+    compute_loaded,
+    emit,
+    load,
+    localise,
+    pick_format,
+    pick_language,
+    unknown_choice,
+)
+from cityindex.cli.options import (
     DataOpt,
     DigitsOpt,
     EncodingOpt,
@@ -26,20 +36,12 @@ from cityindex.cli.common import (
     SpecArg,
     TopOpt,
     YearOpt,
-    check_choice,
-    compute_loaded,
-    emit,
-    load,
-    localise,
-    pick_format,
-    pick_language,
-    unknown_choice,
 )
 from cityindex.errors import UsageError, issue
-from cityindex.i18n import tr
 from cityindex.methods.registry import DomainError
-from cityindex.render import render_rows
-from cityindex.spec import Indicator, Spec
+from cityindex.model.spec import Indicator, Spec
+from cityindex.render.formats import render_rows
+from cityindex.render.i18n import tr
 
 
 def _group_of(spec: Spec) -> dict[str, str]:

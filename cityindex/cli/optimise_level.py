@@ -8,6 +8,14 @@ import typer
 
 from cityindex.cli.application import app
 from cityindex.cli.common import (
+    emit,
+    load,
+    localise,
+    pick_format,
+    pick_language,
+    say,
+)
+from cityindex.cli.options import (
     DataOpt,
     DigitsOpt,
     EncodingOpt,
@@ -18,15 +26,9 @@ from cityindex.cli.common import (
     SetOpt,
     SpecArg,
     YearOpt,
-    emit,
-    load,
-    localise,
-    pick_format,
-    pick_language,
-    say,
 )
 from cityindex.errors import CityIndexError, UsageError, issue
-from cityindex.spec import Spec
+from cityindex.model.spec import Spec
 
 
 def _parse_target(text: str) -> str | dict[str, float]:
@@ -105,8 +107,8 @@ def optimise_weights_command(
     Example: cityindex optimise-weights indicators/asem-example.yaml --level 3
     """
     from cityindex.analysis.optimise_level import COLUMNS, optimise_level
-    from cityindex.panel import prepare
-    from cityindex.render import render_rows
+    from cityindex.engine.panel import prepare
+    from cityindex.render.formats import render_rows
 
     if measure != "correlation":
         raise UsageError(

@@ -10,12 +10,6 @@ import typer
 from cityindex.cli.application import app
 from cityindex.cli.charts_common import TopN, local_names
 from cityindex.cli.common import (
-    DataOpt,
-    EncodingOpt,
-    LangOpt,
-    SetOpt,
-    SpecArg,
-    YearOpt,
     check_choice,
     compute_loaded,
     load,
@@ -23,8 +17,16 @@ from cityindex.cli.common import (
     say,
     write_output,
 )
+from cityindex.cli.options import (
+    DataOpt,
+    EncodingOpt,
+    LangOpt,
+    SetOpt,
+    SpecArg,
+    YearOpt,
+)
 from cityindex.errors import UsageError, issue
-from cityindex.files import check_output
+from cityindex.load.files import check_output
 
 
 @app.command(name="plot")
@@ -51,8 +53,8 @@ def plot_command(
 
     Example: cityindex plot bar --lang zh --format png --output scores.png
     """
-    from cityindex.report import chart_data
-    from cityindex.report.charts import KINDS, chart, render
+    from cityindex.render.report import chart_data
+    from cityindex.render.report.charts import KINDS, chart, render
 
     check_choice("usage.plot.kind", "chart", kind, list(KINDS), option="KIND")
     fmt = (fmt or output.suffix.lstrip(".")).lower()

@@ -10,20 +10,22 @@ import typer
 from cityindex.cli.application import app
 from cityindex.cli.charts_common import TopN, local_names
 from cityindex.cli.common import (
-    DataOpt,
-    EncodingOpt,
-    LangOpt,
     Loaded,
-    SetOpt,
-    SpecArg,
-    YearOpt,
     compute_loaded,
     emit,
     load,
     pick_language,
 )
-from cityindex.i18n import Language, tr
-from cityindex.result import IndexResult
+from cityindex.cli.options import (
+    DataOpt,
+    EncodingOpt,
+    LangOpt,
+    SetOpt,
+    SpecArg,
+    YearOpt,
+)
+from cityindex.model.result import IndexResult
+from cityindex.render.i18n import Language, tr
 
 if TYPE_CHECKING:
     pass
@@ -113,7 +115,7 @@ def report_command(
     language = pick_language(lang, loaded.spec)
     from cityindex.analysis.audit import audit
     from cityindex.analysis.importance import importance
-    from cityindex.report import build_report, load_sources
+    from cityindex.render.report import build_report, load_sources
 
     other = None
     if compare is not None:

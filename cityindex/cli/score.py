@@ -9,19 +9,7 @@ import typer
 
 from cityindex.cli.application import app
 from cityindex.cli.common import (
-    DataOpt,
-    DigitsOpt,
-    EncodingOpt,
-    ExcelSafeOpt,
-    FormatOpt,
-    LangOpt,
     Loaded,
-    OutputEncodingOpt,
-    OutputOpt,
-    SetOpt,
-    SpecArg,
-    TopOpt,
-    YearOpt,
     check_choice,
     check_output_encoding,
     compute_loaded,
@@ -32,21 +20,35 @@ from cityindex.cli.common import (
     pick_language,
     say,
 )
+from cityindex.cli.options import (
+    DataOpt,
+    DigitsOpt,
+    EncodingOpt,
+    ExcelSafeOpt,
+    FormatOpt,
+    LangOpt,
+    OutputEncodingOpt,
+    OutputOpt,
+    SetOpt,
+    SpecArg,
+    TopOpt,
+    YearOpt,
+)
 from cityindex.cli.workbook import emit_xlsx, wants_xlsx
-from cityindex.i18n import Language, headers, tr
-from cityindex.i18n import title as title_of
+from cityindex.engine.stages import STAGE_NAMES, check_stage, stage_table
 from cityindex.methods.registry import get_method
-from cityindex.render import (
+from cityindex.model.result import IndexResult
+from cityindex.model.spec import Group, Indicator, MethodChoice, Spec
+from cityindex.model.tree import ROOT, resolve_tree
+from cityindex.render.formats import (
     render_rows,
     render_score,
     round_floats,
     score_columns,
     score_rows,
 )
-from cityindex.result import IndexResult
-from cityindex.spec import Group, Indicator, MethodChoice, Spec
-from cityindex.stages import STAGE_NAMES, check_stage, stage_table
-from cityindex.tree import ROOT, resolve_tree
+from cityindex.render.i18n import Language, headers, tr
+from cityindex.render.i18n import title as title_of
 
 
 def render_stage(

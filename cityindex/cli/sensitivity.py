@@ -17,6 +17,13 @@ from cityindex.cli.analysis_setup import (
 )
 from cityindex.cli.application import app
 from cityindex.cli.common import (
+    emit,
+    localise,
+    pick_format,
+    pick_language,
+    say,
+)
+from cityindex.cli.options import (
     DataOpt,
     DigitsOpt,
     EncodingOpt,
@@ -27,16 +34,11 @@ from cityindex.cli.common import (
     SetOpt,
     SpecArg,
     YearOpt,
-    emit,
-    localise,
-    pick_format,
-    pick_language,
-    say,
 )
 from cityindex.errors import UsageError, issue
-from cityindex.i18n import title as title_of
-from cityindex.i18n import tr
-from cityindex.render import render_rows
+from cityindex.render.formats import render_rows
+from cityindex.render.i18n import title as title_of
+from cityindex.render.i18n import tr
 
 COLUMNS = ("first", "first_low", "first_high", "total", "total_low", "total_high")
 

@@ -8,6 +8,14 @@ import typer
 
 from cityindex.cli.application import app
 from cityindex.cli.common import (
+    check_choice,
+    emit,
+    load,
+    localise,
+    pick_format,
+    pick_language,
+)
+from cityindex.cli.options import (
     DataOpt,
     DigitsOpt,
     EncodingOpt,
@@ -18,16 +26,10 @@ from cityindex.cli.common import (
     SetOpt,
     SpecArg,
     YearOpt,
-    check_choice,
-    emit,
-    load,
-    localise,
-    pick_format,
-    pick_language,
 )
-from cityindex.i18n import tr
-from cityindex.provenance import PROVENANCE_FIELDS, load_sources, provenance_rows, sources_path
-from cityindex.render import render_rows
+from cityindex.load.provenance import PROVENANCE_FIELDS, load_sources, provenance_rows, sources_path
+from cityindex.render.formats import render_rows
+from cityindex.render.i18n import tr
 
 SOURCE_FIELDS = list(PROVENANCE_FIELDS)
 

@@ -17,6 +17,13 @@ from cityindex.cli.analysis_setup import (
 )
 from cityindex.cli.application import app
 from cityindex.cli.common import (
+    emit,
+    localise,
+    pick_format,
+    pick_language,
+    warn,
+)
+from cityindex.cli.options import (
     DataOpt,
     DigitsOpt,
     EncodingOpt,
@@ -28,16 +35,11 @@ from cityindex.cli.common import (
     SpecArg,
     TopOpt,
     YearOpt,
-    emit,
-    localise,
-    pick_format,
-    pick_language,
-    warn,
 )
-from cityindex.i18n import title as title_of
-from cityindex.i18n import tr
-from cityindex.output_columns import OUTPUT_COLUMNS
-from cityindex.render import render_rows
+from cityindex.model.output_columns import OUTPUT_COLUMNS
+from cityindex.render.formats import render_rows
+from cityindex.render.i18n import title as title_of
+from cityindex.render.i18n import tr
 
 if TYPE_CHECKING:
     pass

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 from cityindex.cli.common import Loaded, say
 from cityindex.errors import CityIndexError, UsageError, issue
-from cityindex.files import check_output
-from cityindex.i18n import Language, headers
-from cityindex.result import IndexResult
+from cityindex.load.files import check_output
+from cityindex.model.result import IndexResult
+from cityindex.render.i18n import Language, headers
 
 if TYPE_CHECKING:
-    from cityindex.report.xlsx import Sheet
+    from cityindex.render.report.xlsx import Sheet
 
 
 def wants_xlsx(fmt: str | None, output: Path | None) -> bool:
@@ -44,8 +44,8 @@ def emit_xlsx(
     """Write the command's tables plus the method and sources sheets as one workbook
     (`labels`: header text per column id, e.g. Chinese titles; under zh, every sheet's
     headers are Chinese when no `labels` are given)."""
-    from cityindex.report import load_sources
-    from cityindex.report.xlsx import method_sheet, write_workbook
+    from cityindex.render.report import load_sources
+    from cityindex.render.report.xlsx import method_sheet, write_workbook
 
     sources = load_sources(loaded.table.file)
     check_output(output)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import cityindex.data
+import cityindex.load.data
 from cityindex.cli import run
 
 HERE = Path(__file__).parent
@@ -215,7 +215,7 @@ def test_a_spec_over_the_size_limit_is_refused_before_parsing(
 def test_a_data_file_over_the_size_limit_is_refused_before_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(cityindex.data, "MAX_DATA_BYTES", 1_000)
+    monkeypatch.setattr(cityindex.load.data, "MAX_DATA_BYTES", 1_000)
     big = tmp_path / "big.csv"
     big.write_text("city,researchers,cost,plans\n" + "X,1,2,3\n" * 200, encoding="utf-8")
     assert run(["score", str(BASE), "--data", str(big)]) == 1

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cityindex import compute, load_data
+from cityindex.load.spec_yaml import parse_spec
 from cityindex.methods.registry import REGISTRY, load_methods
-from cityindex.spec_yaml import parse_spec
 
 HERE = Path(__file__).parent
 BASE_TEXT = (HERE / "base.yaml").read_text(encoding="utf-8")

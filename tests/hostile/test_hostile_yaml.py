@@ -15,7 +15,7 @@ import pytest
 
 from cityindex import compute, load_data
 from cityindex.cli import run
-from cityindex.spec_yaml import parse_spec
+from cityindex.load.spec_yaml import parse_spec
 
 HERE = Path(__file__).parent
 BASE = HERE / "base.yaml"

@@ -1,0 +1,175 @@
+"""`check`, `calibrate` and `compare`: computed results against published ones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cityindex.api.frames import int_ranks
+from cityindex.api.index import DataLike, Index, SpecLike, as_index, as_result
+from cityindex.errors import DataError, did_you_mean, issue
+from cityindex.model.reference import Reference
+from cityindex.model.result import IndexResult
+
+
+def _reference(target: str | Path | Reference | pd.DataFrame, units: Sequence[str]) -> Reference:
+    """A published result from a CSV path, a `Reference`, or a frame with unit/score/rank;
+    every unit it names must be one of `units` (the data's)."""
+    reference = _read_reference(target)
+    missing = [u for u in reference.units if u not in units]
+    if missing:
+        raise DataError(
+            [
+                issue(
+                    "reference.unit.unknown",
+                    f"unit '{u}' of {reference.file} is not in the data",
+                    hint=did_you_mean(u, units),
+                )
+                for u in missing
+            ]
+        )
+    return reference
+
+
+def _read_reference(target: str | Path | Reference | pd.DataFrame) -> Reference:
+    from cityindex.load.seeds import load_reference
+
+    if isinstance(target, Reference):
+        return target
+    if isinstance(target, pd.DataFrame):
+        frame = target.reset_index() if "unit" not in target.columns else target
+        n = len(frame)
+        scores = frame["score"].to_numpy(dtype=float) if "score" in frame else np.full(n, np.nan)
+        ranks = frame["rank"].to_numpy(dtype=float) if "rank" in frame else np.full(n, np.nan)
+        decimals = tuple(
+            0 if np.isnan(v) else len(repr(float(v)).partition(".")[2]) for v in scores
+        )
+        units = tuple(str(u) for u in frame["unit"])
+        return Reference(units, scores, ranks, decimals, "", "<DataFrame>")
+    return load_reference(target)
+
+
+def check(
+    result: IndexResult | SpecLike | Index, against: str | Path | Reference | pd.DataFrame
+) -> pd.DataFrame:
+    """Computed vs published, per published unit (indexed by unit).
+
+    Columns: published_score, computed_score, diff, published_rank, computed_rank (``Int64``),
+    reproduced (the computed score rounds to the published one at its published precision;
+    for a rank-only reference, the ranks are equal). ``attrs``: max_abs_diff, spearman,
+    kendall_tau, rank_only, reproduced (every unit reproduced). `against` is a CSV path
+    (``unit,score,rank,source``) or a frame with ``unit`` and ``score`` and/or ``rank``.
+    """
+    from cityindex.analysis.check import check as compare_to
+
+    res = as_result(result)
+    reference = _reference(against, res.units)
+    report = compare_to(res, reference)
+    frame = pd.DataFrame(report.rows).set_index("unit").rename_axis(res.unit_column)
+    for column in ("published_rank", "computed_rank"):
+        frame[column] = int_ranks(frame[column])
+    frame.attrs = {
+        "max_abs_diff": report.max_abs_diff,
+        "spearman": report.spearman,
+        "kendall_tau": report.kendall_tau,
+        "rank_only": report.rank_only,
+        "reproduced": report.reproduced,
+    }
+    return frame
+
+
+def calibrate(
+    index: SpecLike | Index | None,
+    target: str | Path | Reference | pd.DataFrame,
+    *,
+    data: DataLike = None,
+    levels: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """Weights, closest to the spec's, that reproduce a published result (``calibrate``).
+
+    One row per weight changed, indexed by its spec key path: ``group``, ``before``, ``after``,
+    ``change``. `levels` limits which weights move (COINr's levels: 1 = indicators within
+    their groups, 2 = groups of indicators, …). ``attrs``: success, message, max_abs_diff,
+    rank_only, min_gap, and ``set`` — the ``PATH=VALUE`` overrides that apply the fit, so
+    ``score(spec, set=frame.attrs["set"])`` scores with the calibrated weights. A fit that
+    fails is not an error here: ``attrs["success"]`` says so.
+    """
+    from cityindex.analysis.calibrate import calibrate as solve
+    from cityindex.engine.panel import prepare
+
+    idx = as_index(index, data)
+    table = idx.table()
+    reference = _reference(target, table.units)
+    fit = solve(prepare(idx.spec, table), reference, levels=set_of(levels))
+    lookup = {n.id: n.key_path for n in idx.spec.walk()}
+    rows: list[dict[str, Any]] = []
+    for gid, new in fit.weights.items():
+        for child, old_w, new_w in zip(fit.children[gid], fit.original[gid], new, strict=True):
+            rows.append(
+                {
+                    "key_path": f"{lookup[child]}.weight",
+                    "group": gid or idx.spec.index.id,
+                    "before": float(old_w),
+                    "after": float(new_w),
+                    "change": float(new_w - old_w),
+                }
+            )
+    frame = pd.DataFrame(rows, columns=["key_path", "group", "before", "after", "change"])
+    frame = frame.set_index("key_path")
+    frame.attrs = {
+        "success": fit.success,
+        "message": fit.message,
+        "max_abs_diff": fit.max_abs_diff,
+        "rank_only": fit.rank_only,
+        "min_gap": fit.min_gap,
+        "set": [f"{k}={v!r}" for k, v in frame["after"].items()],
+    }
+    return frame
+
+
+def set_of(levels: Sequence[int] | None) -> set[int] | None:
+    """Levels as a set (None: every level)."""
+    return None if levels is None else {int(v) for v in levels}
+
+
+def compare(
+    a: IndexResult | SpecLike | Index,
+    b: IndexResult | SpecLike | Index,
+    *,
+    label_a: str = "A",
+    label_b: str = "B",
+    movers: int = 5,
+) -> pd.DataFrame:
+    """Two rankings side by side, indexed by unit (A's ranking, then B's).
+
+    Columns: rank_a, rank_b, rank_change (rank_a − rank_b: positive climbed in B; ``Int64``),
+    score_a, score_b, score_change. ``attrs``: common (units ranked in both), spearman,
+    kendall (tau-b, on the exact scores), movers, only_a, only_b, unranked.
+    """
+    from cityindex.analysis.compare import compare as side_by_side
+
+    first = as_result(a)
+    cmp = side_by_side(first, as_result(b), label_a=label_a, label_b=label_b, movers=movers)
+    frame = pd.DataFrame(
+        cmp.rows,
+        columns=["unit", "rank_a", "rank_b", "rank_change", "score_a", "score_b", "score_change"],
+    ).set_index("unit")
+    frame = frame.rename_axis(first.unit_column)
+    for column in ("rank_a", "rank_b", "rank_change"):
+        frame[column] = pd.array(list(frame[column]), dtype="Int64")
+    frame.attrs = {
+        "label_a": cmp.label_a,
+        "label_b": cmp.label_b,
+        "common": cmp.common,
+        "spearman": cmp.spearman,
+        "kendall": cmp.kendall,
+        "movers": list(cmp.movers),
+        "only_a": list(cmp.only_a),
+        "only_b": list(cmp.only_b),
+        "unranked": list(cmp.unranked),
+    }
+    return frame
