@@ -38,9 +38,7 @@ from cityindex.load.csv_columns import (
     split_fast,
     split_slow,
 )
-from cityindex.load.data_checks import (
-    MAX_LISTED as MAX_LISTED,
-)
+from cityindex.load.data_checks import MAX_LISTED as MAX_LISTED  # re-exported
 from cityindex.load.data_checks import (
     has_empty,
     header_issues,
