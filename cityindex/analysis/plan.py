@@ -40,27 +40,24 @@ alternatives is one spec variant, built with the same ``--set`` machinery and pr
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
-from cityindex.analysis.uncertainty import (
-    Alternatives,
-    FloatArray,
-    UncertaintyPlan,
-    WeightNoise,
-    Weights,
-    WeightSet,
-)
-from cityindex.engine.panel import Prepared, prepare
-from cityindex.engine.pipeline import aggregate_tree, scale
-from cityindex.errors import CityIndexError, Issue, Location, SpecError, issue
-from cityindex.load.data import Table
-from cityindex.load.spec_yaml import dump_value, parse_spec
-from cityindex.model.result import IndexResult
-from cityindex.model.spec import Group, Indicator, Spec
-from cityindex.model.tree import ROOT, resolve_tree
+from cityindex.analysis.spec_model import SpecModel as SpecModel
+from cityindex.analysis.spec_model import nominal_for_runs as nominal_for_runs
+from cityindex.analysis.spec_weights import children as children
+from cityindex.analysis.spec_weights import derived_groups as derived_groups
+from cityindex.analysis.spec_weights import group_depths as group_depths
+from cityindex.analysis.spec_weights import group_levels as group_levels
+from cityindex.analysis.spec_weights import raw_weights as raw_weights
+from cityindex.analysis.uncertainty import Alternatives, UncertaintyPlan, WeightNoise, WeightSet
+from cityindex.analysis.variants import combine as combine
+from cityindex.analysis.variants import option_variants as option_variants
+from cityindex.analysis.variants import variant as variant
+from cityindex.errors import Issue, Location, SpecError, issue
+from cityindex.load.spec_yaml import dump_value
+from cityindex.model.spec import Indicator, Spec
+from cityindex.model.tree import ROOT
 
 PLAN_KEYS = (
     "runs",
@@ -85,34 +82,6 @@ class PlanSettings:
     runs: int | None = None
     seed: int | None = None
     top_k: int | None = None
-
-
-def children(spec: Spec, gid: str) -> tuple[Group | Indicator, ...]:
-    """Children of group `gid` (ROOT: the top-level groups)."""
-    if gid == ROOT:
-        return spec.groups
-    return next(g for g in spec.all_groups() if g.id == gid).children
-
-
-def group_levels(spec: Spec) -> dict[str, int]:
-    """COINr level of every group and of ROOT (indicators are level 1)."""
-    levels: dict[str, int] = {}
-
-    def level(node: Group | Indicator) -> int:
-        if isinstance(node, Indicator):
-            return 1
-        out = 1 + max(level(c) for c in node.children)
-        levels[node.id] = out
-        return out
-
-    levels[ROOT] = 1 + max(level(g) for g in spec.groups)
-    return levels
-
-
-def raw_weights(spec: Spec) -> dict[str, FloatArray]:
-    """Every group's children's weights as written in the spec, ROOT included."""
-    ids = [ROOT, *(g.id for g in spec.all_groups())]
-    return {g: np.array([c.weight for c in children(spec, g)], dtype=float) for g in ids}
 
 
 class _Issues:
@@ -270,18 +239,6 @@ def _noise(spec: Spec, entries: Any, bad: _Issues) -> list[WeightNoise]:
     return out
 
 
-def group_depths(spec: Spec) -> dict[str, int]:
-    """Depth of every group counting down from the index: ROOT 0, a top-level group 1, …"""
-    depths = {ROOT: 0}
-    for top in spec.groups:
-        stack: list[tuple[Group, int]] = [(top, 1)]
-        while stack:
-            node, depth = stack.pop()
-            depths[node.id] = depth
-            stack += [(child, depth + 1) for child in node.groups]
-    return depths
-
-
 def _by_depth(
     spec: Spec, depth: Any, path: str, bad: _Issues
 ) -> tuple[tuple[str, ...], str] | None:
@@ -376,12 +333,6 @@ def _weight_sets(spec: Spec, names: Any, bad: _Issues) -> list[WeightSet]:
     return out
 
 
-def derived_groups(spec: Spec) -> set[str]:
-    """Groups (ROOT included) whose weights a method computes rather than the spec's `fixed`."""
-    methods = resolve_tree(spec).group_methods
-    return {g for g, m in methods.items() if m["weights"].name != "fixed"}
-
-
 def _derived_sets(spec: Spec, names: Any, sets: list[WeightSet], bad: _Issues) -> None:
     """Under ``perturb: rederive`` a weight set may not name children of a derived group."""
     derived = derived_groups(spec)
@@ -398,233 +349,3 @@ def _derived_sets(spec: Spec, names: Any, sets: list[WeightSet], bad: _Issues) -
                 hint="vary that group's weight method with an `alternatives:` entry instead, "
                 "or set `perturb: nominal` to treat the nominal derived weights as fixed",
             )
-
-
-_VARIANTS: dict[tuple[str, ...], tuple[Spec | None, list[Issue]]] = {}
-
-
-def variant(spec: Spec, settings: list[tuple[str, Any]]) -> tuple[Spec | None, list[Issue]]:
-    """The spec with each ``(key path, value)`` set, as ``--set`` would; and any issues.
-
-    Parsed by the spec loader itself (same validation and messages as ``--set``), memoised.
-    """
-    extra = [f"{path}={dump_value(value)}" for path, value in settings]
-    key = (spec.text or "", str(spec.path), *spec.overrides, "\0", *extra)
-    if key not in _VARIANTS:
-        if len(_VARIANTS) > 512:
-            _VARIANTS.clear()
-        base_dir = spec.path.parent if spec.path is not None else None
-        _VARIANTS[key] = parse_spec(
-            spec.text or "",
-            file=str(spec.path) if spec.path else "<spec>",
-            base_dir=base_dir,
-            overrides=[*spec.overrides, *extra],
-        )
-    return _VARIANTS[key]
-
-
-def _stage_of(path: str) -> str | None:
-    """The stage of a spec-level ``methods.<stage>[.<key>]`` path, else None."""
-    parts = path.split(".")
-    return parts[1] if parts[0] == "methods" and len(parts) in (2, 3) else None
-
-
-def option_variants(
-    spec: Spec, alternatives: list[Alternatives] | tuple[Alternatives, ...]
-) -> dict[tuple[int, int], tuple[Spec | None, list[Issue]]]:
-    """For option ``j`` of alternative ``i``: a spec with that option set, and its issues.
-
-    When every alternative is a spec-level ``methods.<stage>…`` path on its own stage, option
-    ``j`` of all alternatives is set in one parse (as many parses as the longest option list,
-    not one per option); each issue goes to the alternative whose stage it names.
-    """
-    stages = [_stage_of(a.path) for a in alternatives]
-    out: dict[tuple[int, int], tuple[Spec | None, list[Issue]]] = {}
-    if None in stages or len(set(stages)) < len(stages):
-        for i, alt in enumerate(alternatives):
-            for j, option in enumerate(alt.options):
-                out[i, j] = variant(spec, [(alt.path, option)])
-        return out
-    longest = max((len(a.options) for a in alternatives), default=0)
-    for j in range(longest):
-        members = [i for i, a in enumerate(alternatives) if j < len(a.options)]
-        parsed, issues = variant(
-            spec, [(alternatives[i].path, alternatives[i].options[j]) for i in members]
-        )
-        for i in members:
-            prefix = f"methods.{stages[i]}"
-            mine = [x for x in issues if (x.key_path or "").startswith(prefix)]
-            others = [
-                x
-                for x in issues
-                if not any((x.key_path or "").startswith(f"methods.{stages[m]}") for m in members)
-            ]
-            found = mine + others
-            out[i, j] = (parsed if not found else None, found)
-    return out
-
-
-def combine(spec: Spec, settings: list[tuple[str, Any]]) -> tuple[Spec | None, list[Issue]]:
-    """The spec with several settings applied at once.
-
-    When every setting is a spec-level ``methods.<stage>…`` path on a different stage, the
-    variant takes each stage's method from the one-setting variant (already parsed and
-    checked) instead of parsing the whole spec again for every combination.
-    """
-    stages = [_stage_of(path) for path, _ in settings]
-    if None in stages or len(set(stages)) < len(stages):
-        return variant(spec, settings)
-    methods = dict(spec.methods)
-    for (path, value), stage in zip(settings, stages, strict=True):
-        single, issues = variant(spec, [(path, value)])
-        if single is None:
-            return None, issues
-        methods[stage] = single.methods[stage]  # type: ignore[index]
-    return replace(spec, methods=methods), []
-
-
-def nominal_for_runs(nominal: IndexResult) -> IndexResult:
-    """The nominal result as an analysis keeps it through its runs: the scores and ranks it
-    reads, without the stage tables (units × indicators each), so the runs have that memory."""
-    return replace(nominal, stages={})
-
-
-@dataclass
-class SpecModel:
-    """Scores replicates of `spec` on `table`: spec variants by alternative, weight overrides."""
-
-    spec: Spec
-    table: Table
-    plan: UncertaintyPlan
-    _prepared: dict[tuple[int, ...], Prepared] = field(default_factory=dict)
-    _stages: dict[str, Prepared] = field(default_factory=dict)
-    _rederived: set[str] | None = None
-
-    def prepared(self, choices: tuple[int, ...]) -> Prepared:
-        """Stages up to normalisation for one combination of alternatives (cached)."""
-        if choices not in self._prepared:
-            settings = [
-                (a.path, a.options[c]) for a, c in zip(self.plan.alternatives, choices, strict=True)
-            ]
-            spec, issues = self._variant(choices, settings)
-            if spec is None:
-                raise SpecError(issues)
-            tree = resolve_tree(spec)
-            # Variants differing only after normalisation (weights, aggregation) share stages.
-            shared = repr(
-                (sorted(tree.indicator_methods.items()), tree.group_methods[ROOT]["missing"])
-            )
-            try:
-                if shared not in self._stages:
-                    stages = prepare(spec, self.table)
-                    # Replicates need the normalised values (a field) and, for weights derived
-                    # from raw data, the treated ones: the other stages (units × indicators
-                    # each) are let go, as they would be held once per variant.
-                    self._stages[shared] = replace(
-                        stages, stages={"treated": stages.stages["treated"]}
-                    )
-            except CityIndexError as error:
-                raise _in_variant(error, settings) from None
-            self._prepared[choices] = replace(self._stages[shared], tree=tree)
-        return self._prepared[choices]
-
-    def _variant(
-        self, choices: tuple[int, ...], settings: list[tuple[str, Any]]
-    ) -> tuple[Spec | None, list[Issue]]:
-        """The spec variant for one combination of alternatives."""
-        if not settings:
-            return self.spec, []
-        stages = [_stage_of(a.path) for a in self.plan.alternatives]
-        if None in stages or len(set(stages)) < len(stages):
-            return variant(self.spec, settings)
-        singles = option_variants(self.spec, self.plan.alternatives)
-        methods = dict(self.spec.methods)
-        for i, (c, stage) in enumerate(zip(choices, stages, strict=True)):
-            single, issues = singles[i, c]
-            if single is None:
-                return None, issues
-            methods[stage] = single.methods[stage]  # type: ignore[index]
-        return replace(self.spec, methods=methods), []
-
-    def rederived(self) -> set[str]:
-        """Groups whose weights are re-derived in every replicate (``perturb: rederive``)."""
-        if self.plan.perturb != "rederive":
-            return set()
-        if self._rederived is None:
-            self._rederived = derived_groups(self.spec) & set(self.plan.weight_groups())
-        return self._rederived
-
-    def _split(self, prepared: Prepared, weights: Weights) -> tuple[Weights, Weights]:
-        """A replicate's weights as overrides (used as they are) and factors (on the weights
-        the group's method derives from the replicate's data), for one spec variant.
-
-        The draws hold factors for the groups `rederived` (nominal 1) and raw weights for the
-        others (nominal: the spec's). Under ``perturb: rederive`` a variant can change a
-        group's method (an alternative on ``methods.weights``): a fixed-weight group made
-        data-driven has its draws divided by the spec's weights into factors; a data-driven
-        group made fixed has its factors applied to the spec's weights.
-        """
-        again = self.rederived()
-        if self.plan.perturb != "rederive":
-            return weights, {}
-        raw = raw_weights(self.spec)
-        methods = prepared.tree.group_methods
-        overrides: dict[str, FloatArray] = {}
-        factors: dict[str, FloatArray] = {}
-        for g, w in weights.items():
-            derived = methods[g]["weights"].name != "fixed"
-            if derived and g in again:
-                factors[g] = w
-            elif derived:
-                ones = np.ones(np.broadcast_shapes(np.shape(w), raw[g].shape))
-                factors[g] = np.divide(w, raw[g], out=ones, where=raw[g] > 0)
-            else:
-                overrides[g] = w * raw[g] if g in again else w
-        return overrides, factors
-
-    def nominal_weights(self) -> dict[str, FloatArray]:
-        """Weights the plan perturbs: the spec's raw weights for `fixed` groups; for derived
-        ones 1 (factors on the weights each replicate derives) or, under ``perturb: nominal``,
-        the nominal derived weights."""
-        raw = raw_weights(self.spec)
-        again = self.rederived()
-        prepared = self.prepared(tuple(0 for _ in self.plan.alternatives))
-        _, derived = aggregate_tree(prepared)
-        methods = prepared.tree.group_methods
-        out: dict[str, FloatArray] = {}
-        for g in raw:
-            if g in again:
-                out[g] = np.ones_like(raw[g])
-            elif methods[g]["weights"].name == "fixed":
-                out[g] = raw[g]
-            else:
-                out[g] = np.asarray(derived[g])
-        return out
-
-    def evaluate(self, choices: tuple[int, ...], weights: Weights) -> FloatArray:
-        """Scores ``(runs, units)`` as `score` shows them (scaled, rounded; excluded: NaN)."""
-        prepared = self.prepared(choices)
-        overrides, factors = self._split(prepared, weights)
-        try:
-            scores, _ = aggregate_tree(prepared, overrides or None, factors or None)
-            _, shown, _ = scale(prepared, scores[ROOT])
-        except CityIndexError as error:
-            settings = [
-                (a.path, a.options[c]) for a, c in zip(self.plan.alternatives, choices, strict=True)
-            ]
-            raise _in_variant(error, settings) from None
-        out: FloatArray = np.where(prepared.included, shown, np.nan)
-        return out
-
-
-def _in_variant(error: CityIndexError, settings: list[tuple[str, Any]]) -> CityIndexError:
-    """The same error, saying which combination of alternatives produced it."""
-    if not settings:
-        return error
-    where = ", ".join(f"{p}={dump_value(v)}" for p, v in settings)
-    note = issue(
-        "uncertainty.variant",
-        f"while computing the uncertainty variant {where}",
-        hint="drop or change that option in the plan's `alternatives:`",
-    )
-    return type(error)([*error.issues, note])

@@ -21,10 +21,6 @@ What is accepted, and what is refused (never guessed):
 
 from __future__ import annotations
 
-import codecs
-import hashlib
-import operator
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -34,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from cityindex.errors import DataError, Issue, Location, UsageError, did_you_mean, issue
+from cityindex.errors import DataError, Issue, Location, did_you_mean, issue
 from cityindex.load.csv_columns import (
     Column,
     builders_for,
@@ -42,18 +38,24 @@ from cityindex.load.csv_columns import (
     split_fast,
     split_slow,
 )
+from cityindex.load.data_checks import MAX_LISTED as MAX_LISTED  # re-exported
+from cityindex.load.data_checks import (
+    has_empty,
+    header_issues,
+    name_order,
+    raise_capped,
+    unit_issues,
+    unit_name_issues,
+    years_of,
+)
+from cityindex.load.decode import codec_name, decode_csv
+from cityindex.load.decode import sha256_of as sha256_of  # re-exported (an old import path)
 from cityindex.load.files import InputKind, read_bounded
 from cityindex.methods.registry import FloatArray
-from cityindex.model.cells import (
-    classify_cell,
-    invisible_characters,
-    look_alike_key,
-    parse_column,
-)
+from cityindex.model.cells import classify_cell, parse_column
 from cityindex.model.cells import parse_number as parse_number  # re-exported (seeds.py uses it)
 
 MAX_DATA_BYTES = 200_000_000
-MAX_LISTED = 20
 YEAR_COLUMN = "year"
 
 
@@ -193,7 +195,7 @@ class Table:
             else:
                 out[:, j] = values
         issues.sort(key=lambda item: item.location.line or 0 if item.location else 0)
-        _raise_capped(issues)
+        raise_capped(issues)
         return out
 
     def _cell_issues(self, col: str, cells: list[str], out: FloatArray) -> list[Issue]:
@@ -223,23 +225,6 @@ class Table:
         return issues
 
 
-def _raise_capped(issues: list[Issue]) -> None:
-    if not issues:
-        return
-    if len(issues) > MAX_LISTED:
-        extra = len(issues) - MAX_LISTED
-        issues = [
-            *issues[:MAX_LISTED],
-            issue("data.more", f"… and {extra} more problems of the same kind"),
-        ]
-    raise DataError(issues)
-
-
-def sha256_of(data: bytes) -> str:
-    """Hex SHA-256 of bytes (used in manifests)."""
-    return hashlib.sha256(data).hexdigest()
-
-
 DATA_FILE = InputKind(
     noun="data file",
     error=DataError,
@@ -255,83 +240,18 @@ def read_csv_text(path: Path, *, encoding: str | None = None) -> tuple[str, str]
     return text, digest
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
-
-
-def _control_characters(text: str) -> int:
-    """How many C0 control characters other than tab, CR, LF and form feed `text` holds."""
-    return len(_CONTROL.findall(text))
-
-
 def read_csv_decoded(path: Path, *, encoding: str | None = None) -> tuple[str, str, str]:
     """The file's text, its hash and the encoding it was read with; clear errors otherwise.
 
     Without `encoding`: UTF-8 (a BOM allowed), else GB18030 when the bytes are valid GB18030
     (GBK files are), else an error. With `encoding`: exactly that codec. Binary files (NUL bytes
-    or control characters) are refused rather than decoded into nonsense.
+    or control characters) are refused rather than decoded into nonsense (`decode_csv`). At most
+    `MAX_DATA_BYTES` are read.
     """
-    name = str(path)
-    if encoding is not None:
-        try:
-            encoding = codecs.lookup(encoding).name
-        except LookupError:
-            raise UsageError(
-                [
-                    issue(
-                        "usage.encoding",
-                        f"unknown encoding '{encoding}'",
-                        expected="an encoding name such as utf-8, gb18030, gbk, latin-1",
-                        hint=did_you_mean(encoding, ["utf-8", "gb18030", "gbk", "latin-1"]),
-                    )
-                ]
-            ) from None
+    encoding = codec_name(encoding)
     raw = read_bounded(path, DATA_FILE, limit=MAX_DATA_BYTES)
-    binary = issue(
-        "data.file.binary",
-        "data file is binary, not CSV text",
-        location=Location(name),
-        hint="export the sheet as CSV (UTF-8)",
-    )
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and encoding is None:
-        raise DataError(
-            [
-                issue(
-                    "data.file.utf16",
-                    "data file is UTF-16 (Excel's 'Unicode Text'), not CSV in UTF-8",
-                    location=Location(name),
-                    hint="save as 'CSV UTF-8 (comma delimited)', or pass --encoding utf-16",
-                )
-            ]
-        )
-    if b"\x00" in raw and not (encoding or "").startswith("utf-16"):
-        raise DataError([binary])
-    tried = [encoding] if encoding is not None else ["utf-8", "gb18030"]
-    first_error: UnicodeDecodeError | None = None
-    for codec in tried:
-        try:
-            text = raw.decode("utf-8-sig" if codec == "utf-8" else codec)
-        except UnicodeDecodeError as exc:
-            first_error = first_error or exc
-            continue
-        if _control_characters(text) > 0:
-            raise DataError([binary])
-        return text, sha256_of(raw), codec
-    assert first_error is not None
-    line = raw[: first_error.start].count(b"\n") + 1
-    shown = encoding or "UTF-8"
-    raise DataError(
-        [
-            issue(
-                "data.file.encoding",
-                f"data file is not {shown} (first bad byte on line {line})"
-                + ("" if encoding else ", nor GB18030/GBK"),
-                location=Location(name, line),
-                got=f"byte 0x{raw[first_error.start]:02x} at offset {first_error.start}",
-                hint="save the CSV as UTF-8 (Excel: 'CSV UTF-8'), or name the encoding with "
-                "--encoding",
-            )
-        ]
-    )
+    text, codec = decode_csv(raw, str(path), encoding)
+    return text, sha256_of(raw), codec
 
 
 def load_data(
@@ -390,7 +310,7 @@ def parse_table(
         del fast  # the columns are re-ordered one by one below, each original then freed
         has_rows = len(lines) > 0
     header = [h.strip() for h in header]
-    problems = _header_issues(header, header_line, name, unit, has_rows=has_rows)
+    problems = header_issues(header, header_line, name, unit, has_rows=has_rows)
     for line, row in records:
         if len(row) != len(header):
             problems.append(
@@ -401,7 +321,7 @@ def parse_table(
                     hint="check for an unquoted comma inside a cell",
                 )
             )
-    _raise_capped(problems)
+    raise_capped(problems)
     if not has_columns:
         columns, na_cells = columns_from_rows([r for _, r in records], header, builders)
         lines = np.array([line for line, _ in records], dtype=np.int64)
@@ -410,7 +330,7 @@ def parse_table(
     selected_year: int | None = None
     years: npt.NDArray[np.int64] | None = None
     if time in by_name:
-        years = _years(by_name[time], lines, name, time)
+        years = years_of(by_name[time], lines, name, time)
         available = np.unique(years).tolist()
         selected_year = available[-1] if year is None else year
         if selected_year not in available:
@@ -439,11 +359,11 @@ def parse_table(
     names = by_name[unit]
     year_list = [] if years is None else years.tolist()
     if names.texts.dtype.kind != "S":  # an ASCII name has no invisible or look-alike letters
-        problems += _unit_name_issues(names.text_list(), lines.tolist(), year_list, name, unit)
-    order, repeated = _name_order(names, years)
-    if repeated or _has_empty(names):
-        problems += _unit_issues(names.text_list(), lines.tolist(), year_list, name, unit, time)
-    _raise_capped(problems)
+        problems += unit_name_issues(names.text_list(), lines.tolist(), year_list, name, unit)
+    order, repeated = name_order(names, years)
+    if repeated or has_empty(names):
+        problems += unit_issues(names.text_list(), lines.tolist(), year_list, name, unit, time)
+    raise_capped(problems)
     # Canonical order: by unit name (then time), so no result depends on the file's row order.
     ordered = {h: by_name.pop(h).take(order) for h in header}
     whole = Table(
@@ -461,181 +381,3 @@ def parse_table(
         chosen = np.flatnonzero(years[order] == selected_year)
         return replace(whole.take(chosen), panel=whole)
     return whole
-
-
-def _header_issues(
-    header: list[str], line: int, name: str, unit: str, *, has_rows: bool
-) -> list[Issue]:
-    """Unnamed and repeated columns, a missing unit column, a file without rows."""
-    problems: list[Issue] = []
-    seen: dict[str, int] = {}
-    for pos, col in enumerate(header, start=1):
-        if col == "":
-            problems.append(
-                issue(
-                    "data.column.unnamed",
-                    f"column {pos} has no name",
-                    location=Location(name, line, None),
-                    hint="give every column a name in the first row",
-                )
-            )
-        elif col in seen:
-            problems.append(
-                issue(
-                    "data.column.duplicate",
-                    f"column '{col}' appears twice (columns {seen[col]} and {pos})",
-                    location=Location(name, line),
-                    hint="rename or remove one of them",
-                )
-            )
-        seen.setdefault(col, pos)
-    if unit not in header:
-        problems.append(
-            issue(
-                "data.column.no-unit",
-                f"the unit column '{unit}' is not in {name}",
-                location=Location(name, line),
-                expected="one of: " + ", ".join(h for h in header if h),
-                hint=did_you_mean(unit, header) or "set `index.unit` to the column naming units",
-            )
-        )
-    if not has_rows:
-        problems.append(
-            issue(
-                "data.file.no-rows",
-                "data file has a header but no rows",
-                location=Location(name, line),
-                hint="add one row per unit",
-            )
-        )
-    return problems
-
-
-def _years(
-    column: Column, lines: npt.NDArray[np.int64], name: str, time: str
-) -> npt.NDArray[np.int64]:
-    """Each row's time as a whole number; every cell that is not one is located."""
-    values = column.values
-    if values is not None and not np.isnan(values).any() and (values == np.round(values)).all():
-        return values.astype(np.int64)
-    problems: list[Issue] = []
-    for line, cell in zip(lines.tolist(), column.text_list(), strict=True):
-        value = parse_number(cell.strip())
-        if value is None or value != int(value):
-            problems.append(
-                issue(
-                    "data.year.invalid",
-                    f"row {line}: {time} {cell!r} is not a whole number",
-                    location=Location(name, line),
-                )
-            )
-    _raise_capped(problems)
-    raise AssertionError("unreachable: a column of whole numbers has values")  # pragma: no cover
-
-
-def _has_empty(column: Column) -> bool:
-    """Whether any unit name is empty."""
-    texts = column.texts
-    if texts.dtype.kind == "O":
-        return "" in column.text_list()
-    return bool((texts == texts.dtype.type()).any())
-
-
-def _unit_issues(
-    units: list[str], lines: list[int], years: list[int], name: str, unit: str, time: str
-) -> list[Issue]:
-    """Empty unit names, and units that appear twice (in the same year of a panel)."""
-    problems: list[Issue] = []
-    first: dict[tuple[str, int], int] = {}
-    for k, (line, u) in enumerate(zip(lines, units, strict=True)):
-        key = (u, years[k] if years else 0)
-        if u == "":
-            problems.append(
-                issue(
-                    "data.unit.empty",
-                    f"row {line} has no unit name in column '{unit}'",
-                    location=Location(name, line),
-                )
-            )
-        elif key in first:
-            problems.append(
-                issue(
-                    "data.unit.duplicate",
-                    f"unit '{u}' appears twice (rows {first[key]} and {line})"
-                    + (f" in {time} {key[1]}" if years else ""),
-                    location=Location(name, line),
-                    hint="each unit has one row per year"
-                    if years
-                    else f"each unit has one row; for a panel, the file needs a '{time}' column "
-                    "(or name its time column with `index.time`)",
-                )
-            )
-        first.setdefault(key, line)
-    return problems
-
-
-def _name_order(
-    column: Column, years: npt.NDArray[np.int64] | None
-) -> tuple[npt.NDArray[np.intp], bool]:
-    """Row positions sorted by unit name (Unicode code points), then time; and whether any
-    (name, time) pair repeats (the caller then names the rows).
-
-    numpy sorts fixed-width bytes (ASCII) and Unicode arrays by code point, as Python compares
-    `str` (names hold no NUL, which numpy would treat as padding). When no pair repeats the
-    order is total, so it equals ``sorted(range(n), key=lambda k: (units[k], years[k]))``.
-    """
-    names = column.texts
-    if names.dtype.kind == "O":
-        units = column.text_list()
-        keys = list(zip(units, [0] * len(units) if years is None else years.tolist(), strict=True))
-        listed = sorted(range(len(units)), key=keys.__getitem__)
-        ordered = [keys[k] for k in listed]
-        return np.array(listed, dtype=np.intp), any(map(operator.eq, ordered, ordered[1:]))
-    order = np.lexsort((years, names)) if years is not None else np.argsort(names)
-    ranked = names[order]
-    same = ranked[1:] == ranked[:-1]
-    if years is not None:
-        times = years[order]
-        same &= times[1:] == times[:-1]
-    return order.astype(np.intp), bool(same.any())
-
-
-def _unit_name_issues(
-    units: list[str], lines: list[int], years: list[int], file: str, column: str
-) -> list[Issue]:
-    """Unit names with invisible characters, and different names that look the same.
-
-    Names are already NFC, so ``Zürich`` typed two ways is one name (a plain duplicate). Two
-    names equal once full-width letters are folded (NFKC) and invisible characters dropped
-    would show as one unit twice in a ranking: each pair is an error naming both rows.
-    """
-    issues: list[Issue] = []
-    seen: dict[tuple[str, int], tuple[str, int]] = {}
-    for k, (u, line) in enumerate(zip(units, lines, strict=True)):
-        hidden = invisible_characters(u)
-        if hidden:
-            issues.append(
-                issue(
-                    "data.unit.invisible",
-                    f"row {line}: unit name {u!r} holds an invisible character "
-                    f"({', '.join(hidden)})",
-                    location=Location(file, line),
-                    got=ascii(u),
-                    hint=f"delete it from column '{column}' (it often comes with copied text)",
-                )
-            )
-        key = (look_alike_key(u), years[k] if years else 0)
-        other = seen.setdefault(key, (u, line))
-        if other[0] != u:
-            issues.append(
-                issue(
-                    "data.unit.look-alike",
-                    f"units {other[0]!r} (row {other[1]}) and {u!r} (row {line}) look the same "
-                    "but are written differently",
-                    location=Location(file, line),
-                    got=f"{other[0]!a} and {u!a}",
-                    hint="write both the same way (full-width letters and invisible characters "
-                    "make one unit look like two)",
-                )
-            )
-    return issues

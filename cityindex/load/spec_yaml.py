@@ -6,7 +6,8 @@ each key and value was written, rejects duplicates, bounds size, depth and node 
 "billion laughs" bombs expand the graph, not the text), applies `--set` overrides, and only then
 hands the plain tree to `spec_schema` for validation against the schema and the method
 registry. All issues are collected and raised together. This is the only module that imports
-`yaml`; it also writes YAML back (`rewrite_spec`, for calibrated specs).
+`yaml`; it also writes YAML back (`rewrite_spec`, for calibrated specs). Files are read by
+`spec_files`; `--set` paths are walked by `spec_overrides`.
 """
 
 from __future__ import annotations
@@ -20,19 +21,17 @@ from typing import Any, ClassVar
 
 import yaml
 
-from cityindex.errors import (
-    Issue,
-    Location,
-    SpecError,
-    UsageError,
-    describe,
-    did_you_mean,
-    issue,
-)
-from cityindex.load.files import InputKind, read_bounded
-from cityindex.methods.registry import REGISTRY, load_methods
+from cityindex.errors import Issue, Location, SpecError, describe, issue
+from cityindex.load.spec_files import GBK_NOTE as GBK_NOTE
+from cityindex.load.spec_files import MAX_BYTES as MAX_BYTES
+from cityindex.load.spec_files import PLAN_FILE as PLAN_FILE
+from cityindex.load.spec_files import SPEC_FILE as SPEC_FILE
+from cityindex.load.spec_files import read_plan_text as read_plan_text
+from cityindex.load.spec_files import read_spec_decoded as read_spec_decoded
+from cityindex.load.spec_files import read_spec_text as read_spec_text
+from cityindex.load.spec_overrides import set_override, split_override
+from cityindex.methods.registry import load_methods
 from cityindex.model.spec import Spec
-from cityindex.model.spec_methods import METHOD_STAGES
 from cityindex.model.spec_schema import build_spec
 from cityindex.model.spec_values import Path_, Tracker, dotted, sort_issues
 
@@ -70,100 +69,8 @@ _LOADER = _Loader
 _TAG = "tag:yaml.org,2002:"
 _CORE_TAGS = {_TAG + name for name in ("str", "null", "bool", "int", "float")}
 
-MAX_BYTES = 2_000_000
 MAX_DEPTH = 64
 MAX_NODES = 200_000
-
-SPEC_FILE = InputKind(
-    noun="spec file",
-    error=SpecError,
-    codes=("spec.file.not-found", "spec.file.is-directory", "spec.yaml.too-large"),
-    missing_hint="give the path to an index definition (YAML), e.g. indicators/ai-city-2024.yaml",
-    large_hint="an index definition is a few kilobytes; is this the right file?",
-)
-
-
-PLAN_FILE = InputKind(
-    noun="plan file",
-    error=UsageError,
-    codes=("usage.plan.not-found", "usage.plan.is-directory", "usage.plan.too-large"),
-    missing_hint="give the path to an uncertainty plan (YAML)",
-    large_hint="a plan is a few kilobytes; is this the right file?",
-)
-
-
-def read_plan_text(path: Path) -> str:
-    """An uncertainty plan file (``--plan``) as text: a regular UTF-8 file, bounded in size."""
-    raw = read_bounded(path, PLAN_FILE, limit=MAX_BYTES)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UsageError(
-            [
-                issue(
-                    "usage.plan.read",
-                    f"cannot read --plan {path}: not UTF-8 (byte {exc.start})",
-                    location=Location(str(path)),
-                    hint="save the plan as UTF-8",
-                )
-            ]
-        ) from None
-
-
-def read_spec_text(path: Path) -> str:
-    """Read a spec file as text, bounded in size, with clear errors for the unreadable."""
-    name = str(path)
-    raw = read_bounded(path, SPEC_FILE, limit=MAX_BYTES)
-    if b"\x00" in raw:
-        raise SpecError(
-            [
-                issue(
-                    "spec.yaml.not-text",
-                    "spec file is binary, not YAML text",
-                    location=Location(name),
-                    hint="give an index definition written in YAML",
-                )
-            ]
-        )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SpecError(
-            [
-                issue(
-                    "spec.yaml.encoding",
-                    f"spec file is not UTF-8 (byte {exc.start})",
-                    location=Location(name),
-                    hint="save the YAML file as UTF-8",
-                )
-            ]
-        ) from None
-
-
-GBK_NOTE = "read {path} as GBK (detected: the file is not valid UTF-8)"
-"""What a reader is told when a spec was read as GBK (Notepad on Chinese Windows saves so)."""
-
-
-def read_spec_decoded(path: Path) -> tuple[str, str]:
-    """The spec's text and its encoding: ``utf-8``, else ``gbk`` when it decodes as Chinese
-    text does; else the UTF-8 error of `read_spec_text`.
-
-    GBK decodes almost any bytes, so a file counts as GBK only if every two-byte character's
-    second byte is >= 0x80, as it is for the Chinese characters of GB2312 (a Latin-1 "Zürich"
-    has an ASCII letter after the 0xFC and stays an encoding error).
-    """
-    try:
-        return read_spec_text(path), "utf-8"
-    except SpecError as error:
-        if [i.code for i in error.issues] != ["spec.yaml.encoding"]:
-            raise
-        try:
-            text = read_bounded(path, SPEC_FILE, limit=MAX_BYTES).decode("gbk")
-        except UnicodeDecodeError:
-            raise error from None
-        if any(ch > "\x7f" and ch.encode("gbk")[-1] < 0x80 for ch in text):
-            raise error from None
-    return text, "gbk"
 
 
 def load_spec(path: str | Path, overrides: Sequence[str] = ()) -> Spec:
@@ -387,82 +294,17 @@ def _override_value(text: str, where: Location) -> tuple[Any, list[Issue]]:
     return value, []
 
 
-_CREATABLE = {"methods", "calibration", "uncertainty", "scale", *METHOD_STAGES}
-
-
 def _apply_override(plain: dict[str, Any], arg: str, t: Tracker) -> None:
     """Apply one ``--set PATH=VALUE`` to the plain tree (validated later with the rest)."""
-    if "=" not in arg:
-        raise UsageError(
-            [
-                issue(
-                    "usage.set.syntax",
-                    f"--set expects PATH=VALUE, got '{arg}'",
-                    hint="e.g. --set groups.policy.weight=0.3",
-                )
-            ]
-        )
-    key_path, _, text = arg.partition("=")
-    keys = tuple(k for k in key_path.strip().split("."))
-    where = Location(f"--set {arg}")
-    if not all(keys):
-        t.issues.append(issue("spec.set.path", f"--set path '{key_path}' is empty", location=where))
+    parsed = split_override(arg, t)
+    if parsed is None:
         return
+    keys, text, where = parsed
     value, problems = _override_value(text, where)
     if problems:
         t.issues.extend(replace(p, key_path=dotted(keys)) for p in problems)
         return
-    node: Any = plain
-    for depth, key in enumerate(keys[:-1]):
-        if isinstance(node, dict) and isinstance(node.get(key), str) and key in METHOD_STAGES:
-            node[key] = {"method": node[key]}
-        if isinstance(node, dict) and key in node and isinstance(node[key], dict):
-            node = node[key]
-            continue
-        if isinstance(node, dict) and key not in node and key in _CREATABLE:
-            node[key] = {}
-            node = node[key]
-            continue
-        hint = did_you_mean(key, node) if isinstance(node, dict) else None
-        t.issues.append(
-            issue(
-                "spec.set.unknown-path",
-                f"--set: '{dotted(keys[: depth + 1])}' does not exist in the spec",
-                location=where,
-                key_path=dotted(keys),
-                hint=hint or "paths follow the YAML keys, e.g. groups.policy.weight",
-            )
-        )
-        return
-    last = keys[-1]
-    if not isinstance(node, dict):
-        t.issues.append(
-            issue("spec.set.unknown-path", f"--set: '{key_path}' is not a key", location=where)
-        )
-        return
-    if last == "method" and len(keys) >= 2 and keys[-2] in {*METHOD_STAGES, "scale"}:
-        stage = keys[-2]
-        method = REGISTRY[stage].get(str(value))
-        if method is not None and node.get("method") != value:
-            declared = {p.name for p in method.params}
-            dropped = [k for k in node if k != "method" and k not in declared]
-            for k in dropped:
-                del node[k]
-            if dropped:
-                t.warnings.append(
-                    f"--set {arg}: dropped {', '.join(map(repr, dropped))} "
-                    f"(not parameters of {value})"
-                )
-    node[last] = value
-    for i in range(1, len(keys) + 1):
-        t.key_locs.setdefault(keys[:i], where)
-    t.key_locs[keys] = where
-    t.value_locs[keys] = where
-    t.spans.pop(keys, None)
-    # positions inside a replaced subtree are no longer meaningful
-    for loc_map in (t.value_locs, t.key_locs):
-        for p in [p for p in loc_map if len(p) > len(keys) and p[: len(keys)] == keys]:
-            loc_map[p] = where
+    set_override(plain, keys, value, arg, t)
 
 
 # ----------------------------------------------------------------------------- building
