@@ -21,11 +21,16 @@ from cityindex.api import (
     check,
     compare,
     coupling,
+    data_check,
     explain,
+    methods,
     obstacles,
     score,
     sensitivity,
+    sources,
     uncertainty,
+    validate,
+    weights,
 )
 from cityindex.engine.pipeline import compute
 from cityindex.errors import CityIndexError, DataError, SpecError, UsageError
@@ -50,11 +55,16 @@ __all__ = [
     "compare",
     "compute",
     "coupling",
+    "data_check",
     "explain",
     "load_data",
     "load_spec",
+    "methods",
     "obstacles",
     "score",
     "sensitivity",
+    "sources",
     "uncertainty",
+    "validate",
+    "weights",
 ]

@@ -39,8 +39,11 @@ from cityindex.api.diagnostics import coupling, obstacles
 from cityindex.api.frames import int_ranks, labelled_frame, rank_order, result_frame
 from cityindex.api.index import DataLike, Index, SpecLike, as_index, as_result
 from cityindex.api.published import calibrate, check, compare
+from cityindex.api.quality import data_check
+from cityindex.api.reading import methods, sources, validate
 from cityindex.api.robustness import sensitivity, uncertainty
 from cityindex.api.scoring import explain, score
+from cityindex.api.weight_table import weights
 
 __all__ = [
     "DataLike",
@@ -52,13 +55,18 @@ __all__ = [
     "check",
     "compare",
     "coupling",
+    "data_check",
     "explain",
     "int_ranks",
     "labelled_frame",
+    "methods",
     "obstacles",
     "rank_order",
     "result_frame",
     "score",
     "sensitivity",
+    "sources",
     "uncertainty",
+    "validate",
+    "weights",
 ]

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from cityindex.api.frames import result_frame
 from cityindex.api.index import DataLike, Index, SpecLike, as_index, as_result
+from cityindex.engine.stages import STAGE_NAMES as STAGE_NAMES
+from cityindex.engine.stages import check_stage as check_stage
 from cityindex.model.result import IndexResult
 from cityindex.model.spec import Spec
+
+if TYPE_CHECKING:
+    from cityindex.analysis.explain import Explanation
 
 
 def score(
@@ -65,8 +70,6 @@ def explain(*args: Any, extremes: int = 3) -> pd.DataFrame:
     x       1      2         1.0           0.5
     y       1      2         0.0           0.0
     """
-    from cityindex.analysis.explain import explain as take_apart
-
     if len(args) == 3 and isinstance(args[0], Spec):
         warnings.warn(
             "explain(spec, result, unit) is deprecated: use explain(result, unit)",
@@ -82,7 +85,7 @@ def explain(*args: Any, extremes: int = 3) -> pd.DataFrame:
         assert spec is not None
     else:
         raise TypeError("explain(result, unit) takes a result and a unit name")
-    ex = take_apart(spec, result, str(unit), extremes=extremes)
+    ex = explanation(spec, result, str(unit), extremes=extremes)
     rows = [{k: v for k, v in r.items() if k != "id"} for r in ex.rows]
     frame = pd.DataFrame(rows, index=pd.Index([r["id"] for r in ex.rows], name="id"))
     frame.attrs = {
@@ -100,3 +103,11 @@ def explain(*args: Any, extremes: int = 3) -> pd.DataFrame:
         "imputed": list(ex.imputed),
     }
     return frame
+
+
+def explanation(spec: Spec, result: IndexResult, unit: str, *, extremes: int = 3) -> Explanation:
+    """`explain`'s findings as one object (rows, summary, strongest and weakest), for a
+    renderer that shows them as text; an unknown or unscored unit is a `UsageError`."""
+    from cityindex.analysis.explain import explain as take_apart
+
+    return take_apart(spec, result, unit, extremes=extremes)

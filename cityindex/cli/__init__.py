@@ -25,26 +25,13 @@ from cityindex.load.files import forget_inputs
 from cityindex.render.formats import render_error
 
 COMMAND_MODULES: dict[str, str] = {
-    "score": "score",
-    "validate": "score",
-    "weights": "score",
-    "explain": "explain",
-    "methods": "methods",
-    "obstacles": "obstacles",
-    "coupling": "obstacles",
-    "audit": "audit",
-    "importance": "importance",
-    "check": "calibrate",
-    "calibrate": "calibrate",
-    "compare": "compare",
-    "optimise-weights": "optimise_level",
-    "uncertainty": "uncertainty",
-    "sensitivity": "sensitivity",
-    "data": "data_check",
-    "sources": "sources",
-    "report": "report",
-    "plot": "plot",
-}
+    "score": "score", "validate": "score", "weights": "score", "explain": "explain",
+    "methods": "methods", "obstacles": "obstacles", "coupling": "obstacles", "audit": "audit",
+    "importance": "importance", "check": "calibrate", "calibrate": "calibrate",
+    "compare": "compare", "optimise-weights": "optimise_level", "uncertainty": "uncertainty",
+    "sensitivity": "sensitivity", "data": "data_check", "sources": "sources",
+    "report": "report", "plot": "plot",
+}  # fmt: skip
 """Each command (or command group) and the module of `cityindex.cli` that registers it."""
 
 
@@ -67,13 +54,9 @@ def _command_name(info: Any) -> str:
 
 
 def _app_for(args: list[str]) -> typer.Typer:
-    """The app with only the command `args` name, its module alone imported; or, for
-    top-level help and an unknown or misspelt command, every command (so the listing and
-    did-you-mean are unchanged).
-
-    Importing every command module and building every command's options (typer reads each
-    signature and its type hints) is work a run of one command does not need.
-    """
+    """The app with only the command `args` name, its module alone imported (building every
+    command is work one run does not need); every command for top-level help and an unknown
+    or misspelt one, so the listing and did-you-mean are unchanged."""
     words = [a for a in args if a != "--debug"]
     name = words[0] if words and not words[0].startswith("-") else None
     if name not in COMMAND_MODULES:

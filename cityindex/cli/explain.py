@@ -2,126 +2,23 @@
 
 from __future__ import annotations
 
-import math
-from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from cityindex.analysis.explain import Explanation, explain
+from cityindex.api.scoring import explanation
 from cityindex.cli.application import app
-from cityindex.cli.common import (
-    compute_loaded,
-    emit,
-    load,
-    localise,
-    pick_format,
-    pick_language,
-)
-from cityindex.cli.options import (
-    DataOpt,
-    DigitsOpt,
-    EncodingOpt,
-    ExcelSafeOpt,
-    FormatOpt,
-    LangOpt,
-    OutputOpt,
-    SetOpt,
-    SpecArg,
-    YearOpt,
-)
+from cityindex.cli.common import compute_loaded, emit, load, pick_format, pick_language
+from cityindex.cli.options import INPUT, OUTPUT, Options, shared
 from cityindex.cli.workbook import emit_xlsx, wants_xlsx
-from cityindex.model.output_columns import OUTPUT_COLUMNS
-from cityindex.model.spec import Spec
-from cityindex.render.formats import render_rows, round_floats
-from cityindex.render.i18n import Language, tr
-from cityindex.render.i18n import title as title_of
-
-COLUMNS = [c for c in OUTPUT_COLUMNS["explain"] if c != "title"]  # JSON adds title
-
-
-def explanation_text(
-    ex: Explanation,
-    fmt: str,
-    *,
-    round_to: int | None = None,
-    excel_safe: bool = False,
-    language: Language = "en",
-    spec: Spec | None = None,
-) -> str:
-    """The explanation in `fmt`; a table adds the summary, decomposition and extremes."""
-    if fmt == "json":
-        payload: dict[str, Any] = {k: v for k, v in asdict(ex).items() if k != "rows"}
-        payload["rank"] = None if math.isnan(ex.rank) else int(ex.rank)
-        if round_to is not None:
-            payload = round_floats(payload, round_to)
-        columns = [*COLUMNS, "title"]
-        return render_rows(ex.rows, columns, "json", extra_json=payload, round_to=round_to)
-    if fmt == "csv":
-        return render_rows(ex.rows, COLUMNS, "csv", round_to=round_to, excel_safe_cells=excel_safe)
-    digits: dict[str, int | None] = dict.fromkeys(COLUMNS[6:13], 4)
-    rows = [
-        {**r, "id": "  " * int(r["depth"]) + str(r["id"]), "raw": _raw_text(ex, r)} for r in ex.rows
-    ]
-    title = tr(
-        "t.explain",
-        language,
-        unit=ex.unit,
-        score=ex.score,
-        exact=ex.score_exact,
-        rank=ex.rank,
-        ranked=ex.ranked,
-        coverage=ex.coverage,
-    )
-    cols = [c for c in COLUMNS if c not in ("level", "depth", "parent", "kind")]
-    rows, labels = localise(rows, cols, fmt, language, spec)
-    text = render_rows(
-        rows, cols, fmt, digits=digits, title=title, round_to=round_to, labels=labels
-    )
-    lines = ["", *(tr("t.note", language, text=d) for d in ex.decomposition)]
-    names = {n.id: title_of(n, language) for n in spec.walk()} if spec and language == "zh" else {}
-    for label, items in (("t.strongest", ex.strongest), ("t.weakest", ex.weakest)):
-        described = ", ".join(
-            tr(
-                "t.vs_median",
-                language,
-                id=names.get(str(g["id"]), g["id"]),
-                value=g["normalised"],
-                median=g["median"],
-            )
-            for g in items
-        )
-        none = tr("t.none", language)
-        lines.append(
-            tr("t.against_median", language, label=tr(label, language), items=described or none)
-        )
-    none = tr("t.none", language)
-    lines.append(tr("t.missing", language, items=", ".join(ex.missing) or none))
-    lines.append(tr("t.imputed", language, items=", ".join(ex.imputed) or none))
-    return text + "\n".join(lines) + "\n"
-
-
-def _raw_text(ex: Explanation, row: dict[str, Any]) -> str | None:
-    """A raw value in its indicator's own precision (240, not 240.0000); None for a group."""
-    value = row["raw"]
-    if value is None or value != value:
-        return None
-    return f"{value:.{ex.raw_decimals.get(str(row['id']), 4)}f}"
+from cityindex.render.explain import explanation_sheets, explanation_text
 
 
 @app.command(name="explain")
+@shared(*INPUT, *OUTPUT)
 def explain_command(
     unit: Annotated[str, typer.Argument(help="The unit to explain, e.g. Shenzhen.")],
-    spec: SpecArg = None,
-    data: DataOpt = None,
-    year: YearOpt = None,
-    fmt: FormatOpt = None,
-    output: OutputOpt = None,
-    sets: SetOpt = None,
-    digits: DigitsOpt = None,
-    encoding: EncodingOpt = None,
-    excel_safe: ExcelSafeOpt = False,
-    lang: LangOpt = None,
+    opts: Options,
 ) -> None:
     """Why a unit scores what it does: contributions of every group and indicator.
 
@@ -132,23 +29,20 @@ def explain_command(
 
     Example: cityindex explain Shenzhen --format csv
     """
-    xlsx = wants_xlsx(fmt, output)
-    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
+    xlsx = wants_xlsx(opts.fmt, opts.output)
+    loaded = load(opts.spec, data=opts.data, year=opts.year, sets=opts.sets, encoding=opts.encoding)
     result = compute_loaded(loaded, quiet=True)
-    ex = explain(loaded.spec, result, unit)
-    language = pick_language(lang, loaded.spec)
-    if xlsx and output is not None:
-        summary = {k: v for k, v in asdict(ex).items() if k != "rows"}
-        rows = [{"item": k, "value": v} for k, v in summary.items()]
-        sheets = {"explain": ([*COLUMNS, "title"], ex.rows), "summary": (["item", "value"], rows)}
-        emit_xlsx(output, sheets, loaded, result, language=language)
+    ex = explanation(loaded.spec, result, unit)
+    language = pick_language(opts.lang, loaded.spec)
+    if xlsx and opts.output is not None:
+        emit_xlsx(opts.output, explanation_sheets(ex), loaded, result, language=language)
         return
     text = explanation_text(
         ex,
-        pick_format(fmt, output),
-        round_to=digits,
-        excel_safe=excel_safe,
+        pick_format(opts.fmt, opts.output),
+        round_to=opts.digits,
+        excel_safe=opts.excel_safe,
         language=language,
         spec=loaded.spec,
     )
-    emit(text, output)
+    emit(text, opts.output)

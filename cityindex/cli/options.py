@@ -177,24 +177,3 @@ def shared(*names: str) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
-
-
-__all__ = [
-    "DECLARED",
-    "INPUT",
-    "OUTPUT",
-    "DataOpt",
-    "DigitsOpt",
-    "EncodingOpt",
-    "ExcelSafeOpt",
-    "FormatOpt",
-    "LangOpt",
-    "Options",
-    "OutputEncodingOpt",
-    "OutputOpt",
-    "SetOpt",
-    "SpecArg",
-    "TopOpt",
-    "YearOpt",
-    "shared",
-]

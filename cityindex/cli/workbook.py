@@ -1,5 +1,4 @@
-"""Workbook output shared by the commands that write .xlsx (`--format xlsx` or an .xlsx
-`--output`): the command's tables plus the method and sources sheets."""
+"""Workbook output (`--format xlsx` or an .xlsx `--output`), written by `render.workbook`."""
 
 from __future__ import annotations
 
@@ -8,28 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cityindex.cli.common import Loaded, say
-from cityindex.errors import CityIndexError, UsageError, issue
-from cityindex.load.files import check_output
 from cityindex.model.result import IndexResult
-from cityindex.render.i18n import Language, headers
+from cityindex.render.choices import wants_xlsx as wants_xlsx
+from cityindex.render.i18n import Language
+from cityindex.render.workbook import write_xlsx
 
 if TYPE_CHECKING:
     from cityindex.render.report.xlsx import Sheet
-
-
-def wants_xlsx(fmt: str | None, output: Path | None) -> bool:
-    """True for `--format xlsx` or an .xlsx output; xlsx needs --output (it is not text)."""
-    chosen = fmt == "xlsx" or (fmt is None and output is not None and output.suffix == ".xlsx")
-    if chosen and output is None:
-        raise UsageError(
-            [
-                issue(
-                    "usage.xlsx.output",
-                    "--format xlsx writes a workbook: give --output FILE.xlsx",
-                )
-            ]
-        )
-    return chosen
 
 
 def emit_xlsx(
@@ -41,36 +25,8 @@ def emit_xlsx(
     labels: Mapping[str, str] | None = None,
     language: Language = "en",
 ) -> None:
-    """Write the command's tables plus the method and sources sheets as one workbook
-    (`labels`: header text per column id, e.g. Chinese titles; under zh, every sheet's
-    headers are Chinese when no `labels` are given)."""
-    from cityindex.render.report import load_sources
-    from cityindex.render.report.xlsx import method_sheet, write_workbook
-
-    sources = load_sources(loaded.table.file)
-    check_output(output)
-    every: dict[str, Sheet] = {
-        **sheets,
-        "method": method_sheet(result.manifest),
-        "sources": (["unit", "column", "value", "year", "url", "note"], sources),
-    }
-    if labels is None and language == "zh":
-        columns = [c for cols, _ in every.values() for c in cols]
-        labels = headers(columns, language, loaded.spec.walk())
-    try:
-        write_workbook(output, every, labels=labels)
-    except ImportError:
-        raise UsageError(
-            [
-                issue(
-                    "usage.xlsx.openpyxl",
-                    "writing .xlsx needs openpyxl",
-                    hint="pip install 'cityindex[xlsx]'",
-                )
-            ]
-        ) from None
-    except OSError as exc:
-        raise CityIndexError(
-            [issue("output.write", f"cannot write {output}: {exc.strerror or exc}")]
-        ) from None
+    """Write the command's tables plus the method and sources sheets; say where."""
+    write_xlsx(
+        output, sheets, loaded.spec, loaded.table.file, result, labels=labels, language=language
+    )
     say(f"wrote {output}")

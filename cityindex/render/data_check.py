@@ -1,0 +1,130 @@
+"""`data check`'s text: the report's sections, one row per finding, and the verdict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cityindex.model.output_columns import OUTPUT_COLUMNS
+from cityindex.model.spec import Spec
+from cityindex.render.choices import localise
+from cityindex.render.formats import render_rows, round_floats, to_json
+from cityindex.render.i18n import Language, tr
+
+if TYPE_CHECKING:
+    from cityindex.analysis.data_quality import DataQualityReport
+
+FINDING_COLUMNS = list(OUTPUT_COLUMNS["data check findings"])
+SECTIONS = ("units", "indicators", "outliers", "flagged", "unsourced", "mirror")
+"""The report's sections in a table; the last three only when sources were read."""
+
+
+def findings(report: DataQualityReport) -> list[dict[str, Any]]:
+    """One row per finding (kind: missing, outlier, flagged, mirror, unsourced), as CSV has it."""
+    rows: list[dict[str, Any]] = []
+    for r in report.unit_rows:
+        for ind in r["missing_indicators"].split():
+            rows.append({"kind": "missing", "unit": r["unit"], "indicator": ind})
+    for o in report.outliers:
+        detail = f"skew {o['skew']:.2f}, kurtosis {o['kurtosis']:.2f}"
+        for u in o["units"].split():
+            rows.append(
+                {"kind": "outlier", "unit": u, "indicator": o["indicator"], "detail": detail}
+            )
+    for kind, found, key in (
+        ("flagged", report.flagged, "flags"),
+        ("mirror", report.mirror_only, None),
+        ("unsourced", report.unsourced, "reason"),
+    ):
+        for f in found:
+            detail = f[key] if key else f"{f['publisher']}: {f['title']} (read at {f['url']})"
+            row = {"unit": f["unit"], "indicator": f["indicator"], "value": f["value"]}
+            rows.append({"kind": kind, **row, "detail": detail})
+    return rows
+
+
+def render_data_check(
+    report: DataQualityReport,
+    fmt: str,
+    *,
+    checked: bool,
+    spec: Spec,
+    round_to: int | None = None,
+    excel_safe: bool = False,
+    language: Language = "en",
+) -> str:
+    """The report in `fmt`: JSON has every section, CSV one finding per row, a table or
+    Markdown every section (the source sections only when the sources were `checked`:
+    empty, they would read as "no problem")."""
+    if fmt == "json":
+        payload = {
+            "summary": report.summary(),
+            "units": report.unit_rows,
+            "indicators": report.indicator_rows,
+            "outliers": report.outliers,
+            "flagged": report.flagged,
+            "unsourced": report.unsourced,
+            "mirror_only": report.mirror_only,
+        }
+        return to_json(payload if round_to is None else round_floats(payload, round_to))
+    if fmt == "csv":
+        rows = findings(report)
+        return render_rows(
+            rows, FINDING_COLUMNS, "csv", round_to=round_to, excel_safe_cells=excel_safe
+        )
+    found = {
+        "units": report.unit_rows,
+        "indicators": report.indicator_rows,
+        "outliers": report.outliers,
+        "flagged": report.flagged,
+        "unsourced": report.unsourced,
+        "mirror": report.mirror_only,
+    }
+    parts = []
+    for key in SECTIONS[: 6 if checked else 3]:
+        title = tr(f"t.dc_{key}", language)
+        columns = list(OUTPUT_COLUMNS[f"data check {key}"])
+        shown, labels = localise(found[key], columns, fmt, language, spec)
+        text = render_rows(
+            shown,
+            columns,
+            fmt,
+            digits={"coverage": 2, "skew": 2, "kurtosis": 2},
+            title=None if fmt == "markdown" else title,
+            labels=labels,
+            round_to=round_to,
+        )
+        parts.append(f"### {title}\n\n" + text if fmt == "markdown" else text)
+    return "\n".join(parts)
+
+
+def verdict(
+    report: DataQualityReport, *, checked: bool, top: int | None, no_sources: bool, expected: Path
+) -> str:
+    """The report in one line, e.g. "30 units × 12 indicators: 348/360 cells filled (97%), …"."""
+    s = report.summary()
+    return (
+        f"{s['units']} units × {s['indicators']} indicators"
+        + (f" ({s['year']})" if s["year"] else "")
+        + (f" (the {top} best-ranked)" if top is not None else "")
+        + f": {s['filled']}/{s['cells']} cells filled ({s['filled_share']:.0%}), "
+        + f"{s['outlier_indicators']} outlier "
+        + (
+            f"indicator(s), {s['flagged_values']} flagged value(s), "
+            f"{s['unsourced_values']} value(s) without a source, "
+            f"{s['mirror_only_values']} value(s) resting on a mirror only"
+            if checked
+            else "indicator(s); sources not checked"
+            + (" (--no-sources)" if no_sources else f": no {expected}")
+        )
+    )
+
+
+def mirror_note(report: DataQualityReport) -> str | None:
+    """A warning when some values rest on a mirror only (None when none do)."""
+    if not report.mirror_only:
+        return None
+    return (
+        f"{len(report.mirror_only)} value(s) rest on a mirror only (a url not on the "
+        "original publisher's site); `cityindex sources` names each original"
+    )
