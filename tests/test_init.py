@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import cityindex
-from cityindex.api.init import init
+from cityindex.api.starter import init
 from cityindex.errors import DataError, UsageError
 
 GBK_SHEET = "城市,数字经济规模,专利数,备注\n杭州,100,2000,好\n宁波,80,,一般\n温州,60,900,\n"

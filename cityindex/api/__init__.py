@@ -43,6 +43,7 @@ from cityindex.api.quality import data_check
 from cityindex.api.reading import methods, sources, validate
 from cityindex.api.robustness import sensitivity, uncertainty
 from cityindex.api.scoring import explain, score
+from cityindex.api.starter import init
 from cityindex.api.weight_table import weights
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "coupling",
     "data_check",
     "explain",
+    "init",
     "int_ranks",
     "labelled_frame",
     "methods",

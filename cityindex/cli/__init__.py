@@ -30,7 +30,7 @@ COMMAND_MODULES: dict[str, str] = {
     "importance": "importance", "check": "calibrate", "calibrate": "calibrate",
     "compare": "compare", "optimise-weights": "optimise_level", "uncertainty": "uncertainty",
     "sensitivity": "sensitivity", "data": "data_check", "sources": "sources",
-    "report": "report", "plot": "plot",
+    "report": "report", "plot": "plot", "init": "init",
 }  # fmt: skip
 """Each command (or command group) and the module of `cityindex.cli` that registers it."""
 

@@ -17,7 +17,7 @@ WORKFLOW: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Diagnose", ("obstacles", "coupling", "audit", "importance")),
     ("Against published results", ("check", "calibrate", "compare", "optimise-weights")),
     ("Robustness", ("uncertainty", "sensitivity")),
-    ("Data and output", ("data", "sources", "report", "plot")),
+    ("Data and output", ("init", "data", "sources", "report", "plot")),
 )
 """Commands in the order an analysis uses them; any other command is listed after them."""
 

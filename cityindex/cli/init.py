@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cityindex.api.init import init
+from cityindex.api import init
 from cityindex.cli.application import app
 from cityindex.cli.common import emit, say
 
