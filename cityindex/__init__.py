@@ -16,13 +16,17 @@ every stage), and `Table.from_frame` for data held in a DataFrame.
 from __future__ import annotations
 
 from cityindex.api import (
+    AnalysisWarning,
     Index,
+    MemoryBudgetWarning,
     calibrate,
     check,
     compare,
     coupling,
     explain,
     obstacles,
+    plot,
+    report,
     score,
     sensitivity,
     uncertainty,
@@ -36,10 +40,12 @@ from cityindex.model.spec import Spec
 from cityindex.version import __version__
 
 __all__ = [
+    "AnalysisWarning",
     "CityIndexError",
     "DataError",
     "Index",
     "IndexResult",
+    "MemoryBudgetWarning",
     "Spec",
     "SpecError",
     "Table",
@@ -54,6 +60,8 @@ __all__ = [
     "load_data",
     "load_spec",
     "obstacles",
+    "plot",
+    "report",
     "score",
     "sensitivity",
     "uncertainty",

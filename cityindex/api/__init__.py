@@ -38,13 +38,21 @@ from __future__ import annotations
 from cityindex.api.diagnostics import coupling, obstacles
 from cityindex.api.frames import int_ranks, labelled_frame, rank_order, result_frame
 from cityindex.api.index import DataLike, Index, SpecLike, as_index, as_result
+from cityindex.api.output import plot, report
 from cityindex.api.published import calibrate, check, compare
-from cityindex.api.robustness import sensitivity, uncertainty
+from cityindex.api.robustness import (
+    AnalysisWarning,
+    MemoryBudgetWarning,
+    sensitivity,
+    uncertainty,
+)
 from cityindex.api.scoring import explain, score
 
 __all__ = [
+    "AnalysisWarning",
     "DataLike",
     "Index",
+    "MemoryBudgetWarning",
     "SpecLike",
     "as_index",
     "as_result",
@@ -56,7 +64,9 @@ __all__ = [
     "int_ranks",
     "labelled_frame",
     "obstacles",
+    "plot",
     "rank_order",
+    "report",
     "result_frame",
     "score",
     "sensitivity",
