@@ -2,8 +2,9 @@
 
 Both set up the same way (`_set_up`: the plan read from the spec or given, the nominal result,
 the spec-backed model the runs score) and size their chunks of runs to a memory budget
-(`_chunk_size`). Warnings go through Python's `warnings` as `AnalysisWarning`s, when they
-arise (the command line shows them on stderr as they come), and into the frame's ``attrs``.
+(`_Setup.chunk_size`). The nominal result's warnings and a budget the runs cannot keep go
+through Python's `warnings` as `AnalysisWarning`s when they arise (the command line shows them
+on stderr as they come); what qualifies the frame itself is in its ``attrs["warnings"]``.
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ def uncertainty(
     result when already computed. Indexed by unit (nominal rank order): ``rank``, ``score``
     (nominal), ``median_rank``, ``mean_rank``, ``rank_p05``, ``rank_p95``, ``p_top_k`` =
     P(rank ≤ K), ``score_p05``, ``score_p50``, ``score_p95`` (score percentiles pooled over
-    every run: with alternative normalisations they mix scales, and an `AnalysisWarning` says
+    every run: with alternative normalisations they mix scales, and ``attrs["warnings"]`` says
     so). Same seed, same frame. ``attrs``: runs, seed, top_k, inputs, digits (of the nominal
     scores), manifest, warnings.
     """
@@ -139,7 +140,6 @@ def uncertainty(
             f"score percentiles pool runs normalised or scaled differently ({', '.join(mixed)}), "
             "so they mix scales; compare the rank columns across runs, not the scores"
         )
-        warnings.warn(AnalysisWarning(notes[-1]), stacklevel=2)
     columns: dict[str, Any] = {
         "rank": int_ranks(result.rank),
         "score": result.score,

@@ -18,7 +18,7 @@ from cityindex.cli.analysis_setup import (
     warnings_on_stderr,
 )
 from cityindex.cli.application import app
-from cityindex.cli.common import emit, localise, pick_format, pick_language
+from cityindex.cli.common import emit, localise, pick_format, pick_language, warn
 from cityindex.cli.options import Options, shared
 from cityindex.render.robustness import uncertainty_shown
 
@@ -76,6 +76,8 @@ def uncertainty(
             progress=progress,
             plan_source=None if plan is None else str(plan),
         )
+    for message in frame.attrs["warnings"]:
+        warn(message)
     chosen = pick_format(opts.fmt, opts.output)
     language = pick_language(opts.lang, loaded.spec)
     shown = uncertainty_shown(frame, loaded.spec, language, top=opts.top)
