@@ -16,7 +16,9 @@ every stage), and `Table.from_frame` for data held in a DataFrame.
 from __future__ import annotations
 
 from cityindex.api import (
+    AnalysisWarning,
     Index,
+    MemoryBudgetWarning,
     calibrate,
     check,
     compare,
@@ -26,6 +28,8 @@ from cityindex.api import (
     init,
     methods,
     obstacles,
+    plot,
+    report,
     score,
     sensitivity,
     sources,
@@ -42,10 +46,12 @@ from cityindex.model.spec import Spec
 from cityindex.version import __version__
 
 __all__ = [
+    "AnalysisWarning",
     "CityIndexError",
     "DataError",
     "Index",
     "IndexResult",
+    "MemoryBudgetWarning",
     "Spec",
     "SpecError",
     "Table",
@@ -63,6 +69,8 @@ __all__ = [
     "load_spec",
     "methods",
     "obstacles",
+    "plot",
+    "report",
     "score",
     "sensitivity",
     "sources",

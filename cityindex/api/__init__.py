@@ -38,17 +38,25 @@ from __future__ import annotations
 from cityindex.api.diagnostics import coupling, obstacles
 from cityindex.api.frames import int_ranks, labelled_frame, rank_order, result_frame
 from cityindex.api.index import DataLike, Index, SpecLike, as_index, as_result
+from cityindex.api.output import plot, report
 from cityindex.api.published import calibrate, check, compare
 from cityindex.api.quality import data_check
 from cityindex.api.reading import methods, sources, validate
-from cityindex.api.robustness import sensitivity, uncertainty
+from cityindex.api.robustness import (
+    AnalysisWarning,
+    MemoryBudgetWarning,
+    sensitivity,
+    uncertainty,
+)
 from cityindex.api.scoring import explain, score
 from cityindex.api.starter import init
 from cityindex.api.weight_table import weights
 
 __all__ = [
+    "AnalysisWarning",
     "DataLike",
     "Index",
+    "MemoryBudgetWarning",
     "SpecLike",
     "as_index",
     "as_result",
@@ -63,7 +71,9 @@ __all__ = [
     "labelled_frame",
     "methods",
     "obstacles",
+    "plot",
     "rank_order",
+    "report",
     "result_frame",
     "score",
     "sensitivity",

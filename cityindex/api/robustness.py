@@ -1,27 +1,98 @@
-"""`uncertainty` and `sensitivity`: rank intervals and Sobol indices under a plan."""
+"""`uncertainty` and `sensitivity`: rank intervals and Sobol indices under a plan.
+
+Both set up the same way (`_set_up`: the plan read from the spec or given, the nominal result,
+the spec-backed model the runs score) and size their chunks of runs to a memory budget
+(`_Setup.chunk_size`). The nominal result's warnings and a budget the runs cannot keep go
+through Python's `warnings` as `AnalysisWarning`s when they arise (the command line shows them
+on stderr as they come); what qualifies the frame itself is in its ``attrs["warnings"]``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Literal
+import sys
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from cityindex.api.frames import int_ranks, labelled_frame, rank_order
 from cityindex.api.index import DataLike, Index, SpecLike, as_index
+from cityindex.errors import UsageError, issue
 from cityindex.model.result import IndexResult
 
+if TYPE_CHECKING:
+    from cityindex.analysis.plan import PlanSettings, SpecModel
 
-def _model(index: Index, plan: Mapping[str, Any] | None) -> tuple[Any, IndexResult]:
-    """The plan's settings and spec-backed model, and the nominal result."""
+Progress = Callable[[int, int], None]
+"""Called after each chunk with the number of runs just done and the number of all runs."""
+
+
+class AnalysisWarning(UserWarning):
+    """A warning of an uncertainty or sensitivity analysis (its message says what to do)."""
+
+
+class MemoryBudgetWarning(AnalysisWarning):
+    """The runs' scores and ranks alone take the process past its memory budget, whatever
+    the chunk size: fewer runs or a larger budget."""
+
+    def __init__(self, held: int, runs: int, units: int, budget: int) -> None:
+        self.held, self.runs, self.units, self.budget = held, runs, units, budget
+        self.needed = 16 * runs * units
+        """Bytes the scores and ranks of the runs need (two float64 per run and unit)."""
+        super().__init__(
+            f"the process holds {held / 1e6:,.0f} MB and {runs:,} runs × {units:,} units need "
+            f"{self.needed / 1e6:,.0f} MB more: over the memory budget of {budget / 1e6:,.0f} MB"
+        )
+
+
+def resident_bytes() -> int | None:
+    """The process's peak resident memory so far (None where the OS does not say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak) if sys.platform == "darwin" else int(peak) * 1024  # macOS: bytes
+
+
+@dataclass(frozen=True)
+class _Setup:
+    settings: PlanSettings
+    model: SpecModel
+    nominal: IndexResult
+
+    def chunk_size(self, runs: int, chunk_size: int | None, memory: int | None) -> int:
+        """Replicates per chunk: `chunk_size`, else sized for `runs` runs within `memory`
+        bytes; a `MemoryBudgetWarning` when the runs' results alone exceed the budget."""
+        from cityindex.analysis.uncertainty import DEFAULT_MEMORY, chunk_size_for
+
+        budget = DEFAULT_MEMORY if memory is None else memory
+        units, indicators = len(self.nominal.units), len(self.model.spec.indicators())
+        held = resident_bytes()
+        if held is not None and held + 16 * runs * units > budget:
+            warnings.warn(MemoryBudgetWarning(held, runs, units, budget), stacklevel=3)
+        if chunk_size is not None:
+            return chunk_size
+        return chunk_size_for(units, max(1, indicators), runs=runs, budget_bytes=budget)
+
+
+def _set_up(index: Index, plan: Any, *, source: str | None, nominal: IndexResult | None) -> _Setup:
+    """The plan's settings (`plan`, else the spec's ``uncertainty:``), the model its runs
+    score, and the nominal result (`nominal` when given, else computed: its warnings warn)."""
     from cityindex.analysis.plan import SpecModel, nominal_for_runs, read_plan
 
-    section = dict(plan) if plan is not None else None
-    settings = read_plan(index.spec, section)
+    section = dict(plan) if isinstance(plan, Mapping) else plan
+    settings = read_plan(index.spec, section, source=source)
     table = index.table()  # read once, for the nominal result and the model
-    nominal = nominal_for_runs(index.with_data(table).compute())
-    return (settings, SpecModel(index.spec, table, settings.plan)), nominal
+    if nominal is None:
+        nominal = index.with_data(table).compute()
+        for message in nominal.warnings:
+            if message not in index.spec.warnings:
+                warnings.warn(AnalysisWarning(message), stacklevel=3)
+    return _Setup(settings, SpecModel(index.spec, table, settings.plan), nominal_for_runs(nominal))
 
 
 def uncertainty(
@@ -32,35 +103,46 @@ def uncertainty(
     runs: int | None = None,
     seed: int | None = None,
     top_k: int | None = None,
+    nominal: IndexResult | None = None,
+    chunk_size: int | None = None,
+    memory: int | None = None,
+    progress: Progress | None = None,
+    plan_source: str | None = None,
 ) -> pd.DataFrame:
     """Rank intervals under the plan's weight and method uncertainty (Monte Carlo).
 
-    `plan` has the keys of a spec's ``uncertainty:`` section (default: the spec's own); `runs`,
-    `seed` and `top_k` default to the plan's, else 1000, 0 and 10. Indexed by unit (nominal
-    rank order): ``rank``, ``score`` (nominal), ``median_rank``, ``mean_rank``, ``rank_p05``,
-    ``rank_p95``, ``p_top_k`` = P(rank ≤ K), ``score_p05``, ``score_p50``, ``score_p95``
-    (score percentiles pooled over every run: with alternative normalisations they mix
-    scales). Same seed, same frame. ``attrs``: runs, seed, top_k, inputs.
+    `plan` has the keys of a spec's ``uncertainty:`` section (default: the spec's own;
+    `plan_source` names its file in error messages); `runs`, `seed` and `top_k` default to the
+    plan's, else 1000, 0 and 10. Runs are scored `chunk_size` at a time (default: as many as fit
+    in `memory` bytes, 1 GB; the results are the same for any chunk). `nominal` is the index's
+    result when already computed. Indexed by unit (nominal rank order): ``rank``, ``score``
+    (nominal), ``median_rank``, ``mean_rank``, ``rank_p05``, ``rank_p95``, ``p_top_k`` =
+    P(rank ≤ K), ``score_p05``, ``score_p50``, ``score_p95`` (score percentiles pooled over
+    every run: with alternative normalisations they mix scales, and ``attrs["warnings"]`` says
+    so). Same seed, same frame. ``attrs``: runs, seed, top_k, inputs, digits (of the nominal
+    scores), manifest, warnings.
     """
-    from cityindex.analysis.uncertainty import (
-        chunk_size_for,
-        draw_monte_carlo,
-        run_replicates,
-        summarise,
-    )
+    from cityindex.analysis.uncertainty import draw_monte_carlo, run_replicates, summarise
 
     idx = as_index(index, data)
-    (settings, model), nominal = _model(idx, plan)
+    setup = _set_up(idx, plan, source=plan_source, nominal=nominal)
+    settings, model, result = setup.settings, setup.model, setup.nominal
     n = runs or settings.runs or 1000
     s = seed if seed is not None else (settings.seed or 0)
     k = top_k or settings.top_k or 10
     reps = draw_monte_carlo(settings.plan, model.nominal_weights(), n, seed=s)
-    size = chunk_size_for(len(nominal.units), max(1, len(idx.spec.indicators())), runs=n)
-    scores = run_replicates(model.evaluate, reps, chunk_size=size)
-    summary = summarise(scores, nominal.score, top_k=k, quantile_levels=(0.05, 0.5, 0.95))
+    size = setup.chunk_size(n, chunk_size, memory)
+    scores = run_replicates(model.evaluate, reps, chunk_size=size, progress=_each(progress, n))
+    summary = summarise(scores, result.score, top_k=k, quantile_levels=(0.05, 0.5, 0.95))
+    notes = []
+    if mixed := settings.plan.mixed_scales():
+        notes.append(
+            f"score percentiles pool runs normalised or scaled differently ({', '.join(mixed)}), "
+            "so they mix scales; compare the rank columns across runs, not the scores"
+        )
     columns: dict[str, Any] = {
-        "rank": int_ranks(nominal.rank),
-        "score": nominal.score,
+        "rank": int_ranks(result.rank),
+        "score": result.score,
         "median_rank": summary.median_rank,
         "mean_rank": summary.mean_rank,
         "rank_p05": summary.rank_low,
@@ -70,12 +152,30 @@ def uncertainty(
         "score_p50": summary.score_quantiles[1],
         "score_p95": summary.score_quantiles[2],
     }
-    frame = labelled_frame(columns, nominal.units, nominal.unit_column).iloc[rank_order(nominal)]
-    frame.attrs = {"runs": n, "seed": s, "top_k": k, "inputs": settings.plan.input_names()}
+    frame = labelled_frame(columns, result.units, result.unit_column).iloc[rank_order(result)]
+    frame.attrs = {
+        "runs": n,
+        "seed": s,
+        "top_k": k,
+        "inputs": settings.plan.input_names(),
+        "digits": result.digits,
+        "manifest": dict(result.manifest),
+        "warnings": notes,
+    }
     return frame
 
 
 SOBOL_COLUMNS = ("first", "first_low", "first_high", "total", "total_low", "total_high")
+SAMPLERS = ("random", "sobol")
+
+
+def check_sampler(sampler: str) -> Literal["random", "sobol"]:
+    """`sampler` if it is one of `SAMPLERS`, else a `UsageError`."""
+    if sampler not in SAMPLERS:
+        raise UsageError(
+            [issue("usage.sampler", f"unknown sampler '{sampler}'", expected="random or sobol")]
+        )
+    return "sobol" if sampler == "sobol" else "random"
 
 
 def sensitivity(
@@ -88,48 +188,65 @@ def sensitivity(
     bootstrap: int = 1000,
     per_unit: bool = False,
     sampler: Literal["random", "sobol"] = "random",
+    nominal: IndexResult | None = None,
+    chunk_size: int | None = None,
+    memory: int | None = None,
+    progress: Progress | None = None,
+    plan_source: str | None = None,
 ) -> pd.DataFrame:
     """First-order (Saltelli 2010) and total (Jansen 1999) Sobol indices of each plan input.
 
     Output: the mean absolute rank shift from nominal (as COINr), ``runs (d + 2)`` model runs
     for d inputs, 95 % bootstrap intervals. Indexed by ``input`` (with `per_unit`: by unit and
     input, the indices of each unit's rank). Columns: first, first_low, first_high, total,
-    total_low, total_high.
+    total_low, total_high; an index is NaN when its output never varied. `plan`, `nominal`,
+    `chunk_size`, `memory`, `progress` and `plan_source` as for `uncertainty`. ``attrs``:
+    base_sample, runs, seed, bootstrap, manifest.
     """
-    from cityindex.analysis.uncertainty import chunk_size_for
     from cityindex.analysis.uncertainty import sensitivity as analyse
 
+    chosen = check_sampler(sampler)
     idx = as_index(index, data)
-    (settings, model), nominal = _model(idx, plan)
+    setup = _set_up(idx, plan, source=plan_source, nominal=nominal)
+    settings, model, result = setup.settings, setup.model, setup.nominal
     s = seed if seed is not None else (settings.seed or 0)
+    total = runs * (len(settings.plan.input_names()) + 2)
     out = analyse(
         settings.plan,
         model.nominal_weights(),
         model.evaluate,
-        nominal.score,
+        result.score,
         runs,
         seed=s,
         n_bootstrap=bootstrap,
         per_unit=per_unit,
-        chunk_size=chunk_size_for(
-            len(nominal.units),
-            max(1, len(idx.spec.indicators())),
-            runs=runs * (len(settings.plan.input_names()) + 2),
-        ),
-        sampler=sampler,
+        chunk_size=setup.chunk_size(total, chunk_size, memory),
+        progress=_each(progress, total),
+        sampler=chosen,
     )
     inputs = list(out.inputs)
     if per_unit and out.per_unit is not None:
         frame = pd.DataFrame(
             {c: v.T.reshape(-1) for c, v in _sobol_columns(out.per_unit).items()},
             index=pd.MultiIndex.from_product(
-                [list(nominal.units), inputs], names=[nominal.unit_column, "input"]
+                [list(result.units), inputs], names=[result.unit_column, "input"]
             ),
         )
     else:
         frame = pd.DataFrame(_sobol_columns(out.rank_shift), index=pd.Index(inputs, name="input"))
-    frame.attrs = {"base_sample": runs, "runs": out.runs, "seed": s, "bootstrap": bootstrap}
+    frame.attrs = {
+        "base_sample": runs,
+        "runs": out.runs,
+        "seed": s,
+        "bootstrap": bootstrap,
+        "manifest": dict(result.manifest),
+    }
     return frame
+
+
+def _each(progress: Progress | None, total: int) -> Callable[[int], None] | None:
+    """`progress` told the total too."""
+    return None if progress is None else (lambda done: progress(done, total))
 
 
 def _sobol_columns(ind: Any) -> dict[str, np.ndarray[Any, Any]]:

@@ -7,41 +7,24 @@ from typing import Annotated
 
 import typer
 
+from cityindex import api
 from cityindex.cli.application import app
-from cityindex.cli.charts_common import TopN, local_names
-from cityindex.cli.common import (
-    check_choice,
-    compute_loaded,
-    load,
-    pick_language,
-    say,
-    write_output,
-)
-from cityindex.cli.options import (
-    DataOpt,
-    EncodingOpt,
-    LangOpt,
-    SetOpt,
-    SpecArg,
-    YearOpt,
-)
+from cityindex.cli.charts_common import TopN, warn_without_cjk_font
+from cityindex.cli.common import check_choice, load, pick_language, say, write_output
+from cityindex.cli.options import INPUT, Options, shared
 from cityindex.errors import UsageError, issue
 from cityindex.load.files import check_output
 
 
 @app.command(name="plot")
+@shared(*INPUT, "lang")
 def plot_command(
     kind: Annotated[str, typer.Argument(help="bar, heatmap, radar or map.")],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The chart file to write: .svg or .png.")
     ],
-    spec: SpecArg = None,
-    data: DataOpt = None,
-    year: YearOpt = None,
-    sets: SetOpt = None,
-    encoding: EncodingOpt = None,
+    opts: Options,
     top: TopN = 5,
-    lang: LangOpt = None,
     fmt: Annotated[
         str | None,
         typer.Option("--format", "-f", help="svg or png (default: from the output's suffix)."),
@@ -53,8 +36,7 @@ def plot_command(
 
     Example: cityindex plot bar --lang zh --format png --output scores.png
     """
-    from cityindex.render.report import chart_data
-    from cityindex.render.report.charts import KINDS, chart, render
+    from cityindex.render.report.charts import KINDS, render
 
     check_choice("usage.plot.kind", "chart", kind, list(KINDS), option="KIND")
     fmt = (fmt or output.suffix.lstrip(".")).lower()
@@ -62,14 +44,11 @@ def plot_command(
         raise UsageError(
             [issue("usage.plot.format", f"cannot write '{fmt}'", expected="svg or png")]
         )
-    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
-    result = compute_loaded(loaded, quiet=True)
-    table = loaded.table if kind == "map" else None  # coordinates are read only for a map
-    language = pick_language(lang, loaded.spec)
-    drawn = chart_data(
-        loaded.spec, result, local_names=local_names(loaded), table=table, lang=language
-    )
-    figure = chart(kind, drawn, top=top, file=loaded.table.file)
+    loaded = load(opts.spec, data=opts.data, year=opts.year, sets=opts.sets, encoding=opts.encoding)
+    language = pick_language(opts.lang, loaded.spec)
+    warn_without_cjk_font(loaded)
+    index = api.Index(loaded.spec, loaded.table)
+    figure = api.plot(kind, index, top=top, lang=language)
     check_output(output)
     write_output(output, render(figure, fmt))
     say(f"wrote {output}")
