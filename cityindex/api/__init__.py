@@ -35,12 +35,21 @@ Int64Dtype()
 
 from __future__ import annotations
 
+from cityindex.api.audit import audit, audit_report, importance, importance_rows
 from cityindex.api.diagnostics import coupling, obstacles
 from cityindex.api.frames import int_ranks, labelled_frame, rank_order, result_frame
 from cityindex.api.index import DataLike, Index, SpecLike, as_index, as_result
-from cityindex.api.published import calibrate, check, compare
+from cityindex.api.published import (
+    calibrate,
+    check,
+    check_report,
+    compare,
+    comparison,
+    published_reference,
+)
 from cityindex.api.robustness import sensitivity, uncertainty
 from cityindex.api.scoring import explain, score
+from cityindex.api.weights_fit import level_optimum, optimise_weights, parse_target, weight_path
 
 __all__ = [
     "DataLike",
@@ -48,17 +57,28 @@ __all__ = [
     "SpecLike",
     "as_index",
     "as_result",
+    "audit",
+    "audit_report",
     "calibrate",
     "check",
+    "check_report",
     "compare",
+    "comparison",
     "coupling",
     "explain",
+    "importance",
+    "importance_rows",
     "int_ranks",
     "labelled_frame",
+    "level_optimum",
     "obstacles",
+    "optimise_weights",
+    "parse_target",
+    "published_reference",
     "rank_order",
     "result_frame",
     "score",
     "sensitivity",
     "uncertainty",
+    "weight_path",
 ]
