@@ -39,39 +39,32 @@ def _usage(message: str) -> UsageError:
 
 
 def _pair(
-    specs: list[Path],
-    data: list[Path],
-    years: list[int],
-    sets: list[str],
-    encoding: str | None = None,
-) -> tuple[tuple[Loaded, str], tuple[Loaded, str]]:
+    specs: list[Path], data: list[Path], years: list[int], sets: list[str], encoding: str | None
+) -> list[tuple[Loaded, str]]:
     """Load A and B from the command line's arguments, with a label for each."""
     if len(specs) > 2 or len(data) > 2 or len(years) > 2:
         raise _usage("compare takes at most two specs, two --data and two --year")
     one_data = data[0] if len(data) == 1 else None
     one_year = years[0] if len(years) == 1 else None
+    spec = specs[0] if specs else None
+    pair: list[tuple[Path | None, Path | None, int | None, list[str], str]]
     if len(specs) == 2:
         if len(data) == 2 or len(years) == 2:
             raise _usage("with two specs, give at most one --data and one --year (for both)")
-        a = load(specs[0], data=one_data, year=one_year, sets=sets, encoding=encoding)
-        b = load(specs[1], data=one_data, year=one_year, sets=sets, encoding=encoding)
-        return (a, specs[0].name), (b, specs[1].name)
-    spec = specs[0] if specs else None
-    if len(data) == 2:
+        pair = [(s, one_data, one_year, sets, s.name) for s in specs]
+    elif len(data) == 2:
         if len(years) == 2:
             raise _usage("give two --data or two --year, not both")
-        a = load(spec, data=data[0], year=one_year, sets=sets, encoding=encoding)
-        b = load(spec, data=data[1], year=one_year, sets=sets, encoding=encoding)
-        return (a, data[0].name), (b, data[1].name)
-    if len(years) == 2:
-        a = load(spec, data=one_data, year=years[0], sets=sets, encoding=encoding)
-        b = load(spec, data=one_data, year=years[1], sets=sets, encoding=encoding)
-        return (a, str(years[0])), (b, str(years[1]))
-    if sets:
-        a = load(spec, data=one_data, year=one_year, encoding=encoding)
-        b = load(spec, data=one_data, year=one_year, sets=sets, encoding=encoding)
-        return (a, "as written"), (b, "with " + " ".join(f"--set {s}" for s in sets))
-    raise _usage("nothing to compare")
+        pair = [(spec, d, one_year, sets, d.name) for d in data]
+    elif len(years) == 2:
+        pair = [(spec, one_data, y, sets, str(y)) for y in years]
+    elif sets:
+        with_sets = "with " + " ".join(f"--set {s}" for s in sets)
+        pair = [(spec, one_data, one_year, [], "as written")]
+        pair.append((spec, one_data, one_year, sets, with_sets))
+    else:
+        raise _usage("nothing to compare")
+    return [(load(s, data=d, year=y, sets=o, encoding=encoding), n) for s, d, y, o, n in pair]
 
 
 @app.command(name="compare")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Annotated, Any
 
 import typer
@@ -27,6 +26,8 @@ from cityindex.render.formats import render_rows
 from cityindex.render.i18n import tr
 
 ALL = (*INPUT, *OUTPUT, "top")
+Rows = list[dict[str, Any]]
+Digits = dict[str, int | None]
 
 
 @app.command()
@@ -109,13 +110,13 @@ def coupling(
 
 
 def _emit(
-    rows: list[dict[str, Any]],
+    rows: Rows,
     columns: list[str],
-    digits: dict[str, int | None],
+    digits: Digits,
     title: str,
     opts: Options,
     loaded: Loaded,
-    manifest: Mapping[str, Any],
+    manifest: Any,
 ) -> None:
     """Render the rows in the chosen format and language, and write them."""
     chosen = pick_format(opts.fmt, opts.output)
