@@ -189,7 +189,9 @@ def _stamp(loaded: Loaded, target: Path, output: Path | None) -> None:
                 )
             ]
         )
-    _wrote(output, stamp_calibration(loaded.spec, loaded.table, target, output))
+    digest = stamp_calibration(loaded.spec, loaded.table, target, output)
+    say(f"the spec's weights reproduce {target}: recording their digest")
+    _wrote(output, digest)
 
 
 def _parse_levels(levels: str | None) -> set[int] | None:
