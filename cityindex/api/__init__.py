@@ -35,11 +35,19 @@ Int64Dtype()
 
 from __future__ import annotations
 
+from cityindex.api.audit import audit, audit_report, importance, importance_rows
 from cityindex.api.diagnostics import coupling, obstacles
 from cityindex.api.frames import int_ranks, labelled_frame, rank_order, result_frame
 from cityindex.api.index import DataLike, Index, SpecLike, as_index, as_result
 from cityindex.api.output import plot, report
-from cityindex.api.published import calibrate, check, compare
+from cityindex.api.published import (
+    calibrate,
+    check,
+    check_report,
+    compare,
+    comparison,
+    published_reference,
+)
 from cityindex.api.quality import data_check
 from cityindex.api.reading import methods, sources, validate
 from cityindex.api.robustness import (
@@ -51,6 +59,7 @@ from cityindex.api.robustness import (
 from cityindex.api.scoring import explain, score
 from cityindex.api.starter import init
 from cityindex.api.weight_table import weights
+from cityindex.api.weights_fit import level_optimum, optimise_weights, parse_target, weight_path
 
 __all__ = [
     "AnalysisWarning",
@@ -60,18 +69,28 @@ __all__ = [
     "SpecLike",
     "as_index",
     "as_result",
+    "audit",
+    "audit_report",
     "calibrate",
     "check",
+    "check_report",
     "compare",
+    "comparison",
     "coupling",
     "data_check",
     "explain",
+    "importance",
+    "importance_rows",
     "init",
     "int_ranks",
     "labelled_frame",
+    "level_optimum",
     "methods",
     "obstacles",
+    "optimise_weights",
+    "parse_target",
     "plot",
+    "published_reference",
     "rank_order",
     "report",
     "result_frame",
@@ -80,5 +99,6 @@ __all__ = [
     "sources",
     "uncertainty",
     "validate",
+    "weight_path",
     "weights",
 ]

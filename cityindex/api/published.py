@@ -4,19 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from cityindex.api.frames import int_ranks
 from cityindex.api.index import DataLike, Index, SpecLike, as_index, as_result
-from cityindex.errors import DataError, did_you_mean, issue
+from cityindex.errors import DataError, UsageError, did_you_mean, issue
 from cityindex.model.reference import Reference
 from cityindex.model.result import IndexResult
 
+if TYPE_CHECKING:
+    from cityindex.analysis.check import CheckReport
+    from cityindex.analysis.compare import Comparison
 
-def _reference(target: str | Path | Reference | pd.DataFrame, units: Sequence[str]) -> Reference:
+
+def published_reference(
+    target: str | Path | Reference | pd.DataFrame, units: Sequence[str]
+) -> Reference:
     """A published result from a CSV path, a `Reference`, or a frame with unit/score/rank;
     every unit it names must be one of `units` (the data's)."""
     reference = _read_reference(target)
@@ -64,11 +70,8 @@ def check(
     kendall_tau, rank_only, reproduced (every unit reproduced). `against` is a CSV path
     (``unit,score,rank,source``) or a frame with ``unit`` and ``score`` and/or ``rank``.
     """
-    from cityindex.analysis.check import check as compare_to
-
     res = as_result(result)
-    reference = _reference(against, res.units)
-    report = compare_to(res, reference)
+    report = check_report(res, published_reference(against, res.units))
     frame = pd.DataFrame(report.rows).set_index("unit").rename_axis(res.unit_column)
     for column in ("published_rank", "computed_rank"):
         frame[column] = int_ranks(frame[column])
@@ -82,29 +85,58 @@ def check(
     return frame
 
 
+def check_report(result: IndexResult, reference: Reference) -> CheckReport:
+    """`check` as rows and figures (what `check` and the command build on)."""
+    from cityindex.analysis.check import check as compare_to
+
+    return compare_to(result, reference)
+
+
 def calibrate(
     index: SpecLike | Index | None,
     target: str | Path | Reference | pd.DataFrame,
     *,
     data: DataLike = None,
     levels: Sequence[int] | None = None,
+    min_weight: float = 0.0,
+    min_indicator_weight: float = 0.0,
+    min_gap: float | None = None,
 ) -> pd.DataFrame:
     """Weights, closest to the spec's, that reproduce a published result (``calibrate``).
 
     One row per weight changed, indexed by its spec key path: ``group``, ``before``, ``after``,
     ``change``. `levels` limits which weights move (COINr's levels: 1 = indicators within
     their groups, 2 = groups of indicators, …). ``attrs``: success, message, max_abs_diff,
-    rank_only, min_gap, and ``set`` — the ``PATH=VALUE`` overrides that apply the fit, so
+    rank_only, min_gap, groups (how many groups' weights were fitted), and ``set`` — the
+    ``PATH=VALUE`` overrides that apply the fit, so
     ``score(spec, set=frame.attrs["set"])`` scores with the calibrated weights. A fit that
-    fails is not an error here: ``attrs["success"]`` says so.
+    fails is not an error here: ``attrs["success"]`` says so. `min_weight` and
+    `min_indicator_weight` are floors for every free group's and indicator's weight within
+    its parent (a floor that cannot hold is a `UsageError`); `min_gap`, for a rank-only
+    target, the smallest scaled-score gap to keep between consecutive published units
+    (default: the widest the data allow).
     """
+    from cityindex.analysis.calibrate import Floor, floor_problems
     from cityindex.analysis.calibrate import calibrate as solve
     from cityindex.engine.panel import prepare
 
     idx = as_index(index, data)
     table = idx.table()
-    reference = _reference(target, table.units)
-    fit = solve(prepare(idx.spec, table), reference, levels=set_of(levels))
+    reference = published_reference(target, table.units)
+    prepared = prepare(idx.spec, table)
+    floor = Floor(group=min_weight, indicator=min_indicator_weight)
+    infeasible = floor_problems(prepared, set_of(levels), floor)
+    if infeasible:
+        raise UsageError(
+            [
+                issue(
+                    "usage.min-weight",
+                    "the weight floor cannot hold: " + "; ".join(infeasible),
+                    hint="a group of k children allows a floor of at most 1/k",
+                )
+            ]
+        )
+    fit = solve(prepared, reference, levels=set_of(levels), floor=floor, min_gap=min_gap)
     lookup = {n.id: n.key_path for n in idx.spec.walk()}
     rows: list[dict[str, Any]] = []
     for gid, new in fit.weights.items():
@@ -126,6 +158,7 @@ def calibrate(
         "max_abs_diff": fit.max_abs_diff,
         "rank_only": fit.rank_only,
         "min_gap": fit.min_gap,
+        "groups": len(fit.weights),
         "set": [f"{k}={v!r}" for k, v in frame["after"].items()],
     }
     return frame
@@ -150,10 +183,8 @@ def compare(
     score_a, score_b, score_change. ``attrs``: common (units ranked in both), spearman,
     kendall (tau-b, on the exact scores), movers, only_a, only_b, unranked.
     """
-    from cityindex.analysis.compare import compare as side_by_side
-
     first = as_result(a)
-    cmp = side_by_side(first, as_result(b), label_a=label_a, label_b=label_b, movers=movers)
+    cmp = comparison(first, as_result(b), label_a=label_a, label_b=label_b, movers=movers)
     frame = pd.DataFrame(
         cmp.rows,
         columns=["unit", "rank_a", "rank_b", "rank_change", "score_a", "score_b", "score_change"],
@@ -173,3 +204,13 @@ def compare(
         "unranked": list(cmp.unranked),
     }
     return frame
+
+
+def comparison(
+    a: IndexResult, b: IndexResult, *, label_a: str = "A", label_b: str = "B", movers: int = 5
+) -> Comparison:
+    """`compare` of two computed results as rows and figures (what `compare` and the command
+    build on)."""
+    from cityindex.analysis.compare import compare as side_by_side
+
+    return side_by_side(a, b, label_a=label_a, label_b=label_b, movers=movers)

@@ -2,37 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from cityindex.analysis.compare import Comparison, compare
+from cityindex import api
 from cityindex.cli.application import app
 from cityindex.cli.common import (
     Loaded,
     compute_loaded,
     emit,
     load,
-    localise,
     pick_format,
     pick_language,
 )
-from cityindex.cli.options import (
-    DigitsOpt,
-    EncodingOpt,
-    ExcelSafeOpt,
-    FormatOpt,
-    LangOpt,
-    OutputOpt,
-)
+from cityindex.cli.options import Options, shared
 from cityindex.cli.workbook import emit_xlsx, wants_xlsx
 from cityindex.errors import UsageError, issue
-from cityindex.render.formats import render_rows, round_floats
-from cityindex.render.i18n import Language, tr
-
-COLUMNS = ["rank_a", "rank_b", "rank_change", "score_a", "score_b", "score_change"]
+from cityindex.render.published import comparison_sheets, comparison_text
 
 
 def _usage(message: str) -> UsageError:
@@ -51,128 +39,38 @@ def _usage(message: str) -> UsageError:
 
 
 def _pair(
-    specs: list[Path],
-    data: list[Path],
-    years: list[int],
-    sets: list[str],
-    encoding: str | None = None,
-) -> tuple[tuple[Loaded, str], tuple[Loaded, str]]:
+    specs: list[Path], data: list[Path], years: list[int], sets: list[str], encoding: str | None
+) -> list[tuple[Loaded, str]]:
     """Load A and B from the command line's arguments, with a label for each."""
     if len(specs) > 2 or len(data) > 2 or len(years) > 2:
         raise _usage("compare takes at most two specs, two --data and two --year")
     one_data = data[0] if len(data) == 1 else None
     one_year = years[0] if len(years) == 1 else None
+    spec = specs[0] if specs else None
+    pair: list[tuple[Path | None, Path | None, int | None, list[str], str]]
     if len(specs) == 2:
         if len(data) == 2 or len(years) == 2:
             raise _usage("with two specs, give at most one --data and one --year (for both)")
-        a = load(specs[0], data=one_data, year=one_year, sets=sets, encoding=encoding)
-        b = load(specs[1], data=one_data, year=one_year, sets=sets, encoding=encoding)
-        return (a, specs[0].name), (b, specs[1].name)
-    spec = specs[0] if specs else None
-    if len(data) == 2:
+        pair = [(s, one_data, one_year, sets, s.name) for s in specs]
+    elif len(data) == 2:
         if len(years) == 2:
             raise _usage("give two --data or two --year, not both")
-        a = load(spec, data=data[0], year=one_year, sets=sets, encoding=encoding)
-        b = load(spec, data=data[1], year=one_year, sets=sets, encoding=encoding)
-        return (a, data[0].name), (b, data[1].name)
-    if len(years) == 2:
-        a = load(spec, data=one_data, year=years[0], sets=sets, encoding=encoding)
-        b = load(spec, data=one_data, year=years[1], sets=sets, encoding=encoding)
-        return (a, str(years[0])), (b, str(years[1]))
-    if sets:
-        a = load(spec, data=one_data, year=one_year, encoding=encoding)
-        b = load(spec, data=one_data, year=one_year, sets=sets, encoding=encoding)
-        return (a, "as written"), (b, "with " + " ".join(f"--set {s}" for s in sets))
-    raise _usage("nothing to compare")
-
-
-def summary_rows(cmp: Comparison) -> list[dict[str, Any]]:
-    """The comparison's summary as item/value rows: labels, units in common, Spearman's rho,
-    Kendall's tau-b, one row per mover (``rank_a→rank_b (change)``), units ranked in one only."""
-    rows: list[dict[str, Any]] = [
-        {"item": "label_a", "value": cmp.label_a},
-        {"item": "label_b", "value": cmp.label_b},
-        {"item": "common", "value": cmp.common},
-        {"item": "spearman", "value": cmp.spearman},
-        {"item": "kendall", "value": cmp.kendall},
-    ]
-    rows += [
-        {
-            "item": f"mover {m['unit']}",
-            "value": f"{m['rank_a']}→{m['rank_b']} ({m['rank_change']:+d})",
-        }
-        for m in cmp.movers
-    ]
-    rows += [{"item": "only_a", "value": u} for u in cmp.only_a]
-    rows += [{"item": "only_b", "value": u} for u in cmp.only_b]
-    return rows
-
-
-def comparison_text(
-    cmp: Comparison,
-    fmt: str,
-    unit_column: str,
-    *,
-    round_to: int | None = None,
-    excel_safe: bool = False,
-    summary_only: bool = False,
-    language: Language = "en",
-) -> str:
-    """The comparison in `fmt`: the side-by-side rows; tables add correlations and movers.
-    With `summary_only`, the summary (correlations, movers) as item/value rows instead."""
-    if summary_only:
-        return render_rows(
-            summary_rows(cmp),
-            ["item", "value"],
-            fmt,
-            display_digits={"value": 4},
-            round_to=round_to,
-            title=tr("t.compare", language, a=cmp.label_a, b=cmp.label_b),
-            excel_safe_cells=excel_safe,
-            labels=localise([], ["item", "value"], fmt, language)[1],
-        )
-    rows = [{unit_column: r["unit"], **r} for r in cmp.rows]
-    columns = [unit_column, *COLUMNS]
-    if fmt == "json":
-        summary: dict[str, Any] = {k: v for k, v in asdict(cmp).items() if k != "rows"}
-        if round_to is not None:
-            summary = round_floats(summary, round_to)
-        return render_rows(rows, columns, "json", extra_json=summary, round_to=round_to)
-    display: dict[str, int | None] = {"score_a": 4, "score_b": 4, "score_change": 4}
-    title = tr("t.compare", language, a=cmp.label_a, b=cmp.label_b)
-    text = render_rows(
-        rows,
-        columns,
-        fmt,
-        display_digits=display,
-        title=title,
-        round_to=round_to,
-        excel_safe_cells=excel_safe,
-        labels=localise([], columns, fmt, language)[1],
-    )
-    if fmt == "csv":
-        return text
-    moved = ", ".join(
-        f"{m['unit']} {m['rank_a']}→{m['rank_b']} ({m['rank_change']:+d})" for m in cmp.movers
-    )
-    lines = [
-        "",
-        tr("t.cmp_common", language, n=cmp.common),
-        tr("t.cmp_corr", language, rho=cmp.spearman, tau=cmp.kendall),
-        tr("t.cmp_moved", language, moved=moved or tr("t.cmp_nobody", language)),
-    ]
-    if cmp.only_a:
-        lines.append(tr("t.cmp_only_a", language, units=", ".join(cmp.only_a)))
-    if cmp.only_b:
-        lines.append(tr("t.cmp_only_b", language, units=", ".join(cmp.only_b)))
-    if cmp.unranked:
-        units = ", ".join(cmp.unranked)
-        lines.append(tr("t.cmp_neither", language, n=len(cmp.unranked), units=units))
-    return text + "\n".join(lines) + "\n"
+        pair = [(spec, d, one_year, sets, d.name) for d in data]
+    elif len(years) == 2:
+        pair = [(spec, one_data, y, sets, str(y)) for y in years]
+    elif sets:
+        with_sets = "with " + " ".join(f"--set {s}" for s in sets)
+        pair = [(spec, one_data, one_year, [], "as written")]
+        pair.append((spec, one_data, one_year, sets, with_sets))
+    else:
+        raise _usage("nothing to compare")
+    return [(load(s, data=d, year=y, sets=o, encoding=encoding), n) for s, d, y, o, n in pair]
 
 
 @app.command(name="compare")
+@shared("fmt", "output", "digits", "encoding", "excel_safe", "lang")
 def compare_command(
+    opts: Options,
     specs: Annotated[
         list[Path] | None,
         typer.Argument(
@@ -195,10 +93,7 @@ def compare_command(
             "these overrides.",
         ),
     ] = None,
-    fmt: FormatOpt = None,
-    output: OutputOpt = None,
     movers: Annotated[int, typer.Option("--movers", help="How many movers to list.", min=0)] = 5,
-    digits: DigitsOpt = None,
     summary_only: Annotated[
         bool,
         typer.Option(
@@ -207,9 +102,6 @@ def compare_command(
             "movers, as item,value rows (CSV has no room for it beside the rows).",
         ),
     ] = False,
-    encoding: EncodingOpt = None,
-    excel_safe: ExcelSafeOpt = False,
-    lang: LangOpt = None,
 ) -> None:
     """Compare two rankings: ranks and scores side by side, rank correlations, biggest moves.
 
@@ -219,27 +111,23 @@ def compare_command(
 
     Example: cityindex compare --set groups.policy.weight=0.4
     """
-    xlsx = wants_xlsx(fmt, output)
-    (a, label_a), (b, label_b) = _pair(specs or [], data or [], year or [], sets or [], encoding)
+    xlsx = wants_xlsx(opts.fmt, opts.output)
+    specs_, data_, years = specs or [], data or [], year or []
+    (a, label_a), (b, label_b) = _pair(specs_, data_, years, sets or [], opts.encoding)
     ra = compute_loaded(a, quiet=True)
     rb = compute_loaded(b, quiet=True)
-    cmp = compare(ra, rb, label_a=label_a, label_b=label_b, movers=movers)
-    language = pick_language(lang, b.spec)
-    if xlsx and output is not None:
-        summary = {k: v for k, v in asdict(cmp).items() if k != "rows"}
-        sheets = {
-            "comparison": (["unit", *COLUMNS], cmp.rows),
-            "summary": (["item", "value"], [{"item": k, "value": v} for k, v in summary.items()]),
-        }
-        emit_xlsx(output, sheets, b, rb, language=language)
+    cmp = api.comparison(ra, rb, label_a=label_a, label_b=label_b, movers=movers)
+    language = pick_language(opts.lang, b.spec)
+    if xlsx and opts.output is not None:
+        emit_xlsx(opts.output, comparison_sheets(cmp), b, rb, language=language)
         return
     text = comparison_text(
         cmp,
-        pick_format(fmt, output),
+        pick_format(opts.fmt, opts.output),
         ra.unit_column,
-        round_to=digits,
-        excel_safe=excel_safe,
+        round_to=opts.digits,
+        excel_safe=opts.excel_safe,
         summary_only=summary_only,
         language=language,
     )
-    emit(text, output)
+    emit(text, opts.output)

@@ -6,49 +6,27 @@ from typing import Annotated
 
 import typer
 
+from cityindex import api
 from cityindex.cli.application import app
-from cityindex.cli.common import (
-    compute_loaded,
-    emit,
-    load,
-    localise,
-    pick_format,
-    pick_language,
-)
-from cityindex.cli.options import (
-    DataOpt,
-    DigitsOpt,
-    EncodingOpt,
-    ExcelSafeOpt,
-    FormatOpt,
-    LangOpt,
-    OutputOpt,
-    SetOpt,
-    SpecArg,
-    YearOpt,
-)
+from cityindex.cli.common import compute_loaded, emit, load, localise, pick_format, pick_language
+from cityindex.cli.options import INPUT, OUTPUT, Options, shared
+from cityindex.model.output_columns import OUTPUT_COLUMNS
 from cityindex.render.formats import render_rows
 from cityindex.render.i18n import tr
 
+COLUMNS = list(OUTPUT_COLUMNS["importance"])
+
 
 @app.command(name="importance")
+@shared(*INPUT, *OUTPUT)
 def importance_command(
-    spec: SpecArg = None,
-    data: DataOpt = None,
-    year: YearOpt = None,
-    fmt: FormatOpt = None,
-    output: OutputOpt = None,
-    sets: SetOpt = None,
+    opts: Options,
     level: Annotated[
         int | None,
         typer.Option(
             "--level", min=1, help="Only the children at this depth (1 = the index's children)."
         ),
     ] = None,
-    digits: DigitsOpt = None,
-    encoding: EncodingOpt = None,
-    excel_safe: ExcelSafeOpt = False,
-    lang: LangOpt = None,
 ) -> None:
     """Importance vs weights: correlation and first-order S = V(E(y|x))/V(y) of every child.
 
@@ -58,13 +36,11 @@ def importance_command(
 
     Example: cityindex importance indicators/asem-example.yaml --level 1
     """
-    from cityindex.analysis.importance import COLUMNS, importance
-
-    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
+    loaded = load(opts.spec, data=opts.data, year=opts.year, sets=opts.sets, encoding=opts.encoding)
     result = compute_loaded(loaded, quiet=True)
-    rows = importance(loaded.spec, result, level=level)
-    chosen = pick_format(fmt, output)
-    language = pick_language(lang, loaded.spec)
+    rows = api.importance_rows(loaded.spec, result, level=level)
+    chosen = pick_format(opts.fmt, opts.output)
+    language = pick_language(opts.lang, loaded.spec)
     rows, labels = localise(rows, COLUMNS, chosen, language, loaded.spec)
     text = render_rows(
         rows,
@@ -72,8 +48,8 @@ def importance_command(
         columns=COLUMNS,
         fmt=chosen,
         display_digits={c: 3 for c in COLUMNS if c not in ("parent", "child", "level")},
-        round_to=digits,
-        excel_safe_cells=excel_safe,
+        round_to=opts.digits,
+        excel_safe_cells=opts.excel_safe,
         title=tr("t.importance", language),
     )
-    emit(text, output)
+    emit(text, opts.output)

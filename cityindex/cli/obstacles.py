@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 
-from cityindex.analysis.diagnostics import (
-    coordination_band,
-    coupling_coordination,
-    diagnostic_error,
-    obstacle_degree,
-)
+from cityindex import api
 from cityindex.cli.application import app
 from cityindex.cli.common import (
+    Loaded,
     check_choice,
     compute_loaded,
     emit,
@@ -24,60 +19,27 @@ from cityindex.cli.common import (
     pick_language,
     unknown_choice,
 )
-from cityindex.cli.options import (
-    DataOpt,
-    DigitsOpt,
-    EncodingOpt,
-    ExcelSafeOpt,
-    FormatOpt,
-    LangOpt,
-    OutputOpt,
-    SetOpt,
-    SpecArg,
-    TopOpt,
-    YearOpt,
-)
+from cityindex.cli.options import INPUT, OUTPUT, Options, shared
 from cityindex.errors import UsageError, issue
-from cityindex.methods.registry import DomainError
-from cityindex.model.spec import Indicator, Spec
+from cityindex.render.diagnostics import coupling_rows, obstacle_rows
 from cityindex.render.formats import render_rows
 from cityindex.render.i18n import tr
 
-
-def _group_of(spec: Spec) -> dict[str, str]:
-    """The group each indicator sits in."""
-    return {
-        child.id: group.id
-        for group in spec.all_groups()
-        for child in group.children
-        if isinstance(child, Indicator)
-    }
-
-
-def _rank(value: float) -> int | None:
-    """A rank as a whole number (None for an unranked unit)."""
-    return None if np.isnan(value) else int(value)
+ALL = (*INPUT, *OUTPUT, "top")
+Rows = list[dict[str, Any]]
+Digits = dict[str, int | None]
 
 
 @app.command()
+@shared(*ALL)
 def obstacles(
-    spec: SpecArg = None,
+    opts: Options,
     unit: Annotated[
         str | None, typer.Option("--unit", help="Show every indicator for this one unit.")
     ] = None,
     count: Annotated[
         int, typer.Option("--count", help="Obstacles listed per unit (largest first).", min=1)
     ] = 3,
-    data: DataOpt = None,
-    year: YearOpt = None,
-    fmt: FormatOpt = None,
-    output: OutputOpt = None,
-    top: TopOpt = None,
-    sets: SetOpt = None,
-    digits: DigitsOpt = None,
-    encoding: EncodingOpt = None,
-    excel_safe: ExcelSafeOpt = False,
-    lang: LangOpt = None,
 ) -> None:
     """Obstacle degree (障碍度): which indicators hold each unit back, in percent.
 
@@ -87,77 +49,28 @@ def obstacles(
 
     Example: cityindex obstacles --unit Shenzhen
     """
-    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
+    loaded = load(opts.spec, data=opts.data, year=opts.year, sets=opts.sets, encoding=opts.encoding)
     result = compute_loaded(loaded, quiet=True)
-    frame = result.stages["normalised"]
-    ids = [str(c) for c in frame.columns]
-    z = frame.to_numpy(dtype=float)
-    weights = result.effective_weights.reindex(ids).to_numpy(dtype=float)
-    try:
-        degrees = obstacle_degree(z, weights)
-    except DomainError as exc:
-        raise diagnostic_error(exc, "obstacles", ids) from None
-    units = list(result.units)
-    check_choice("usage.unit.unknown", "unit", unit, units, option="--unit")
-    group_of = _group_of(loaded.spec)
-    order = np.lexsort((np.arange(len(units)), np.nan_to_num(result.rank, nan=np.inf)))
-    rows: list[dict[str, Any]] = []
-    for i in order:
-        if not result.included[i] or (unit is not None and units[i] != unit):
-            continue
-        ranked = np.argsort(-degrees[i], kind="stable")
-        for j in ranked if unit is not None else ranked[:count]:
-            rows.append(
-                {
-                    result.unit_column: units[i],
-                    "rank": _rank(result.rank[i]),
-                    "indicator": ids[j],
-                    "group": group_of.get(ids[j], ""),
-                    "normalised": float(z[i, j]),
-                    "obstacle_degree": float(degrees[i, j]),
-                }
-            )
-    if top is not None:
-        rows = rows[: top * (len(ids) if unit is not None else count)]
+    degrees = api.obstacles(result)
+    check_choice("usage.unit.unknown", "unit", unit, list(result.units), option="--unit")
+    rows = obstacle_rows(degrees, result, loaded.spec, unit=unit, count=count)
+    if opts.top is not None:
+        rows = rows[: opts.top * (len(degrees.columns) if unit is not None else count)]
     columns = [result.unit_column, "rank", "indicator", "group", "normalised", "obstacle_degree"]
-    chosen = pick_format(fmt, output)
-    language = pick_language(lang, loaded.spec)
-    rows, labels = localise(rows, columns, chosen, language, loaded.spec)
-    emit(
-        render_rows(
-            rows,
-            columns,
-            chosen,
-            labels=labels,
-            display_digits={"rank": 0, "normalised": 4, "obstacle_degree": 2},
-            round_to=digits,
-            excel_safe_cells=excel_safe,
-            title=tr("t.obstacles", language),
-            extra_json={"manifest": result.manifest},
-        ),
-        output,
-    )
+    digits: dict[str, int | None] = {"rank": 0, "normalised": 4, "obstacle_degree": 2}
+    _emit(rows, columns, digits, "t.obstacles", opts, loaded, result.manifest)
 
 
 @app.command()
+@shared(*ALL)
 def coupling(
-    spec: SpecArg = None,
+    opts: Options,
     groups: Annotated[
         str, typer.Option("--groups", help="Two or more group ids, comma-separated: a,b.")
     ] = "",
     language: Annotated[
         str, typer.Option("--language", help="Band names: zh (中文) or en.")
     ] = "zh",
-    data: DataOpt = None,
-    year: YearOpt = None,
-    fmt: FormatOpt = None,
-    output: OutputOpt = None,
-    top: TopOpt = None,
-    sets: SetOpt = None,
-    digits: DigitsOpt = None,
-    encoding: EncodingOpt = None,
-    excel_safe: ExcelSafeOpt = False,
-    lang: LangOpt = None,
 ) -> None:
     """Coupling coordination (耦合协调度) of two or more groups, per unit.
 
@@ -168,7 +81,7 @@ def coupling(
     Example: cityindex coupling --groups policy,innovation,financing
     """
     wanted = [g.strip() for g in groups.split(",") if g.strip()]
-    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
+    loaded = load(opts.spec, data=opts.data, year=opts.year, sets=opts.sets, encoding=opts.encoding)
     known = [g.id for g in loaded.spec.all_groups()]
     problems = [
         unknown_choice("usage.group.unknown", "group", g, known, option="--groups")
@@ -187,55 +100,37 @@ def coupling(
     if problems:
         raise UsageError(problems)
     result = compute_loaded(loaded, quiet=True)
-    u = result.group_scores[wanted].to_numpy(dtype=float)
-    keep = result.included
-    try:
-        outcome = coupling_coordination(u[keep])
-    except DomainError as exc:
-        raise diagnostic_error(exc, "coupling", wanted) from None
-    bands = coordination_band(outcome.coordination, language=language)
-    units = [unit for unit, k in zip(result.units, keep, strict=True) if k]
-    ranks = result.rank[keep]
-    rows = [
-        {
-            result.unit_column: units[i],
-            "rank": _rank(ranks[i]),
-            **{g: float(u[keep][i, k]) for k, g in enumerate(wanted)},
-            "coupling": float(outcome.coupling[i]),
-            "development": float(outcome.development[i]),
-            "coordination": float(outcome.coordination[i]),
-            "band": bands[i],
-        }
-        for i in np.argsort(-outcome.coordination, kind="stable")
-    ]
-    if top is not None:
-        rows = rows[:top]
-    columns = [
-        result.unit_column,
-        "rank",
-        *wanted,
-        "coupling",
-        "development",
-        "coordination",
-        "band",
-    ]
-    chosen = pick_format(fmt, output)
-    display: dict[str, int | None] = dict.fromkeys(
-        [*wanted, "coupling", "development", "coordination"], 4
+    frame = api.coupling(result, wanted, language=language)  # type: ignore[arg-type]
+    rows = coupling_rows(frame, result, wanted)[: opts.top]
+    columns = [result.unit_column, "rank", *wanted, "coupling", "development", "coordination"]
+    digits: dict[str, int | None] = dict.fromkeys(columns[2:], 4)
+    _emit(
+        rows, [*columns, "band"], {**digits, "rank": 0}, "t.coupling", opts, loaded, result.manifest
     )
-    language = pick_language(lang, loaded.spec)
+
+
+def _emit(
+    rows: Rows,
+    columns: list[str],
+    digits: Digits,
+    title: str,
+    opts: Options,
+    loaded: Loaded,
+    manifest: Any,
+) -> None:
+    """Render the rows in the chosen format and language, and write them."""
+    chosen = pick_format(opts.fmt, opts.output)
+    language = pick_language(opts.lang, loaded.spec)
     rows, labels = localise(rows, columns, chosen, language, loaded.spec)
-    emit(
-        render_rows(
-            rows,
-            labels=labels,
-            columns=columns,
-            fmt=chosen,
-            display_digits={**display, "rank": 0},
-            round_to=digits,
-            excel_safe_cells=excel_safe,
-            title=tr("t.coupling", language),
-            extra_json={"manifest": result.manifest},
-        ),
-        output,
+    text = render_rows(
+        rows,
+        columns,
+        chosen,
+        labels=labels,
+        display_digits=digits,
+        round_to=opts.digits,
+        excel_safe_cells=opts.excel_safe,
+        title=tr(title, language),
+        extra_json={"manifest": manifest},
     )
+    emit(text, opts.output)

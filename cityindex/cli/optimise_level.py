@@ -6,73 +6,22 @@ from typing import Annotated
 
 import typer
 
+from cityindex import api
 from cityindex.cli.application import app
-from cityindex.cli.common import (
-    emit,
-    load,
-    localise,
-    pick_format,
-    pick_language,
-    say,
-)
-from cityindex.cli.options import (
-    DataOpt,
-    DigitsOpt,
-    EncodingOpt,
-    ExcelSafeOpt,
-    FormatOpt,
-    LangOpt,
-    OutputOpt,
-    SetOpt,
-    SpecArg,
-    YearOpt,
-)
-from cityindex.errors import CityIndexError, UsageError, issue
-from cityindex.model.spec import Spec
+from cityindex.cli.common import emit, load, localise, pick_format, pick_language, say
+from cityindex.cli.options import INPUT, OUTPUT, Options, shared
+from cityindex.errors import UsageError, issue
+from cityindex.model.output_columns import OUTPUT_COLUMNS
+from cityindex.render.formats import render_rows
+from cityindex.render.published import unreachable, worst_child
 
-
-def _parse_target(text: str) -> str | dict[str, float]:
-    """`equal`, or `id=share,id=share,...`."""
-    if text == "equal":
-        return text
-    out: dict[str, float] = {}
-    for part in text.split(","):
-        key, sep, value = part.partition("=")
-        try:
-            out[key.strip()] = float(value) if sep else float("nan")
-        except ValueError:
-            out[key.strip()] = float("nan")
-        if not sep or out[key.strip()] != out[key.strip()]:
-            raise UsageError(
-                [
-                    issue(
-                        "usage.target",
-                        f"--target: cannot read {part!r}",
-                        expected="equal, or id=share pairs separated by commas",
-                        got=text,
-                        hint="e.g. --target Conn=0.6,Sust=0.4",
-                    )
-                ]
-            )
-    return out
-
-
-def _weight_path(spec: Spec, child: str) -> str:
-    """The dotted key path of `child`'s weight, as --set takes it."""
-    for key in spec.locations:
-        if key.endswith(f".{child}.weight") or key == f"{child}.weight":
-            return key
-    return f"groups.{child}.weight"
+COLUMNS = list(OUTPUT_COLUMNS["optimise-weights"])
 
 
 @app.command(name="optimise-weights")
+@shared(*INPUT, *OUTPUT)
 def optimise_weights_command(
-    spec: SpecArg = None,
-    data: DataOpt = None,
-    year: YearOpt = None,
-    fmt: FormatOpt = None,
-    output: OutputOpt = None,
-    sets: SetOpt = None,
+    opts: Options,
     level: Annotated[
         int,
         typer.Option(
@@ -91,10 +40,6 @@ def optimise_weights_command(
         str,
         typer.Option("--measure", help="What is balanced (correlation with the index)."),
     ] = "correlation",
-    digits: DigitsOpt = None,
-    encoding: EncodingOpt = None,
-    excel_safe: ExcelSafeOpt = False,
-    lang: LangOpt = None,
 ) -> None:
     """Level-wide optimised weights: each child's correlation with the index at its target share.
 
@@ -106,10 +51,6 @@ def optimise_weights_command(
 
     Example: cityindex optimise-weights indicators/asem-example.yaml --level 3
     """
-    from cityindex.analysis.optimise_level import COLUMNS, optimise_level
-    from cityindex.engine.panel import prepare
-    from cityindex.render.formats import render_rows
-
     if measure != "correlation":
         raise UsageError(
             [
@@ -121,17 +62,16 @@ def optimise_weights_command(
                 )
             ]
         )
-    wanted = _parse_target(target)
-    loaded = load(spec, data=data, year=year, sets=sets, encoding=encoding)
-    prepared = prepare(loaded.spec, loaded.table)
+    wanted = api.parse_target(target)
+    loaded = load(opts.spec, data=opts.data, year=opts.year, sets=opts.sets, encoding=opts.encoding)
     try:
-        found = optimise_level(prepared, level, wanted)
+        found = api.level_optimum(loaded.spec, loaded.table, level, wanted)
     except ValueError as exc:
         raise UsageError(
             [issue("usage.level", f"--level {level} / --target: {exc}", got=target)]
         ) from None
-    chosen = pick_format(fmt, output)
-    language = pick_language(lang, loaded.spec)
+    chosen = pick_format(opts.fmt, opts.output)
+    language = pick_language(opts.lang, loaded.spec)
     rows, labels = localise(found.rows(), COLUMNS, chosen, language, loaded.spec)
     text = render_rows(
         rows,
@@ -139,34 +79,14 @@ def optimise_weights_command(
         columns=COLUMNS,
         fmt=chosen,
         display_digits={c: 6 for c in COLUMNS if c not in ("child", "parent")},
-        round_to=digits,
-        excel_safe_cells=excel_safe,
+        round_to=opts.digits,
+        excel_safe_cells=opts.excel_safe,
         title=f"optimised weights, level {level}",
     )
-    emit(text, output)
+    emit(text, opts.output)
     if found.reached:
         for child, w in zip(found.children, found.after, strict=True):
-            say(f"--set {_weight_path(loaded.spec, child)}={w:.12g}")
+            say(f"--set {api.weight_path(loaded.spec, child)}={w:.12g}")
         return
-    gaps = abs(found.share - found.target)
-    worst = int(gaps.argmax())
-    shown = ", ".join(
-        f"{c} {s:.3f} (target {t:.3f})"
-        for c, s, t in zip(found.children, found.share, found.target, strict=True)
-    )
-    key = _weight_path(loaded.spec, found.children[worst])
-    raise CityIndexError(
-        [
-            issue(
-                "optimise.unreachable",
-                f"no non-negative weights of level {level} reach the target correlation "
-                f"shares: furthest is {found.children[worst]} at {found.share[worst]:.4f} "
-                f"(target {found.target[worst]:.4f}); closest shares: {shown}; "
-                f"mean squared gap f = {found.objective:.3g}",
-                location=loaded.spec.location(key),
-                key_path=key,
-                hint="the table shows the closest weights; change the target (--target) or "
-                "optimise another level",
-            )
-        ]
-    )
+    key = api.weight_path(loaded.spec, worst_child(found))
+    raise unreachable(found, loaded.spec, key)
