@@ -61,6 +61,13 @@ GROUP_DOCS: dict[str, tuple[str, str, str]] = {
     "indicators": ("mapping id → indicator", "—", "its indicators"),
     "methods": ("mapping", "inherited", "method overrides for this group and below"),
     "description": ("text", "none", "free text (e.g. why these indicators)"),
+    "min_coverage": (
+        "number 0-1",
+        "none",
+        "below this share of the group's indicator weight present, a unit's missing indicators "
+        "in the group count as the worst normalised value instead of being re-weighted away "
+        "(see Missing data below)",
+    ),
     "title_en": ("text", "`title`", "its title in English (`language: en` / `--lang en`)"),
     "title_zh": ("text", "`title`", "its title in Chinese (`language: zh` / `--lang zh`)"),
 }
@@ -76,6 +83,12 @@ INDICATOR_DOCS: dict[str, tuple[str, str, str]] = {
     "source": ("text", "none", "where the values come from"),
     "title": ("text", "none", "shown in tables and reports"),
     "methods": ("mapping", "inherited", "method overrides for this indicator"),
+    "absent": (
+        "zero | below | {rule, step}",
+        "none",
+        "what a unit missing from the source list means: `zero` (a complete list: it has 0), "
+        "`below` (a top-N list: just below the last entry); see Missing data below",
+    ),
     "description": ("text", "none", "free text"),
     "target": ("number", "none", "its target, for `normalise: distance_to_target`"),
     "denominator": ("text", "none", "its denominator column, for `denominate: by_column`"),
@@ -153,6 +166,44 @@ TIER_DOCS: dict[str, tuple[str, str, str]] = {
     "breaks": ("fixed | jenks", "fixed", "`jenks`: Fisher–Jenks natural breaks of the scores"),
 }
 TIER_KEYS = tuple(TIER_DOCS)
+MISSING_DATA = """\
+### Missing data that must not pay
+
+An empty cell is a gap: `impute` may fill it (`{method: constant, value: 0}` for an analyst's
+暂无 = 0), and the `missing` rule drops what is left from its unit's aggregate and re-weights
+the rest. Two rules stop a unit from gaining by lacking data:
+
+**`absent:` on an indicator** says what absence from its source list means, applied to the raw
+data before every other stage (per year in a panel):
+
+```yaml
+ai_patents:   {direction: higher_is_better, absent: zero}    # a complete list: not on it = 0
+top50_rank:   {direction: lower_is_better, absent: below}    # a top-50 list: not on it = 51
+top_funding:  {direction: higher_is_better, absent: {rule: below, step: 0.5}}
+```
+
+`below` takes the worst listed value one `step` (default 1) further: the largest listed value
++ step when lower is better (ranks 1..N: N + 1), the smallest listed value − step, floored at 0
+when every listed value is ≥ 0, when higher is better. So a unit off a top-N list never scores
+above the list's last unit. Such a cell is data, not a gap: `explain` gives it status `absent`
+(never `imputed`) and coverage counts it as present.
+
+**`min_coverage:` on a group** (a share from 0 to 1): when the indicators a unit has under the
+group carry less than that share of the group's weight (the spec's weights, relative within
+each group and multiplied down the tree), its missing indicators there count as the worst
+normalised value, min(0, lowest normalised value among the scored units), instead of being
+dropped. With an arithmetic mean of values ≥ 0 the group score is then
+Σ_present w_j z_j / Σ_all w_j: what its present data earn at full weight, never more. At or
+above the share, gaps are re-weighted as the `missing` rule says. `explain` gives such a cell
+status `worst` (and lists it as missing). The rule is the group's own, not inherited.
+
+```yaml
+groups:
+  talent:
+    min_coverage: 0.5
+    indicators: {...}
+```
+"""
 """The keys of ``index.scale.tiers`` (checked by `cityindex.methods.tiers.parse_tier_rule`)."""
 
 LEVELS = """\
@@ -334,6 +385,8 @@ def render() -> str:
             ["key", "type", "default", "meaning"],
             _keys((*INDICATOR_KEYS, *sorted(INDICATOR_EXTRA_KEYS)), INDICATOR_DOCS),
         ),
+        "",
+        MISSING_DATA.rstrip("\n"),
         "",
         "## `calibration:`",
         "",
