@@ -61,15 +61,31 @@ class CheckReport:
     missing_units: list[str]
     kendall_tau: float = float("nan")
     rank_only: bool = False
+    n_common: int = 0
+    """How many units rho and tau are taken over: published units that are also ranked here,
+    with both a published and a computed rank."""
+
+    def summary(self) -> dict[str, Any]:
+        """The report's one-line facts, as JSON carries them beside the rows."""
+        return {
+            "max_abs_diff": self.max_abs_diff,
+            "spearman": self.spearman,
+            "kendall_tau": self.kendall_tau,
+            "n_common": self.n_common,
+            "rank_only": self.rank_only,
+            "reproduced": self.reproduced,
+        }
 
 
 def check(result: IndexResult, reference: Reference) -> CheckReport:
     """Compare scores (to the published precision) and ranks for the published units.
 
-    A unit with a published score is reproduced when its computed score rounds to it; a unit
-    with only a published rank (a rank-only reference: no scores were published) when its
-    computed rank equals the published rank exactly. Spearman's rho and Kendall's tau-b are
-    taken over the published units' published vs computed ranks.
+    A unit with a published score is reproduced when its computed score rounds to it and, when
+    its rank was published too, its rank in the full computed ranking (`computed_rank`: among
+    every scored unit, not only the published ones) equals the published rank; a unit with only
+    a published rank (a rank-only reference) when those ranks are equal. Spearman's rho and
+    Kendall's tau-b are taken over the published vs computed ranks of the `n_common` units
+    that have both.
     """
     position = {u: i for i, u in enumerate(result.units)}
     exact = result.score_exact if result.score_exact is not None else result.score
@@ -92,14 +108,13 @@ def check(result: IndexResult, reference: Reference) -> CheckReport:
             "published_rank": float(reference.ranks[k]),
             "computed_rank": float(result.rank[i]),
         }
+        same_rank = bool(np.isnan(reference.ranks[k]) or result.rank[i] == reference.ranks[k])
         if not np.isnan(published):
             diff = abs(computed - published)
             diffs.append(diff)
-            row["reproduced"] = bool(diff <= tol[k] + 1e-12)
-        elif not np.isnan(reference.ranks[k]):
-            row["reproduced"] = bool(result.rank[i] == reference.ranks[k])
+            row["reproduced"] = bool(diff <= tol[k] + 1e-12) and same_rank
         else:
-            row["reproduced"] = True
+            row["reproduced"] = same_rank
         ok = ok and row["reproduced"]
         rows.append(row)
     published_ranks = np.array([r["published_rank"] for r in rows])
@@ -115,4 +130,5 @@ def check(result: IndexResult, reference: Reference) -> CheckReport:
         missing_units=missing,
         kendall_tau=tau,
         rank_only=not reference.has_scores,
+        n_common=int(have.sum()),
     )

@@ -34,6 +34,8 @@ import numpy as np
 
 from cityindex.load.data import Table
 from cityindex.load.provenance import Source, provenance_rows
+from cityindex.methods.impute import fill_absent
+from cityindex.methods.registry import FloatArray
 from cityindex.methods.treat import winsorise, winsorise_log
 from cityindex.model.spec import Indicator, Spec
 
@@ -108,12 +110,25 @@ def _thresholds(spec: Spec, ind: Indicator) -> tuple[float, float]:
     return DEFAULT_SKEW, DEFAULT_KURTOSIS
 
 
+def listed_values(x: FloatArray, indicators: Sequence[Indicator]) -> FloatArray:
+    """`x` with each indicator's `absent:` rule applied: a unit not on a source list has a
+    value (the list is complete about it), so it counts as present, not missing."""
+    if not any(ind.absent is not None for ind in indicators):
+        return x
+    return fill_absent(
+        x,
+        rule=[ind.absent.rule if ind.absent else None for ind in indicators],
+        step=np.array([ind.absent.step if ind.absent else 1.0 for ind in indicators]),
+        direction=np.array([ind.sign for ind in indicators], dtype=float),
+    )
+
+
 def data_quality(spec: Spec, table: Table, sources: Sequence[Source] | None) -> DataQualityReport:
     """The data-quality report for `spec`'s indicators in `table`, with `sources` (None: no
     provenance to check; years, flags and unsourced values are then left out)."""
     indicators = spec.indicators()
     units = list(table.units)
-    x = table.numeric([i.column for i in indicators])
+    x = listed_values(table.numeric([i.column for i in indicators]), indicators)
     present = ~np.isnan(x)
     unit_rows = [
         {

@@ -50,7 +50,10 @@ class Explanation:
     score), `median` (the median unit's), `weight` (within the parent),
     `effective_weight` (nominal, the product of weights down the tree), `unit_weight` (this
     unit's actual share of the index after re-weighting around missing values), `contribution`
-    (to the scaled score), `share` (contribution / score) and `status` (ok, missing, imputed).
+    (to the scaled score), `share` (contribution / score) and `status`: ok, missing, imputed,
+    absent (not on the indicator's source list: its `absent:` rule gave the value, so it is
+    data, not a gap) or worst (missing, and counted as the worst value by its group's
+    `min_coverage` rule).
     """
 
     unit: str
@@ -66,6 +69,11 @@ class Explanation:
     weakest: list[dict[str, Any]]
     missing: list[str] = field(default_factory=list)
     imputed: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+    """Indicators whose source list does not name the unit (status `absent`, not `imputed`)."""
+    counted_worst: list[str] = field(default_factory=list)
+    """Missing indicators counted as the worst value by a group's `min_coverage` (status
+    `worst`); they are in `missing` too."""
     raw_decimals: dict[str, int] = field(default_factory=dict)
     """Per indicator, the decimals its raw values are written with (the most any unit needs,
     at most `MAX_RAW_DECIMALS`): the precision to show its raw value in."""
@@ -202,6 +210,8 @@ def explain(spec: Spec, result: IndexResult, unit: str, *, extremes: int = 3) ->
     ]
     missing: list[str] = []
     imputed: list[str] = []
+    absent: list[str] = []
+    worst: list[str] = []
 
     def visit(
         node: Group | Indicator, parent: str, depth: int, share: float, nominal: float
@@ -216,6 +226,13 @@ def explain(spec: Spec, result: IndexResult, unit: str, *, extremes: int = 3) ->
             if np.isnan(value):
                 status = "missing"
                 missing.append(node.id)
+            elif result.counted_worst is not None and bool(result.counted_worst[node.id].iloc[i]):
+                status = "worst"
+                missing.append(node.id)
+                worst.append(node.id)
+            elif result.absent is not None and bool(result.absent[node.id].iloc[i]):
+                status = "absent"
+                absent.append(node.id)
             elif bool(result.imputed[node.id].iloc[i]):
                 status = "imputed"
                 imputed.append(node.id)
@@ -279,6 +296,8 @@ def explain(spec: Spec, result: IndexResult, unit: str, *, extremes: int = 3) ->
         weakest=weakest,
         missing=missing,
         imputed=imputed,
+        absent=absent,
+        counted_worst=worst,
         raw_decimals=raw_decimals,
     )
 

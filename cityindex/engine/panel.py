@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from cityindex.engine.coverage import count_missing_as_worst, fill_absent_cells
 from cityindex.errors import DataError, Issue, issue
 from cityindex.load.data import Table
 from cityindex.methods.impute import PANEL_METHODS
@@ -48,6 +49,10 @@ class Prepared:
     coverage: FloatArray
     normalised: FloatArray
     warnings: tuple[str, ...]
+    absent: np.ndarray[Any, np.dtype[np.bool_]] | None = None
+    """Cells filled by their indicator's `absent:` rule (a unit not on the source list)."""
+    counted_worst: np.ndarray[Any, np.dtype[np.bool_]] | None = None
+    """Missing cells counted as the worst value by their group's `min_coverage` rule."""
 
 
 def _key(choice: MethodChoice) -> tuple[str, str]:
@@ -208,7 +213,8 @@ def prepare(spec: Spec, table: Table) -> Prepared:
     columns = [ind.column for ind in tree.indicators]
     raw = every.numeric(columns)
     stages: dict[str, FloatArray] = {"raw": raw}
-    x = stages["denominated"] = rows.run("denominate", raw, tree)
+    listed, absent = fill_absent_cells(raw, tree, rows.blocks)
+    x = stages["denominated"] = rows.run("denominate", listed, tree)
     imputed_x = rows.run("impute", x, tree)
     panel_cols = [
         j
@@ -252,6 +258,7 @@ def prepare(spec: Spec, table: Table) -> Prepared:
         z = _per_indicator("normalise", x, tree, every, direction=direction)
     else:
         z = rows.run("normalise", x, tree, direction=direction)
+    z, worst = count_missing_as_worst(z, tree, included)
     stages["normalised"] = z
     return Prepared(
         tree,
@@ -262,6 +269,8 @@ def prepare(spec: Spec, table: Table) -> Prepared:
         _rows_of(coverage, mine),
         _rows_of(z, mine),
         tuple(dict.fromkeys(warnings)),
+        _rows_of(absent, mine),
+        _rows_of(worst, mine),
     )
 
 

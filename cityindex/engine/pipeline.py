@@ -275,6 +275,12 @@ def compute(spec: Spec, table: Table, *, version: str = "") -> IndexResult:
         weights=weight_series,
         effective_weights=effective_weights(tree, weights),
         imputed=pd.DataFrame(prepared.imputed, index=units, columns=ind_ids),
+        absent=pd.DataFrame(prepared.absent, index=units, columns=ind_ids)
+        if prepared.absent is not None
+        else None,
+        counted_worst=pd.DataFrame(prepared.counted_worst, index=units, columns=ind_ids)
+        if prepared.counted_worst is not None
+        else None,
         manifest=manifest(tree, table, version=version),
         digits=digits,
         warnings=notes,
@@ -316,6 +322,11 @@ def manifest(tree: Tree, table: Table, *, version: str) -> dict[str, Any]:
         nodes[ind.id] = {
             stage: m[stage].describe() for stage in ("denominate", "impute", "treat", "normalise")
         }
+        if ind.absent is not None:  # only when used: manifests of other specs stay as they were
+            nodes[ind.id]["absent"] = ind.absent.describe()
+    for group in tree.groups:
+        if group.min_coverage is not None:
+            nodes[group.id]["min_coverage"] = group.min_coverage
     return {
         "cityindex": version,
         "index": spec.index.id,

@@ -12,12 +12,20 @@ Semantics follow COINr 1.1 (R/impute.R of bluefoxr/COINr): ``i_mean``, ``i_media
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cityindex.methods.registry import DomainError, FloatArray, KernelContext, Param, register
+from cityindex.methods.registry import (
+    REQUIRED,
+    DomainError,
+    FloatArray,
+    KernelContext,
+    Param,
+    register,
+)
 
 PANEL_METHODS = frozenset({"latest_available", "linear"})
 """Methods that fill a unit's gap from its other years: they see every row of a panel."""
@@ -32,6 +40,52 @@ def impute_none(x: FloatArray, **_: Any) -> FloatArray:
 def _fill(x: FloatArray, value: FloatArray) -> FloatArray:
     out: FloatArray = np.where(np.isnan(x), value, x)
     return out
+
+
+@register(
+    "impute",
+    "constant",
+    params=(Param("value", "number", REQUIRED, "the value every gap gets, e.g. 0 for 暂无"),),
+    doc="a missing x_ij = value (an analyst's rule, e.g. 暂无 = 0)",
+)
+def impute_constant(x: FloatArray, *, value: float, **_: Any) -> FloatArray:
+    """Replace every gap with one given value.
+
+    >>> impute_constant(np.array([[1.0, np.nan], [np.nan, 4.0]]), value=0).tolist()
+    [[1.0, 0.0], [0.0, 4.0]]
+    """
+    return _fill(np.asarray(x, dtype=float), np.asarray(float(value)))
+
+
+def fill_absent(
+    x: FloatArray, *, rule: Sequence[str | None], step: FloatArray, direction: FloatArray
+) -> FloatArray:
+    """Fill the cells of units absent from each indicator's source list (`absent:`).
+
+    ``x`` is ``(..., units, indicators)``; `rule`, `step` and `direction` (+1/-1) hold one
+    entry per indicator. A missing x_ij becomes 0 under ``zero``. Under ``below`` it becomes
+    the worst listed value one `step` further on: ``max_i x_ij + step`` when lower is better
+    (a list of ranks 1..N: N + 1), ``max(min_i x_ij - step, 0)`` when higher is better (the
+    floor applies when every listed value is >= 0, so counts stay counts; with a negative
+    listed value it is ``min_i x_ij - step``). A column whose rule is None is left as it is;
+    a ``below`` column with no listed value stays missing.
+
+    >>> x = np.array([[1.0, 9.0], [2.0, 5.0], [np.nan, np.nan]])
+    >>> one = np.array([1.0, 1.0])
+    >>> fill_absent(x, rule=["below"] * 2, step=one, direction=np.array([-1.0, 1.0])).tolist()
+    [[1.0, 9.0], [2.0, 5.0], [3.0, 4.0]]
+    """
+    v = np.asarray(x, dtype=float)
+    codes = np.array([{"zero": 1, "below": 2}.get(str(r), 0) for r in rule])
+    listed = ~np.isnan(v)
+    with np.errstate(invalid="ignore"):
+        worst_high = np.min(np.where(listed, v, np.inf), axis=-2, keepdims=True)
+        worst_low = np.max(np.where(listed, v, -np.inf), axis=-2, keepdims=True)
+    floor = np.where(worst_high >= 0, 0.0, -np.inf)  # values >= 0 stay >= 0 (counts, scores)
+    below = np.where(direction > 0, np.maximum(worst_high - step, floor), worst_low + step)
+    below = np.where(np.isfinite(below), below, np.nan)  # nothing listed: nothing to be below
+    fill = np.where(codes == 1, 0.0, np.where(codes == 2, below, np.nan))
+    return _fill(v, fill)
 
 
 @register("impute", "mean", doc="a missing x_ij = mean of indicator j over the units present")

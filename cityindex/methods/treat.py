@@ -315,6 +315,31 @@ def treat_log(x: FloatArray, **_: Any) -> FloatArray:
 
 @register(
     "treat",
+    "log1p",
+    doc="x' = ln(1 + x): defined at 0, for counts; refuses x <= -1",
+)
+def treat_log1p(x: FloatArray, **_: Any) -> FloatArray:
+    """Natural log of one plus the value, for counts with zeros (ln(1 + 0) = 0).
+
+    Unlike `log` it shifts nothing by the data, so a unit's value does not depend on the others.
+
+    >>> treat_log1p(np.array([[0.0], [np.e - 1]])).round(12).tolist()
+    [[0.0], [1.0]]
+    """
+    v = np.asarray(x, dtype=float)
+    bad = np.any(v <= -1, axis=tuple(range(v.ndim - 1)))
+    if np.any(bad):
+        raise DomainError(
+            "log1p needs values > -1 (ln(1 + x) is undefined at x <= -1)",
+            columns=[int(i) for i in np.flatnonzero(bad)],
+            hint="log1p is for counts and other values >= 0; use `log` for data of any sign",
+        )
+    out: FloatArray = np.log1p(v)
+    return out
+
+
+@register(
+    "treat",
     "box_cox",
     params=(
         Param("lambda", "number", 0.5, "the Box-Cox exponent λ (0 gives the log)"),

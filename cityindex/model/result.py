@@ -47,6 +47,11 @@ class IndexResult:
     tiers: tuple[str | None, ...] | None = None
     """Each unit's tier (梯队) when the spec's scale defines ``tiers``; None for an excluded
     unit. Graded from the shown (scaled, rounded) score, so the tier agrees with the table."""
+    absent: pd.DataFrame | None = None
+    """Cells (unit × indicator) filled by the indicator's `absent:` rule: the unit is not on the
+    source list, so its value is known (0, or just below the list), neither missing nor imputed."""
+    counted_worst: pd.DataFrame | None = None
+    """Missing cells set to the worst normalised value by their group's `min_coverage` rule."""
     spec: Spec | None = field(default=None, repr=False, compare=False)
     """The spec this result was computed from (so `cityindex.explain(result, unit)` needs
     nothing else)."""

@@ -41,6 +41,27 @@ class MethodChoice:
 
 Methods = Mapping[Stage, MethodChoice]
 
+AbsentRule = Literal["zero", "below"]
+ABSENT_RULES: tuple[AbsentRule, ...] = ("zero", "below")
+
+
+@dataclass(frozen=True)
+class Absent:
+    """What absence from an indicator's source list means (`absent:` on an indicator).
+
+    ``zero``: the list is complete, so a unit not on it has 0. ``below``: the list is a top-N
+    list, so a unit not on it sits just below its last entry: the worst listed value + `step`
+    for a lower-is-better indicator (ranks: N + 1), the worst listed value - `step`, floored
+    at 0, for a higher-is-better one. Applied to the raw data, before every other stage.
+    """
+
+    rule: AbsentRule
+    step: float = 1.0
+
+    def describe(self) -> dict[str, Any]:
+        """Plain form for manifests: {'rule': ..., 'step': ...} (step only for `below`)."""
+        return {"rule": self.rule, "step": self.step} if self.rule == "below" else {"rule": "zero"}
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -58,6 +79,8 @@ class Indicator:
     """Per-language titles (``title_zh``, ``title_en``), shown before `title` in that language."""
     methods: Methods = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
+    absent: Absent | None = None
+    """What a unit missing from the source list means (None: an ordinary gap)."""
 
     @property
     def sign(self) -> int:
@@ -78,6 +101,10 @@ class Group:
     methods: Methods = field(default_factory=dict)
     titles: Mapping[str, str] = field(default_factory=dict)
     """Per-language titles (``title_zh``, ``title_en``), shown before `title` in that language."""
+    min_coverage: float | None = None
+    """Least share (by the spec's weights) of the group's indicators a unit must have for its
+    gaps to be dropped and re-weighted; below it, its missing indicators in the group count as
+    the worst normalised value (`cityindex.engine.coverage`). None: no such rule."""
 
     @property
     def children(self) -> tuple[Group | Indicator, ...]:

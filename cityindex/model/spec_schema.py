@@ -16,7 +16,6 @@ from typing import Any, Literal, cast
 
 from cityindex.errors import Issue, describe, did_you_mean
 from cityindex.methods.tiers import parse_tier_rule
-from cityindex.model.output_columns import RESERVED_NAMES
 from cityindex.model.spec import (
     DIRECTION_SYNONYMS,
     DIRECTIONS,
@@ -27,7 +26,9 @@ from cityindex.model.spec import (
     MethodChoice,
     Spec,
 )
+from cityindex.model.spec_ids import check_reserved, check_unique_ids
 from cityindex.model.spec_methods import method_blocks, method_choice
+from cityindex.model.spec_missing import read_absent, read_min_coverage
 from cityindex.model.spec_values import Path_, Tracker, check_keys, dotted, read_text, read_weight
 from cityindex.model.tree import ignored_weight_warnings, resolve_tree
 
@@ -53,7 +54,16 @@ TITLE_KEYS = ("title_en", "title_zh")
 """Per-language titles of a group or indicator (`title` is shown when the language has none)."""
 PANEL_KEYS = ("normalise",)
 PANEL_NORMALISE = ("per_year", "pooled")
-GROUP_KEYS = ("title", "weight", "groups", "indicators", "methods", "description", *TITLE_KEYS)
+GROUP_KEYS = (
+    "title",
+    "weight",
+    "groups",
+    "indicators",
+    "methods",
+    "description",
+    "min_coverage",
+    *TITLE_KEYS,
+)
 INDICATOR_KEYS = (
     "column",
     "direction",
@@ -62,6 +72,7 @@ INDICATOR_KEYS = (
     "source",
     "title",
     "methods",
+    "absent",
     *TITLE_KEYS,
 )
 INDICATOR_EXTRA_KEYS: set[str] = {"description", "target", "denominator"}
@@ -108,6 +119,7 @@ def _indicator(iid: str, value: Any, path: Path_, t: Tracker) -> Indicator | Non
         methods=method_blocks(value.get("methods"), (*path, "methods"), t),
         extra={k: value[k] for k in INDICATOR_EXTRA_KEYS if k in value},
         titles=_titles(value, path, t),
+        absent=read_absent(value.get("absent"), (*path, "absent"), t),
     )
 
 
@@ -191,6 +203,7 @@ def _group(gid: str, value: Any, path: Path_, t: Tracker) -> Group | None:
         indicators=tuple(indicators),
         methods=method_blocks(value.get("methods"), (*path, "methods"), t, child_ids),
         titles=_titles(value, path, t),
+        min_coverage=read_min_coverage(value.get("min_coverage"), (*path, "min_coverage"), t),
     )
 
 
@@ -251,8 +264,8 @@ def build_spec(
         )
     groups = _groups(plain.get("groups"), ("groups",), t)
     methods = method_blocks(plain.get("methods"), ("methods",), t, [g.id for g in groups])
-    _check_unique_ids(groups, t)
-    _check_reserved(groups, meta.unit if meta is not None else None, t)
+    check_unique_ids(groups, t)
+    check_reserved(groups, meta.unit if meta is not None else None, t)
     calibration = plain.get("calibration")
     if calibration is not None and not isinstance(calibration, dict):
         t.add("spec.type.mapping", "'calibration' must be a mapping", ("calibration",))
@@ -356,57 +369,6 @@ def _panel(value: Any, path: Path_, t: Tracker) -> Literal["per_year", "pooled"]
         )
         return "per_year"
     return cast(Literal["per_year", "pooled"], mode)
-
-
-def _check_reserved(groups: Sequence[Group], unit: str | None, t: Tracker) -> None:
-    """No id may be the unit column or a column the outputs add (`output_columns`): the score
-    table would have two columns of that name, and a reader keeps only one of them."""
-    reserved = RESERVED_NAMES | ({unit} if unit else set())
-    shown = ", ".join(sorted(RESERVED_NAMES))
-
-    def visit(node: Group | Indicator) -> None:
-        if node.id in reserved:
-            what = "the unit column" if node.id == unit else "a column of the outputs"
-            kind = "group" if isinstance(node, Group) else "indicator"
-            t.add(
-                "spec.id.reserved",
-                f"{kind} id '{node.id}' is {what}; outputs would have two '{node.id}' columns",
-                tuple(node.key_path.split(".")),
-                at="key",
-                expected=f"an id other than the unit column ('{unit}') and: {shown}",
-                got=repr(node.id),
-                hint=f"rename it, e.g. '{node.id}_{kind}'; the data column can keep its name "
-                f"(`column: {node.id}`)"
-                if kind == "indicator" and node.id != unit
-                else f"rename it, e.g. '{node.id}_{kind}'",
-            )
-        if isinstance(node, Group):
-            for child in node.children:
-                visit(child)
-
-    for g in groups:
-        visit(g)
-
-
-def _check_unique_ids(groups: list[Group], t: Tracker) -> None:
-    seen: dict[str, str] = {}
-
-    def visit(node: Group | Indicator) -> None:
-        if node.id in seen:
-            t.add(
-                "spec.id.duplicate",
-                f"id '{node.id}' is used twice (also at {seen[node.id]})",
-                tuple(node.key_path.split(".")),
-                at="key",
-                hint="group and indicator ids must be unique across the tree",
-            )
-        seen[node.id] = node.key_path
-        if isinstance(node, Group):
-            for child in node.children:
-                visit(child)
-
-    for g in groups:
-        visit(g)
 
 
 def check_columns(spec: Spec, columns: Sequence[str], data_file: str) -> list[Issue]:

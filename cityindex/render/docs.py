@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cityindex.methods.registry import REGISTRY, REQUIRED, STAGES, Method, Param, load_methods
+from cityindex.render.docs_prose import LEVELS, MISSING_DATA
 
 Row = tuple[str, str, str, str]
 """(key, type, default, meaning)"""
@@ -61,6 +62,13 @@ GROUP_DOCS: dict[str, tuple[str, str, str]] = {
     "indicators": ("mapping id → indicator", "—", "its indicators"),
     "methods": ("mapping", "inherited", "method overrides for this group and below"),
     "description": ("text", "none", "free text (e.g. why these indicators)"),
+    "min_coverage": (
+        "number 0-1",
+        "none",
+        "below this share of the group's indicator weight present, a unit's missing indicators "
+        "in the group count as the worst normalised value instead of being re-weighted away "
+        "(see Missing data below)",
+    ),
     "title_en": ("text", "`title`", "its title in English (`language: en` / `--lang en`)"),
     "title_zh": ("text", "`title`", "its title in Chinese (`language: zh` / `--lang zh`)"),
 }
@@ -76,6 +84,12 @@ INDICATOR_DOCS: dict[str, tuple[str, str, str]] = {
     "source": ("text", "none", "where the values come from"),
     "title": ("text", "none", "shown in tables and reports"),
     "methods": ("mapping", "inherited", "method overrides for this indicator"),
+    "absent": (
+        "zero | below | {rule, step}",
+        "none",
+        "what a unit missing from the source list means: `zero` (a complete list: it has 0), "
+        "`below` (a top-N list: just below the last entry); see Missing data below",
+    ),
     "description": ("text", "none", "free text"),
     "target": ("number", "none", "its target, for `normalise: distance_to_target`"),
     "denominator": ("text", "none", "its denominator column, for `denominate: by_column`"),
@@ -154,24 +168,6 @@ TIER_DOCS: dict[str, tuple[str, str, str]] = {
 }
 TIER_KEYS = tuple(TIER_DOCS)
 """The keys of ``index.scale.tiers`` (checked by `cityindex.methods.tiers.parse_tier_rule`)."""
-
-LEVELS = """\
-## Levels: one convention
-
-**A level counts up from the indicators, as COINr's do**: indicators are level 1, a group is one
-above its highest child, the index is the highest level. In the shipped index (groups of
-indicators) indicators are level 1, the five dimensions level 2 and the index level 3. This is
-what `level` means everywhere: the plan's `weight_noise: [{level: 1, …}]` (the indicators'
-weights within their groups), `cityindex calibrate --levels 1,2`, and the `level` column of
-`cityindex explain` (and `cityindex.explain`).
-
-The other direction is spelt **depth**, counting down from the index: depth 0 is the index,
-depth 1 the top-level groups, and so on. `explain` shows it in its `depth` column (the tree's
-indentation), and a plan entry may say `{depth: 1, fraction: 0.25}` instead of `level:` — it
-selects the weights of the nodes at that depth within their parents (in a tree of groups of
-indicators, depth 1 = level 2). A `level:` that does not exist (such as `level: 0`) is an error
-whose hint points to `depth:`.
-"""
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
@@ -334,6 +330,8 @@ def render() -> str:
             ["key", "type", "default", "meaning"],
             _keys((*INDICATOR_KEYS, *sorted(INDICATOR_EXTRA_KEYS)), INDICATOR_DOCS),
         ),
+        "",
+        MISSING_DATA.rstrip("\n"),
         "",
         "## `calibration:`",
         "",
