@@ -13,6 +13,7 @@ indices. A missing child (NaN) contributes nothing to that unit's sums.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -137,7 +138,8 @@ def vikor(
     """VIKOR as a score: ``1 − Q``, so higher is better and the compromise leader scores 1.
 
     See `vikor_measures` for S, R and Q. Opricovic & Tzeng's two acceptance conditions for a
-    compromise set are not applied: the score ranks every unit by Q alone.
+    compromise set are not applied to the score, which ranks every unit by Q alone;
+    `vikor_detail` reports them.
     """
     if not 0.0 <= float(v) <= 1.0:
         raise DomainError(f"vikor's v must lie in [0, 1], got {v}", columns=[])
@@ -189,3 +191,69 @@ def grey_relational(
         grade = np.where(total > 0, np.nansum(w * xi, axis=-1) / total, np.nan)
     out: FloatArray = np.where(_all_missing(vals), np.nan, grade)
     return out
+
+
+@dataclass(frozen=True)
+class VikorDetail:
+    """VIKOR's measures per unit and Opricovic & Tzeng's compromise solution for one matrix.
+
+    ``order`` lists unit positions by ascending Q (ties by S, then position); a unit with no
+    child present is left out. ``advantage`` is condition C1, ``stability`` C2, and
+    ``compromise`` the positions of the compromise set.
+    """
+
+    s: FloatArray
+    r: FloatArray
+    q: FloatArray
+    order: tuple[int, ...]
+    threshold: float
+    advantage: bool
+    stability: bool
+    compromise: tuple[int, ...]
+
+
+def vikor_detail(
+    x: FloatArray, weights: FloatArray, *, v: float = 0.5, ctx: KernelContext | None = None
+) -> VikorDetail:
+    """S, R, Q and the compromise solution (Opricovic & Tzeng 2004, section 3, step 5).
+
+    With a′ the unit of least Q, a″ the second and m the number of units ranked:
+
+    - C1, acceptable advantage: Q(a″) − Q(a′) ≥ DQ = 1 / (m − 1);
+    - C2, acceptable stability: a′ is also best (least) by S or by R.
+
+    Both hold: the compromise set is {a′}. Only C2 fails: {a′, a″}. C1 fails: a′ and every
+    unit a with Q(a) − Q(a′) < DQ (the first M of the Q order). ``x`` is one
+    ``(units, children)`` matrix; ``weights`` ``(children,)``.
+
+    >>> d = vikor_detail(np.array([[1.0, 0.0], [0.0, 1.0], [0.9, 0.9]]), np.array([0.5, 0.5]))
+    >>> d.q.tolist(), d.order, d.advantage, d.stability, d.compromise
+    ([1.0, 1.0, 0.0], (2, 0, 1), True, True, (2,))
+    """
+    s, r, q = vikor_measures(x, weights, v=float(v), ctx=ctx)
+    if np.ndim(q) != 1:
+        raise ValueError("vikor_detail takes one (units, children) matrix and one weight vector")
+    ranked = [i for i in np.lexsort((np.arange(len(q)), s, q)) if not np.isnan(q[i])]
+    m = len(ranked)
+    if m < 2:
+        only = tuple(int(i) for i in ranked)
+        return VikorDetail(s, r, q, only, 1.0, True, True, only)
+    threshold = 1.0 / (m - 1)
+    first, second = ranked[0], ranked[1]
+    slack = 1e-12  # Q differences exactly at DQ count as reaching it despite rounding
+    advantage = bool(q[second] - q[first] >= threshold - slack)
+    stability = bool(s[first] <= np.nanmin(s) or r[first] <= np.nanmin(r))
+    if advantage:
+        compromise = [first] if stability else [first, second]
+    else:
+        compromise = [i for i in ranked if q[i] - q[first] < threshold - slack]
+    return VikorDetail(
+        s,
+        r,
+        q,
+        tuple(int(i) for i in ranked),
+        threshold,
+        advantage,
+        stability,
+        tuple(int(i) for i in compromise),
+    )
