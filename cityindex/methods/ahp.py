@@ -120,8 +120,9 @@ register_check("weights", "combine")(_check("combine"))
         Param(
             "priority",
             "text",
-            "eigenvector",
-            "how weights come from the matrix: eigenvector (Saaty), sum_product (和积法: "
+            None,
+            "how weights come from the matrix: eigenvector (Saaty; also when not given), "
+            "sum_product (和积法: "
             "column-normalised row means) or geometric_mean (方根法: normalised row geometric "
             "means); λmax = mean of (Aw)_i / w_i for the last two",
             choices=PRIORITIES,
@@ -140,7 +141,7 @@ def ahp(
     experts: Mapping[str, Any] | None = None,
     allow_inconsistent: bool = False,
     missing: str = "error",
-    priority: str = "eigenvector",
+    priority: str | None = None,
     **_: Any,
 ) -> FloatArray:
     """AHP weights for the group's children (ids from ``ctx.column_ids``); data not used."""

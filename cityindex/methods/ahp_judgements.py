@@ -278,7 +278,7 @@ def evaluate_ahp(
     experts = params.get("experts")
     missing = str(params.get("missing", "error"))
     allow = bool(params.get("allow_inconsistent", False))
-    priority = str(params.get("priority", "eigenvector"))
+    priority = str(params.get("priority") or "eigenvector")
     problems: list[Issue] = []
     if priority not in PRIORITIES:
         problems.append(
