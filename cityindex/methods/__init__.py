@@ -15,6 +15,7 @@ from cityindex.methods import (
     mcda,  # noqa: F401
     mpi,  # noqa: F401
     normalise,  # noqa: F401
+    normalise_vector,  # noqa: F401
     treat,  # noqa: F401
     weights,  # noqa: F401
     weights_objective,  # noqa: F401

@@ -15,6 +15,7 @@ import numpy as np
 
 from cityindex.errors import Issue, issue
 from cityindex.methods.ahp_judgements import evaluate_ahp, judgement_value
+from cityindex.methods.ahp_matrix import PRIORITIES
 from cityindex.methods.registry import (
     REGISTRY,
     DomainError,
@@ -116,9 +117,20 @@ register_check("weights", "combine")(_check("combine"))
             "unjudged pairs: an error, or completed by Harker's method",
             choices=("error", "harker"),
         ),
+        Param(
+            "priority",
+            "text",
+            None,
+            "how weights come from the matrix: eigenvector (Saaty; also when not given), "
+            "sum_product (和积法: "
+            "column-normalised row means) or geometric_mean (方根法: normalised row geometric "
+            "means); λmax = mean of (Aw)_i / w_i for the last two",
+            choices=PRIORITIES,
+        ),
     ),
-    doc="w = principal eigenvector of the reciprocal judgement matrix (Saaty); "
-    "CR = ((λmax − n)/(n − 1)) / RI(n) must be ≤ 0.1; experts combined by geometric mean",
+    doc="w = principal eigenvector of the reciprocal judgement matrix (Saaty; or priority: "
+    "sum_product 和积法, geometric_mean 方根法); CR = ((λmax − n)/(n − 1)) / RI(n) must be "
+    "≤ 0.1; experts combined by geometric mean",
 )
 def ahp(
     x: FloatArray,
@@ -129,6 +141,7 @@ def ahp(
     experts: Mapping[str, Any] | None = None,
     allow_inconsistent: bool = False,
     missing: str = "error",
+    priority: str | None = None,
     **_: Any,
 ) -> FloatArray:
     """AHP weights for the group's children (ids from ``ctx.column_ids``); data not used."""
@@ -140,6 +153,7 @@ def ahp(
         "experts": experts,
         "allow_inconsistent": allow_inconsistent,
         "missing": missing,
+        "priority": priority,
     }
     outcome = evaluate_ahp(params, ids)
     if outcome.problems or outcome.result is None:

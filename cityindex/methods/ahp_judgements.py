@@ -25,6 +25,7 @@ import numpy as np
 from cityindex.errors import Issue, issue
 from cityindex.methods.ahp_matrix import (
     MAX_CR,
+    PRIORITIES,
     aggregate_judgements,
     ahp_weights,
     harker_complete,
@@ -161,7 +162,12 @@ def _connected(known: np.ndarray[Any, np.dtype[np.bool_]]) -> bool:
 
 
 def _solve(
-    a: FloatArray, ids: Sequence[str], *, missing: str, key_path: str
+    a: FloatArray,
+    ids: Sequence[str],
+    *,
+    missing: str,
+    key_path: str,
+    priority: str = "eigenvector",
 ) -> tuple[AhpResult | None, list[Issue]]:
     """Weights of one (possibly incomplete) matrix, or the problems preventing them."""
     gaps = np.isnan(a)
@@ -191,7 +197,7 @@ def _solve(
         completed = harker_complete(a)
     else:
         completed = a
-    w, lam, ci, cr = ahp_weights(completed)
+    w, lam, ci, cr = ahp_weights(completed, priority=priority)
     worst = None
     if len(ids) > 2:
         i, j, implied = most_inconsistent_pair(np.where(gaps, np.nan, completed), w)
@@ -272,7 +278,18 @@ def evaluate_ahp(
     experts = params.get("experts")
     missing = str(params.get("missing", "error"))
     allow = bool(params.get("allow_inconsistent", False))
+    priority = str(params.get("priority") or "eigenvector")
     problems: list[Issue] = []
+    if priority not in PRIORITIES:
+        problems.append(
+            issue(
+                "ahp.priority",
+                f"priority must be one of: {', '.join(PRIORITIES)}",
+                key_path=f"{key_path}.priority" if key_path else "priority",
+                got=repr(priority),
+            )
+        )
+        return AhpOutcome(None, {}, problems)
     if (pairs is None) == (experts is None):
         problems.append(
             issue(
@@ -292,7 +309,7 @@ def evaluate_ahp(
         problems += found
         if found:
             return AhpOutcome(None, {}, problems)
-        result, found = _solve(a, ids, missing=missing, key_path=path)
+        result, found = _solve(a, ids, missing=missing, key_path=path, priority=priority)
         problems += found
         if result is not None and result.cr > MAX_CR and not allow:
             problems.append(_consistency_issue(result, who="", key_path=path, pairs=pairs))
@@ -314,7 +331,7 @@ def evaluate_ahp(
         problems += found
         if found:
             continue
-        result, found = _solve(a, ids, missing=missing, key_path=where)
+        result, found = _solve(a, ids, missing=missing, key_path=where, priority=priority)
         problems += found
         if result is None:
             continue
@@ -329,7 +346,7 @@ def evaluate_ahp(
     if problems or not matrices:
         return AhpOutcome(None, individual, problems)
     group = aggregate_judgements(matrices)
-    combined, found = _solve(group, ids, missing=missing, key_path=path)
+    combined, found = _solve(group, ids, missing=missing, key_path=path, priority=priority)
     return AhpOutcome(combined, individual, problems + found)
 
 

@@ -14,6 +14,12 @@ for n > 15 we use Alonso & Lamata's (2006, Int. J. Uncertain. Fuzziness Knowl.-B
 λ̄(n) = 2.7699 n − 4.3513, i.e. RI(n) = (1.7699 n − 4.3513) / (n − 1) (1.586 at n = 15,
 matching the table's 1.59). CR > 0.1 is inconsistent.
 
+Two approximations Chinese textbooks teach beside the eigenvector (``priority``): the
+sum-product method (和积法: normalise each column to sum 1, average each row) and the
+geometric-mean or root method (方根法: the n-th root of each row's product, normalised). For
+both, λ_max is estimated as (1/n) Σ_i (A w)_i / w_i and CI, CR follow as above; on a
+consistent matrix all three give the same weights and λ_max = n.
+
 Harker's completion of missing pairs and the geometric mean of several experts' matrices are
 here too; reading judgements is `cityindex.methods.ahp_judgements`, the registered `ahp`
 weights method `cityindex.methods.ahp`.
@@ -22,6 +28,7 @@ weights method `cityindex.methods.ahp`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 
@@ -46,6 +53,10 @@ SAATY_RANDOM_INDEX: tuple[float, ...] = (
 )
 """Saaty's random index RI(n) for n = 1..15 (Saaty 1980, Table 1.1)."""
 
+Priority = Literal["eigenvector", "sum_product", "geometric_mean"]
+PRIORITIES: tuple[str, ...] = ("eigenvector", "sum_product", "geometric_mean")
+"""How the weights are derived from the judgement matrix (Saaty's, 和积法, 方根法)."""
+
 MAX_CR = 0.1
 """Saaty's threshold: a consistency ratio above 0.1 means the judgements need revising."""
 
@@ -61,13 +72,21 @@ def random_index(n: int) -> float:
     return (1.7699 * n - 4.3513) / (n - 1)
 
 
-def ahp_weights(matrix: FloatArray) -> tuple[FloatArray, float, float, float]:
-    """Principal-eigenvector weights of a positive reciprocal matrix, with λ_max, CI and CR.
+def ahp_weights(
+    matrix: FloatArray, *, priority: str = "eigenvector"
+) -> tuple[FloatArray, float, float, float]:
+    """Weights of a positive reciprocal matrix, with λ_max, CI and CR.
+
+    ``priority``: ``eigenvector`` (Saaty's principal eigenvector and eigenvalue),
+    ``sum_product`` (和积法) or ``geometric_mean`` (方根法), the last two with λ_max estimated
+    as (1/n) Σ_i (A w)_i / w_i.
 
     >>> w, lam, ci, cr = ahp_weights(np.array([[1.0, 2.0], [0.5, 1.0]]))
     >>> [round(float(v), 6) for v in w], round(lam, 9), round(ci, 9), cr
     ([0.666667, 0.333333], 2.0, 0.0, 0.0)
     """
+    if priority not in PRIORITIES:
+        raise ValueError(f"priority must be one of {', '.join(PRIORITIES)}, got {priority!r}")
     a = np.asarray(matrix, dtype=float)
     n = a.shape[0]
     if a.shape != (n, n) or n == 0:
@@ -76,11 +95,19 @@ def ahp_weights(matrix: FloatArray) -> tuple[FloatArray, float, float, float]:
         raise ValueError("a judgement matrix must have positive finite entries")
     if n == 1:
         return np.ones(1), 1.0, 0.0, 0.0
-    values, vectors = np.linalg.eig(a)
-    top = int(np.argmax(values.real))
-    lam = float(values[top].real)
-    w = np.abs(vectors[:, top].real)
-    w = w / w.sum()
+    if priority == "eigenvector":
+        values, vectors = np.linalg.eig(a)
+        top = int(np.argmax(values.real))
+        lam = float(values[top].real)
+        w = np.abs(vectors[:, top].real)
+        w = w / w.sum()
+    else:
+        if priority == "sum_product":
+            w = (a / a.sum(axis=0, keepdims=True)).mean(axis=1)
+        else:
+            w = np.exp(np.log(a).mean(axis=1))
+        w = w / w.sum()
+        lam = float(np.mean((a @ w) / w))
     ci = (lam - n) / (n - 1)
     ci = max(ci, 0.0) if abs(ci) < 1e-12 else ci
     ri = random_index(n)

@@ -16,6 +16,11 @@ direction-adjusted so higher is better) and reproduce the R package Compind's co
   (Compind's ``ci_ampi`` always subtracts: its ``penalty`` test compares a numeric matrix with
   "POS" and is never true; ``penalty: negative`` here adds, as Mazziotta & Pareto define it.)
 
+Values that were not normalised come with ``ctx.directions``: a lower-is-better child is then
+standardised with negative polarity, z = 100 − 10 (x − mean) / sd (``normalise_ci`` with
+``polarity = "NEG"``), r = 70 + 60 (ref + Δ − x) / (2Δ) for ``ampi`` — the same as
+negating the child (and its reference) first.
+
 The weights are not used: both indices are unweighted means by construction (Mazziotta &
 Pareto 2016, "On a generalized non-compensatory composite index", Social Indicators Research
 127). A missing child is left out of the unit's mean and sd.
@@ -74,14 +79,21 @@ def _penalised(r: FloatArray, *, ddof: int, penalty: str) -> FloatArray:
     "sample sd of z_i·; MPI_i = M_i − S_i·(S_i / M_i) (penalty: negative adds); unweighted "
     "(Compind's ci_mpi)",
 )
-def mpi(x: FloatArray, weights: FloatArray, *, penalty: str = "positive", **_: Any) -> FloatArray:
+def mpi(
+    x: FloatArray,
+    weights: FloatArray,
+    *,
+    ctx: KernelContext | None = None,
+    penalty: str = "positive",
+    **_: Any,
+) -> FloatArray:
     """Mazziotta–Pareto Index, Compind's ``ci_mpi`` after its z-score standardisation.
 
     >>> x = np.array([[1.0, 1.0], [2.0, 3.0], [3.0, 2.0]])
     >>> [round(float(v), 4) for v in mpi(x, np.ones(2))]
     [90.0, 104.5238, 104.5238]
     """
-    v = np.asarray(x, dtype=float)
+    v = ctx.orient(x) if ctx is not None else np.asarray(x, dtype=float)
     mean = np.nanmean(v, axis=-2, keepdims=True)
     n = np.sum(~np.isnan(v), axis=-2, keepdims=True)
     sd = np.sqrt(np.nansum((v - mean) ** 2, axis=-2, keepdims=True) / np.maximum(n - 1, 1))
@@ -129,7 +141,7 @@ def ampi(
     >>> [round(float(v), 4) for v in ampi(x, np.ones(2))]
     [91.0, 91.0, 100.0]
     """
-    v = np.asarray(x, dtype=float)
+    v = ctx.orient(x) if ctx is not None else np.asarray(x, dtype=float)
     if isinstance(reference, Mapping):
         ids = ctx.column_ids if ctx is not None else ()
         missing = [c for c in ids if c not in reference]
@@ -140,6 +152,8 @@ def ampi(
                 hint="e.g. reference: {" + ", ".join(f"{c}: 0.5" for c in ids[:2]) + "}",
             )
         ref = np.array([float(reference[c]) for c in ids])
+        if ctx is not None and ctx.directions is not None:
+            ref = ref * np.asarray(ctx.directions, dtype=float)  # oriented as the values
     else:
         ref = np.nanmean(v, axis=-2)[..., None, :]
     delta = (np.nanmax(v, axis=-2, keepdims=True) - np.nanmin(v, axis=-2, keepdims=True)) / 2

@@ -22,7 +22,11 @@ Kernel contracts (all pure; NaN means missing; leading axes are replicates):
   ``(..., units, indicators)``.
 
 ``ctx`` is a `KernelContext`: the ids and side data a kernel may need (unit ids, the ids of the
-columns it sees, extra data columns such as a grouping column, per-indicator targets).
+columns it sees, extra data columns such as a grouping column, per-indicator targets), and
+``directions``: None when the columns are already oriented (normalised, so higher is better),
+else +1/−1 per column for values that were not normalised. The kernels whose formula depends
+on which end is best (TOPSIS, VIKOR, grey relational, CRITIC, MPI/AMPI) honour them, as
+pymcdm's criterion ``types`` and Compind's ``polarity`` do; `KernelContext.orient` applies them.
 """
 
 from __future__ import annotations
@@ -76,6 +80,32 @@ class KernelContext:
     unit_ids: tuple[str, ...] = ()
     column_ids: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    directions: tuple[float, ...] | None = None
+    """+1 (higher is better) or −1 (lower is better) per column, for values that were not
+    normalised; None (the default) means the columns are already oriented."""
+
+    def orient(self, x: FloatArray) -> FloatArray:
+        """`x` with each lower-is-better column negated, so higher is better everywhere.
+
+        Negating a column turns a formula's best value max_i x_ij into −min_i x_ij: TOPSIS's
+        ideal, VIKOR's f*, the grey reference and CRITIC's min-max all become the column's
+        minimum for a cost column, and distances are unchanged. Without directions, `x` itself.
+
+        >>> KernelContext(directions=(1.0, -1.0)).orient(np.array([[1.0, 2.0]]))
+        array([[ 1., -2.]])
+        """
+        v = np.asarray(x, dtype=float)
+        if self.directions is None:
+            return v
+        d = np.asarray(self.directions, dtype=float)
+        if d.shape != v.shape[-1:] or not np.all(np.abs(d) == 1.0):
+            raise DomainError(
+                f"directions must be +1/-1 for each of the {v.shape[-1]} columns, "
+                f"got {self.directions}",
+                columns=[],
+            )
+        out: FloatArray = v if np.all(d > 0) else v * d
+        return out
 
 
 Kernel = Callable[..., Any]

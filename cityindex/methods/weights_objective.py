@@ -179,10 +179,17 @@ def entropy(
 @register(
     "weights",
     "critic",
-    doc="z = min-max of the direction-adjusted values; C_j = σ_j Σ_k (1 − r_jk), "
-    "σ the sample sd (n − 1), r Pearson; w_j = C_j / Σ_k C_k (Diakoulaki et al. 1995)",
+    doc="z = min-max of the direction-adjusted values ((max − x)/(max − min) for a "
+    "lower-is-better child given raw); C_j = σ_j Σ_k (1 − r_jk), σ the sample sd (n − 1), "
+    "r Pearson; w_j = C_j / Σ_k C_k (Diakoulaki et al. 1995)",
 )
-def critic(x: FloatArray, *, fixed: FloatArray | None = None, **_: Any) -> FloatArray:
+def critic(
+    x: FloatArray,
+    *,
+    fixed: FloatArray | None = None,
+    ctx: KernelContext | None = None,
+    **_: Any,
+) -> FloatArray:
     """CRITIC weights (Diakoulaki, Mavrotas & Papayannakis 1995, Comput. Oper. Res. 22(7)).
 
     Each column of the direction-adjusted values is min-max scaled to [0, 1],
@@ -194,8 +201,11 @@ def critic(x: FloatArray, *, fixed: FloatArray | None = None, **_: Any) -> Float
     cancels in w) and r_jk Pearson's correlation of z_j and z_k over the units both have. A
     constant column has σ_j = 0 (weight 0) and correlation 0 with the others. Because z is
     min-max scaled, the weights do not change under any positive affine rescaling of a column.
+    With ``ctx.directions`` (raw values), a lower-is-better column is scaled by direction,
+    ``z_ij = (max_i x_ij − x_ij) / (max_i x_ij − min_i x_ij)``, as Diakoulaki et al. and
+    JMcDM's ``critic(decmat, fns)`` do.
     """
-    v = np.asarray(x, dtype=float)
+    v = ctx.orient(x) if ctx is not None else np.asarray(x, dtype=float)
     _check_units(v, "critic")
     lo = np.nanmin(v, axis=-2, keepdims=True)
     hi = np.nanmax(v, axis=-2, keepdims=True)

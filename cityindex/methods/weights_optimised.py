@@ -8,8 +8,10 @@ the same gap, without the log (the log of 0 is −∞ at an exact balance),
 
     f(w) = (1/k) Σ_j (t_j − m_j(w) / Σ_k m_k(w))²,   w ≥ 0, Σ w = 1,
 
-is solved to full precision by bounded least squares (scipy's ``least_squares``, trust-region
-reflective, from the target and from equal weights), where m_j is the child's Pearson
+is solved to full precision (from the target and from equal weights; the better is kept) by a
+projected Levenberg–Marquardt method that advances every replicate at once
+(`cityindex.methods.weights_optimised_batch`; `least_gap` below, scipy's ``least_squares``,
+serves the level-wide `cityindex.analysis.optimise_level`), where m_j is the child's Pearson
 correlation with the group score (``measure: correlation``) or its first-order sensitivity
 index S_j (``measure: importance``; Becker et al. 2017; see `cityindex.methods.importance`).
 The group score is re-aggregated by the group's own aggregation method at each step.
@@ -38,6 +40,7 @@ from cityindex.methods.registry import (
     register_check,
 )
 from cityindex.methods.weights import spread
+from cityindex.methods.weights_optimised_batch import least_gap_batch, share_gap
 
 TOLERANCE = 1e-12
 """Largest mean squared gap f(w) counted as reaching the target."""
@@ -223,19 +226,26 @@ def optimised(
     t = _targets(target, ids, k)
     aggregate = _aggregator(ctx)
     flat = v.reshape(-1, *v.shape[-2:])
-    out = np.empty((flat.shape[0], k))
-    for r in range(flat.shape[0]):
-        w, got, f = optimise(flat[r], t, aggregate, measure=measure)
-        if f > TOLERANCE and unreachable == "error":
-            shown = ", ".join(
-                f"{c} {g:.3f} (target {tt:.3f})" for c, g, tt in zip(ids, got, t, strict=True)
-            )
-            raise DomainError(
-                f"optimised weights cannot reach the target {measure} shares with "
-                f"non-negative weights; closest: {shown} (mean squared gap {f:.3g})",
-                columns=[int(j) for j in np.flatnonzero(np.abs(got - t) > 1e-6)],
-                hint="set `unreachable: closest` to accept these weights, or change the target",
-            )
-        out[r] = w
+    gap = share_gap(flat, t, aggregate, measure)
+    # From the target and from equal weights, every replicate at once; the better one wins.
+    found = [
+        least_gap_batch(gap, np.broadcast_to(s, (flat.shape[0], k)).copy())
+        for s in (t, np.full(k, 1.0 / k))
+    ]
+    first = found[0][1] <= found[1][1]
+    best = np.where(first[:, None], found[0][0], found[1][0])
+    gaps = np.where(first, found[0][1], found[1][1])
+    got = gap(best[:, None])[:, 0] * np.sqrt(k) + t
+    out = best / best.sum(axis=-1, keepdims=True)
+    for r in np.flatnonzero(gaps > TOLERANCE) if unreachable == "error" else ():
+        shown = ", ".join(
+            f"{c} {g:.3f} (target {tt:.3f})" for c, g, tt in zip(ids, got[r], t, strict=True)
+        )
+        raise DomainError(
+            f"optimised weights cannot reach the target {measure} shares with "
+            f"non-negative weights; closest: {shown} (mean squared gap {gaps[r]:.3g})",
+            columns=[int(j) for j in np.flatnonzero(np.abs(got[r] - t) > 1e-6)],
+            hint="set `unreachable: closest` to accept these weights, or change the target",
+        )
     result: FloatArray = out.reshape(*v.shape[:-2], k)
     return spread(result, v, fixed)
