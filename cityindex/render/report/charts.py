@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from cityindex.load.files import remove_on_signal
 from cityindex.methods.registry import FloatArray
 from cityindex.render.i18n import Language, tr
 from cityindex.render.report.places import BUBBLE_AREA as BUBBLE_AREA  # re-exported
@@ -58,6 +59,7 @@ def private_config_dir() -> None:
         return
     folder = tempfile.mkdtemp(prefix="cityindex-matplotlib-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    remove_on_signal(folder)  # atexit does not run when SIGTERM ends the run
     os.environ["MPLCONFIGDIR"] = folder
 
 
