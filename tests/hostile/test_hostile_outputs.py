@@ -97,12 +97,22 @@ def test_errors_show_escape_sequences_as_text(
     assert "\x07" not in err
 
 
-openpyxl = pytest.importorskip("openpyxl")
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 24 item 3: cli/score.py's render_stage must pass excel_safe_cells (owned by "
+    "the CLI; remove this mark with that change)",
+)
+def test_excel_safe_reaches_the_stage_csv(spec: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["score", str(spec), "--stage", "normalised", "-f", "csv", "--excel-safe"]) == 0
+    out = capsys.readouterr().out
+    assert "\n'=HYPERLINK" in out
+    assert "\n=HYPERLINK" not in out
 
 
 def test_a_workbook_holds_hostile_text_as_text(
     spec: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
     out = spec.parent / "out.xlsx"
     assert run(["score", str(spec), "-o", str(out)]) == 0
     capsys.readouterr()
@@ -121,6 +131,7 @@ def test_a_workbook_holds_hostile_text_as_text(
 def test_control_characters_a_workbook_cannot_hold_are_escaped(tmp_path: Path) -> None:
     from cityindex.render.report.xlsx import write_workbook
 
+    openpyxl = pytest.importorskip("openpyxl")
     path = tmp_path / "out.xlsx"
     rows = [{"city": "a\x1b[31mb\x00", "score": 1.0}, {"city": "tab\tand\nline", "score": 2.0}]
     write_workbook(path, {"scores": (["city", "score"], rows)})
@@ -129,6 +140,7 @@ def test_control_characters_a_workbook_cannot_hold_are_escaped(tmp_path: Path) -
 
 
 def _workbook(folder: Path, name: str, zone: str) -> bytes:
+    pytest.importorskip("openpyxl")
     out = folder / name
     done = subprocess.run(
         [sys.executable, "-m", "cityindex", "score", str(HERE / "base.yaml"), "-o", str(out)],
