@@ -203,19 +203,22 @@ def to_table(
     """
     from rich.console import Console
     from rich.table import Table as RichTable
+    from rich.text import Text
 
+    # Text, not str: rich reads a str as markup ("[bold]" hidden, "[/x]" an error) and emoji
+    # codes; a unit name is shown as written, control characters as \x1b (`visible`).
     table = RichTable(
-        title=None if title is None else visible(title, keep="\n"),
-        caption=None if caption is None else visible(caption, keep="\n"),
+        title=None if title is None else Text(visible(title, keep="\n")),
+        caption=None if caption is None else Text(visible(caption, keep="\n")),
         header_style="bold",
         title_justify="left",
     )
     for col in columns:
         justify = "left" if rows and isinstance(rows[0].get(col), str) else "right"
-        name = visible(str((labels or {}).get(col, col)))
+        name = Text(visible(str((labels or {}).get(col, col))))
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for row in rows:
-        table.add_row(*[visible(fmt_number(row.get(c), digits.get(c))) for c in columns])
+        table.add_row(*[Text(visible(fmt_number(row.get(c), digits.get(c)))) for c in columns])
     console = Console(
         file=io.StringIO(), width=width or terminal_width(), force_terminal=False, color_system=None
     )

@@ -83,6 +83,17 @@ def test_no_escape_sequence_reaches_the_terminal_in_a_table(
     assert "Bei\\rjing" in out
 
 
+def test_rich_markup_in_a_name_is_shown_as_written() -> None:
+    """rich reads a str as markup: ``[bold]`` vanished and ``[/x]`` raised MarkupError."""
+    from cityindex.render.formats import to_table
+
+    rows = [{"unit": "[/x] closes", "n": 1.0}, {"unit": "[bold]b[/bold] :cn:", "n": 2.0}]
+    out = to_table(rows, ["unit", "n"], digits={}, title="[red]t", width=80)
+    assert "[/x] closes" in out
+    assert "[bold]b[/bold] :cn:" in out
+    assert out.startswith("[red]t")
+
+
 def test_errors_show_escape_sequences_as_text(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
