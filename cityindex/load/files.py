@@ -6,18 +6,25 @@ anything is parsed (`read_bounded`); the spec and data loaders share it.
 Outputs: written atomically, so a failed or killed run never leaves half a file.
 The text goes to a temporary file in the target's directory (same file system), is flushed and
 fsynced, and only then renamed over the target: readers see the old file or the new one, never
-a partial one, and an existing file survives any failure before the rename. A run killed with
-SIGKILL mid-write can leave only the hidden temporary file (``.<name>.*.tmp``) behind.
+a partial one, and an existing file survives any failure before the rename. The temporary
+file is removed on any exception (Ctrl-C included) and, once the command line has called
+`clean_up_on_signals`, on SIGTERM and SIGHUP too; only SIGKILL mid-write can leave the hidden
+temporary file (``.<name>.*.tmp``) behind. The target must be a regular file or absent: a
+symbolic link, a device (/dev/stdout), a FIFO or a folder is refused, never replaced.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import signal
 import stat
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import NoReturn
 
 from cityindex.errors import CityIndexError, Location, UsageError, issue
@@ -137,26 +144,16 @@ def check_output(path: str | Path, *, replacing: str | Path | None = None) -> No
     """Refuse an output path that would replace an input of this run or something not a file.
 
     `--output` replaces its target: onto the data or spec just read it would destroy them, and
-    onto a device, pipe or folder it would swap the device for a regular file. Raises a
+    onto a device, pipe, folder or symbolic link it would swap it for a regular file. Raises a
     `UsageError` (exit 2) naming what the path is. Absent targets are fine; `replacing` is an
     input the command means to rewrite in place (a calibrated spec).
     """
     name = str(path)
     try:
+        refuse_unless_regular(name, os.lstat(path).st_mode)  # a link, even a dangling one
         info = os.stat(path)
     except OSError:
         return  # absent (or unreachable: the write itself reports that)
-    if not stat.S_ISREG(info.st_mode):
-        raise UsageError(
-            [
-                issue(
-                    "usage.output.not-a-file",
-                    f"--output {name} is {_file_type(info.st_mode)}; it would be replaced",
-                    location=Location(name),
-                    hint="give the path of a new or existing regular file",
-                )
-            ]
-        )
     read_as = _INPUTS.get((info.st_dev, info.st_ino))
     if read_as is not None and not (replacing is not None and _same_file(path, replacing)):
         raise UsageError(
@@ -170,6 +167,31 @@ def check_output(path: str | Path, *, replacing: str | Path | None = None) -> No
                 )
             ]
         )
+
+
+def refuse_unless_regular(name: str, mode: int) -> None:
+    """Raise the located usage error (exit 2) for an output that is not a regular file."""
+    if stat.S_ISREG(mode):
+        return
+    what = _file_type(mode)
+    if stat.S_ISLNK(mode):
+        try:
+            pointed = os.stat(name).st_mode
+            what = "a symbolic link to " + (
+                "a regular file" if stat.S_ISREG(pointed) else _file_type(pointed)
+            )
+        except OSError:
+            what = "a symbolic link to nothing"
+    raise UsageError(
+        [
+            issue(
+                "usage.output.not-a-file",
+                f"--output {name} is {what}; it would be replaced",
+                location=Location(name),
+                hint="give the path of a new or existing regular file",
+            )
+        ]
+    )
 
 
 def _same_file(a: str | Path, b: str | Path) -> bool:
@@ -213,7 +235,10 @@ def write_atomic(path: str | Path, content: str | bytes, *, encoding: str = "utf
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     data = content.encode(encoding) if isinstance(content, str) else content
+    with contextlib.suppress(FileNotFoundError):
+        refuse_unless_regular(str(target), os.lstat(target).st_mode)
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target.name), suffix=".tmp", dir=directory)
+    remove_on_signal(tmp)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -224,7 +249,52 @@ def write_atomic(path: str | Path, content: str | bytes, *, encoding: str = "utf
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        keep_on_signal(tmp)
     _fsync_directory(directory)
+
+
+_DOOMED: set[str] = set()
+"""Temporary files and folders of this run, removed if SIGTERM or SIGHUP ends it."""
+CLEANUP_SIGNALS = ("SIGTERM", "SIGHUP")
+
+
+def remove_on_signal(path: str | Path) -> None:
+    """Have `path` (a temporary file or folder) removed if the run is ended by a signal."""
+    _DOOMED.add(str(path))
+
+
+def keep_on_signal(path: str | Path) -> None:
+    """`path` is gone or kept: a signal no longer removes it."""
+    _DOOMED.discard(str(path))
+
+
+def _remove_and_die(signum: int, frame: FrameType | None) -> None:
+    """Remove this run's temporary files, then end as the signal would have ended it."""
+    for doomed in list(_DOOMED):
+        with contextlib.suppress(OSError):
+            if os.path.isdir(doomed) and not os.path.islink(doomed):
+                shutil.rmtree(doomed, ignore_errors=True)
+            else:
+                os.unlink(doomed)
+    _DOOMED.clear()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+def clean_up_on_signals() -> None:
+    """Remove temporary files on SIGTERM and SIGHUP as on Ctrl-C (SIGINT raises
+    KeyboardInterrupt, which `write_atomic` already handles), then die of the same signal, so
+    the parent sees the usual status (143, 129). For the command line's `main`; a library
+    caller keeps its own handlers. A signal the process ignores (SIGHUP under nohup) stays
+    ignored; outside the main thread nothing is installed.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for name in CLEANUP_SIGNALS:
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) is signal.SIG_DFL:
+            signal.signal(signum, _remove_and_die)
 
 
 def _fsync_directory(directory: Path) -> None:

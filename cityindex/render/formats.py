@@ -18,6 +18,8 @@ from typing import Any
 
 from cityindex.errors import CityIndexError, Issue
 from cityindex.model.result import IndexResult
+from cityindex.render.cell_text import excel_safe as excel_safe
+from cityindex.render.cell_text import markdown_cell, visible
 
 FORMATS = ("table", "csv", "json", "markdown")
 Rows = list[dict[str, Any]]
@@ -80,24 +82,6 @@ def score_data(
     return columns
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""First characters that make a spreadsheet treat a cell as a formula (OWASP, "CSV Injection")."""
-
-
-def excel_safe(cell: str) -> str:
-    """Neutralise a text cell a spreadsheet would run as a formula, by prefixing ``'``.
-
-    OWASP's "CSV Injection" page (https://owasp.org/www-community/attacks/CSV_Injection) and
-    ASVS requirement 1.2.10 recommend exactly this: a field whose first character is ``=``,
-    ``+``, ``-``, ``@``, tab or carriage return is prefixed with a single quote, so Excel,
-    LibreOffice and Google Sheets show it as text instead of evaluating it.
-
-    >>> excel_safe("=1+2"), excel_safe("@SUM(A1)"), excel_safe("Beijing"), excel_safe("-")
-    ("'=1+2", "'@SUM(A1)", 'Beijing', "'-")
-    """
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
-
-
 def to_csv(
     rows: Rows,
     columns: Sequence[str],
@@ -121,13 +105,28 @@ def to_csv(
     return _csv_text(names, texts, excel_safe_cells=excel_safe_cells)
 
 
+class _Lines:
+    """Where the CSV writer puts its rows: each row's CRLF ending written as LF.
+
+    The writer quotes a cell holding any character of its line terminator; with LF alone, a
+    cell holding a lone CR was left bare and read back as a line break. Writing with CRLF and
+    ending rows with LF here quotes both, and keeps the file's LF lines.
+    """
+
+    def __init__(self) -> None:
+        self.rows: list[str] = []
+
+    def write(self, row: str) -> None:
+        self.rows.append(row[:-2] + "\n")
+
+
 def _csv_text(names: Sequence[str], texts: Sequence[list[str]], *, excel_safe_cells: bool) -> str:
-    """A header and columns of cell texts as CSV."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    """A header and columns of cell texts as CSV (a cell with CR, LF, comma or quote quoted)."""
+    lines = _Lines()
+    writer = csv.writer(lines, lineterminator="\r\n")
     writer.writerow([excel_safe(c) if excel_safe_cells else c for c in names])
     writer.writerows(zip(*texts, strict=True))
-    return buf.getvalue()
+    return "".join(lines.rows)
 
 
 def _column_texts(values: list[Any], digits: int | None, excel_safe_cells: bool) -> list[str]:
@@ -154,10 +153,10 @@ def to_markdown(
     labels: Mapping[str, str] | None = None,
 ) -> str:
     """A GitHub-flavoured Markdown table (`labels`: header text per column id)."""
-    names = [(labels or {}).get(c, c) for c in columns]
+    names = [markdown_cell((labels or {}).get(c, c)) for c in columns]
     lines = ["| " + " | ".join(names) + " |", "|" + "|".join("---" for _ in columns) + "|"]
     for row in rows:
-        cells = [fmt_number(row.get(c), digits.get(c)).replace("|", "\\|") for c in columns]
+        cells = [markdown_cell(fmt_number(row.get(c), digits.get(c))) for c in columns]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -204,13 +203,22 @@ def to_table(
     """
     from rich.console import Console
     from rich.table import Table as RichTable
+    from rich.text import Text
 
-    table = RichTable(title=title, caption=caption, header_style="bold", title_justify="left")
+    # Text, not str: rich reads a str as markup ("[bold]" hidden, "[/x]" an error) and emoji
+    # codes; a unit name is shown as written, control characters as \x1b (`visible`).
+    table = RichTable(
+        title=None if title is None else Text(visible(title, keep="\n")),
+        caption=None if caption is None else Text(visible(caption, keep="\n")),
+        header_style="bold",
+        title_justify="left",
+    )
     for col in columns:
         justify = "left" if rows and isinstance(rows[0].get(col), str) else "right"
-        table.add_column((labels or {}).get(col, col), justify=justify)  # type: ignore[arg-type]
+        name = Text(visible(str((labels or {}).get(col, col))))
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for row in rows:
-        table.add_row(*[fmt_number(row.get(c), digits.get(c)) for c in columns])
+        table.add_row(*[Text(visible(fmt_number(row.get(c), digits.get(c)))) for c in columns])
     console = Console(
         file=io.StringIO(), width=width or terminal_width(), force_terminal=False, color_system=None
     )
@@ -410,7 +418,7 @@ def render_issue(item: Issue) -> str:
         lines.append(f"   = got:      {item.got}")
     if item.hint:
         lines.append(f"   = hint: {item.hint}")
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines), keep="\t\n") + "\n"  # no escape sequence reaches stderr
 
 
 def _width(text: str) -> int:
@@ -422,4 +430,4 @@ def _width(text: str) -> int:
 
 def render_warning(message: str) -> str:
     """A warning line for stderr."""
-    return f"warning: {message}\n"
+    return f"warning: {visible(message, keep=chr(9) + chr(10))}\n"

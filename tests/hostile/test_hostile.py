@@ -179,7 +179,12 @@ def test_bad_input_gives_its_error_code_and_exit_status_without_a_traceback(
 def test_the_table_names_at_least_forty_bad_input_files() -> None:
     files = {c.file for c in CASES if (HERE / c.file).is_file()}
     assert len(files) >= 40
-    kept = {p.relative_to(HERE).as_posix() for p in HERE.glob("*/*") if p.suffix != ".py"}
+    # report/ holds valid inputs with hostile strings, for test_hostile_report.py
+    kept = {
+        p.relative_to(HERE).as_posix()
+        for p in HERE.glob("*/*")
+        if p.suffix != ".py" and p.parent.name != "report"
+    }
     assert kept <= {c.file for c in CASES}, "every bad file in the folder has a row in CASES"
 
 

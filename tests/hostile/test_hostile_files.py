@@ -176,6 +176,99 @@ def test_output_onto_something_not_a_regular_file_is_refused(
     assert stat.S_IFMT(target.stat().st_mode) == stat.S_IFMT(mode), "still what it was"
 
 
+@pytest.mark.parametrize("points_to", ["a file", "nothing", "a device"])
+def test_output_onto_a_symbolic_link_is_refused_and_nothing_changes(
+    points_to: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A link is not replaced, nor is what it points to written through it."""
+    pointed = {"a file": tmp_path / "real.csv", "nothing": tmp_path / "gone.csv"}.get(
+        points_to, Path("/dev/null")
+    )
+    if points_to == "a file":
+        pointed.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "out.csv"
+    link.symlink_to(pointed)
+    status = run(["score", str(BASE), "-f", "csv", "-o", str(link)])
+    err = capsys.readouterr().err
+    _assert_error(status, err, "usage.output.not-a-file", 2)
+    assert f"--> {link}" in err, "located at the path given"
+    assert "is a symbolic link" in err
+    assert link.is_symlink()
+    assert os.readlink(link) == str(pointed)
+    if points_to == "a file":
+        assert pointed.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        {"out.csv", *(["real.csv"] if points_to == "a file" else [])}
+    )
+
+
+def test_the_library_write_refuses_a_symbolic_link_too(tmp_path: Path) -> None:
+    from cityindex.errors import UsageError
+    from cityindex.load.files import write_atomic
+
+    (tmp_path / "real.txt").write_text("old", encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "real.txt")
+    with pytest.raises(UsageError, match="symbolic link"):
+        write_atomic(tmp_path / "link.txt", "new")
+    assert (tmp_path / "real.txt").read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.txt", "real.txt"]
+
+
+SLOW_WRITE = """
+import os, sys, time
+import cityindex.load.files as files
+files.clean_up_on_signals()
+def slow(fd):
+    print("writing", flush=True)
+    time.sleep(60)
+files.os.fsync = slow
+files.write_atomic(sys.argv[1], "rank,city\\n" * 1000)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "kill") or os.name != "posix", reason="needs POSIX signals")
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_a_signal_mid_write_removes_the_temporary_file_and_keeps_the_old_one(
+    name: str, tmp_path: Path
+) -> None:
+    """As Ctrl-C does: the old file whole, no hidden temporary file, death by that signal."""
+    import signal
+
+    out = tmp_path / "out.csv"
+    out.write_text("old\n", encoding="utf-8")
+    with subprocess.Popen(
+        [sys.executable, "-c", SLOW_WRITE, str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as child:
+        assert child.stdout is not None
+        assert child.stdout.readline() == "writing\n"  # the temporary file exists now
+        assert len(list(tmp_path.iterdir())) == 2
+        child.send_signal(getattr(signal, name))
+        assert child.wait(timeout=TIMEOUT) == -getattr(signal, name)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+    assert out.read_text(encoding="utf-8") == "old\n"
+
+
+def test_signal_handlers_leave_an_ignored_signal_ignored() -> None:
+    """Under nohup SIGHUP is ignored; cityindex must not start dying of it."""
+    code = (
+        "import signal; signal.signal(signal.SIGHUP, signal.SIG_IGN);"
+        "import cityindex.load.files as f; f.clean_up_on_signals();"
+        "print(signal.getsignal(signal.SIGHUP) is signal.SIG_IGN,"
+        " signal.getsignal(signal.SIGTERM) is f._remove_and_die)"
+    )
+    done = _cli_python(code)
+    assert done.stdout.split() == ["True", "True"], done.stderr
+
+
+def _cli_python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=TIMEOUT, check=False
+    )
+
+
 def test_a_254_character_output_name_is_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -5,12 +5,25 @@ nothing here touches a display or global figure registry. SVG text is drawn as p
 chart shows the same in any browser, offline, without the fonts installed. Chinese unit names
 need a CJK font on the machine that draws (Debian: fonts-noto-cjk); `cjk_font()` says whether
 one is there, and callers fall back to the unit ids when it is not.
+
+A chart depends on its data only: every figure is drawn under matplotlib's own defaults (a
+``matplotlibrc`` in the working folder or named by MATPLOTLIBRC changes nothing, numbers never
+follow the locale), and matplotlib keeps its font cache in a temporary folder of this run
+unless the user set MPLCONFIGDIR, so a report writes nothing but its output. Labels longer
+than `LABEL_MAX` characters are cut with an ellipsis, so a long title cannot squeeze the axes
+to nothing.
 """
 
 from __future__ import annotations
 
+import atexit
 import io
-from collections.abc import Sequence
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,28 +32,85 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cityindex.errors import DataError, Issue, Location, issue
+from cityindex.load.files import remove_on_signal
 from cityindex.methods.registry import FloatArray
 from cityindex.render.i18n import Language, tr
+from cityindex.render.report.places import BUBBLE_AREA as BUBBLE_AREA  # re-exported
+from cityindex.render.report.places import (
+    Places,
+    bubble_areas,
+    no_coordinates,
+)
+from cityindex.render.report.places import coordinate_columns as coordinate_columns
+from cityindex.render.report.places import read_coordinates as read_coordinates
+from cityindex.render.report.places import read_places as read_places
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from cityindex.load.data import Table
+
+def private_config_dir() -> None:
+    """Point MPLCONFIGDIR at a new temporary folder, removed at exit, unless the user set it.
+
+    matplotlib writes its font cache (and reads a matplotlibrc) there; by default that is the
+    user's ~/.cache or ~/.config. Must run before matplotlib is imported.
+    """
+    if os.environ.get("MPLCONFIGDIR"):
+        return
+    folder = tempfile.mkdtemp(prefix="cityindex-matplotlib-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    remove_on_signal(folder)  # atexit does not run when SIGTERM ends the run
+    os.environ["MPLCONFIGDIR"] = folder
 
 
 def _mpl() -> ModuleType:
     """matplotlib, imported on first use: every other command skips its ~0.25 s import."""
+    import sys
+
+    if "matplotlib" not in sys.modules:
+        private_config_dir()
     import matplotlib
 
     return matplotlib
 
 
+LABEL_MAX = 40
+"""Most characters of a label drawn on a chart (longer ones end in an ellipsis)."""
+
+
+def short(label: str) -> str:
+    """`label` cut to `LABEL_MAX` characters.
+
+    >>> short("Beijing"), len(short("x" * 100)), short("x" * 100)[-1]
+    ('Beijing', 40, '…')
+    """
+    return label if len(label) <= LABEL_MAX else label[: LABEL_MAX - 1] + "…"
+
+
+def _shorts(labels: Sequence[str]) -> list[str]:
+    return [short(str(label)) for label in labels]
+
+
+@contextmanager
+def _rc(**extra: object) -> Iterator[None]:
+    """matplotlib's defaults, the fonts found here, SVG text as paths, and `extra`."""
+    mpl = _mpl()
+    family = [f for f in (cjk_font(), "DejaVu Sans") if f]
+    with mpl.rc_context():
+        mpl.rcdefaults()
+        mpl.rcParams.update(
+            {
+                "font.family": family,
+                "svg.fonttype": "path",
+                "svg.hashsalt": "ci",
+                "axes.formatter.use_locale": False,
+                **extra,
+            }
+        )
+        yield
+
+
 KINDS = ("bar", "heatmap", "radar", "map")
-LATITUDE_NAMES = ("latitude", "lat")
-LONGITUDE_NAMES = ("longitude", "lon", "lng")
-BUBBLE_AREA = 900.0
-"""Marker area (points²) of the best-scoring unit's bubble on the map."""
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
     "Noto Sans CJK JP",
@@ -65,6 +135,7 @@ PALETTE = (
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
     """The name of an installed font that has Chinese glyphs, or None."""
+    _mpl()
     from matplotlib import font_manager
 
     names = {f.name for f in font_manager.fontManager.ttflist}
@@ -76,20 +147,6 @@ def cjk_font() -> str | None:
         names = {f.name for f in font_manager.fontManager.ttflist}
         found = next((n for n in CJK_FAMILIES if n in names), None)
     return found
-
-
-@dataclass(frozen=True)
-class Places:
-    """Ranked units with coordinates, in rank order, for the map.
-
-    `missing` names the ranked units left off the map because a coordinate cell is empty.
-    """
-
-    labels: tuple[str, ...]
-    scores: FloatArray
-    latitude: FloatArray
-    longitude: FloatArray
-    missing: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -120,8 +177,7 @@ class ChartData:
 
 
 def _figure(width: float, height: float) -> Figure:
-    family = [f for f in (cjk_font(), "DejaVu Sans") if f]
-    with _mpl().rc_context({"font.family": family, "svg.fonttype": "path"}):
+    with _rc():
         from matplotlib.figure import Figure
 
         fig = Figure(figsize=(width, height), layout="constrained")
@@ -131,8 +187,9 @@ def _figure(width: float, height: float) -> Figure:
 def render(fig: Figure, fmt: str = "svg") -> bytes:
     """The figure as SVG (no XML header, ready to inline) or PNG bytes."""
     buf = io.BytesIO()
-    family = [f for f in (cjk_font(), "DejaVu Sans") if f]
-    with _mpl().rc_context({"font.family": family, "svg.fonttype": "path", "svg.hashsalt": "ci"}):
+    with _rc(), warnings.catch_warnings():
+        # a crowded figure is drawn as well as it fits; the warning would only reach stderr
+        warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
         fig.savefig(buf, format=fmt, dpi=120, metadata={"Date": None} if fmt == "svg" else None)
     data = buf.getvalue()
     if fmt == "svg":
@@ -145,8 +202,7 @@ def bar_chart(data: ChartData) -> Figure:
     """Horizontal bars of each unit's score, stacked by the top-level groups' contributions."""
     n = len(data.labels)
     fig = _figure(8, 0.35 * n + 1.5)
-    family = [f for f in (cjk_font(), "DejaVu Sans") if f]
-    with _mpl().rc_context({"font.family": family}):
+    with _rc():
         ax = fig.add_subplot()
         y = np.arange(n)
         left = np.zeros(n)
@@ -154,11 +210,13 @@ def bar_chart(data: ChartData) -> Figure:
             part = np.nan_to_num(data.contributions[:, k])
             if not part.any():  # a zero-weight group adds nothing: no bar, no legend entry
                 continue
-            ax.barh(y, part, left=left, color=PALETTE[k % len(PALETTE)], label=group, height=0.7)
+            ax.barh(
+                y, part, left=left, color=PALETTE[k % len(PALETTE)], label=short(group), height=0.7
+            )
             left += part
         for yi, s in zip(y, data.scores, strict=True):
             ax.text(float(s), float(yi), f" {s:.4f}", va="center", fontsize=8)
-        ax.set_yticks(y, list(data.labels))
+        ax.set_yticks(y, _shorts(data.labels))
         ax.invert_yaxis()
         ax.set_xlabel(tr("c.bar_x", data.lang))
         ax.set_xlim(0, max(1.0, float(np.nanmax(data.scores))) * 1.12)
@@ -172,13 +230,12 @@ def heatmap(data: ChartData) -> Figure:
     """Group scores per unit as a heatmap (missing scores left blank)."""
     n, k = data.group_scores.shape
     fig = _figure(1.2 * k + 3, 0.35 * n + 1.5)
-    family = [f for f in (cjk_font(), "DejaVu Sans") if f]
-    with _mpl().rc_context({"font.family": family}):
+    with _rc():
         ax = fig.add_subplot()
         masked = np.ma.masked_invalid(data.group_scores)
         image = ax.imshow(masked, aspect="auto", cmap="YlGnBu", vmin=0)
-        ax.set_xticks(np.arange(k), data.group_names, rotation=30, ha="right")
-        ax.set_yticks(np.arange(n), list(data.labels))
+        ax.set_xticks(np.arange(k), _shorts(data.group_names), rotation=30, ha="right")
+        ax.set_yticks(np.arange(n), _shorts(data.labels))
         for i in range(n):
             for j in range(k):
                 v = data.group_scores[i, j]
@@ -198,20 +255,19 @@ def radar(data: ChartData, *, top: int = 5) -> Figure:
     cols = min(units, 3)
     rows = int(np.ceil(units / cols)) if units else 1
     fig = _figure(3.2 * cols, 3.2 * rows)
-    family = [f for f in (cjk_font(), "DejaVu Sans") if f]
     angles = np.linspace(0, 2 * np.pi, k, endpoint=False)
     closed = np.append(angles, angles[0])
     top_value = float(np.nanmax(data.group_scores)) if data.group_scores.size else 1.0
-    with _mpl().rc_context({"font.family": family}):
+    with _rc():
         for u in range(units):
             ax = fig.add_subplot(rows, cols, u + 1, projection="polar")
             values = np.nan_to_num(data.group_scores[u])
             ax.plot(closed, np.append(values, values[0]), color=PALETTE[u % len(PALETTE)])
             ax.fill(closed, np.append(values, values[0]), alpha=0.25, color=PALETTE[u % 10])
-            ax.set_xticks(angles, data.group_names, fontsize=7)
+            ax.set_xticks(angles, _shorts(data.group_names), fontsize=7)
             ax.set_ylim(0, max(top_value, 1e-9))
             ax.set_yticklabels([])
-            ax.set_title(f"{u + 1}. {data.labels[u]}", fontsize=9)
+            ax.set_title(f"{u + 1}. {short(data.labels[u])}", fontsize=9)
             ax.set_gid(f"chart-radar-{u + 1}")
     return fig
 
@@ -227,15 +283,14 @@ def rank_intervals(
     """Each unit's nominal rank (dot) and its 5th-95th percentile rank interval (bar)."""
     n = len(labels)
     fig = _figure(7, 0.32 * n + 1.4)
-    family = [f for f in (cjk_font(), "DejaVu Sans") if f]
-    with _mpl().rc_context({"font.family": family}):
+    with _rc():
         ax = fig.add_subplot()
         y = np.arange(n)
         ax.hlines(
             y, low, high, color=PALETTE[0], linewidth=4, alpha=0.5, label=tr("c.interval", lang)
         )
         ax.plot(nominal, y, "o", color=PALETTE[3], label=tr("c.nominal", lang))
-        ax.set_yticks(y, list(labels))
+        ax.set_yticks(y, _shorts(labels))
         ax.invert_yaxis()
         ax.set_xlabel(tr("c.rank_x", lang))
         ax.set_xlim(0.5, max(float(np.nanmax(high)), float(n)) + 0.5)
@@ -250,86 +305,6 @@ def rank_intervals(
     return fig
 
 
-def coordinate_columns(columns: Sequence[str]) -> tuple[str, str] | None:
-    """The (latitude, longitude) column names, matched case-insensitively, or None.
-
-    Latitude is ``latitude`` or ``lat``; longitude is ``longitude``, ``lon`` or ``lng``. The
-    first name of each list that is present wins.
-    """
-    by_name = {c.strip().lower(): c for c in reversed(columns)}
-    lat = next((by_name[n] for n in LATITUDE_NAMES if n in by_name), None)
-    lon = next((by_name[n] for n in LONGITUDE_NAMES if n in by_name), None)
-    return None if lat is None or lon is None else (lat, lon)
-
-
-def no_coordinates(file: str) -> DataError:
-    """The error for a map of data without coordinate columns."""
-    looked = "/".join(LATITUDE_NAMES) + " and " + "/".join(LONGITUDE_NAMES)
-    return DataError(
-        [
-            issue(
-                "data.coordinates.missing",
-                f"a map needs latitude and longitude columns; {file} has none",
-                location=Location(file),
-                expected=f"columns named {looked} (any case), in decimal degrees",
-            )
-        ]
-    )
-
-
-def read_places(
-    table: Table, units: Sequence[str], labels: Sequence[str], scores: FloatArray
-) -> Places | None:
-    """Coordinates of `units` (labelled `labels`, scored `scores`) from `table`, or None
-    when it has no latitude/longitude columns.
-
-    Cells follow the data rules (`Table.numeric`: plain ASCII decimals, errors name row, unit
-    and column); a latitude outside [-90, 90] or a longitude outside [-180, 180] is a
-    DataError too. A unit with an empty coordinate cell is left off (listed in `missing`).
-    """
-    found = coordinate_columns(table.columns)
-    if found is None:
-        return None
-    values = table.numeric(list(found))
-    issues: list[Issue] = []
-    file_units = table.units
-    for j, (col, bound) in enumerate(zip(found, (90.0, 180.0), strict=True)):
-        for i, v in enumerate(values[:, j]):
-            if not np.isnan(v) and abs(v) > bound:
-                issues.append(
-                    issue(
-                        "data.coordinates.range",
-                        f"row {table.rows[i]} ({file_units[i]}): {v:g} in column '{col}' "
-                        f"is outside [-{bound:g}, {bound:g}]",
-                        location=Location(table.file, table.rows[i]),
-                        key_path=col,
-                        expected=f"decimal degrees from -{bound:g} to {bound:g}",
-                        got=f"{v:g}",
-                        hint="latitude and longitude swapped?" if j == 0 and v <= 180 else None,
-                    )
-                )
-    if issues:
-        issues.sort(key=lambda item: item.location.line or 0 if item.location else 0)
-        raise DataError(issues)
-    row_of = {u: i for i, u in enumerate(file_units)}
-    coords = np.array([values[row_of[u]] for u in units]).reshape(len(units), 2)
-    have = ~np.isnan(coords).any(axis=1)
-    return Places(
-        labels=tuple(label for label, ok in zip(labels, have, strict=True) if ok),
-        scores=np.asarray(scores, dtype=float)[have],
-        latitude=coords[have, 0],
-        longitude=coords[have, 1],
-        missing=tuple(label for label, ok in zip(labels, have, strict=True) if not ok),
-    )
-
-
-def bubble_areas(scores: FloatArray) -> FloatArray:
-    """Marker areas proportional to score, the best unit's `BUBBLE_AREA` (negatives → 0)."""
-    clipped = np.clip(np.nan_to_num(np.asarray(scores, dtype=float)), 0.0, None)
-    top = float(clipped.max()) if clipped.size else 0.0
-    return clipped * (BUBBLE_AREA / top) if top > 0 else np.zeros_like(clipped)
-
-
 def map_chart(places: Places, *, lang: Language = "en") -> Figure:
     """Units at their longitude (x) and latitude (y), bubble area proportional to score.
 
@@ -340,8 +315,7 @@ def map_chart(places: Places, *, lang: Language = "en") -> Figure:
     A small dot marks each unit, so a unit scoring 0 is still placed.
     """
     fig = _figure(8, 6)
-    family = [f for f in (cjk_font(), "DejaVu Sans") if f]
-    with _mpl().rc_context({"font.family": family}):
+    with _rc():
         ax = fig.add_subplot()
         lon, lat = places.longitude, places.latitude
         ax.scatter(
@@ -359,7 +333,7 @@ def map_chart(places: Places, *, lang: Language = "en") -> Figure:
         ax.plot(lon, lat, ".", color="black", markersize=2)
         for x, y, label in zip(lon, lat, places.labels, strict=True):
             ax.annotate(
-                label,
+                short(label),
                 (float(x), float(y)),
                 xytext=(4, 4),
                 textcoords="offset points",
@@ -383,50 +357,6 @@ def map_caption(places: Places, *, lang: Language = "en", source: str = "") -> s
         sep = "、" if lang == "zh" else ", "
         text += " " + tr("n.map_missing", lang, units=sep.join(places.missing))
     return text
-
-
-def read_coordinates(
-    path: Path, units: Sequence[str], labels: Sequence[str], scores: FloatArray
-) -> tuple[Places, str]:
-    """Coordinates of `units` from a CSV with columns unit, longitude, latitude (and source),
-    and a short statement of its sources. A unit absent from the file, or with an empty cell,
-    is listed in `missing`."""
-    import csv
-
-    from cityindex.load.data import read_csv_text
-    from cityindex.model.cells import parse_number
-
-    text, _digest = read_csv_text(path)  # bounded, regular files only, UTF-8 or GB18030
-    rows = list(csv.DictReader(io.StringIO(text)))
-    need = {"unit", "longitude", "latitude"}
-    if not rows or not need <= set(rows[0]):
-        raise DataError(
-            [
-                issue(
-                    "data.coordinates.columns",
-                    f"{path.name} needs the columns unit, longitude, latitude",
-                    location=Location(str(path)),
-                    expected="unit,longitude,latitude[,source]",
-                )
-            ]
-        )
-    where: dict[str, tuple[float, float]] = {}
-    for row in rows:
-        lon = parse_number(str(row.get("longitude") or "").strip())
-        lat = parse_number(str(row.get("latitude") or "").strip())
-        if lon is not None and lat is not None and abs(lat) <= 90 and abs(lon) <= 180:
-            where[str(row["unit"]).strip()] = (lat, lon)
-    have = np.array([u in where for u in units], dtype=bool)
-    coords = np.array([where.get(u, (np.nan, np.nan)) for u in units]).reshape(len(units), 2)
-    sources = sorted({str(r.get("source") or "").strip() for r in rows} - {"", "not found"})
-    places = Places(
-        labels=tuple(label for label, ok in zip(labels, have, strict=True) if ok),
-        scores=np.asarray(scores, dtype=float)[have],
-        latitude=coords[have, 0],
-        longitude=coords[have, 1],
-        missing=tuple(label for label, ok in zip(labels, have, strict=True) if not ok),
-    )
-    return places, "; ".join(s for s in sources if not s.startswith("not found"))
 
 
 def chart(kind: str, data: ChartData, *, top: int = 5, file: str = "the data") -> Figure:

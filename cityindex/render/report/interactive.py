@@ -9,6 +9,12 @@ digits, ranks with ties sharing the best rank (`pipeline.rank_desc`) and tiers b
 (`tiers.tiers`) — so the page's numbers equal ``cityindex score --set groups.ID.weight=…``
 (a test drives headless Chromium to check it to 1e-9). Plain JavaScript, inline, no library
 and no network. A URL fragment ``#w=policy:0.5,financing:0.2`` sets sliders on load.
+
+Everything from the spec, the data or the URL is data to the page, never code: the JSON is
+escaped so it cannot end its ``<script>`` element (`script_json`), ids reach selectors only
+through ``CSS.escape`` and look-ups through a ``Map`` (a unit called ``__proto__`` is a unit),
+and a fragment that does not parse (bad percent-escapes, a weight that is not a number ≥ 0)
+is ignored, part by part.
 """
 
 from __future__ import annotations
@@ -88,7 +94,7 @@ def sliders(spec: Spec, result: IndexResult, labels: Mapping[str, str], lang: La
             f'data-group="{_e(gid)}" data-nominal="{w!r}" aria-label="{_e(name)}">'
             f'<output data-for="{_e(gid)}">{w:.3f}</output></label>'
         )
-    blob = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    blob = script_json(data)
     tiers = spec.index.scale.params.get("tiers")
     fixed_tiers = " " + tr("why.tiers", lang) if tiers and data["tiers"] is None else ""
     return (
@@ -99,6 +105,20 @@ def sliders(spec: Spec, result: IndexResult, labels: Mapping[str, str], lang: La
         + f'<script type="application/json" id="ci-data">{blob}</script>'
         + f"<script>{SCRIPT}</script>"
     )
+
+
+def script_json(data: Any) -> str:
+    """`data` as JSON that can sit inside a ``<script>`` element and only end where it should.
+
+    The HTML parser ends a script at ``</script`` and treats ``<!--`` followed by ``<script``
+    as an escape that can swallow the real end tag; neither can appear when every ``<``, ``>``
+    and ``&`` is written as a JSON escape (``\\u003c``…), which `JSON.parse` reads back as the
+    same text. Characters outside strings are never among them, so only strings change.
+    """
+    text = json.dumps(data, ensure_ascii=False)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escape)
+    return text
 
 
 def _e(text: str) -> str:
@@ -198,13 +218,13 @@ SCRIPT = r"""
       rank[i] = first + 1;
     });
     inputs.forEach(function (el, j) {
-      var o = document.querySelector('output[data-for="' + el.dataset.group + '"]');
+      var o = document.querySelector('output[data-for="' + CSS.escape(el.dataset.group) + '"]');
       if (o) { o.textContent = raw[j].toFixed(3) + " (" + (100 * w[j]).toFixed(1) + "%)"; }
     });
-    var rows = {};
-    Array.prototype.forEach.call(body.rows, function (tr) { rows[tr.dataset.unit] = tr; });
+    var rows = new Map();
+    Array.prototype.forEach.call(body.rows, function (tr) { rows.set(tr.dataset.unit, tr); });
     order.forEach(function (i) {
-      var tr = rows[D.units[i]];
+      var tr = rows.get(D.units[i]);
       if (!tr) { return; }
       var c = tr.querySelector("td.score");
       c.textContent = D.digits === null ? String(shown[i]) : shown[i].toFixed(D.digits);
@@ -227,13 +247,25 @@ SCRIPT = r"""
     inputs.forEach(function (el) { el.value = el.dataset.nominal; });
     recompute();
   });
-  var m = /[#&]w=([^&]*)/.exec(location.hash);
-  if (m) {
-    decodeURIComponent(m[1]).split(",").forEach(function (part) {
-      var kv = part.split(":");
-      inputs.forEach(function (el) { if (el.dataset.group === kv[0]) { el.value = kv[1]; } });
-    });
+  function fromFragment(hash) {
+    var m = /[#&]w=([^&]*)/.exec(hash), wanted = new Map();
+    if (!m) { return wanted; }
+    try {
+      decodeURIComponent(m[1]).split(",").forEach(function (part) {
+        var at = part.lastIndexOf(":"), v = Number(part.slice(at + 1));
+        if (at > 0 && part.slice(at + 1).trim() !== "" && isFinite(v) && v >= 0) {
+          wanted.set(part.slice(0, at), v);
+        }
+      });
+    } catch (e) {
+      return new Map();
+    }
+    return wanted;
   }
+  var wanted = fromFragment(location.hash);
+  inputs.forEach(function (el) {
+    if (wanted.has(el.dataset.group)) { el.value = String(wanted.get(el.dataset.group)); }
+  });
   recompute();
 })();
 """

@@ -11,6 +11,7 @@ beyond a file's name.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 from typing import Any
@@ -270,7 +271,7 @@ def sources_table(rows: Sequence[Mapping[str, str]], spec: Spec, lang: Language)
     table_rows = []
     for url, entry in sorted(by_url.items(), key=lambda kv: (-kv[1]["n"], kv[0])):
         host = urlparse(url).hostname or ""
-        link = f'<a href="{e(url)}" rel="noreferrer">{e(url)}</a>' if url else ""
+        link = f'<a href="{e(url)}" rel="noreferrer">{e(url)}</a>' if is_web_link(url) else e(url)
         names = [title(columns[c], lang) if c in columns else c for c in entry["cols"]]
         table_rows.append(
             [
@@ -288,6 +289,22 @@ def sources_table(rows: Sequence[Mapping[str, str]], spec: Spec, lang: Language)
     ]
     note = f"<p class='note'>{e(tr('n.sources', lang, n=len(rows), m=len(by_url)))}</p>"
     return note + simple_table(head, table_rows, left=4, cls="sources")
+
+
+WEB_LINK = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
+"""What the report makes a link: an http(s) URL, whole, without spaces or control characters."""
+
+
+def is_web_link(url: str) -> bool:
+    """Whether `url` may be an ``href``: http or https only, so a ``javascript:`` or ``data:``
+    URL in a sources file is shown as text and never followed.
+
+    >>> is_web_link("https://example.org/a?b=1"), is_web_link("javascript:alert(1)")
+    (True, False)
+    >>> is_web_link(" https://x.org"), is_web_link("java\tscript:x"), is_web_link("HTTP://X.ORG")
+    (False, False, True)
+    """
+    return WEB_LINK.fullmatch(url) is not None
 
 
 def _first_clause(note: str) -> str:
