@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from cityindex.methods.registry import FloatArray
 from cityindex.methods.treat import kurtosis, skewness
