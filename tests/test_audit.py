@@ -19,6 +19,7 @@ from cityindex.cli import run
 
 ROOT = Path(__file__).resolve().parents[1]
 ASEM = ROOT / "indicators" / "asem-raw.yaml"
+DEFAULT = ROOT / "indicators" / "ai-city-2024.yaml"
 
 
 def _audit(spec_path: Path):  # type: ignore[no-untyped-def]
@@ -56,19 +57,30 @@ def test_two_perfectly_correlated_columns_have_alpha_one_and_one_component() -> 
     assert pc1_share(x) == pytest.approx(1.0)
 
 
-def test_asem_alpha_matches_cronbachs_formula_with_pairwise_covariances() -> None:
-    """COINr's get_cronbach: k/(k−1)·(1 − tr C / ΣC), C pairwise-complete, on each group's
-    children; computed here independently with pandas for every ASEM group."""
+def test_asem_alpha_matches_cronbachs_formula_on_complete_cases() -> None:
+    """k/(k−1)·(1 − tr C / ΣC), C over the units with every child (COINr's get_cronbach takes
+    pairwise-complete covariances: see cronbach_alpha), computed here independently with pandas
+    for every ASEM group, with the number of complete units beside it."""
     spec, result, report = _audit(ASEM)
     z = result.stages["normalised"]
     for group in spec.all_groups():
         ids = [c.id for c in group.children]
         frame = z[ids] if ids[0] in z.columns else result.group_scores[ids]
-        cov = frame.cov().to_numpy()
+        complete = frame.dropna()
+        cov = complete.cov().to_numpy()
         k = len(ids)
         expected = k / (k - 1) * (1 - np.trace(cov) / cov.sum())
-        got = next(g["alpha"] for g in report.groups if g["group"] == group.id)
-        assert got == pytest.approx(expected, rel=1e-12), group.id
+        row = next(g for g in report.groups if g["group"] == group.id)
+        assert row["alpha"] == pytest.approx(expected, rel=1e-12), group.id
+        assert row["alpha_n"] == len(complete)
+
+
+def test_alpha_on_the_default_index_is_never_above_one() -> None:
+    """Issue 23: pairwise covariances gave 1.114 on the default index (14/30 vs 30/30 values)."""
+    _spec, _result, report = _audit(DEFAULT)
+    alphas = [g["alpha"] for g in report.groups if not np.isnan(g["alpha"])]
+    assert alphas
+    assert max(alphas) <= 1.0
 
 
 def test_asem_correlation_flags_are_coinrs_within_group_pairs() -> None:

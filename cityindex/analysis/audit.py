@@ -12,9 +12,10 @@ Definitions (COINr 1.1, bluefoxr/COINr: R/stats.R, R/correlations.R):
   same group are flagged like `get_corr_flags`: ``r > 0.9`` collinear, ``r < low`` (default 0)
   negative; an indicator is also flagged when it correlates negatively with its own group or
   with the index.
-- Cronbach's alpha per group over its children (`get_cronbach`): with C the pairwise-complete
-  covariance matrix of the k children, ``α = k² · mean(off-diagonal C) / ΣC`` (equal to
-  ``k/(k−1) · (1 − tr C / ΣC)``).
+- Cronbach's alpha per group over its children: with C the covariance matrix of the k children
+  over the units that have all of them (their number is ``alpha_n``),
+  ``α = k/(k−1) · (1 − tr C / ΣC)``. COINr's `get_cronbach` uses pairwise-complete covariances
+  instead, which can give alpha above 1 when children have gaps of different sizes.
 - First principal component's share of variance per group: the largest eigenvalue of the
   children's correlation matrix over complete cases divided by k (PCA on standardised data, as
   COINr's `get_PCA` with `prcomp(scale. = TRUE)`).
@@ -29,7 +30,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from cityindex.methods.registry import FloatArray
 from cityindex.methods.treat import kurtosis, skewness
@@ -66,17 +66,29 @@ def pearson(a: FloatArray, b: FloatArray) -> float:
 
 
 def cronbach_alpha(x: FloatArray) -> float:
-    """COINr's get_cronbach on columns of `x` ``(units, k)``, pairwise-complete covariances."""
-    frame = pd.DataFrame(np.asarray(x, dtype=float))
-    k = frame.shape[1]
-    if k < 2:
+    """Cronbach's alpha of the columns of `x` ``(units, k)`` over the complete cases.
+
+    COINr's get_cronbach takes pairwise-complete covariances; with gaps of different sizes
+    (14 of 30 values against 30 of 30) that matrix need not be a covariance matrix of any data
+    and alpha can exceed 1 (1.114 on the default index), a figure no reader may quote. Over the
+    units that have every child, alpha is that of a real data set and never above 1; how many
+    units that is goes beside it (`complete_cases`).
+    """
+    v = np.asarray(x, dtype=float)
+    v = v[~np.isnan(v).any(axis=1)]
+    k = v.shape[1]
+    if k < 2 or v.shape[0] < 2:
         return float("nan")
-    cov = frame.cov().to_numpy()
-    total = float(np.nansum(cov))
+    cov = np.cov(v, rowvar=False, ddof=1)
+    total = float(cov.sum())
     if total == 0:
         return float("nan")
-    off = (total - float(np.nansum(np.diag(cov)))) / (k * (k - 1))
-    return k**2 * off / total
+    return k / (k - 1) * (1 - float(np.trace(cov)) / total)
+
+
+def complete_cases(x: FloatArray) -> int:
+    """How many units have a value for every column of `x` (the n behind alpha)."""
+    return int((~np.isnan(np.asarray(x, dtype=float)).any(axis=1)).sum())
 
 
 def pc1_share(x: FloatArray) -> float:
@@ -160,6 +172,7 @@ def audit(spec: Spec, result: IndexResult, *, stage: str = "raw", low: float = 0
                 "parent": parent[g.id] or spec.index.id,
                 "children": len(ids),
                 "alpha": cronbach_alpha(x),
+                "alpha_n": complete_cases(x),
                 "pc1_share": pc1_share(x),
                 "corr_parent": pearson(series(g.id), index)
                 if parent[g.id] == ROOT
