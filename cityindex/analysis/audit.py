@@ -83,7 +83,7 @@ def cronbach_alpha(x: FloatArray) -> float:
     total = float(cov.sum())
     if total == 0:
         return float("nan")
-    return k / (k - 1) * (1 - float(np.trace(cov)) / total)
+    return float(k / (k - 1) * (1 - float(np.trace(cov)) / total))
 
 
 def complete_cases(x: FloatArray) -> int:

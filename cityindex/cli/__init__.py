@@ -21,7 +21,7 @@ import typer
 from cityindex.cli.application import WORKFLOW as WORKFLOW
 from cityindex.cli.application import app as _app
 from cityindex.errors import CityIndexError
-from cityindex.load.files import forget_inputs
+from cityindex.load.files import clean_up_on_signals, forget_inputs
 from cityindex.render.formats import render_error
 
 COMMAND_MODULES: dict[str, str] = {
@@ -101,4 +101,5 @@ def main() -> None:
     """Console entry point."""
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends quietly
+    clean_up_on_signals()  # SIGTERM/SIGHUP mid-write leave no temp file, as SIGINT does
     sys.exit(run())

@@ -87,7 +87,14 @@ def score(
     chosen = pick_format(opts.fmt, output)
     if stage is not None:
         text = render_stage(
-            spec, result, stage, chosen, top=opts.top, round_to=opts.digits, language=language
+            spec,
+            result,
+            stage,
+            chosen,
+            top=opts.top,
+            round_to=opts.digits,
+            language=language,
+            excel_safe=opts.excel_safe,
         )
         emit(text, output)
         return

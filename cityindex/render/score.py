@@ -24,6 +24,7 @@ def render_stage(
     top: int | None = None,
     round_to: int | None = None,
     language: Language = "en",
+    excel_safe: bool = False,
 ) -> str:
     """One stage as rows: the unit column (or `indicator` for treat_log), then its columns."""
     frame = stage_table(spec, result, name).reset_index()
@@ -35,7 +36,14 @@ def render_stage(
     title = tr("t.stage", language, title=title_of(spec.index, language), name=name)
     rows, labels = localise(rows, columns, fmt, language, spec)
     return render_rows(
-        rows, columns, fmt, title=title, extra_json=extra, round_to=round_to, labels=labels
+        rows,
+        columns,
+        fmt,
+        title=title,
+        extra_json=extra,
+        round_to=round_to,
+        labels=labels,
+        excel_safe_cells=excel_safe,
     )
 
 
