@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cityindex.analysis.calibrate import node_level
+from cityindex.engine.pipeline import raw_directions
 from cityindex.errors import UsageError, did_you_mean, issue
 from cityindex.methods.registry import FloatArray, KernelContext, get_method
 from cityindex.model.result import IndexResult
@@ -119,7 +120,11 @@ def _node_shares(
         choice = tree.group_methods[gid]["aggregate"]
         if gid == ROOT:
             method = get_method("aggregate", choice.name)
-            ctx = KernelContext(tuple(np.asarray(result.units)[inc]), tuple(ids), {"group": gid})
+            directions = (
+                raw_directions(tree, children) if isinstance(children[0], Indicator) else None
+            )
+            units = tuple(np.asarray(result.units)[inc])
+            ctx = KernelContext(units, tuple(ids), {"group": gid}, directions)
             y_all = np.asarray(method.kernel(values[inc], w, ctx=ctx, **choice.params))
             y = float(y_all[int(np.sum(inc[:i]))])
             root_unscaled = y

@@ -15,7 +15,7 @@ together for one nominal result.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -64,9 +64,11 @@ def aggregate_tree(
         children = tree.children_of(gid)
         ids = [c.id for c in children]
         extra: dict[str, Any] = {"group": gid}
+        directions: tuple[float, ...] | None = None
         if isinstance(children[0], Indicator):
             cols = [position[i] for i in ids]
             x = z[..., cols]
+            directions = raw_directions(tree, children)
             # raw (treated, not normalised) children, for weight methods defined on raw data
             extra["raw"] = prepared.stages["treated"][..., cols][..., rows, :]
         else:
@@ -83,10 +85,17 @@ def aggregate_tree(
             try:
                 if gid in factors:
                     w = rederived_weights(
-                        choice, x[..., rows, :], fixed, factors[gid], prepared, ids, extra
+                        choice,
+                        x[..., rows, :],
+                        fixed,
+                        factors[gid],
+                        prepared,
+                        ids,
+                        extra,
+                        directions,
                     )
                 else:
-                    ctx = KernelContext(prepared.table.units, tuple(ids), extra)
+                    ctx = KernelContext(prepared.table.units, tuple(ids), extra, directions)
                     wmethod = get_method("weights", choice.name)
                     w = wmethod.kernel(x[..., rows, :], fixed=fixed, ctx=ctx, **choice.params)
             except DomainError as exc:
@@ -94,7 +103,7 @@ def aggregate_tree(
         weights[gid] = w
         choice = methods["aggregate"]
         amethod = get_method("aggregate", choice.name)
-        ctx = KernelContext(prepared.table.units, tuple(ids), {"group": gid})
+        ctx = KernelContext(prepared.table.units, tuple(ids), {"group": gid}, directions)
         try:
             with quiet_numpy():
                 scores[gid] = amethod.kernel(x, w, ctx=ctx, **choice.params)
@@ -102,6 +111,16 @@ def aggregate_tree(
         except DomainError as exc:
             raise domain_error(exc, "aggregate", choice, ids) from None
     return scores, weights
+
+
+def raw_directions(tree: Any, children: Sequence[Any]) -> tuple[float, ...] | None:
+    """Each child's direction (+1/−1) when any child was not normalised (`normalise: none`),
+    so that TOPSIS, VIKOR, grey relational, CRITIC and MPI take a cost criterion as a cost, as
+    pymcdm and Compind do; None when every child was normalised (already oriented)."""
+    raw = [tree.indicator_methods[c.id]["normalise"].name == "none" for c in children]
+    if not any(raw):
+        return None
+    return tuple(float(c.sign) if r else 1.0 for c, r in zip(children, raw, strict=True))
 
 
 def rederived_weights(
@@ -112,6 +131,7 @@ def rederived_weights(
     prepared: Prepared,
     ids: list[str],
     extra: Mapping[str, Any],
+    directions: tuple[float, ...] | None = None,
 ) -> FloatArray:
     """A group's weight method re-run on every replicate's data, times `factors` ``(r, k)``.
 
@@ -136,7 +156,8 @@ def rederived_weights(
         sub = dict(extra)
         if "raw" in sub:
             sub["raw"] = sub["raw"][..., keep]
-        ctx = KernelContext(prepared.table.units, tuple(ids[j] for j in keep), sub)
+        kept = None if directions is None else tuple(directions[j] for j in keep)
+        ctx = KernelContext(prepared.table.units, tuple(ids[j] for j in keep), sub, kept)
         xs = x[rows] if x.ndim == 3 and len(rows) < f.shape[0] else x
         xs = xs if len(keep) == k else xs[..., keep]
         w = method.kernel(xs, fixed=fixed[keep], ctx=ctx, **choice.params)
