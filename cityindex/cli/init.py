@@ -37,7 +37,7 @@ def init_command(
     every all-numeric column becomes an indicator. Check each `direction` (all start as
     higher_is_better) and the weights, then score it.
 
-    Example: cityindex init my-cities.csv -o my-index.yaml && cityindex score my-index.yaml
+    Example: cityindex init data/cities-2024.csv
     """
     text = init(data, output=output, unit=unit, encoding=encoding, title=title, overwrite=force)
     if output is None:

@@ -106,6 +106,7 @@ OUTPUT_COLUMNS: dict[str, tuple[str, ...]] = {
         "parent",
         "children",
         "alpha",
+        "alpha_n",
         "pc1_share",
         "corr_parent",
         "corr_index",

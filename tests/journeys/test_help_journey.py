@@ -32,7 +32,7 @@ def printed(user: Shell) -> dict[str, str]:
 
 
 def test_the_help_lists_every_command_and_each_shows_an_example(printed: dict[str, str]) -> None:
-    assert len(printed) == 21  # the top level, 18 commands, the `data` group and `data check`
+    assert len(printed) == 22  # the top level, 19 commands, the `data` group and `data check`
     without = [path for path, text in printed.items() if path != "data" and not examples_in(text)]
     assert without == []
 
