@@ -32,7 +32,8 @@ def cac_genai():
         if r["city"]:
             by[r["city"]][r["city_basis"]] += 1
     label = {"shudi_municipality": "by 属地 (municipality)", "filer_name": "by the city in the filer's name",
-             "registered_seat_known_unverified": "by the filer's registered seat as generally known (NOT checked against the business register here)"}
+             "registered_seat_known_unverified": "by the filer's registered seat as generally known (NOT checked against the business register here)",
+             "registered_seat_cac_division_code": "by the filer's division code in its CAC deep-synthesis filing number"}
 
     def cell(city):
         c = by.get(city, collections.Counter())
