@@ -112,7 +112,38 @@ def annotation():
     return cell
 
 
-NEW = ["cac_genai_filings_2024", "llm_entries_wgwang_2024", "ai_dfc_disciplines_2022", "data_annotation_base_2024"]
+def platforms():
+    rows = list(csv.DictReader(open(HERE / "ai-open-innovation-platforms-2019.csv", encoding="utf-8")))
+    assert len(rows) == 15
+    by = collections.defaultdict(list)
+    for r in rows:
+        by[r["city"]].append(r)
+    basis = {"cac_filer": "city of the firm's entity in the CAC generative-AI list", "cac_division_code": "CAC division code",
+             "cac_filer_and_news": "CAC filer entity and a news report", "news": "a news report",
+             "seat_known_unverified": "seat as generally known, NOT checked against a register"}
+
+    def cell(city):
+        rs = by.get(city, [])
+        note = (f"{len(rs)} of the 15 national new-generation AI open innovation platforms (国家新一代人工智能开放创新平台; MOST batches 2017-11 (4), "
+                "2018-09 (1), 2019-08 (10); no later batch found) whose lead firm is based in the city")
+        if rs:
+            note += ": " + "; ".join(f"{r['lead_firm_zh']} {r['domain_zh']} ({basis[r['city_basis']]})" for r in rs)
+        note += (". Complete list, absent = 0. The list names firms, not cities: the city of each firm and its evidence are in "
+                 "data/lists/ai-open-innovation-platforms-2019.csv.")
+        if city == "Shanghai":
+            note += " AMBIGUOUS: SenseTime is counted here (CAC filer 上海商汤智能科技; China HQ in Shanghai per Jiefang Daily) but is registered offshore and was called dual-based in Beijing and Hong Kong by Reuters."
+        if city in ("Beijing", "Tianjin"):
+            note += " AMBIGUOUS: 360's platform is counted in Beijing (北京奇虎科技); the listed group 三六零科技集团 files with 属地 Tianjin."
+        note += " Cross-checks: People's Daily app (first 4, https://peoplesdaily.pdnews.cn/china/er/30001209650); SCMP 2019-08-30 (total 15; reprint https://news.abs-cbn.com/business/08/30/19/china-adds-huawei-hikvision-to-national-team-on-ai-efforts). AI-specific; a designation of lead firms (platform capacity), favours cities with national AI champions [unit: platforms]"
+        return str(len(rs)), note
+    meta = dict(year="2019", publisher="Ministry of Science and Technology (科技部), reported by EqualOcean",
+                title="国家新一代人工智能开放创新平台 (batches 2017-11, 2018-09, 2019-08; 15 platforms) — EqualOcean: 10 Companies Join China's National Open Platform for Next Generation AI",
+                published="2019-08-29", url="https://equalocean.com/news/2019082911628", mirror="true")
+    return cell, meta
+
+
+NEW = ["cac_genai_filings_2024", "llm_entries_wgwang_2024", "ai_dfc_disciplines_2022", "data_annotation_base_2024",
+       "ai_open_platforms_2019"]
 
 
 def main():
@@ -135,6 +166,12 @@ def main():
         built[(city, "data_annotation_base_2024")] = v
         src_rows.append([city, "data_annotation_base_2024", v, "2024", publisher + "; list of the National Data Administration (国家数据局)", title,
                          "2024-05-25" if mirror == "false" else "2024-05-26", url, mirror, note])
+    for col, fn in (("ai_open_platforms_2019", platforms),):
+        cell, meta = fn()
+        for city in cities:
+            v, note = cell(city)
+            built[(city, col)] = v
+            src_rows.append([city, col, v, meta["year"], meta["publisher"], meta["title"], meta["published"], meta["url"], meta["mirror"], note])
     out_body = [[r[i] for i in keep] + [built[(r[0], c)] for c in NEW] for r in body]
     with open(DATA, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
