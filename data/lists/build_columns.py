@@ -131,7 +131,7 @@ def platforms():
         note += (". Complete list, absent = 0. The list names firms, not cities: the city of each firm and its evidence are in "
                  "data/lists/ai-open-innovation-platforms-2019.csv.")
         if city == "Shanghai":
-            note += " AMBIGUOUS: SenseTime is counted here (CAC filer 上海商汤智能科技; China HQ in Shanghai per Jiefang Daily) but is registered offshore and was called dual-based in Beijing and Hong Kong by Reuters."
+            note += " AMBIGUOUS: SenseTime is counted here (CAC filer 上海商汤智能科技; China HQ in Shanghai per a 2022 press report reprinted on houyi.cn) but is registered offshore and was called dual-based in Beijing and Hong Kong by Reuters."
         if city in ("Beijing", "Tianjin"):
             note += " AMBIGUOUS: 360's platform is counted in Beijing (北京奇虎科技); the listed group 三六零科技集团 files with 属地 Tianjin."
         note += " Cross-checks: People's Daily app (first 4, https://peoplesdaily.pdnews.cn/china/er/30001209650); SCMP 2019-08-30 (total 15; reprint https://news.abs-cbn.com/business/08/30/19/china-adds-huawei-hikvision-to-national-team-on-ai-efforts). AI-specific; a designation of lead firms (platform capacity), favours cities with national AI champions [unit: platforms]"
