@@ -142,8 +142,53 @@ def platforms():
     return cell, meta
 
 
+DS_BATCHES = 9  # batches 1-9 (2023-06-20 .. 2024-12-20); batch 10 (2025-03-12) and later are outside the 2024 cut-off
+DS_COUNTS = {"1": 41, "2": 110, "3": 129, "4": 266, "5": 394, "6": 492, "7": 487, "8": 509, "9": 411}
+DS_CITY = {  # GB/T 2260 division-code prefix of each of the 30 cities (2 digits for the municipalities, 4 otherwise)
+    "11": "Beijing", "12": "Tianjin", "31": "Shanghai", "50": "Chongqing",
+    "4403": "Shenzhen", "4401": "Guangzhou", "3301": "Hangzhou", "3201": "Nanjing", "3205": "Suzhou", "5101": "Chengdu",
+    "3401": "Hefei", "3202": "Wuxi", "4201": "Wuhan", "6101": "Xi'an", "3701": "Jinan", "3702": "Qingdao", "4301": "Changsha",
+    "4101": "Zhengzhou", "2101": "Shenyang", "2301": "Harbin", "3302": "Ningbo", "5201": "Guiyang", "3204": "Changzhou",
+    "4419": "Dongguan", "3304": "Jiaxing", "3206": "Nantong", "3211": "Zhenjiang", "3306": "Shaoxing", "4404": "Zhuhai",
+    "2201": "Changchun",
+}
+
+
+def ds_city(code):
+    return DS_CITY.get(code[:2]) if code[:2] in ("11", "12", "31", "50") else DS_CITY.get(code[:4], "")
+
+
+def cac_deep_synthesis():
+    rows = list(csv.DictReader(open(HERE / "cac-deep-synthesis-filings.csv", encoding="utf-8")))
+    per_batch = collections.Counter(r["batch"] for r in rows)
+    assert dict(per_batch) == DS_COUNTS, per_batch
+    assert len({r["filing_no"] for r in rows}) == len(rows) == 2839
+    for r in rows:  # the city column must follow from the division code in the filing number
+        assert r["division_code"] == r["filing_no"][4:10] and r["city"] == ds_city(r["division_code"]), r
+    c = collections.Counter(r["city"] for r in rows if r["city"])
+    n30 = sum(c.values())
+
+    def cell(city):
+        n = c.get(city, 0)
+        note = (f"{n} of the {len(rows)} algorithms on the CAC's published deep-synthesis filing lists (境内深度合成服务算法备案清单, batches 1-9, "
+                "2023-06-20 to 2024-12-20) whose filing number 网信算备+6-digit administrative-division code (GB/T 2260) lies in the city "
+                f"({'prefix ' + next(k for k, v in DS_CITY.items() if v == city)}); the code is the filer's division at filing time. "
+                f"{n30} of the {len(rows)} filings fall in the 30 cities, {len(rows) - n30} elsewhere. Counts algorithms (a filer may file several; "
+                "service providers and technical supporters alike; records later marked 已注销 are counted as published). Complete list, absent = 0. "
+                "Transcription: data/lists/cac-deep-synthesis-filings.csv. AI-specific (generative / synthesis algorithms) [unit: filings]")
+        return str(n), note
+    meta = dict(year="2024", publisher="Cyberspace Administration of China (国家互联网信息办公室, CAC)",
+                title="境内深度合成服务算法备案清单, batches 1-9 (2023年6月, 2023年8月, 2024年1月, 2月, 4月, 6月, 8月, 10月, 12月; notices "
+                      "http://www.cac.gov.cn/2023-06/20/c_1688910683316256.htm … https://www.cac.gov.cn/2024-12/20/c_1736389545949567.htm; "
+                      "2,839 filings to 2024-12-20)",
+                published="2024-12-20",
+                url="https://github.com/chenluo951-oss/lawdatify-site/blob/7218398d11d3f8d545164dc3ba688aa1042b0d61/sources/algo/deepfake_filing.json",
+                mirror="true")
+    return cell, meta
+
+
 NEW = ["cac_genai_filings_2024", "llm_entries_wgwang_2024", "ai_dfc_disciplines_2022", "data_annotation_base_2024",
-       "ai_open_platforms_2019"]
+       "ai_open_platforms_2019", "cac_deep_synthesis_filings_2024"]
 
 
 def main():
@@ -166,7 +211,7 @@ def main():
         built[(city, "data_annotation_base_2024")] = v
         src_rows.append([city, "data_annotation_base_2024", v, "2024", publisher + "; list of the National Data Administration (国家数据局)", title,
                          "2024-05-25" if mirror == "false" else "2024-05-26", url, mirror, note])
-    for col, fn in (("ai_open_platforms_2019", platforms),):
+    for col, fn in (("ai_open_platforms_2019", platforms), ("cac_deep_synthesis_filings_2024", cac_deep_synthesis)):
         cell, meta = fn()
         for city in cities:
             v, note = cell(city)
