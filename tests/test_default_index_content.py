@@ -70,7 +70,8 @@ def test_the_five_dimensions_are_the_published_reports_and_each_weighs_010_to_03
     shares = _dimension_shares(spec)
     assert tuple(shares) == DIMENSIONS
     for gid, share in shares.items():
-        assert 0.10 - 1e-9 <= share <= 0.35 + 1e-9, (gid, share)
+        # the calibrated weights are written to 6 decimals: they sum to 1 within 1e-6
+        assert 0.10 - 1e-6 <= share <= 0.35 + 1e-6, (gid, share)
 
 
 def test_no_indicator_weighs_more_than_half_of_its_dimension(spec: Spec) -> None:
@@ -78,7 +79,7 @@ def test_no_indicator_weighs_more_than_half_of_its_dimension(spec: Spec) -> None
         within = sum(i.weight for i in group.indicators)
         assert len(group.indicators) >= 2
         for ind in group.indicators:
-            assert ind.weight / within <= 0.5 + 1e-9, (group.id, ind.id)
+            assert ind.weight / within <= 0.5 + 1e-6, (group.id, ind.id)
 
 
 def test_ai_specific_indicators_carry_at_least_60_percent_and_sit_in_every_dimension(
@@ -90,7 +91,7 @@ def test_ai_specific_indicators_carry_at_least_60_percent_and_sit_in_every_dimen
     assert ai >= 0.60
     # As shipped: only the national supercomputing centres are a proxy (half of infrastructure).
     assert [i.id for i in spec.indicators() if _is_proxy(i)] == ["supercomputing_centres"]
-    assert ai == pytest.approx(1 - 0.326136 / 2 / sum(g.weight for g in spec.groups), abs=1e-6)
+    assert ai == pytest.approx(1 - 0.323899 / 2 / sum(g.weight for g in spec.groups), abs=1e-6)
     for group in spec.groups:
         assert any(not _is_proxy(i) for i in group.indicators), group.id
 
@@ -119,7 +120,7 @@ def test_absence_is_zero_for_a_complete_list_and_below_the_last_for_a_top_n_list
 
 def test_counts_are_log1p_transformed(spec: Spec) -> None:
     counts = [i for i in spec.indicators() if i.unit in COUNT_UNITS]
-    assert len(counts) == 5
+    assert len(counts) == 6
     for ind in counts:
         assert ind.methods["treat"].name == "log1p", ind.id
 
