@@ -91,7 +91,8 @@ def test_a_yaml_edit_of_a_weight_is_a_change_since_calibration(
 def test_scaling_a_groups_weights_keeps_the_digest(copy: Path) -> None:
     """Weights are relative within a group: doubling both of a group's changes nothing."""
     text = copy.read_text(encoding="utf-8")
-    text = text.replace("weight: 0.5, unit: flag", "weight: 1.0, unit: flag")
+    flag = "absent: zero, unit: flag"
+    text = text.replace(f"weight: 0.5, {flag}", f"weight: 1.0, {flag}")
     copy.write_text(text, encoding="utf-8")
     spec = load_spec(copy)
     assert [i.weight for i in spec.indicators()[:2]] == [1.0, 1.0]

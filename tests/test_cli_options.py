@@ -44,7 +44,11 @@ def test_coupling_without_two_groups_names_the_groups_it_could_take(
     [
         (["obstacles", "--unit", "Shenzen"], "usage.unit.unknown", "did you mean 'Shenzhen'?"),
         (["sources", "--unit", "Hangzou"], "usage.unit", "did you mean 'Hangzhou'?"),
-        (["sources", "--indicator", "unicorn"], "usage.indicator", "did you mean 'unicorns'?"),
+        (
+            ["sources", "--indicator", "llm_entry"],
+            "usage.indicator",
+            "did you mean 'llm_entries'?",
+        ),
     ],
 )
 def test_a_misspelt_unit_or_indicator_lists_the_choices_and_suggests_the_closest(
@@ -54,7 +58,7 @@ def test_a_misspelt_unit_or_indicator_lists_the_choices_and_suggests_the_closest
     assert (code, out) == (2, "")
     assert err.startswith(f"error[{code_line}]: {args[1]}: no ")
     assert "expected: one of: " in err
-    assert "Beijing" in err or "unicorns" in err
+    assert "Beijing" in err or "llm_entries" in err
     assert err.count("did you mean") == 1
     assert f"hint: {hint}" in err
 

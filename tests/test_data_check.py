@@ -141,9 +141,13 @@ def test_csv_lists_one_finding_per_row(sourced: Path, capsys: pytest.CaptureFixt
 
 def test_the_shipped_data_files_pass(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["data", "check", "--format", "csv"]) == 0
+    # The panel does not carry the list columns of the 2026-12 default index; the shipped spec
+    # whose columns it does carry is the development index.
     panel = ROOT / "data" / "cities-panel.csv"
+    development = str(ROOT / "indicators" / "ai-city-development-2023.yaml")
     for year in ("2022", "2023", "2024"):
-        assert run(["data", "check", "--data", str(panel), "--year", year, "-f", "csv"]) == 0
+        args = ["data", "check", development, "--data", str(panel), "--year", year, "-f", "csv"]
+        assert run(args) == 0
     assert "0 value(s) without a source" in capsys.readouterr().err
 
 
@@ -220,7 +224,7 @@ def test_the_default_index_fills_80_percent_over_its_best_15_and_says_how_many_r
     assert run(["data", "check", "--top", "15", "--format", "json"]) == 0
     summary = json.loads(capsys.readouterr().out)["summary"]
     assert summary["units"] == 15
-    assert summary["indicators"] >= 12
+    assert summary["indicators"] == 11
     assert summary["filled_share"] >= 0.8
     assert summary["unsourced_values"] == 0
     assert 0 < summary["mirror_only_values"] < summary["filled"]

@@ -70,7 +70,7 @@ def _ranking(site: Path, cwd: Path) -> tuple[list[str], dict[str, object], str]:
 
 
 def _edit_weights(spec: Path) -> None:
-    """Give enterprise size (unicorns) most of the weight: the ranking below the top moves."""
+    """Give enterprise size most of the weight: the ranking below the top moves."""
     text = spec.read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
     at = next(i for i, ln in enumerate(lines) if ln.startswith("  enterprise:"))
