@@ -13,13 +13,13 @@ from cityindex.cli.analysis_setup import (
     PlanOpt,
     SeedOpt,
     load_with_plan,
-    parse_memory,
     progress_bar,
     warnings_on_stderr,
 )
 from cityindex.cli.application import app
 from cityindex.cli.common import emit, localise, pick_format, pick_language, warn
 from cityindex.cli.options import Options, shared
+from cityindex.render.choices import parse_memory
 from cityindex.render.robustness import uncertainty_shown
 
 

@@ -1,4 +1,5 @@
-"""The output choices a command parses once: format, language, header labels, encodings.
+"""The choices a command parses once: format, language, header labels, encodings, and the
+option values that are more than a type (memory sizes, level lists, calibration bounds).
 
 Each choice is checked where it is given (a bad one is a `UsageError`, exit 2, listing the
 valid choices with a did-you-mean), so the command line and the library reject it alike.
@@ -6,6 +7,7 @@ valid choices with a did-you-mean), so the command line and the library reject i
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -134,3 +136,99 @@ def wants_xlsx(fmt: str | None, output: Path | None) -> bool:
             [issue("usage.xlsx.output", "--format xlsx writes a workbook: give --output FILE.xlsx")]
         )
     return chosen
+
+
+_SIZES = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+_SIZES |= {"K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}
+_SIZES |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+
+
+def parse_memory(text: str) -> int:
+    """A memory size such as ``512MB``, ``1.5G``, ``800MiB`` or ``2000000000`` in bytes.
+
+    >>> [parse_memory(t) for t in ["512MB", "1.5g", "800 MiB", "2000000000"]]
+    [512000000, 1500000000, 838860800, 2000000000]
+    """
+    match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]*)?)\s*([A-Za-z]*)\s*", text)
+    unit = match.group(2).upper() if match else ""
+    if match is None or unit not in _SIZES or float(match.group(1)) * _SIZES[unit] < 64 * 10**6:
+        raise UsageError(
+            [
+                issue(
+                    "usage.memory",
+                    f"--memory {text!r} is not a memory size of at least 64 MB",
+                    expected="a size such as 512MB, 1GB, 1.5G or 800MiB",
+                    got=repr(text),
+                    hint="the default is 1GB; results are the same for any budget",
+                )
+            ]
+        )
+    return int(float(match.group(1)) * _SIZES[unit])
+
+
+def parse_levels(levels: str | None) -> set[int] | None:
+    """``--levels 1,2`` as a set of levels (None: every level)."""
+    if levels is None:
+        return None
+    try:
+        return {int(x) for x in levels.split(",") if x.strip()}
+    except ValueError:
+        raise UsageError(
+            [issue("usage.levels", f"--levels takes numbers like 1,2; got {levels!r}")]
+        ) from None
+
+
+def parse_band(text: str) -> tuple[float, float] | None:
+    """``--dimension-band LOW,HIGH`` (0 <= LOW <= HIGH <= 1), or None for ``none``.
+
+    >>> parse_band("0.10,0.35"), parse_band("none")
+    ((0.1, 0.35), None)
+    """
+    if text.strip().lower() == "none":
+        return None
+    parts = text.split(",")
+    try:
+        low, high = (float(p) for p in parts) if len(parts) == 2 else (float("nan"),) * 2
+    except ValueError:
+        low = high = float("nan")
+    if not 0.0 <= low <= high <= 1.0:
+        raise UsageError(
+            [
+                issue(
+                    "usage.dimension-band",
+                    f"--dimension-band: {text!r} is not a weight band",
+                    expected="LOW,HIGH with 0 <= LOW <= HIGH <= 1, e.g. 0.10,0.35; or none",
+                    got=repr(text),
+                    hint="every dimension's weight is kept in [LOW, HIGH]; none lifts the band",
+                )
+            ]
+        )
+    return low, high
+
+
+def parse_share(text: str) -> float | None:
+    """``--max-indicator-share X`` (0 < X <= 1), or None for ``none`` or 1 (no bound).
+
+    >>> parse_share("0.5"), parse_share("none"), parse_share("1")
+    (0.5, None, None)
+    """
+    if text.strip().lower() == "none":
+        return None
+    try:
+        share = float(text)
+    except ValueError:
+        share = float("nan")
+    if not 0.0 < share <= 1.0:
+        raise UsageError(
+            [
+                issue(
+                    "usage.max-indicator-share",
+                    f"--max-indicator-share: {text!r} is not a share of a group",
+                    expected="a number in (0, 1], e.g. 0.5; or none",
+                    got=repr(text),
+                    hint="no indicator may weigh more than this within its group; "
+                    "none (or 1) lifts the bound",
+                )
+            ]
+        )
+    return None if share == 1.0 else share
