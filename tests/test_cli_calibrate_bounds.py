@@ -68,7 +68,7 @@ def test_a_target_outside_the_band_shows_the_closest_fit_and_its_residual_and_ex
     assert "groups.d3.weight,t,0.333333,0.350000" in captured.out
     assert "  C | 0.7 | 0.675 | -0.025\n" in captured.err
     assert "max |diff| = 0.025" in captured.err
-    assert "no weights inside the bounds reproduce the published scores" in captured.err
+    assert "no weights inside the bounds reproduce the published result" in captured.err
     assert "--accept-residual" in captured.err
 
 

@@ -189,8 +189,11 @@ def fit_error(fit: Mapping[str, Any], file: str, *, writing: bool) -> DataError:
                 )
             ]
         )
+    got = f"max |diff| {fit['max_abs_diff']:.3g}"
+    what = "the published scores"
     hint = "allow more levels (--levels), or check the data and target"
     if in_bounds(fit):
+        got, what = f"{got}; {fit['message']}", "the published result"
         hint = (
             "--accept-residual takes the closest in-band fit (with --output, its residual is "
             "recorded in the calibration: block); or widen the bounds (--dimension-band, "
@@ -202,9 +205,9 @@ def fit_error(fit: Mapping[str, Any], file: str, *, writing: bool) -> DataError:
                 "calibrate.no-fit",
                 "no weights"
                 + (" inside the bounds" if in_bounds(fit) else "")
-                + " reproduce the published scores"
+                + f" reproduce {what}"
                 + ("; nothing written" if writing else ""),
-                got=f"max |diff| {fit['max_abs_diff']:.3g}",
+                got=got,
                 hint=hint,
             )
         ]
