@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from cityindex.errors import Issue, UsageError, did_you_mean, issue
+from cityindex.errors import CityIndexError, Issue, UsageError, did_you_mean, issue
 from cityindex.model.spec import Spec
-from cityindex.render.formats import FORMATS
+from cityindex.render.formats import FORMATS, render_rows
 from cityindex.render.i18n import (
     LANGUAGES,
     Language,
@@ -89,6 +89,25 @@ def localise(
     return titled_rows(rows, language, nodes), labels
 
 
+def localised_text(
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    fmt: str,
+    *,
+    language: Language,
+    spec: Spec | None,
+    round_to: int | None = None,
+    excel_safe: bool = False,
+    **layout: Any,
+) -> str:
+    """`rows` as a reader sees them in `language` (`localise`), rendered by `render_rows` in
+    `fmt` with its `layout` keywords (title, digits, display_digits, extra_json)."""
+    shown, labels = localise(rows, columns, fmt, language, spec)
+    return render_rows(
+        shown, columns, fmt, labels=labels, round_to=round_to, excel_safe_cells=excel_safe, **layout
+    )
+
+
 def pick_format(fmt: str | None, output: Path | None) -> str:
     """The explicit format, else by output suffix, else table on a terminal and csv in a pipe."""
     if fmt is not None:
@@ -106,6 +125,18 @@ def pick_format(fmt: str | None, output: Path | None) -> str:
     if output is not None:
         return {".json": "json", ".md": "markdown", ".txt": "table"}.get(output.suffix, "csv")
     return "table" if sys.stdout is not None and sys.stdout.isatty() else "csv"
+
+
+def check_encodable(text: str, encoding: str) -> None:
+    """Raise an ``output.encoding`` error naming the first character `encoding` cannot hold."""
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        bad = text[exc.start : exc.end]
+        hint = "use --output-encoding utf-8-sig: Excel reads it and it holds every character"
+        raise CityIndexError(
+            [issue("output.encoding", f"{bad!r} cannot be written in {encoding}", hint=hint)]
+        ) from None
 
 
 def check_output_encoding(encoding: str | None) -> str | None:
@@ -232,3 +263,75 @@ def parse_share(text: str) -> float | None:
             ]
         )
     return None if share == 1.0 else share
+
+
+def parse_groups(text: str, known: Sequence[str]) -> list[str]:
+    """``--groups a,b``: two or more of the spec's group ids (`known`), else a `UsageError`
+    listing every unknown id and, with fewer than two, how many are needed."""
+    wanted = [g.strip() for g in text.split(",") if g.strip()]
+    problems = [
+        unknown_choice("usage.group.unknown", "group", g, known, option="--groups")
+        for g in wanted
+        if g not in known
+    ]
+    if len(wanted) < 2:
+        problems.append(
+            issue(
+                "usage.groups.count",
+                "--groups needs at least two group ids, comma-separated",
+                expected="two or more of: " + ", ".join(known),
+                hint=f"e.g. --groups {','.join(known[:2])}" if len(known) >= 2 else None,
+            )
+        )
+    if problems:
+        raise UsageError(problems)
+    return wanted
+
+
+def compare_usage(message: str) -> UsageError:
+    """The usage error of `compare` given the wrong number of specs, data files or years."""
+    return UsageError(
+        [
+            issue(
+                "usage.compare",
+                message,
+                expected="two specs; or one spec with two --data or two --year; or one spec "
+                "and --set",
+                hint="e.g. cityindex compare a.yaml b.yaml, or cityindex compare --set "
+                "groups.policy.weight=0.3",
+            )
+        ]
+    )
+
+
+Side = tuple[Path | None, Path | None, int | None, list[str], str]
+"""What `compare` loads for one side: spec, data, year, overrides, and its label."""
+
+
+def compare_sides(
+    specs: list[Path], data: list[Path], years: list[int], sets: list[str]
+) -> list[Side]:
+    """`compare`'s arguments as its two sides, A and B: two specs; one spec with two --data or
+    two --year; or one spec as written and with its --set overrides."""
+    if len(specs) > 2 or len(data) > 2 or len(years) > 2:
+        raise compare_usage("compare takes at most two specs, two --data and two --year")
+    one_data = data[0] if len(data) == 1 else None
+    one_year = years[0] if len(years) == 1 else None
+    spec = specs[0] if specs else None
+    if len(specs) == 2:
+        if len(data) == 2 or len(years) == 2:
+            raise compare_usage("with two specs, give at most one --data and one --year (for both)")
+        return [(s, one_data, one_year, sets, s.name) for s in specs]
+    if len(data) == 2:
+        if len(years) == 2:
+            raise compare_usage("give two --data or two --year, not both")
+        return [(spec, d, one_year, sets, d.name) for d in data]
+    if len(years) == 2:
+        return [(spec, one_data, y, sets, str(y)) for y in years]
+    if sets:
+        with_sets = "with " + " ".join(f"--set {s}" for s in sets)
+        return [
+            (spec, one_data, one_year, [], "as written"),
+            (spec, one_data, one_year, sets, with_sets),
+        ]
+    raise compare_usage("nothing to compare")
