@@ -85,6 +85,8 @@ def calibration_block(
         figures = {"max_abs_diff": float(f"{fit['max_abs_diff']:.3g}"), "units": units}
         what = "the published scores"
         if not fit["success"]:
+            closest = str(fit["message"]).startswith("no weights inside the bounds")
+            why = "" if closest else f"; {fit['message']}"  # e.g. another unit ranks above
             method += (
                 "; no weights inside the bounds reproduce them, so these are the in-bounds "
                 "weights minimising the sum of squared differences (SLSQP)"
@@ -96,7 +98,7 @@ def calibration_block(
             what = (
                 "the published scores as closely as the bounds allow: it is the closest "
                 f"in-band fit, not an exact fit (max |diff| = {fit['max_abs_diff']:.3g}; "
-                "fit.residual lists each unit)"
+                f"fit.residual lists each unit{why})"
             )
     bounds = fit.get("bounds", {})
     band = bounds.get("dimension_band")
