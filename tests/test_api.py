@@ -214,7 +214,7 @@ def test_calibrate_returns_the_weights_and_overrides_that_reproduce_the_target(
 ) -> None:
     target = tmp_path / "target.csv"
     target.write_text("unit,score,rank,source\nD,1.0000,1,x\nA,0.6000,2,x\n", encoding="utf-8")
-    frame = cityindex.calibrate(hand, target)
+    frame = cityindex.calibrate(hand, target, dimension_band=None, max_indicator_share=None)
     assert frame.attrs["success"] is True
     assert "groups.g1.weight" in frame.index
     rescored = cityindex.score(hand, set=frame.attrs["set"])

@@ -16,6 +16,9 @@ from cityindex.model.reference import Reference
 from cityindex.model.tree import ROOT
 
 DATA = "unit,x1,x2,x3\nA,10,5,4\nB,20,10,2\nC,30,20,0\nD,40,5,8\nE,25,8,5\n"
+UNBOUNDED = ["--dimension-band", "none", "--max-indicator-share", "none"]
+"""The hand spec has two dimensions: no weights keep both within the default band 0.10-0.35,
+so the command tests about other things switch the bounds off."""
 
 
 def _reference(spec_path: Path, sets: list[str], decimals: int = 8) -> Reference:
@@ -128,6 +131,7 @@ def test_calibrate_command_writes_a_spec_that_check_accepts(
                 "2024-01-01",
                 "--format",
                 "csv",
+                *UNBOUNDED,
             ]
         )
         == 0
@@ -181,6 +185,7 @@ def test_calibrate_command_records_the_floor_and_refuses_an_impossible_one(
     seed = _write_seed(target, tmp_path / "seed.csv")
     out = tmp_path / "fitted.yaml"
     args = ["calibrate", str(hand), "--target", str(seed), "--levels", "2", "-f", "csv"]
+    args += UNBOUNDED
     assert run([*args, "--min-weight", "0.25", "-o", str(out)]) == 0
     assert "min_weight: 0.25" in out.read_text()
     capsys.readouterr()

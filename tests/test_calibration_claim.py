@@ -17,7 +17,7 @@ import pytest
 from cityindex import compute, load_data, load_spec
 from cityindex.analysis.calibration_claim import DIGEST_KEY, calibration_claim, weights_digest
 from cityindex.cli import run
-from tests.test_calibrate import DATA, _reference
+from tests.test_calibrate import DATA, UNBOUNDED, _reference
 
 ROOT = Path(__file__).parents[1]
 DEFAULT = ROOT / "indicators" / "ai-city-2024.yaml"
@@ -138,7 +138,8 @@ def test_calibrate_writes_the_digest_and_an_edit_after_it_shows(
     ]
     seed.write_text("unit,score,rank,source\n" + "\n".join(rows) + "\n")
     out = tmp_path / "fitted.yaml"
-    assert run(["calibrate", str(hand), "--target", str(seed), "-o", str(out), "-f", "csv"]) == 0
+    args = ["calibrate", str(hand), "--target", str(seed), "-o", str(out), "-f", "csv"]
+    assert run([*args, *UNBOUNDED]) == 0
     assert re.search(r"\n  weights_sha256: [0-9a-f]{64}\n", out.read_text())
     assert "weights calibrated to reproduce seed.csv" in _caption(capsys, str(out))
     assert CHANGED in _caption(capsys, str(out), "--set", "groups.g1.weight=5")

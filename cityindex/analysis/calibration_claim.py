@@ -47,6 +47,15 @@ class CalibrationClaim:
 
     status: Status
     target: str
+    residual: float | None = None
+    """max |computed - published| when the block records a closest in-band fit, not an exact
+    one (its ``fit`` has a ``residual``); None for a fit that reproduces the target."""
+
+    @property
+    def kind(self) -> str:
+        """The status, with ``_residual`` for calibrated weights that are a closest fit."""
+        closest = self.status == "calibrated" and self.residual is not None
+        return f"{self.status}_residual" if closest else self.status
 
     @property
     def holds(self) -> bool:
@@ -55,6 +64,12 @@ class CalibrationClaim:
 
     def caption(self) -> str:
         """One line for a table caption."""
+        if self.kind == "calibrated_residual":
+            return (
+                f"weights calibrated to {self.target}: closest fit within the band "
+                f"(max |diff| = {self.residual:.3g}), not an exact reproduction "
+                "(see the spec's calibration: block)"
+            )
         if self.status == "calibrated":
             return (
                 f"weights calibrated to reproduce {self.target} (see the spec's calibration: block)"
@@ -76,8 +91,12 @@ def calibration_claim(spec: Spec, result: IndexResult) -> CalibrationClaim | Non
     if not block:
         return None
     target = str(block.get("target", "a published result"))
+    fit = block.get("fit")
+    residual = None
+    if isinstance(fit, Mapping) and fit.get("residual"):
+        residual = float(fit.get("max_abs_diff", float("nan")))
     recorded = block.get(DIGEST_KEY)
     if not recorded:
-        return CalibrationClaim("unverified", target)
+        return CalibrationClaim("unverified", target, residual)
     same = str(recorded) == weights_digest(result.weights)
-    return CalibrationClaim("calibrated" if same else "changed", target)
+    return CalibrationClaim("calibrated" if same else "changed", target, residual)

@@ -67,7 +67,8 @@ def check(
     Columns: published_score, computed_score, diff, published_rank, computed_rank (``Int64``),
     reproduced (the computed score rounds to the published one at its published precision;
     for a rank-only reference, the ranks are equal). ``attrs``: max_abs_diff, spearman,
-    kendall_tau, rank_only, reproduced (every unit reproduced). `against` is a CSV path
+    kendall_tau, n_common (the units rho and tau are taken over), rank_only, reproduced (every
+    unit reproduced). `against` is a CSV path
     (``unit,score,rank,source``) or a frame with ``unit`` and ``score`` and/or ``rank``.
     """
     res = as_result(result)
@@ -75,13 +76,7 @@ def check(
     frame = pd.DataFrame(report.rows).set_index("unit").rename_axis(res.unit_column)
     for column in ("published_rank", "computed_rank"):
         frame[column] = int_ranks(frame[column])
-    frame.attrs = {
-        "max_abs_diff": report.max_abs_diff,
-        "spearman": report.spearman,
-        "kendall_tau": report.kendall_tau,
-        "rank_only": report.rank_only,
-        "reproduced": report.reproduced,
-    }
+    frame.attrs.update(report.summary())
     return frame
 
 
@@ -101,6 +96,8 @@ def calibrate(
     min_weight: float = 0.0,
     min_indicator_weight: float = 0.0,
     min_gap: float | None = None,
+    dimension_band: tuple[float, float] | None = (0.10, 0.35),
+    max_indicator_share: float | None = 0.5,
 ) -> pd.DataFrame:
     """Weights, closest to the spec's, that reproduce a published result (``calibrate``).
 
@@ -115,8 +112,15 @@ def calibrate(
     its parent (a floor that cannot hold is a `UsageError`); `min_gap`, for a rank-only
     target, the smallest scaled-score gap to keep between consecutive published units
     (default: the widest the data allow).
+
+    `dimension_band` keeps every dimension's (top-level group's) weight in ``(low, high)``
+    and `max_indicator_share` every indicator's weight within its group at or below it (None:
+    no such bound). When no weights inside the bounds reproduce the scores, the frame holds
+    the closest in-bounds fit (``success`` False) and ``attrs["fit"]`` its residual per
+    published unit (``unit``, ``published``, ``computed``, ``diff``); ``attrs["bounds"]``
+    records the bounds (``dimension_band``, ``max_indicator_share``).
     """
-    from cityindex.analysis.calibrate import Floor, floor_problems
+    from cityindex.analysis.calibrate import Bounds, Floor, floor_problems
     from cityindex.analysis.calibrate import calibrate as solve
     from cityindex.engine.panel import prepare
 
@@ -125,6 +129,13 @@ def calibrate(
     reference = published_reference(target, table.units)
     prepared = prepare(idx.spec, table)
     floor = Floor(group=min_weight, indicator=min_indicator_weight)
+    bounds = None
+    if dimension_band is not None or max_indicator_share is not None:
+        band = (
+            None if dimension_band is None else (float(dimension_band[0]), float(dimension_band[1]))
+        )
+        share = None if max_indicator_share is None else float(max_indicator_share)
+        bounds = Bounds(dimension=band, indicator_share=share)
     infeasible = floor_problems(prepared, set_of(levels), floor)
     if infeasible:
         raise UsageError(
@@ -136,7 +147,28 @@ def calibrate(
                 )
             ]
         )
-    fit = solve(prepared, reference, levels=set_of(levels), floor=floor, min_gap=min_gap)
+    infeasible = floor_problems(prepared, set_of(levels), floor, bounds)
+    if infeasible:
+        raise UsageError(
+            [
+                issue(
+                    "usage.calibrate.bounds",
+                    "the weight bounds cannot hold: " + "; ".join(infeasible),
+                    got=f"dimension_band {dimension_band}, max_indicator_share "
+                    f"{max_indicator_share}",
+                    hint="widen or drop the bounds (--dimension-band none, "
+                    "--max-indicator-share none)",
+                )
+            ]
+        )
+    fit = solve(
+        prepared,
+        reference,
+        levels=set_of(levels),
+        floor=floor,
+        min_gap=min_gap,
+        bounds=bounds,
+    )
     lookup = {n.id: n.key_path for n in idx.spec.walk()}
     rows: list[dict[str, Any]] = []
     for gid, new in fit.weights.items():
@@ -160,6 +192,11 @@ def calibrate(
         "min_gap": fit.min_gap,
         "groups": len(fit.weights),
         "set": [f"{k}={v!r}" for k, v in frame["after"].items()],
+        "fit": [dict(row) for row in fit.fit],
+        "bounds": {
+            "dimension_band": None if dimension_band is None else list(dimension_band),
+            "max_indicator_share": max_indicator_share,
+        },
     }
     return frame
 

@@ -3,7 +3,6 @@ spec and plan they load, the progress line, and their warnings on stderr as they
 
 from __future__ import annotations
 
-import re
 import sys
 import time
 import warnings
@@ -18,7 +17,6 @@ from cityindex.api import Index
 from cityindex.api.robustness import AnalysisWarning, MemoryBudgetWarning
 from cityindex.cli.common import Loaded, load, warn
 from cityindex.cli.options import Options
-from cityindex.errors import UsageError, issue
 from cityindex.load.spec_yaml import read_plan_text
 from cityindex.render.robustness import memory_warning
 
@@ -51,33 +49,6 @@ MemoryOpt = Annotated[
         "sized to stay within it. Results are identical for any budget.",
     ),
 ]
-
-_SIZES = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
-_SIZES |= {"K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}
-_SIZES |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
-
-
-def parse_memory(text: str) -> int:
-    """A memory size such as ``512MB``, ``1.5G``, ``800MiB`` or ``2000000000`` in bytes.
-
-    >>> [parse_memory(t) for t in ["512MB", "1.5g", "800 MiB", "2000000000"]]
-    [512000000, 1500000000, 838860800, 2000000000]
-    """
-    match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]*)?)\s*([A-Za-z]*)\s*", text)
-    unit = match.group(2).upper() if match else ""
-    if match is None or unit not in _SIZES or float(match.group(1)) * _SIZES[unit] < 64 * 10**6:
-        raise UsageError(
-            [
-                issue(
-                    "usage.memory",
-                    f"--memory {text!r} is not a memory size of at least 64 MB",
-                    expected="a size such as 512MB, 1GB, 1.5G or 800MiB",
-                    got=repr(text),
-                    hint="the default is 1GB; results are the same for any budget",
-                )
-            ]
-        )
-    return int(float(match.group(1)) * _SIZES[unit])
 
 
 def load_with_plan(opts: Options, plan: Path | None) -> tuple[Loaded, Index, Any]:

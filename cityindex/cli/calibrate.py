@@ -15,7 +15,6 @@ from cityindex.cli.common import (
     compute_loaded,
     emit,
     load,
-    localise,
     pick_format,
     pick_language,
     resolve_spec_path,
@@ -26,15 +25,17 @@ from cityindex.errors import UsageError, issue
 from cityindex.load.files import check_output
 from cityindex.load.seeds import load_reference
 from cityindex.render.calibrate import (
+    calibrated_text,
     calibrated_values,
     calibration_block,
     fit_error,
     fit_note,
+    in_bounds,
     order_notes,
+    residual_lines,
 )
-from cityindex.render.formats import render_rows
-from cityindex.render.i18n import tr
-from cityindex.render.published import check_columns, check_figures, check_notes
+from cityindex.render.choices import parse_band, parse_levels, parse_share
+from cityindex.render.published import check_notes, check_text
 
 TargetOpt = Annotated[
     Path, typer.Option("--target", help="Published result: CSV with unit,score,rank,source.")
@@ -97,6 +98,28 @@ def calibrate(
             "taken (default: the widest gap the data allow).",
         ),
     ] = None,
+    dimension_band: Annotated[
+        str,
+        typer.Option(
+            "--dimension-band",
+            help="LOW,HIGH: keep every dimension's weight in this band; none: no band.",
+        ),
+    ] = "0.10,0.35",
+    max_indicator_share: Annotated[
+        str,
+        typer.Option(
+            "--max-indicator-share",
+            help="No indicator above this share of its group; none (or 1): no bound.",
+        ),
+    ] = "0.5",
+    accept_residual: Annotated[
+        bool,
+        typer.Option(
+            "--accept-residual",
+            help="When no weights inside the bounds reproduce the target, take the closest "
+            "in-band fit (exit 0; --output records its residual).",
+        ),
+    ] = False,
 ) -> None:
     """Find weights, closest to the spec's, that reproduce a published result.
 
@@ -105,10 +128,15 @@ def calibrate(
     digest of the calibrated weights: while a spec's weights match it, `score` and `report`
     say they are calibrated; after an edit they say the weights changed since calibration.
     --min-weight keeps every group's weight at or above a floor, so no dimension is switched
-    off.
+    off. Every dimension's weight stays in --dimension-band and no indicator weighs more than
+    --max-indicator-share of its group; when no weights inside those bounds reproduce the
+    target, the closest in-band fit and its residual per unit are shown (exit 1, or exit 0
+    and written with --accept-residual).
 
-    Example: cityindex calibrate --target seeds/ai-city-competitiveness-2024.csv -o fitted.yaml
+    Example: cityindex calibrate --target seeds/ai-city-competitiveness-2024.csv
+    --dimension-band none --max-indicator-share none -o fitted.yaml
     """
+    band, share = parse_band(dimension_band), parse_share(max_indicator_share)
     loaded = load(opts.spec, data=opts.data, year=opts.year, sets=opts.sets, encoding=opts.encoding)
     output = opts.output
     if output is not None:  # in place over the spec is allowed; over the data or target never
@@ -117,7 +145,7 @@ def calibrate(
         _stamp(loaded, target, output)
         return
     reference = api.published_reference(load_reference(target), loaded.table.units)
-    chosen_levels = _parse_levels(levels)
+    chosen_levels = parse_levels(levels)
     frame = api.calibrate(
         api.Index(loaded.spec, loaded.table),
         reference,
@@ -125,6 +153,8 @@ def calibrate(
         min_weight=min_weight,
         min_indicator_weight=min_indicator_weight,
         min_gap=min_gap,
+        dimension_band=band,
+        max_indicator_share=share,
     )
     fit = cast("dict[str, Any]", frame.attrs)
     rows = cast("list[dict[str, Any]]", frame.reset_index().to_dict("records"))
@@ -138,29 +168,29 @@ def calibrate(
         say(fit_note(fit, reference.file, len(rows)))
     chosen = pick_format(opts.fmt, None)
     language = pick_language(opts.lang, loaded.spec)
-    columns = ["key_path", "group", "before", "after", "change"]
-    shown, labels = localise(rows, columns, chosen, language, loaded.spec)
-    text = render_rows(
-        shown,
-        columns,
+    text = calibrated_text(
+        rows,
         chosen,
-        digits={"before": 6, "after": 6, "change": 6} if chosen != "json" else {},
-        title=tr("t.calibrated", language),
-        labels=labels,
+        loaded.spec,
+        language=language,
         round_to=opts.digits,
-        excel_safe_cells=opts.excel_safe,
+        excel_safe=opts.excel_safe,
     )
     emit(text, None)
-    if not fit["success"]:  # the best attempt is printed above; the exit code says it failed
+    closest = in_bounds(fit)
+    if closest:
+        for line in residual_lines(fit, reference.file):
+            say(line)
+    if not fit["success"] and not (closest and accept_residual):
+        # the best attempt is printed above; the exit code says it failed
         raise fit_error(fit, reference.file, writing=output is not None)
     if output is None:
         return
-    spec_path = resolve_spec_path(opts.spec)
     block = calibration_block(
         fit,
         target=target,
         output=output,
-        spec_path=spec_path,
+        spec_path=resolve_spec_path(opts.spec),
         units=len(reference.units),
         levels=chosen_levels,
         min_weight=min_weight,
@@ -194,17 +224,6 @@ def _stamp(loaded: Loaded, target: Path, output: Path | None) -> None:
     _wrote(output, digest)
 
 
-def _parse_levels(levels: str | None) -> set[int] | None:
-    if levels is None:
-        return None
-    try:
-        return {int(x) for x in levels.split(",") if x.strip()}
-    except ValueError:
-        raise UsageError(
-            [issue("usage.levels", f"--levels takes numbers like 1,2; got {levels!r}")]
-        ) from None
-
-
 @app.command()
 @shared(*INPUT, *OUTPUT)
 def check(against: AgainstOpt, opts: Options) -> None:
@@ -223,19 +242,14 @@ def check(against: AgainstOpt, opts: Options) -> None:
     before, after = check_notes(report, against)
     if before is not None:
         say(before)
-    columns = check_columns(report)
-    rows, labels = localise(report.rows, columns, chosen, language, loaded.spec)
-    text = render_rows(
-        rows,
-        columns,
+    text = check_text(
+        report,
         chosen,
-        digits={"published_rank": 0, "computed_rank": 0},
-        display_digits={"published_score": 4, "computed_score": 4},
-        title=tr("t.check", language, id=loaded.spec.index.id, against=against),
-        extra_json=check_figures(report),
-        labels=labels,
+        loaded.spec,
+        against,
+        language=language,
         round_to=opts.digits,
-        excel_safe_cells=opts.excel_safe,
+        excel_safe=opts.excel_safe,
     )
     emit(text, opts.output)
     say(after)

@@ -10,22 +10,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-import typer
-
 from cityindex.api import Index
 from cityindex.api.reading import Loaded as Loaded
 from cityindex.api.reading import read_index
 from cityindex.errors import CityIndexError, issue
-from cityindex.load.files import check_output, write_atomic
+from cityindex.load.files import check_output, write_output
 from cityindex.load.shipped import resolve_default_spec
 from cityindex.model.result import IndexResult
 from cityindex.render.choices import check_choice as check_choice
+from cityindex.render.choices import check_encodable
 from cityindex.render.choices import check_output_encoding as check_output_encoding
 from cityindex.render.choices import localise as localise
 from cityindex.render.choices import pick_format as pick_format
 from cityindex.render.choices import pick_language as pick_language
 from cityindex.render.choices import unknown_choice as unknown_choice
-from cityindex.render.formats import render_error, render_warning
+from cityindex.render.formats import render_warning
 
 
 def say(message: str) -> None:
@@ -72,31 +71,13 @@ def emit(text: str, output: Path | None, *, encoding: str | None = None) -> None
     """Data to stdout, or atomically to `--output` (a regular file, not an input of this run:
     `files.check_output`; a note on stderr says where), in `encoding` when given, else UTF-8."""
     if encoding is not None:
-        try:
-            text.encode(encoding)
-        except UnicodeEncodeError as exc:
-            bad = text[exc.start : exc.end]
-            hint = "use --output-encoding utf-8-sig: Excel reads it and it holds every character"
-            raise CityIndexError(
-                [issue("output.encoding", f"{bad!r} cannot be written in {encoding}", hint=hint)]
-            ) from None
+        check_encodable(text, encoding)
     if output is None:
         write_stdout(text, encoding=encoding)
         return
     check_output(output)
     write_output(output, text, encoding=encoding)
     say(f"wrote {output}")
-
-
-def write_output(output: Path, content: str | bytes, *, encoding: str | None = None) -> None:
-    """`files.write_atomic` (text in `encoding`, else UTF-8), its OSError turned into an
-    `output.write` issue."""
-    try:
-        write_atomic(output, content, encoding=encoding or "utf-8")
-    except OSError as exc:
-        hint = "check that the folder exists and is writable"
-        message = f"cannot write {output}: {exc.strerror or exc}"
-        raise CityIndexError([issue("output.write", message, hint=hint)]) from None
 
 
 def write_stdout(text: str, *, encoding: str | None = None) -> None:
@@ -121,9 +102,3 @@ def write_stdout(text: str, *, encoding: str | None = None) -> None:
         message = f"cannot write to standard output: {exc.strerror or exc}"
         hint = "redirect the output to a file with enough room, or use --output FILE"
         raise CityIndexError([issue("output.stdout", message, hint=hint)]) from None
-
-
-def fail(error: CityIndexError) -> None:
-    """Render an error to stderr and exit with its code."""
-    sys.stderr.write(render_error(error))
-    raise typer.Exit(error.exit_code)

@@ -9,62 +9,11 @@ import typer
 
 from cityindex import api
 from cityindex.cli.application import app
-from cityindex.cli.common import (
-    Loaded,
-    compute_loaded,
-    emit,
-    load,
-    pick_format,
-    pick_language,
-)
+from cityindex.cli.common import compute_loaded, emit, load, pick_format, pick_language
 from cityindex.cli.options import Options, shared
 from cityindex.cli.workbook import emit_xlsx, wants_xlsx
-from cityindex.errors import UsageError, issue
+from cityindex.render.choices import compare_sides
 from cityindex.render.published import comparison_sheets, comparison_text
-
-
-def _usage(message: str) -> UsageError:
-    return UsageError(
-        [
-            issue(
-                "usage.compare",
-                message,
-                expected="two specs; or one spec with two --data or two --year; or one spec "
-                "and --set",
-                hint="e.g. cityindex compare a.yaml b.yaml, or cityindex compare --set "
-                "groups.policy.weight=0.3",
-            )
-        ]
-    )
-
-
-def _pair(
-    specs: list[Path], data: list[Path], years: list[int], sets: list[str], encoding: str | None
-) -> list[tuple[Loaded, str]]:
-    """Load A and B from the command line's arguments, with a label for each."""
-    if len(specs) > 2 or len(data) > 2 or len(years) > 2:
-        raise _usage("compare takes at most two specs, two --data and two --year")
-    one_data = data[0] if len(data) == 1 else None
-    one_year = years[0] if len(years) == 1 else None
-    spec = specs[0] if specs else None
-    pair: list[tuple[Path | None, Path | None, int | None, list[str], str]]
-    if len(specs) == 2:
-        if len(data) == 2 or len(years) == 2:
-            raise _usage("with two specs, give at most one --data and one --year (for both)")
-        pair = [(s, one_data, one_year, sets, s.name) for s in specs]
-    elif len(data) == 2:
-        if len(years) == 2:
-            raise _usage("give two --data or two --year, not both")
-        pair = [(spec, d, one_year, sets, d.name) for d in data]
-    elif len(years) == 2:
-        pair = [(spec, one_data, y, sets, str(y)) for y in years]
-    elif sets:
-        with_sets = "with " + " ".join(f"--set {s}" for s in sets)
-        pair = [(spec, one_data, one_year, [], "as written")]
-        pair.append((spec, one_data, one_year, sets, with_sets))
-    else:
-        raise _usage("nothing to compare")
-    return [(load(s, data=d, year=y, sets=o, encoding=encoding), n) for s, d, y, o, n in pair]
 
 
 @app.command(name="compare")
@@ -113,7 +62,10 @@ def compare_command(
     """
     xlsx = wants_xlsx(opts.fmt, opts.output)
     specs_, data_, years = specs or [], data or [], year or []
-    (a, label_a), (b, label_b) = _pair(specs_, data_, years, sets or [], opts.encoding)
+    (a, label_a), (b, label_b) = [
+        (load(s, data=d, year=y, sets=o, encoding=opts.encoding), n)
+        for s, d, y, o, n in compare_sides(specs_, data_, years, sets or [])
+    ]
     ra = compute_loaded(a, quiet=True)
     rb = compute_loaded(b, quiet=True)
     cmp = api.comparison(ra, rb, label_a=label_a, label_b=label_b, movers=movers)

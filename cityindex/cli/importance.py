@@ -8,10 +8,10 @@ import typer
 
 from cityindex import api
 from cityindex.cli.application import app
-from cityindex.cli.common import compute_loaded, emit, load, localise, pick_format, pick_language
+from cityindex.cli.common import compute_loaded, emit, load, pick_format, pick_language
 from cityindex.cli.options import INPUT, OUTPUT, Options, shared
 from cityindex.model.output_columns import OUTPUT_COLUMNS
-from cityindex.render.formats import render_rows
+from cityindex.render.choices import localised_text
 from cityindex.render.i18n import tr
 
 COLUMNS = list(OUTPUT_COLUMNS["importance"])
@@ -41,15 +41,16 @@ def importance_command(
     rows = api.importance_rows(loaded.spec, result, level=level)
     chosen = pick_format(opts.fmt, opts.output)
     language = pick_language(opts.lang, loaded.spec)
-    rows, labels = localise(rows, COLUMNS, chosen, language, loaded.spec)
-    text = render_rows(
+    digits = {c: 3 for c in COLUMNS if c not in ("parent", "child", "level")}
+    text = localised_text(
         rows,
-        labels=labels,
-        columns=COLUMNS,
-        fmt=chosen,
-        display_digits={c: 3 for c in COLUMNS if c not in ("parent", "child", "level")},
+        COLUMNS,
+        chosen,
+        language=language,
+        spec=loaded.spec,
         round_to=opts.digits,
-        excel_safe_cells=opts.excel_safe,
+        excel_safe=opts.excel_safe,
+        display_digits=digits,
         title=tr("t.importance", language),
     )
     emit(text, opts.output)

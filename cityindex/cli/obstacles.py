@@ -14,20 +14,16 @@ from cityindex.cli.common import (
     compute_loaded,
     emit,
     load,
-    localise,
     pick_format,
     pick_language,
-    unknown_choice,
 )
 from cityindex.cli.options import INPUT, OUTPUT, Options, shared
-from cityindex.errors import UsageError, issue
+from cityindex.render.choices import localised_text, parse_groups
 from cityindex.render.diagnostics import coupling_rows, obstacle_rows
-from cityindex.render.formats import render_rows
 from cityindex.render.i18n import tr
 
 ALL = (*INPUT, *OUTPUT, "top")
 Rows = list[dict[str, Any]]
-Digits = dict[str, int | None]
 
 
 @app.command()
@@ -80,25 +76,8 @@ def coupling(
 
     Example: cityindex coupling --groups policy,innovation,financing
     """
-    wanted = [g.strip() for g in groups.split(",") if g.strip()]
     loaded = load(opts.spec, data=opts.data, year=opts.year, sets=opts.sets, encoding=opts.encoding)
-    known = [g.id for g in loaded.spec.all_groups()]
-    problems = [
-        unknown_choice("usage.group.unknown", "group", g, known, option="--groups")
-        for g in wanted
-        if g not in known
-    ]
-    if len(wanted) < 2:
-        problems.append(
-            issue(
-                "usage.groups.count",
-                "--groups needs at least two group ids, comma-separated",
-                expected="two or more of: " + ", ".join(known),
-                hint=f"e.g. --groups {','.join(known[:2])}" if len(known) >= 2 else None,
-            )
-        )
-    if problems:
-        raise UsageError(problems)
+    wanted = parse_groups(groups, [g.id for g in loaded.spec.all_groups()])
     result = compute_loaded(loaded, quiet=True)
     frame = api.coupling(result, wanted, language=language)  # type: ignore[arg-type]
     rows = coupling_rows(frame, result, wanted)[: opts.top]
@@ -112,7 +91,7 @@ def coupling(
 def _emit(
     rows: Rows,
     columns: list[str],
-    digits: Digits,
+    digits: dict[str, int | None],
     title: str,
     opts: Options,
     loaded: Loaded,
@@ -121,15 +100,15 @@ def _emit(
     """Render the rows in the chosen format and language, and write them."""
     chosen = pick_format(opts.fmt, opts.output)
     language = pick_language(opts.lang, loaded.spec)
-    rows, labels = localise(rows, columns, chosen, language, loaded.spec)
-    text = render_rows(
+    text = localised_text(
         rows,
         columns,
         chosen,
-        labels=labels,
-        display_digits=digits,
+        language=language,
+        spec=loaded.spec,
         round_to=opts.digits,
-        excel_safe_cells=opts.excel_safe,
+        excel_safe=opts.excel_safe,
+        display_digits=digits,
         title=tr(title, language),
         extra_json={"manifest": manifest},
     )

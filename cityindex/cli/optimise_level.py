@@ -8,11 +8,11 @@ import typer
 
 from cityindex import api
 from cityindex.cli.application import app
-from cityindex.cli.common import emit, load, localise, pick_format, pick_language, say
+from cityindex.cli.common import emit, load, pick_format, pick_language, say
 from cityindex.cli.options import INPUT, OUTPUT, Options, shared
 from cityindex.errors import UsageError, issue
 from cityindex.model.output_columns import OUTPUT_COLUMNS
-from cityindex.render.formats import render_rows
+from cityindex.render.choices import localised_text
 from cityindex.render.published import unreachable, worst_child
 
 COLUMNS = list(OUTPUT_COLUMNS["optimise-weights"])
@@ -71,16 +71,15 @@ def optimise_weights_command(
             [issue("usage.level", f"--level {level} / --target: {exc}", got=target)]
         ) from None
     chosen = pick_format(opts.fmt, opts.output)
-    language = pick_language(opts.lang, loaded.spec)
-    rows, labels = localise(found.rows(), COLUMNS, chosen, language, loaded.spec)
-    text = render_rows(
-        rows,
-        labels=labels,
-        columns=COLUMNS,
-        fmt=chosen,
-        display_digits={c: 6 for c in COLUMNS if c not in ("child", "parent")},
+    text = localised_text(
+        found.rows(),
+        COLUMNS,
+        chosen,
+        language=pick_language(opts.lang, loaded.spec),
+        spec=loaded.spec,
         round_to=opts.digits,
-        excel_safe_cells=opts.excel_safe,
+        excel_safe=opts.excel_safe,
+        display_digits={c: 6 for c in COLUMNS if c not in ("child", "parent")},
         title=f"optimised weights, level {level}",
     )
     emit(text, opts.output)

@@ -10,10 +10,10 @@ import typer
 from cityindex import api
 from cityindex.cli.application import app
 from cityindex.cli.charts_common import TopN, warn_without_cjk_font
-from cityindex.cli.common import check_choice, load, pick_language, say, write_output
+from cityindex.cli.common import check_choice, load, pick_language, say
 from cityindex.cli.options import INPUT, Options, shared
 from cityindex.errors import UsageError, issue
-from cityindex.load.files import check_output
+from cityindex.load.files import check_output, write_output
 
 
 @app.command(name="plot")

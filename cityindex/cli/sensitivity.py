@@ -14,13 +14,13 @@ from cityindex.cli.analysis_setup import (
     PlanOpt,
     SeedOpt,
     load_with_plan,
-    parse_memory,
     progress_bar,
     warnings_on_stderr,
 )
 from cityindex.cli.application import app
-from cityindex.cli.common import emit, localise, pick_format, pick_language, say
+from cityindex.cli.common import emit, pick_format, pick_language, say
 from cityindex.cli.options import Options, shared
+from cityindex.render.choices import parse_memory
 from cityindex.render.robustness import sensitivity_note, sensitivity_shown
 
 
@@ -87,8 +87,11 @@ def sensitivity(
     chosen = pick_format(opts.fmt, opts.output)
     language = pick_language(opts.lang, loaded.spec)
     shown = sensitivity_shown(frame, loaded.spec, language, sampler=sampler)
-    rows, labels = localise(shown.rows, shown.columns, chosen, language, loaded.spec)
     text = shown.render(
-        rows, chosen, labels=labels, round_to=opts.digits, excel_safe=opts.excel_safe
+        chosen,
+        language=language,
+        spec=loaded.spec,
+        round_to=opts.digits,
+        excel_safe=opts.excel_safe,
     )
     emit(text, opts.output)

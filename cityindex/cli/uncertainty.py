@@ -13,30 +13,20 @@ from cityindex.cli.analysis_setup import (
     PlanOpt,
     SeedOpt,
     load_with_plan,
-    parse_memory,
     progress_bar,
     warnings_on_stderr,
 )
 from cityindex.cli.application import app
-from cityindex.cli.common import emit, localise, pick_format, pick_language, warn
+from cityindex.cli.common import emit, pick_format, pick_language, warn
 from cityindex.cli.options import Options, shared
+from cityindex.render.choices import parse_memory
 from cityindex.render.robustness import uncertainty_shown
+
+NAMES = ("spec", "data", "year", "fmt", "output", "sets", "top", "digits", "encoding")  # help order
 
 
 @app.command()
-@shared(
-    "spec",
-    "data",
-    "year",
-    "fmt",
-    "output",
-    "sets",
-    "top",
-    "digits",
-    "encoding",
-    "excel_safe",
-    "lang",
-)
+@shared(*NAMES, "excel_safe", "lang")
 def uncertainty(
     opts: Options,
     runs: Annotated[
@@ -81,8 +71,11 @@ def uncertainty(
     chosen = pick_format(opts.fmt, opts.output)
     language = pick_language(opts.lang, loaded.spec)
     shown = uncertainty_shown(frame, loaded.spec, language, top=opts.top)
-    rows, labels = localise(shown.rows, shown.columns, chosen, language, loaded.spec)
     text = shown.render(
-        rows, chosen, labels=labels, round_to=opts.digits, excel_safe=opts.excel_safe
+        chosen,
+        language=language,
+        spec=loaded.spec,
+        round_to=opts.digits,
+        excel_safe=opts.excel_safe,
     )
     emit(text, opts.output)

@@ -305,3 +305,14 @@ def _fsync_directory(directory: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def write_output(output: Path, content: str | bytes, *, encoding: str | None = None) -> None:
+    """`files.write_atomic` (text in `encoding`, else UTF-8), its OSError turned into an
+    `output.write` issue."""
+    try:
+        write_atomic(output, content, encoding=encoding or "utf-8")
+    except OSError as exc:
+        hint = "check that the folder exists and is writable"
+        message = f"cannot write {output}: {exc.strerror or exc}"
+        raise CityIndexError([issue("output.write", message, hint=hint)]) from None

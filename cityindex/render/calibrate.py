@@ -6,9 +6,40 @@ import datetime as dt
 import os
 from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cityindex.errors import DataError, issue
+from cityindex.render.choices import localise
+from cityindex.render.formats import render_rows
+from cityindex.render.i18n import Language, tr
+
+if TYPE_CHECKING:
+    from cityindex.model.spec import Spec
+
+WEIGHT_COLUMNS = ["key_path", "group", "before", "after", "change"]
+
+
+def calibrated_text(
+    rows: list[dict[str, Any]],
+    fmt: str,
+    spec: Spec,
+    *,
+    language: Language = "en",
+    round_to: int | None = None,
+    excel_safe: bool = False,
+) -> str:
+    """The weights `calibrate` changed (before, after, change) in `fmt`."""
+    shown, labels = localise(rows, WEIGHT_COLUMNS, fmt, language, spec)
+    return render_rows(
+        shown,
+        WEIGHT_COLUMNS,
+        fmt,
+        digits={"before": 6, "after": 6, "change": 6} if fmt != "json" else {},
+        title=tr("t.calibrated", language),
+        labels=labels,
+        round_to=round_to,
+        excel_safe_cells=excel_safe,
+    )
 
 
 def calibration_block(
@@ -25,7 +56,9 @@ def calibration_block(
     date: str | None = None,
 ) -> dict[str, object]:
     """The ``calibration:`` block saying what was fitted to what (`fit`: the ``attrs`` of
-    `api.calibrate`); paths are relative to the folder of `output`."""
+    `api.calibrate`); paths are relative to the folder of `output`. It records the bounds
+    (``none`` for one switched off) and, for a closest in-bounds fit that does not reproduce
+    the scores, the residual per published unit."""
     target_rel = os.path.relpath(Path(target).resolve(), Path(output).resolve().parent)
     if fit["rank_only"]:
         method = (
@@ -33,7 +66,7 @@ def calibration_block(
             "gap between consecutive published units, unlisted units below the last "
             "(SLSQP, seeded restarts); the closest to the uncalibrated spec among them"
         )
-        figures: dict[str, float | int] = {
+        figures: dict[str, object] = {
             "min_gap": float(f"{fit['min_gap']:.4g}"),
             "units": units,
         }
@@ -51,12 +84,33 @@ def calibration_block(
         )
         figures = {"max_abs_diff": float(f"{fit['max_abs_diff']:.3g}"), "units": units}
         what = "the published scores"
+        if not fit["success"]:
+            closest = str(fit["message"]).startswith("no weights inside the bounds")
+            why = "" if closest else f"; {fit['message']}"  # e.g. another unit ranks above
+            method += (
+                "; no weights inside the bounds reproduce them, so these are the in-bounds "
+                "weights minimising the sum of squared differences (SLSQP)"
+            )
+            figures["residual"] = [
+                {k: row[k] if k == "unit" else float(f"{row[k]:.6g}") for k in RESIDUAL_COLUMNS}
+                for row in fit["fit"]
+            ]
+            what = (
+                "the published scores as closely as the bounds allow: it is the closest "
+                f"in-band fit, not an exact fit (max |diff| = {fit['max_abs_diff']:.3g}; "
+                f"fit.residual lists each unit{why})"
+            )
+    bounds = fit.get("bounds", {})
+    band = bounds.get("dimension_band")
+    share = bounds.get("max_indicator_share")
     block: dict[str, object] = {
         "target": target_rel,
         "method": method,
         "levels": sorted(levels) if levels else "all",
         **({"min_weight": min_weight} if min_weight else {}),
         **({"min_indicator_weight": min_indicator_weight} if min_indicator_weight else {}),
+        "dimension_band": "none" if band is None else [float(v) for v in band],
+        "max_indicator_share": "none" if share is None else float(share),
         "fit": figures,
         "date": date or dt.date.today().isoformat(),
         "note": "The published report's own weights and raw data are not public; these "
@@ -99,8 +153,33 @@ def calibrated_values(
     return values
 
 
+RESIDUAL_COLUMNS = ("unit", "published", "computed", "diff")
+
+
+def in_bounds(fit: Mapping[str, Any]) -> bool:
+    """True when a failed score fit is the closest fit inside the bounds (with a residual)."""
+    bounds = fit.get("bounds") or {}
+    bounded = any(v is not None for v in bounds.values())
+    return bounded and not fit["rank_only"] and not fit["success"] and bool(fit.get("fit"))
+
+
+def residual_lines(fit: Mapping[str, Any], file: str) -> list[str]:
+    """The lines on stderr for a closest in-bounds fit: its residual per published unit."""
+    lines = [
+        f"closest fit within the bounds to {file} (not an exact fit): residual per unit",
+        "  unit | published | computed | diff",
+    ]
+    lines += [
+        f"  {r['unit']} | {r['published']:.6g} | {r['computed']:.6g} | {r['diff']:+.3g}"
+        for r in fit["fit"]
+    ]
+    lines.append(f"max |diff| = {fit['max_abs_diff']:.3g}")
+    return lines
+
+
 def fit_error(fit: Mapping[str, Any], file: str, *, writing: bool) -> DataError:
-    """The error when no weights reproduce the target: its order (rank-only) or its scores."""
+    """The error when no weights reproduce the target: its order (rank-only) or its scores;
+    for a closest in-bounds fit, the hint names ``--accept-residual``."""
     if fit["rank_only"]:
         return DataError(
             [
@@ -112,14 +191,26 @@ def fit_error(fit: Mapping[str, Any], file: str, *, writing: bool) -> DataError:
                 )
             ]
         )
+    got = f"max |diff| {fit['max_abs_diff']:.3g}"
+    what = "the published scores"
+    hint = "allow more levels (--levels), or check the data and target"
+    if in_bounds(fit):
+        got, what = f"{got}; {fit['message']}", "the published result"
+        hint = (
+            "--accept-residual takes the closest in-band fit (with --output, its residual is "
+            "recorded in the calibration: block); or widen the bounds (--dimension-band, "
+            "--max-indicator-share)"
+        )
     return DataError(
         [
             issue(
                 "calibrate.no-fit",
-                "no weights reproduce the published scores"
+                "no weights"
+                + (" inside the bounds" if in_bounds(fit) else "")
+                + f" reproduce {what}"
                 + ("; nothing written" if writing else ""),
-                got=f"max |diff| {fit['max_abs_diff']:.3g}",
-                hint="allow more levels (--levels), or check the data and target",
+                got=got,
+                hint=hint,
             )
         ]
     )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from cityindex.errors import CityIndexError, issue
 from cityindex.model.output_columns import OUTPUT_COLUMNS
+from cityindex.render.choices import localise
 from cityindex.render.formats import render_rows, round_floats
 from cityindex.render.i18n import Language, headers, tr
 
@@ -28,14 +29,35 @@ def check_columns(report: CheckReport) -> list[str]:
 
 
 def check_figures(report: CheckReport) -> dict[str, Any]:
-    """The whole-comparison figures `check` adds to its JSON."""
-    return {
-        "max_abs_diff": report.max_abs_diff,
-        "spearman": report.spearman,
-        "kendall_tau": report.kendall_tau,
-        "rank_only": report.rank_only,
-        "reproduced": report.reproduced,
-    }
+    """The whole-comparison figures `check` adds to its JSON (`CheckReport.summary`)."""
+    return report.summary()
+
+
+def check_text(
+    report: CheckReport,
+    fmt: str,
+    spec: Spec,
+    against: object,
+    *,
+    language: Language = "en",
+    round_to: int | None = None,
+    excel_safe: bool = False,
+) -> str:
+    """`check`'s rows in `fmt` (JSON adds the figures of `check_figures`)."""
+    columns = check_columns(report)
+    rows, labels = localise(report.rows, columns, fmt, language, spec)
+    return render_rows(
+        rows,
+        columns,
+        fmt,
+        digits={"published_rank": 0, "computed_rank": 0},
+        display_digits={"published_score": 4, "computed_score": 4},
+        title=tr("t.check", language, id=spec.index.id, against=against),
+        extra_json=check_figures(report),
+        labels=labels,
+        round_to=round_to,
+        excel_safe_cells=excel_safe,
+    )
 
 
 def check_notes(report: CheckReport, against: object) -> tuple[str | None, str]:
@@ -44,14 +66,15 @@ def check_notes(report: CheckReport, against: object) -> tuple[str | None, str]:
     if not report.rank_only:
         return None, (
             f"max |computed - published| = {report.max_abs_diff:.3g}; "
-            f"Spearman rank correlation = {report.spearman:.4f}; {verdict}"
+            f"Spearman ρ = {report.spearman:.4f}, Kendall τ = {report.kendall_tau:.4f} "
+            f"over n = {report.n_common} units; {verdict}"
         )
     matched = sum(1 for r in report.rows if r["reproduced"])
     return (
         f"no scores were published in {against}: comparing ranks only (exact match of "
         f"the {len(report.rows)} published ranks; Kendall's tau over those units)",
         f"published ranks matched: {matched} of {len(report.rows)}; "
-        f"Kendall's tau = {report.kendall_tau:.4f}; {verdict}",
+        f"Kendall τ = {report.kendall_tau:.4f} over n = {report.n_common} units; {verdict}",
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from cityindex.model.spec import Spec
+from cityindex.render.choices import localise
 from cityindex.render.formats import render_rows
 from cityindex.render.i18n import Language, tr
 from cityindex.render.i18n import title as title_of
@@ -32,14 +33,15 @@ class Shown:
 
     def render(
         self,
-        rows: list[dict[str, Any]],
         fmt: str,
         *,
-        labels: dict[str, str] | None,
+        language: Language,
+        spec: Spec,
         round_to: int | None,
         excel_safe: bool,
     ) -> str:
-        """`rows` (these rows as the reader's language shows them) in `fmt`."""
+        """These rows, as the reader's language shows them (`localise`), in `fmt`."""
+        rows, labels = localise(self.rows, self.columns, fmt, language, spec)
         return render_rows(
             rows,
             self.columns,

@@ -57,7 +57,8 @@ def score_caption(
         lines.append(tr("cap.spec", language, spec=default.label))
     claim = calibration_claim(spec, result)
     if claim is not None:
-        zh = tr(f"cap.{claim.status}", language, target=claim.target)
+        diff = "" if claim.residual is None else f"{claim.residual:.3g}"
+        zh = tr(f"cap.{claim.kind}", language, target=claim.target, diff=diff)
         lines.append(zh if language == "zh" else claim.caption())
     return "\n".join(lines) or None
 

@@ -224,9 +224,16 @@ def calibration_details(calibration: Mapping[str, Any], lang: Language) -> str:
         if key == "target":
             value = PurePath(str(value)).name
         if isinstance(value, Mapping):
-            value = ", ".join(f"{k} = {v}" for k, v in value.items())
+            value = ", ".join(
+                f"{k} = {_residual(v) if k == 'residual' else v}" for k, v in value.items()
+            )
         parts.append(f"<li>{e(tr('m.cal_' + key, lang))}: {e(value)}</li>")
     return f"<ul>{''.join(parts)}</ul>" if parts else ""
+
+
+def _residual(rows: Any) -> str:
+    """A closest fit's residual per unit, as ``unit diff`` pairs."""
+    return "; ".join(f"{r.get('unit')} {r.get('diff'):+.3g}" for r in rows)
 
 
 def provenance_line(result: IndexResult, lang: Language) -> str:

@@ -171,8 +171,9 @@ def method_section(spec: Spec, result: IndexResult, lang: Language = "en") -> st
     claim = calibration_claim(spec, result)
     if claim is not None and spec.calibration:
         target = PurePath(claim.target).name
-        said = tr(f"m.cal_{claim.status}", lang)
-        why = tr(f"m.cal_{claim.status}_why", lang, target=target)
+        said = tr(f"m.cal_{claim.kind}", lang)
+        diff = "" if claim.residual is None else f"{claim.residual:.3g}"
+        why = tr(f"m.cal_{claim.kind}_why", lang, target=target, diff=diff)
         sep = "：" if lang == "zh" else ": "
         parts.append(
             f"<p><b>{escape(said)}</b>{sep}{escape(why)}</p>"
