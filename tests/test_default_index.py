@@ -95,7 +95,7 @@ def test_default_index_scores_all_30_cities_on_every_dimension() -> None:
         assert len(group.indicators) >= 2
         assert group.weight / total >= 0.1 - 1e-6  # weights written to 6 decimals
     assert spec.calibration is not None
-    assert spec.calibration["bounds"]["dimension"] == [0.1, 0.35]
+    assert spec.calibration["dimension_band"] == [0.1, 0.35]
 
 
 def test_every_group_and_indicator_of_the_default_index_has_a_chinese_title() -> None:

@@ -145,4 +145,5 @@ def test_the_three_published_scores_are_reproduced_inside_the_band(
         "Shanghai": 0.6266,
     }
     assert spec.calibration is not None
-    assert spec.calibration["bounds"] == {"dimension": [0.1, 0.35], "indicator_share": 0.5}
+    assert spec.calibration["dimension_band"] == [0.1, 0.35]
+    assert spec.calibration["max_indicator_share"] == 0.5
