@@ -35,8 +35,8 @@ def test_validate_of_the_shipped_default_counts_what_the_command_says(
     assert run(["validate", str(SHIPPED), "--lang", "en"]) == 0
     said = capsys.readouterr().err
     counts = cityindex.validate()
-    assert counts.to_dict() == {"groups": 5, "indicators": 13, "units": 30, "excluded": 0}
-    assert "5 groups, 13 indicators, 30 units (0 excluded)" in said
+    assert counts.to_dict() == {"groups": 5, "indicators": 11, "units": 30, "excluded": 0}
+    assert "5 groups, 11 indicators, 30 units (0 excluded)" in said
 
 
 def test_validate_raises_every_spec_problem_instead_of_printing(
@@ -73,7 +73,7 @@ def test_sources_gives_each_value_s_provenance_as_the_command_prints_it(
     frame = cityindex.sources(unit="Hangzhou")
     printed = _csv(["sources", "--unit", "Hangzhou"], capsys)
     assert frame.index.names == ["unit", "indicator"]
-    assert len(frame) == len(printed) == 12
+    assert len(frame) == len(printed) == 10  # 11 indicators; Hangzhou is off the Hurun list
     assert [i for _, i in frame.index] == [r["indicator"] for r in printed]
     assert frame["url"].tolist() == [r["url"] for r in printed]
     assert frame.attrs["sources"].endswith("cities-2024.sources.csv")
