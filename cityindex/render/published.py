@@ -72,9 +72,11 @@ def check_notes(report: CheckReport, against: object) -> tuple[str | None, str]:
     matched = sum(1 for r in report.rows if r["reproduced"])
     return (
         f"no scores were published in {against}: comparing ranks only (exact match of "
-        f"the {len(report.rows)} published ranks; Kendall's tau over those units)",
+        f"the {len(report.rows)} published ranks, each against its rank in the full ranking; "
+        "Spearman's rho and Kendall's tau over those units)",
         f"published ranks matched: {matched} of {len(report.rows)}; "
-        f"Kendall τ = {report.kendall_tau:.4f} over n = {report.n_common} units; {verdict}",
+        f"Spearman ρ = {report.spearman:.4f}, Kendall τ = {report.kendall_tau:.4f} "
+        f"over n = {report.n_common} units; {verdict}",
     )
 
 
