@@ -16,7 +16,7 @@ import pytest
 import cityindex
 from cityindex.analysis import uncertainty as analysis
 from cityindex.cli import run
-from cityindex.errors import UsageError
+from cityindex.errors import SpecError, UsageError
 from tests.test_plan import CSV, SPEC
 
 
@@ -100,3 +100,50 @@ def test_an_unknown_sampler_is_a_usage_error_naming_it(
     assert "did you mean 'sobol'?" in err
     with pytest.raises(UsageError, match=r"sampler 'halton'"):
         cityindex.sensitivity(toy, runs=4, sampler="halton")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("gap", ["nan", "inf"])
+def test_a_min_gap_that_is_not_a_finite_number_is_a_usage_error(
+    toy: Path, gap: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Click's range check lets NaN through (NaN < 0 is false); the library refuses it."""
+    target = toy.parent / "ranks.csv"
+    target.write_text("unit,rank\nE,1\nA,2\n")
+    assert run(["calibrate", str(toy), "--target", str(target), "--min-gap", gap]) == 2
+    err = capsys.readouterr().err
+    assert f"error[usage.min-gap]: --min-gap {gap}: min_gap must be a finite number >= 0" in err
+    with pytest.raises(UsageError, match=r"--min-gap nan") as caught:
+        cityindex.calibrate(toy, target, min_gap=float("nan"), min_weight=float("nan"))
+    assert [i.code for i in caught.value.issues] == ["usage.min-weight", "usage.min-gap"]
+
+
+def test_an_importance_level_no_child_is_at_is_refused_listing_the_levels(
+    toy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["importance", str(toy), "--level", "99"]) == 2
+    err = capsys.readouterr().err
+    assert "error[usage.importance.level]: --level 99: no children at level 99" in err
+    assert "levels: 1, 2, 3" in err
+    with pytest.raises(UsageError, match=r"level 0 \(levels: 1, 2, 3\)"):
+        cityindex.importance(toy, level=0)
+    assert set(cityindex.importance(toy, level=3)["level"]) == {3}
+
+
+TIERS = "  scale: {method: relative_to_max, digits: 4}"
+
+
+@pytest.mark.parametrize("cuts", ["[.nan, 0.3]", "[0.6, .inf]", "[.inf, -.inf]", "[1e999, 0.3]"])
+def test_tier_thresholds_that_are_not_finite_are_a_located_spec_error(
+    toy: Path, cuts: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tiers = f"    tiers: {{labels: [A, B, C], thresholds: {cuts}}}"
+    text = SPEC.replace(TIERS, f"  scale:\n    method: relative_to_max\n{tiers}")
+    toy.write_text(text)
+    assert run(["validate", str(toy)]) == 1
+    err = capsys.readouterr().err
+    assert "error[spec.tiers.thresholds.not-finite]: threshold" in err
+    assert f"{toy}:8:" in err
+    assert "key path: index.scale.tiers.thresholds." in err
+    with pytest.raises(SpecError, match=r"is not a finite number") as caught:
+        cityindex.validate(toy)
+    assert all(i.location is not None for i in caught.value.issues)
