@@ -147,3 +147,68 @@ def test_tier_thresholds_that_are_not_finite_are_a_located_spec_error(
     with pytest.raises(SpecError, match=r"is not a finite number") as caught:
         cityindex.validate(toy)
     assert all(i.location is not None for i in caught.value.issues)
+
+
+SET = "  equal_top: {capacity: 1, policy: 1}"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("-1", "-1 (integer)"),
+        (".nan", "nan (number)"),
+        ("1e308", "1e+308 (number)"),
+        ("heavy", "'heavy' (text)"),
+        ("[1, 2]", "list (list)"),
+    ],
+)
+def test_a_weight_set_value_that_is_not_a_weight_is_a_located_spec_error(
+    toy: Path, value: str, shown: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    toy.write_text(SPEC.replace(SET, f"  equal_top: {{capacity: {value}, policy: 1}}"))
+    for command in (["uncertainty", str(toy), "--runs", "10"], ["validate", str(toy)]):
+        assert run(command) == 1
+        err = capsys.readouterr().err
+        message = f"weight set 'equal_top': capacity's weight {shown} is not a weight"
+        assert f"error[spec.weight-set.weight]: {message}" in err
+        assert f"{toy}:29:15" in err
+        assert "key path: weight_sets.equal_top.capacity" in err
+        assert "expected: a number from 0 to 1e+300" in err
+    for call in (cityindex.validate, cityindex.uncertainty):
+        with pytest.raises(SpecError, match=r"capacity's weight") as caught:
+            call(toy)
+        assert caught.value.issues[0].key_path == "weight_sets.equal_top.capacity"
+
+
+def test_a_weight_set_summing_to_zero_and_one_naming_no_node_are_spec_errors(
+    toy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = SPEC.replace(SET, "  equal_top: {capacity: 0, policy: 0}\n  typo: {capacty: 1}")
+    toy.write_text(text)
+    assert run(["validate", str(toy)]) == 1
+    err = capsys.readouterr().err
+    assert "error[spec.weight-set.all-zero]: weight set 'equal_top' leaves every weight" in err
+    assert "error[spec.weight-set.unknown]: weight set 'typo' names 'capacty'" in err
+    assert "did you mean 'capacity'?" in err
+    with pytest.raises(SpecError) as caught:
+        cityindex.uncertainty(toy, runs=10)
+    assert [i.code for i in caught.value.issues] == ["spec.weight-set.all-zero"]
+
+
+def test_validate_checks_the_uncertainty_plan_as_uncertainty_does(
+    toy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = SPEC.replace("  runs: 500", "  runs: 0").replace(
+        "  leave_one_out: true", "  leave_one_out: true\n  perturb: sometimes"
+    )
+    toy.write_text(text)
+    assert run(["validate", str(toy)]) == 1
+    err = capsys.readouterr().err
+    assert "error[spec.uncertainty.integer]: `runs` must be a whole number" in err
+    assert "got:      0" in err
+    assert "error[spec.uncertainty.perturb]" in err
+    with pytest.raises(SpecError) as caught:
+        cityindex.validate(toy)
+    codes = [i.code for i in caught.value.issues]
+    assert codes == ["spec.uncertainty.integer", "spec.uncertainty.perturb"]
+    assert caught.value.issues[0].key_path == "uncertainty.runs"
