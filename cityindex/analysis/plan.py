@@ -54,9 +54,10 @@ from cityindex.analysis.uncertainty import Alternatives, UncertaintyPlan, Weight
 from cityindex.analysis.variants import combine as combine
 from cityindex.analysis.variants import option_variants as option_variants
 from cityindex.analysis.variants import variant as variant
-from cityindex.errors import Issue, Location, SpecError, issue
+from cityindex.errors import Issue, Location, SpecError, describe, did_you_mean, issue
 from cityindex.load.spec_yaml import dump_value
 from cityindex.model.spec import Indicator, Spec
+from cityindex.model.spec_values import MAX_WEIGHT, finite
 from cityindex.model.tree import ROOT
 
 PLAN_KEYS = (
@@ -91,12 +92,16 @@ class _Issues:
         self.spec, self.source = spec, source
         self.items: list[Issue] = []
 
-    def add(self, code: str, message: str, path: str, **extra: str | None) -> None:
+    def add(
+        self, code: str, message: str, path: str, *, in_spec: bool = False, **extra: str | None
+    ) -> None:
+        """An issue at `path`, located in the --plan file when there is one (unless `in_spec`:
+        the key is in the spec itself, as a top-level weight set is)."""
         probe, loc = path, None
         while probe and loc is None:
             loc = self.spec.location(probe)
             probe = probe.rpartition(".")[0]
-        if self.source is not None:
+        if self.source is not None and not in_spec:
             loc = Location(self.source)
         self.items.append(issue(code, message, location=loc, key_path=path, **extra))
 
@@ -307,7 +312,6 @@ def _alternatives(spec: Spec, entries: Any, bad: _Issues) -> list[Alternatives]:
 
 def _weight_sets(spec: Spec, names: Any, bad: _Issues) -> list[WeightSet]:
     defined = spec.sections.get("weight_sets") or {}
-    raw = raw_weights(spec)
     out: list[WeightSet] = []
     if not isinstance(names, list):
         names = [names]
@@ -324,13 +328,95 @@ def _weight_sets(spec: Spec, names: Any, bad: _Issues) -> list[WeightSet]:
                 expected="'nominal' or one of: " + ", ".join(map(str, defined)),
             )
             continue
-        sets: dict[str, tuple[float, ...]] = {}
-        for gid, w in raw.items():
-            ids = [c.id for c in children(spec, gid)]
-            if any(k in body for k in ids):
-                sets[gid] = tuple(float(body.get(k, w[j])) for j, k in enumerate(ids))
-        out.append(WeightSet(str(name), sets))
+        sets = _set_weights(spec, str(name), body, bad)
+        if sets is not None:
+            out.append(WeightSet(str(name), sets))
     return out
+
+
+def _set_weights(
+    spec: Spec, name: str, body: Mapping[Any, Any], bad: _Issues
+) -> dict[str, tuple[float, ...]] | None:
+    """The raw weights weight set `name` gives each group it names children of (the others
+    keep the spec's); None, with every problem added, when one is not a weight (a number
+    from 0 to `MAX_WEIGHT`), names no node, or leaves a group's weights summing to 0."""
+    raw = raw_weights(spec)
+    path = f"weight_sets.{name}"
+    known = {c.id: gid for gid in raw for c in children(spec, gid)}
+    before = len(bad.items)
+    for key, value in body.items():
+        where = f"{path}.{key}"
+        if key not in known:
+            bad.add(
+                "spec.weight-set.unknown",
+                f"weight set '{name}' names '{key}', which is no group or indicator",
+                where,
+                in_spec=True,
+                hint=did_you_mean(str(key), list(known)),
+            )
+        elif _weight(value) is None:
+            bad.add(
+                "spec.weight-set.weight",
+                f"weight set '{name}': {key}'s weight {describe(value)} is not a weight",
+                where,
+                in_spec=True,
+                expected=f"a number from 0 to {MAX_WEIGHT:g}",
+                got=describe(value),
+                hint="weights are relative within their group; use 0 to switch a child off",
+            )
+    if len(bad.items) > before:
+        return None
+    sets: dict[str, tuple[float, ...]] = {}
+    for gid, w in raw.items():
+        ids = [c.id for c in children(spec, gid)]
+        if any(k in body for k in ids):
+            sets[gid] = tuple(float(body.get(k, w[j])) for j, k in enumerate(ids))
+            if not sum(sets[gid]) > 0:
+                bad.add(
+                    "spec.weight-set.all-zero",
+                    f"weight set '{name}' leaves every weight under '{gid or spec.index.id}' at 0",
+                    f"{path}.{next(k for k in ids if k in body)}",
+                    in_spec=True,
+                    expected="at least one weight > 0 among " + ", ".join(ids),
+                )
+    return None if len(bad.items) > before else sets
+
+
+def _weight(value: Any) -> float | None:
+    """`value` as a weight (a finite number from 0 to `MAX_WEIGHT`), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = finite(value)
+    return number if number is not None and 0 <= number <= MAX_WEIGHT else None
+
+
+def plan_issues(spec: Spec) -> list[Issue]:
+    """Every problem of the spec's ``uncertainty:`` plan (when it has one) and of each of its
+    top-level ``weight_sets:``, as `read_plan` and the analyses would find them (`validate`)."""
+    found: list[Issue] = []
+    if spec.sections.get("uncertainty") is not None:
+        try:
+            read_plan(spec)
+        except SpecError as error:
+            found += error.issues
+    defined = spec.sections.get("weight_sets")
+    bad = _Issues(spec, None)
+    if defined is not None and not isinstance(defined, Mapping):
+        bad.add(
+            "spec.weight-set.type", "`weight_sets` must be a mapping of named sets", "weight_sets"
+        )
+    for name, body in (defined or {}).items() if isinstance(defined, Mapping) else ():
+        if not isinstance(body, Mapping):
+            bad.add(
+                "spec.weight-set.type",
+                f"weight set '{name}' must be a mapping: node id → weight",
+                f"weight_sets.{name}",
+                got=describe(body),
+            )
+        else:
+            _set_weights(spec, str(name), body, bad)
+    seen = {(i.code, i.key_path) for i in found}
+    return found + [i for i in bad.items if (i.code, i.key_path) not in seen]
 
 
 def _derived_sets(spec: Spec, names: Any, sets: list[WeightSet], bad: _Issues) -> None:

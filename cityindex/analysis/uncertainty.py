@@ -288,6 +288,37 @@ def chunk_size_for(
     return max(1, free // max(1, 8 * copies * units * indicators))
 
 
+def kept_bytes(plan: UncertaintyPlan, children: Mapping[str, int], units: int, runs: int) -> int:
+    """Bytes `runs` Monte Carlo runs keep until they are summarised, whatever the chunk size.
+
+    Per run: the float64 scores and ranks of every unit, and its replicate: one int64 option
+    per method alternative and the float64 weights of every group the plan varies (`children`:
+    each group's number of children).
+    """
+    varied = sum(children[g] for g in plan.weight_groups())
+    return 8 * runs * (2 * units + len(plan.alternatives) + varied)
+
+
+def sensitivity_bytes(
+    plan: UncertaintyPlan,
+    children: Mapping[str, int],
+    units: int,
+    n: int,
+    *,
+    bootstrap: int,
+    per_unit: bool,
+) -> int:
+    """Bytes a Sobol analysis of base sample `n` keeps: its ``n (d + 2)`` runs (`kept_bytes`),
+    the design's two ``(n, d)`` matrices, the ``(bootstrap, n)`` resample indices, and per
+    output (each unit's rank with `per_unit`, else the rank shift) a centred copy of every
+    run's value and two bootstrap estimates per input and resample."""
+    d = len(plan.input_names())
+    outputs = units if per_unit else 1
+    runs = n * (d + 2)
+    design = 2 * n * d + bootstrap * n + runs * outputs + 2 * bootstrap * d * outputs
+    return kept_bytes(plan, children, units, runs) + 8 * design
+
+
 @dataclass(frozen=True)
 class UncertaintySummary:
     """Per unit: nominal, median and mean rank, 5th–95th percentile ranks, top-k probability.

@@ -86,10 +86,40 @@ def audit(
 def importance_rows(
     spec: Spec, result: IndexResult, *, level: int | None = None
 ) -> list[dict[str, Any]]:
-    """`importance` of one computed result as rows (what the command prints)."""
+    """`importance` of one computed result as rows (what the command prints); a `level`
+    no child is at is a `UsageError` listing the levels there are."""
     from cityindex.analysis.importance import importance as run_importance
 
+    if level is not None:
+        there = child_levels(spec)
+        if not (isinstance(level, int) and not isinstance(level, bool) and level in there):
+            shown = ", ".join(map(str, there))
+            raise UsageError(
+                [
+                    issue(
+                        "usage.importance.level",
+                        f"--level {level!r}: no children at level {level!r} (levels: {shown})",
+                        expected=f"one of: {shown} (1 = the index's children)",
+                        got=repr(level)[:40],
+                        hint="leave --level out for every level and the indicators against "
+                        "the index",
+                    )
+                ]
+            )
     return run_importance(spec, result, level=level)
+
+
+def child_levels(spec: Spec) -> list[int]:
+    """The levels `importance` can keep: the depth of every group's children (1 = the
+    index's own)."""
+    from cityindex.model.tree import ROOT, resolve_tree
+
+    tree = resolve_tree(spec)
+    depth = {ROOT: 0}
+    for gid in [ROOT, *(g.id for g in tree.groups)]:
+        for c in tree.children_of(gid):
+            depth[c.id] = depth[gid] + 1
+    return list(range(1, max(depth.values()) + 1))
 
 
 def importance(

@@ -87,6 +87,34 @@ def check_report(result: IndexResult, reference: Reference) -> CheckReport:
     return compare_to(result, reference)
 
 
+def _check_calibrate_numbers(values: dict[str, float | None]) -> None:
+    """A `UsageError` naming each of `calibrate`'s floors and gap (None: not given) that is
+    not a finite number >= 0 (floors: at most 1): NaN slips past a plain range check."""
+    problems = []
+    for name, value in values.items():
+        if value is None:
+            continue
+        number = isinstance(value, int | float | np.number) and not isinstance(value, bool)
+        top = None if name == "min_gap" else 1.0
+        if number and np.isfinite(value) and 0.0 <= value <= (top if top else np.inf):
+            continue
+        option = "--" + name.replace("_", "-")
+        span = "a finite number >= 0" if top is None else "a number from 0 to 1"
+        problems.append(
+            issue(
+                f"usage.{option[2:]}",
+                f"{option} {value!r}: {name} must be {span}",
+                expected=span + (" (a scaled-score gap)" if top is None else " (a share)"),
+                got=repr(value)[:40],
+                hint="leave --min-gap out for the widest gap the data allow"
+                if top is None
+                else None,
+            )
+        )
+    if problems:
+        raise UsageError(problems)
+
+
 def calibrate(
     index: SpecLike | Index | None,
     target: str | Path | Reference | pd.DataFrame,
@@ -124,6 +152,9 @@ def calibrate(
     from cityindex.analysis.calibrate import calibrate as solve
     from cityindex.engine.panel import prepare
 
+    _check_calibrate_numbers(
+        {"min_weight": min_weight, "min_indicator_weight": min_indicator_weight, "min_gap": min_gap}
+    )
     idx = as_index(index, data)
     table = idx.table()
     reference = published_reference(target, table.units)

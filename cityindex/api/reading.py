@@ -123,12 +123,18 @@ def validate(
 ) -> pd.Series:
     """Check a spec and its data, as ``cityindex validate`` does: what was checked, counted.
 
-    A problem raises (`SpecError` or `DataError`, with every issue found); a valid index
+    A problem raises (`SpecError` or `DataError`, with every issue found, the spec's
+    ``uncertainty:`` plan and ``weight_sets:`` included); a valid index
     returns a Series named by the index id: ``groups``, ``indicators``, ``units`` and
     ``excluded`` (units the missing-data rule leaves unranked). ``attrs["warnings"]`` holds
     the warnings of the spec and of the computation, which do not stop it.
     """
+    from cityindex.analysis.plan import plan_issues
+
     index = as_index(spec, data, set=set, year=year)
+    planned = plan_issues(index.spec)  # what `uncertainty` and `sensitivity` would refuse
+    if planned:
+        raise SpecError(sort_issues(planned))
     result = index.compute(year=year)
     counts = pd.Series(
         {

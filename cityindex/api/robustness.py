@@ -20,7 +20,7 @@ import pandas as pd
 
 from cityindex.api.frames import int_ranks, labelled_frame, rank_order
 from cityindex.api.index import DataLike, Index, SpecLike, as_index
-from cityindex.errors import UsageError, issue
+from cityindex.errors import SpecError, UsageError, did_you_mean, issue
 from cityindex.model.result import IndexResult
 
 if TYPE_CHECKING:
@@ -64,6 +64,44 @@ class _Setup:
     model: SpecModel
     nominal: IndexResult
 
+    def refuse_over_budget(
+        self,
+        what: str,
+        needed: Callable[[int], int],
+        runs: int,
+        memory: int | None,
+        least: int = 1,
+    ) -> None:
+        """A `UsageError` before anything is drawn when the results of `runs` (`what`: the
+        analysis and its runs, in words) keep `needed(runs)` bytes (linear in `runs`), more
+        than the memory budget: the bytes, the budget and the most runs it holds (or, when
+        it cannot hold `least` runs, the budget that would)."""
+        from cityindex.analysis.uncertainty import DEFAULT_MEMORY
+
+        budget = DEFAULT_MEMORY if memory is None else memory
+        held = needed(runs)
+        if held <= budget:
+            return
+        fixed, each = needed(0), needed(1) - needed(0)
+        most = max(0, (budget - fixed) // max(1, each))
+        fits = f"runs (--runs) at most {most:,} within {_size(budget)}"
+        if most < least:  # the part that does not grow with the runs is too much already
+            fits = f"a budget above {_size(needed(least))}, what {least:,} runs keep"
+        units = len(self.nominal.units)
+        raise UsageError(
+            [
+                issue(
+                    "usage.memory.runs",
+                    f"{what} of {units:,} units keep {_size(held)} ({held:,} bytes) of "
+                    f"results, over the memory budget of {_size(budget)} ({budget:,} bytes)",
+                    expected=fits,
+                    got=f"runs={runs:,}",
+                    hint="raise --memory (memory=) or lower --runs (runs=); the results are "
+                    "the same for any budget that holds them",
+                )
+            ]
+        )
+
     def chunk_size(self, runs: int, chunk_size: int | None, memory: int | None) -> int:
         """Replicates per chunk: `chunk_size`, else sized for `runs` runs within `memory`
         bytes; a `MemoryBudgetWarning` when the runs' results alone exceed the budget."""
@@ -77,6 +115,51 @@ class _Setup:
         if chunk_size is not None:
             return chunk_size
         return chunk_size_for(units, max(1, indicators), runs=runs, budget_bytes=budget)
+
+
+def _size(n: int) -> str:
+    """Bytes as a reader reads them (decimal units, as `--memory 1GB` means 10**9)."""
+    for unit, scale in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if n >= scale:
+            return f"{n / scale:,.1f} {unit}"
+    return f"{n:,} bytes"
+
+
+WHOLE_NUMBERS = {
+    "runs": (1, None),
+    "seed": (0, 2**63 - 1),
+    "top_k": (1, None),
+    "bootstrap": (1, None),
+    "chunk_size": (1, None),
+    "memory": (1, None),
+}
+"""The whole-number arguments of `uncertainty` and `sensitivity` and the values each takes."""
+
+
+def _check_whole(lowest: Mapping[str, int] | None = None, **values: Any) -> None:
+    """A `UsageError` naming every argument of `values` (None: its default) that is not a
+    whole number in its `WHOLE_NUMBERS` range (`lowest` raises a minimum)."""
+    problems = []
+    for name, value in values.items():
+        low, high = WHOLE_NUMBERS[name]
+        low = max(low, (lowest or {}).get(name, low))
+        if value is None:
+            continue
+        whole = isinstance(value, int | np.integer) and not isinstance(value, bool)
+        if whole and low <= value and (high is None or value <= high):
+            continue
+        span = f"from {low:,} to {high:,}" if high is not None else f"of at least {low:,}"
+        problems.append(
+            issue(
+                f"usage.{name.replace('_', '-')}",
+                f"{name}={value!r}: {name} must be a whole number {span}",
+                expected=f"a whole number {span}",
+                got=repr(value)[:40],
+                hint="on the command line: --" + name.replace("_", "-"),
+            )
+        )
+    if problems:
+        raise UsageError(problems)
 
 
 def _set_up(index: Index, plan: Any, *, source: str | None, nominal: IndexResult | None) -> _Setup:
@@ -122,15 +205,27 @@ def uncertainty(
     so). Same seed, same frame. ``attrs``: runs, seed, top_k, inputs, digits (of the nominal
     scores), manifest, warnings.
     """
-    from cityindex.analysis.uncertainty import draw_monte_carlo, run_replicates, summarise
+    from cityindex.analysis.uncertainty import (
+        draw_monte_carlo,
+        kept_bytes,
+        run_replicates,
+        summarise,
+    )
 
+    _check_whole(runs=runs, seed=seed, top_k=top_k, chunk_size=chunk_size, memory=memory)
     idx = as_index(index, data)
     setup = _set_up(idx, plan, source=plan_source, nominal=nominal)
     settings, model, result = setup.settings, setup.model, setup.nominal
-    n = runs or settings.runs or 1000
+    n = runs if runs is not None else settings.runs or 1000
     s = seed if seed is not None else (settings.seed or 0)
-    k = top_k or settings.top_k or 10
-    reps = draw_monte_carlo(settings.plan, model.nominal_weights(), n, seed=s)
+    k = top_k if top_k is not None else settings.top_k or 10
+    weights = model.nominal_weights()
+    sizes = {g: len(w) for g, w in weights.items()}
+    units = len(result.units)
+    setup.refuse_over_budget(
+        f"uncertainty: {n:,} runs", lambda r: kept_bytes(settings.plan, sizes, units, r), n, memory
+    )
+    reps = draw_monte_carlo(settings.plan, weights, n, seed=s)
     size = setup.chunk_size(n, chunk_size, memory)
     scores = run_replicates(model.evaluate, reps, chunk_size=size, progress=_each(progress, n))
     summary = summarise(scores, result.score, top_k=k, quantile_levels=(0.05, 0.5, 0.95))
@@ -169,11 +264,20 @@ SOBOL_COLUMNS = ("first", "first_low", "first_high", "total", "total_low", "tota
 SAMPLERS = ("random", "sobol")
 
 
-def check_sampler(sampler: str) -> Literal["random", "sobol"]:
-    """`sampler` if it is one of `SAMPLERS`, else a `UsageError`."""
-    if sampler not in SAMPLERS:
+def check_sampler(sampler: Any) -> Literal["random", "sobol"]:
+    """`sampler` if it is one of `SAMPLERS`, else a `UsageError` listing them."""
+    if not isinstance(sampler, str) or sampler not in SAMPLERS:
+        shown = repr(sampler)[:40]
         raise UsageError(
-            [issue("usage.sampler", f"unknown sampler '{sampler}'", expected="random or sobol")]
+            [
+                issue(
+                    "usage.sampler",
+                    f"sampler {shown}: no such sampler (--sampler, sampler=)",
+                    expected="one of: " + ", ".join(SAMPLERS),
+                    got=shown,
+                    hint=did_you_mean(sampler, SAMPLERS) if isinstance(sampler, str) else None,
+                )
+            ]
         )
     return "sobol" if sampler == "sobol" else "random"
 
@@ -204,16 +308,42 @@ def sensitivity(
     base_sample, runs, seed, bootstrap, manifest.
     """
     from cityindex.analysis.uncertainty import sensitivity as analyse
+    from cityindex.analysis.uncertainty import sensitivity_bytes
 
     chosen = check_sampler(sampler)
+    values = {"runs": runs, "seed": seed, "bootstrap": bootstrap}
+    _check_whole({"runs": 2}, **values, chunk_size=chunk_size, memory=memory)
     idx = as_index(index, data)
     setup = _set_up(idx, plan, source=plan_source, nominal=nominal)
     settings, model, result = setup.settings, setup.model, setup.nominal
+    if not settings.plan.input_names():
+        raise SpecError(
+            [
+                issue(
+                    "spec.uncertainty.no-inputs",
+                    "the plan has no uncertain input for sensitivity to apportion",
+                    key_path="uncertainty",
+                    expected="weight_noise, alternatives, weight_sets or leave_one_out",
+                )
+            ]
+        )
     s = seed if seed is not None else (settings.seed or 0)
-    total = runs * (len(settings.plan.input_names()) + 2)
+    d = len(settings.plan.input_names())
+    total = runs * (d + 2)
+    weights = model.nominal_weights()
+    sizes, units = {g: len(w) for g, w in weights.items()}, len(result.units)
+    setup.refuse_over_budget(
+        f"sensitivity: {total:,} runs (runs={runs:,} × ({d} inputs + 2))",
+        lambda n: sensitivity_bytes(
+            settings.plan, sizes, units, n, bootstrap=bootstrap, per_unit=per_unit
+        ),
+        runs,
+        memory,
+        least=2,
+    )
     out = analyse(
         settings.plan,
-        model.nominal_weights(),
+        weights,
         model.evaluate,
         result.score,
         runs,

@@ -10,6 +10,7 @@ Jenks 1977). Pure: numpy in, labels out.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -134,6 +135,15 @@ def tiers(
     return out
 
 
+def _finite(value: float) -> float | None:
+    """`value` as a finite float; None for NaN, ±inf and integers beyond the float range."""
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 @dataclass(frozen=True)
 class TierRule:
     """A parsed ``scale: {tiers: ...}`` block: labels best first, and how to cut."""
@@ -201,11 +211,24 @@ def parse_tier_rule(
     cuts: tuple[float, ...] | None = None
     if breaks == "fixed":
         numbers = (
-            [float(t) for t in thresholds]
+            [_finite(t) for t in thresholds]
             if isinstance(thresholds, list)
             and all(isinstance(t, int | float) and not isinstance(t, bool) for t in thresholds)
             else None
         )
+        for i, t in enumerate(numbers or []):
+            if t is None:
+                assert isinstance(thresholds, list)
+                problems.append(
+                    issue(
+                        "tiers.thresholds.not-finite",
+                        f"threshold {thresholds[i]!r} is not a finite number: a tier's lowest "
+                        "score must be one",
+                        key_path=f"{key_path}.thresholds.{i}",
+                        got=repr(thresholds[i])[:40],
+                        hint="give every tier but the last its lowest score, e.g. 0.6",
+                    )
+                )
         if numbers is None or len(numbers) != max(len(labels) - 1, 0):
             problems.append(
                 issue(
@@ -216,8 +239,8 @@ def parse_tier_rule(
                     got=repr(thresholds),
                 )
             )
-        else:
-            cuts = tuple(numbers)
+        elif None not in numbers:  # each non-finite threshold is named above
+            cuts = tuple(t for t in numbers if t is not None)
             if any(a <= b for a, b in itertools.pairwise(cuts)):
                 problems.append(
                     issue(
