@@ -132,3 +132,17 @@ def test_a_label_column_present_in_the_data_labels_the_units(hand: Path) -> None
     result = as_index(hand).compute()
     assert dict(result.unit_labels) == {"A": "甲", "B": "乙", "D": "丁"}
     assert result.unit_id("丁") == "D"
+
+
+def test_sources_accepts_the_chinese_name(capsys: pytest.CaptureFixture[str]) -> None:
+    chinese = _out(capsys, ["sources", "--unit", "深圳", "--format", "csv"])
+    assert chinese == _out(capsys, ["sources", "--unit", "Shenzhen", "--format", "csv"])
+    assert {row["unit"] for row in csv.DictReader(io.StringIO(chinese))} == {"Shenzhen"}
+
+
+def test_uncertainty_in_chinese_shows_chinese_city_names(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["uncertainty", "--runs", "20", "--top", "3", "--lang", "zh"]
+    assert "| 1 | 北京 |" in _out(capsys, [*argv, "--format", "markdown"])
+    assert _cities(_out(capsys, [*argv, "--format", "csv"]))[0] == "Beijing"

@@ -5,7 +5,7 @@ Renderers, `explain`, `check` and reports read from here; nothing here recompute
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -87,30 +87,41 @@ class IndexResult:
         return float(self.score[self.units.index(unit)])
 
     def find_unit(self, name: str, *, option: str | None = None) -> int:
-        """Index of the unit called `name`: its id, else its Chinese name (`unit_labels`),
-        else either case-insensitively; a `UsageError` listing both kinds of names otherwise
-        (its message names the command-line `option` that gave `name`, if any)."""
-        by_label = {label: unit for unit, label in self.unit_labels.items()}
-        for names in (list(self.units), list(by_label)):
-            folded = {n.casefold(): n for n in reversed(names)}
-            found = name if name in names else folded.get(name.casefold())
-            if found is not None:
-                return self.units.index(by_label.get(found, found))
-        known = [*self.units, *by_label]
-        shown = [f"{u} ({self.unit_labels[u]})" if u in self.unit_labels else u for u in self.units]
-        raise UsageError(
-            [
-                issue(
-                    "usage.unit.unknown",
-                    f"{option}: no unit '{name}'"
-                    if option
-                    else f"no unit called '{name}' in the data",
-                    expected="one of: " + ", ".join(shown[:30]),
-                    hint=did_you_mean(name, known),
-                )
-            ]
-        )
+        """Index of the unit called `name`: its id or its Chinese name (`find_unit_in`)."""
+        return find_unit_in(self.units, self.unit_labels, name, option=option)
 
     def unit_id(self, name: str, *, option: str | None = None) -> str:
         """The id of the unit called `name` (its id or its Chinese name; see `find_unit`)."""
         return self.units[self.find_unit(name, option=option)]
+
+
+def find_unit_in(
+    units: Sequence[str],
+    labels: Mapping[str, str],
+    name: str,
+    *,
+    option: str | None = None,
+    code: str = "usage.unit.unknown",
+    casefold: bool = True,
+) -> int:
+    """Index in `units` of the unit called `name`: its id, else its Chinese name (`labels`, by
+    unit id), else (with `casefold`) either case-insensitively; otherwise a `UsageError`
+    (`code`) listing both kinds of names, its message naming the command-line `option` that
+    gave `name`, if any."""
+    by_label = {label: unit for unit, label in labels.items()}
+    for names in (list(units), list(by_label)):
+        folded = {n.casefold(): n for n in reversed(names)} if casefold else {}
+        found = name if name in names else folded.get(name.casefold())
+        if found is not None:
+            return list(units).index(by_label.get(found, found))
+    shown = [f"{u} ({labels[u]})" if u in labels else u for u in units]
+    raise UsageError(
+        [
+            issue(
+                code,
+                f"{option}: no unit '{name}'" if option else f"no unit called '{name}' in the data",
+                expected="one of: " + ", ".join(shown[:30]),
+                hint=did_you_mean(name, [*units, *by_label]),
+            )
+        ]
+    )
