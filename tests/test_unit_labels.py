@@ -146,3 +146,12 @@ def test_uncertainty_in_chinese_shows_chinese_city_names(
     argv = ["uncertainty", "--runs", "20", "--top", "3", "--lang", "zh"]
     assert "| 1 | 北京 |" in _out(capsys, [*argv, "--format", "markdown"])
     assert _cities(_out(capsys, [*argv, "--format", "csv"]))[0] == "Beijing"
+
+
+def test_check_in_chinese_shows_chinese_city_names(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["check", "--against", str(ROOT / "seeds" / "ai-city-competitiveness-2024.csv")]
+    assert "| 北京 | 1.0000 |" in _out(capsys, [*argv, "--lang", "zh", "--format", "markdown"])
+    english = _out(capsys, [*argv, "--lang", "en", "--format", "markdown"])
+    assert "| Beijing | 1.0000 |" in english
+    csv_text = _out(capsys, [*argv, "--lang", "zh", "--format", "csv"])
+    assert next(csv.DictReader(io.StringIO(csv_text)))["unit"] == "Beijing"
