@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -64,6 +65,8 @@ class CheckReport:
     n_common: int = 0
     """How many units rho and tau are taken over: published units that are also ranked here,
     with both a published and a computed rank."""
+    unit_labels: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """The units' Chinese names (`IndexResult.unit_labels`): a table shows them under zh."""
 
     def summary(self) -> dict[str, Any]:
         """The report's one-line facts, as JSON carries them beside the rows."""
@@ -131,4 +134,5 @@ def check(result: IndexResult, reference: Reference) -> CheckReport:
         kendall_tau=tau,
         rank_only=not reference.has_scores,
         n_common=int(have.sum()),
+        unit_labels=dict(result.unit_labels),
     )

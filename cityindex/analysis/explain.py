@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from cityindex.analysis.calibrate import node_level
 from cityindex.engine.pipeline import raw_directions
-from cityindex.errors import UsageError, did_you_mean, issue
+from cityindex.errors import UsageError, issue
 from cityindex.methods.registry import FloatArray, KernelContext, get_method
 from cityindex.model.result import IndexResult
 from cityindex.model.spec import Group, Indicator, Spec
@@ -78,25 +78,14 @@ class Explanation:
     raw_decimals: dict[str, int] = field(default_factory=dict)
     """Per indicator, the decimals its raw values are written with (the most any unit needs,
     at most `MAX_RAW_DECIMALS`): the precision to show its raw value in."""
+    label: str | None = None
+    """The unit's Chinese name (`IndexResult.unit_labels`), shown for its id under zh; CSV and
+    JSON keep the id."""
 
 
 def find_unit(result: IndexResult, unit: str) -> int:
-    """Index of `unit` in the result (exact, else case-insensitive); a UsageError otherwise."""
-    if unit in result.units:
-        return result.units.index(unit)
-    folded = [u.casefold() for u in result.units]
-    if unit.casefold() in folded:
-        return folded.index(unit.casefold())
-    raise UsageError(
-        [
-            issue(
-                "usage.unit.unknown",
-                f"no unit called '{unit}' in the data",
-                expected="one of: " + ", ".join(result.units[:30]),
-                hint=did_you_mean(unit, result.units),
-            )
-        ]
-    )
+    """Index of `unit` in the result: its id or Chinese name (`IndexResult.find_unit`)."""
+    return result.find_unit(unit)
 
 
 def _node_shares(
@@ -304,6 +293,7 @@ def explain(spec: Spec, result: IndexResult, unit: str, *, extremes: int = 3) ->
         absent=absent,
         counted_worst=worst,
         raw_decimals=raw_decimals,
+        label=result.unit_labels.get(name),
     )
 
 

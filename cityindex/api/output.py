@@ -35,9 +35,10 @@ def language_of(lang: str | None, spec: Spec) -> Language:
 
 
 def local_names(spec: Spec, table: Table) -> list[str] | None:
-    """Local-language unit names from a ``<unit>_zh`` column, when the data has one (charts
-    draw them only where a CJK font is installed: `render.report.charts.cjk_font`)."""
-    column = f"{spec.index.unit}_zh"
+    """Local-language unit names from the spec's ``index.unit_label_zh`` column, else a
+    ``<unit>_zh`` column, when the data has one (charts draw them only where a CJK font is
+    installed: `render.report.charts.cjk_font`)."""
+    column = spec.index.unit_label_zh or f"{spec.index.unit}_zh"
     return table.texts(column) if column in table.cells else None
 
 

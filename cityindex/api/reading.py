@@ -17,12 +17,14 @@ from typing import Any, Literal
 import pandas as pd
 
 from cityindex.api.index import DataLike, Index, SpecLike, as_index
+from cityindex.engine.pipeline import unit_labels
 from cityindex.errors import CityIndexError, Issue, SpecError, issue
 from cityindex.load.data import Table, load_data
 from cityindex.load.provenance import PROVENANCE_FIELDS, load_sources, provenance_rows, sources_path
 from cityindex.load.shipped import DefaultSpec, resolve_default_spec
 from cityindex.load.spec_yaml import parse_spec, read_spec_decoded
 from cityindex.methods.registry import REGISTRY, REQUIRED, STAGES, Method, Param, load_methods
+from cityindex.model.result import find_unit_in
 from cityindex.model.spec import Spec
 from cityindex.model.spec_schema import check_columns
 from cityindex.model.spec_values import sort_issues
@@ -159,7 +161,12 @@ def source_rows(
 ) -> list[dict[str, Any]]:
     """Each value's provenance as rows (see `sources`); an unknown unit or indicator is a
     `UsageError` listing the valid ones."""
-    check_choice("usage.unit", "unit", unit, list(table.units), option="--unit")
+    if unit is not None:  # its id or its Chinese name (`index.unit_label_zh`), as written
+        labels = unit_labels(spec, table)
+        found = find_unit_in(
+            table.units, labels, unit, option="--unit", code="usage.unit", casefold=False
+        )
+        unit = table.units[found]
     names = list(dict.fromkeys(n for i in spec.indicators() for n in (i.id, i.column)))
     if all_columns:
         names += [c for c in table.columns if c not in names]

@@ -256,6 +256,7 @@ def uncertainty(
         "digits": result.digits,
         "manifest": dict(result.manifest),
         "warnings": notes,
+        "unit_labels": dict(result.unit_labels),
     }
     return frame
 

@@ -8,16 +8,9 @@ import typer
 
 from cityindex import api
 from cityindex.cli.application import app
-from cityindex.cli.common import (
-    Loaded,
-    check_choice,
-    compute_loaded,
-    emit,
-    load,
-    pick_format,
-    pick_language,
-)
+from cityindex.cli.common import Loaded, compute_loaded, emit, load, pick_format, pick_language
 from cityindex.cli.options import INPUT, OUTPUT, Options, shared
+from cityindex.model.result import IndexResult
 from cityindex.render.choices import localised_text, parse_groups
 from cityindex.render.diagnostics import coupling_rows, obstacle_rows
 from cityindex.render.i18n import tr
@@ -48,13 +41,13 @@ def obstacles(
     loaded = load(opts.spec, data=opts.data, year=opts.year, sets=opts.sets, encoding=opts.encoding)
     result = compute_loaded(loaded, quiet=True)
     degrees = api.obstacles(result)
-    check_choice("usage.unit.unknown", "unit", unit, list(result.units), option="--unit")
+    unit = None if unit is None else result.unit_id(unit, option="--unit")  # id or Chinese name
     rows = obstacle_rows(degrees, result, loaded.spec, unit=unit, count=count)
     if opts.top is not None:
         rows = rows[: opts.top * (len(degrees.columns) if unit is not None else count)]
     columns = [result.unit_column, "rank", "indicator", "group", "normalised", "obstacle_degree"]
     digits: dict[str, int | None] = {"rank": 0, "normalised": 4, "obstacle_degree": 2}
-    _emit(rows, columns, digits, "t.obstacles", opts, loaded, result.manifest)
+    _emit(rows, columns, digits, "t.obstacles", opts, loaded, result)
 
 
 @app.command()
@@ -83,9 +76,7 @@ def coupling(
     rows = coupling_rows(frame, result, wanted)[: opts.top]
     columns = [result.unit_column, "rank", *wanted, "coupling", "development", "coordination"]
     digits: dict[str, int | None] = dict.fromkeys(columns[2:], 4)
-    _emit(
-        rows, [*columns, "band"], {**digits, "rank": 0}, "t.coupling", opts, loaded, result.manifest
-    )
+    _emit(rows, [*columns, "band"], {**digits, "rank": 0}, "t.coupling", opts, loaded, result)
 
 
 def _emit(
@@ -95,7 +86,7 @@ def _emit(
     title: str,
     opts: Options,
     loaded: Loaded,
-    manifest: Any,
+    result: IndexResult,
 ) -> None:
     """Render the rows in the chosen format and language, and write them."""
     chosen = pick_format(opts.fmt, opts.output)
@@ -110,6 +101,7 @@ def _emit(
         excel_safe=opts.excel_safe,
         display_digits=digits,
         title=tr(title, language),
-        extra_json={"manifest": manifest},
+        extra_json={"manifest": result.manifest},
+        units=result.unit_labels,
     )
     emit(text, opts.output)

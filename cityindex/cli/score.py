@@ -103,6 +103,7 @@ def score(
         result,
         chosen,
         title=tr("t.scored", language, title=title_of(spec.index, language), n=n_scored),
+        units=result.unit_labels if language == "zh" else None,
         top=opts.top,
         coverage=coverage,
         caption=score_caption(spec, result, loaded.default, language),
@@ -139,8 +140,7 @@ def weights(opts: Options) -> None:
     Example: cityindex weights --format csv
     """
     loaded = load(opts.spec, data=opts.data, year=opts.year, sets=opts.sets, encoding=opts.encoding)
-    result = compute_loaded(loaded, quiet=True)
-    spec = loaded.spec
+    result, spec = compute_loaded(loaded, quiet=True), loaded.spec
     text = render_weights(
         weight_tables(spec, result),
         pick_format(opts.fmt, opts.output),

@@ -307,8 +307,18 @@ def compute(spec: Spec, table: Table, *, version: str = "") -> IndexResult:
         warnings=notes,
         score_exact=exact,
         tiers=grade_tiers(spec, score),
+        unit_labels=unit_labels(spec, table),
         spec=spec,
     )
+
+
+def unit_labels(spec: Spec, table: Table) -> dict[str, str]:
+    """Each unit's Chinese name from the ``index.unit_label_zh`` column (blank cells left out)."""
+    column = spec.index.unit_label_zh
+    if column is None or column not in table.cells:
+        return {}
+    pairs = zip(table.units, table.texts(column), strict=True)
+    return {unit: label.strip() for unit, label in pairs if label.strip()}
 
 
 def grade_tiers(spec: Spec, score: FloatArray) -> tuple[str | None, ...] | None:

@@ -5,13 +5,14 @@ Renderers, `explain`, `check` and reports read from here; nothing here recompute
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from cityindex.errors import UsageError, did_you_mean, issue
 from cityindex.methods.registry import FloatArray
 
 if TYPE_CHECKING:
@@ -52,6 +53,9 @@ class IndexResult:
     source list, so its value is known (0, or just below the list), neither missing nor imputed."""
     counted_worst: pd.DataFrame | None = None
     """Missing cells set to the worst normalised value by their group's `min_coverage` rule."""
+    unit_labels: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """Each unit's Chinese name (from the spec's ``index.unit_label_zh`` column), by unit id;
+    empty when the spec names no such column. Tables show it under zh; CSV and JSON keep ids."""
     spec: Spec | None = field(default=None, repr=False, compare=False)
     """The spec this result was computed from (so `cityindex.explain(result, unit)` needs
     nothing else)."""
@@ -81,3 +85,43 @@ class IndexResult:
     def score_of(self, unit: str) -> float:
         """The (scaled, rounded) score of one unit."""
         return float(self.score[self.units.index(unit)])
+
+    def find_unit(self, name: str, *, option: str | None = None) -> int:
+        """Index of the unit called `name`: its id or its Chinese name (`find_unit_in`)."""
+        return find_unit_in(self.units, self.unit_labels, name, option=option)
+
+    def unit_id(self, name: str, *, option: str | None = None) -> str:
+        """The id of the unit called `name` (its id or its Chinese name; see `find_unit`)."""
+        return self.units[self.find_unit(name, option=option)]
+
+
+def find_unit_in(
+    units: Sequence[str],
+    labels: Mapping[str, str],
+    name: str,
+    *,
+    option: str | None = None,
+    code: str = "usage.unit.unknown",
+    casefold: bool = True,
+) -> int:
+    """Index in `units` of the unit called `name`: its id, else its Chinese name (`labels`, by
+    unit id), else (with `casefold`) either case-insensitively; otherwise a `UsageError`
+    (`code`) listing both kinds of names, its message naming the command-line `option` that
+    gave `name`, if any."""
+    by_label = {label: unit for unit, label in labels.items()}
+    for names in (list(units), list(by_label)):
+        folded = {n.casefold(): n for n in reversed(names)} if casefold else {}
+        found = name if name in names else folded.get(name.casefold())
+        if found is not None:
+            return list(units).index(by_label.get(found, found))
+    shown = [f"{u} ({labels[u]})" if u in labels else u for u in units]
+    raise UsageError(
+        [
+            issue(
+                code,
+                f"{option}: no unit '{name}'" if option else f"no unit called '{name}' in the data",
+                expected="one of: " + ", ".join(shown[:30]),
+                hint=did_you_mean(name, [*units, *by_label]),
+            )
+        ]
+    )

@@ -136,6 +136,9 @@ class IndexMeta:
     """A CSV of unit, longitude, latitude (and source) for the report's map."""
     titles: Mapping[str, str] = field(default_factory=dict)
     """``title_zh`` / ``title_en``: the index's title per language (`i18n.title`)."""
+    unit_label_zh: str | None = None
+    """The data column holding each unit's Chinese name (e.g. ``city_zh``): tables and
+    Markdown under zh show it for the unit id, and commands taking a unit accept it."""
 
 
 @dataclass(frozen=True)

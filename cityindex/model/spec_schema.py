@@ -49,6 +49,7 @@ INDEX_KEYS = (
     "coordinates",
     "title_en",
     "title_zh",
+    "unit_label_zh",
 )
 TITLE_KEYS = ("title_en", "title_zh")
 """Per-language titles of a group or indicator (`title` is shown when the language has none)."""
@@ -251,6 +252,7 @@ def build_spec(
             title=read_text(index.get("title"), ("index", "title"), t) or "",
             titles=_titles(index, ("index",), t),
             unit=read_text(index.get("unit"), ("index", "unit"), t, required=True) or "",
+            unit_label_zh=read_text(index.get("unit_label_zh"), ("index", "unit_label_zh"), t),
             scale=scale or MethodChoice("none"),
             data=data_path,
             description=read_text(index.get("description"), ("index", "description"), t),
@@ -372,16 +374,20 @@ def _panel(value: Any, path: Path_, t: Tracker) -> Literal["per_year", "pooled"]
 
 
 def check_columns(spec: Spec, columns: Sequence[str], data_file: str) -> list[Issue]:
-    """Issues for indicators whose column is not in the data (with did-you-mean)."""
+    """Issues for indicators (and ``index.unit_label_zh``) whose column is not in the data
+    (with did-you-mean)."""
     issues = []
     available = list(columns)
     present = set(available)  # a set: a list's `in` made this quadratic in the indicators
     lines = (spec.text or "").splitlines()
-    for ind in spec.indicators():
-        if ind.column in present:
+    label = spec.index.unit_label_zh
+    named = [(f"indicator '{i.id}'", i.column, f"{i.key_path}.column") for i in spec.indicators()]
+    if label is not None:
+        named.append(("index.unit_label_zh", label, "index.unit_label_zh"))
+    for what, column, key in named:
+        if column in present:
             continue
-        key = f"{ind.key_path}.column"
-        loc = spec.locations.get(key) or spec.locations.get(ind.key_path)
+        loc = spec.locations.get(key) or spec.locations.get(key.rsplit(".", 1)[0])
         line = None
         if loc and loc.line and spec.path and loc.file == str(spec.path) and loc.line <= len(lines):
             line = lines[loc.line - 1]
@@ -389,14 +395,14 @@ def check_columns(spec: Spec, columns: Sequence[str], data_file: str) -> list[Is
         issues.append(
             Issue(
                 "spec.column.missing",
-                f"indicator '{ind.id}' has no column '{ind.column}' in {data_file}",
+                f"{what} has no column '{column}' in {data_file}",
                 location=loc,
                 key_path=key,
                 expected="a column of the data: " + shown,
-                got=repr(ind.column),
-                hint=did_you_mean(ind.column, available),
+                got=repr(column),
+                hint=did_you_mean(column, available),
                 source_line=line,
-                span=len(ind.column),
+                span=len(column),
             )
         )
     return issues

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from cityindex.errors import CityIndexError, Issue, UsageError, did_you_mean, issue
 from cityindex.model.spec import Spec
-from cityindex.render.formats import FORMATS, render_rows
+from cityindex.render.formats import FORMATS, render_rows, unit_cells
 from cityindex.render.i18n import (
     LANGUAGES,
     Language,
@@ -72,13 +72,16 @@ def localise(
     fmt: str,
     language: Language,
     spec: Spec | None = None,
+    *,
+    units: Mapping[str, str] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, str] | None]:
     """Rows and header labels as a reader sees them in `language`.
 
     Under zh, table, Markdown and xlsx headers are Chinese (node titles for node columns) and
-    the cells of a table or Markdown show titles for ids (`i18n.titled_rows`); CSV and JSON
-    keep the ids (scripts read them; `render_rows` shows CSV labels only when asked). English
-    keeps the ids as they were.
+    the cells of a table or Markdown show titles for ids (`i18n.titled_rows`) and units'
+    Chinese names (`units`: `IndexResult.unit_labels`) for unit ids; CSV and JSON keep the ids
+    (scripts read them; `render_rows` shows CSV labels only when asked). English keeps the ids
+    as they were.
     """
     if language != "zh":
         return rows, None
@@ -86,7 +89,8 @@ def localise(
     labels = headers(columns, language, nodes)
     if fmt not in ("table", "markdown"):
         return rows, labels
-    return titled_rows(rows, language, nodes), labels
+    shown = titled_rows(rows, language, nodes)
+    return (unit_cells(shown, spec.index.unit, units) if spec else shown), labels
 
 
 def localised_text(
@@ -98,11 +102,13 @@ def localised_text(
     spec: Spec | None,
     round_to: int | None = None,
     excel_safe: bool = False,
+    units: Mapping[str, str] | None = None,
     **layout: Any,
 ) -> str:
-    """`rows` as a reader sees them in `language` (`localise`), rendered by `render_rows` in
-    `fmt` with its `layout` keywords (title, digits, display_digits, extra_json)."""
-    shown, labels = localise(rows, columns, fmt, language, spec)
+    """`rows` as a reader sees them in `language` (`localise`; `units`: the units' Chinese
+    names), rendered by `render_rows` in `fmt` with its `layout` keywords (title, digits,
+    display_digits, extra_json)."""
+    shown, labels = localise(rows, columns, fmt, language, spec, units=units)
     return render_rows(
         shown, columns, fmt, labels=labels, round_to=round_to, excel_safe_cells=excel_safe, **layout
     )

@@ -47,6 +47,13 @@ INDEX_DOCS: dict[str, tuple[str, str, str]] = {
         "none",
         "a CSV of unit, latitude, longitude for the report's map, relative to the spec",
     ),
+    "unit_label_zh": (
+        "text",
+        "none",
+        "the data column holding each unit's Chinese name (e.g. `city_zh`): tables and "
+        "Markdown under zh show it for the unit, commands taking a unit accept it; CSV and "
+        "JSON keep the ids",
+    ),
 }
 PANEL_DOCS: dict[str, tuple[str, str, str]] = {
     "normalise": (

@@ -15,6 +15,9 @@ from cityindex.render.i18n import Language, tr
 from cityindex.render.i18n import title as title_of
 
 COLUMNS = [c for c in OUTPUT_COLUMNS["explain"] if c != "title"]  # JSON adds title
+HIDDEN = ("rows", "label")
+"""`Explanation` fields not in its JSON summary (rows are its results; the label is for
+readers: JSON keeps the unit id)."""
 
 
 def explanation_text(
@@ -28,7 +31,7 @@ def explanation_text(
 ) -> str:
     """The explanation in `fmt`; a table adds the summary, decomposition and extremes."""
     if fmt == "json":
-        payload: dict[str, Any] = {k: v for k, v in asdict(ex).items() if k != "rows"}
+        payload: dict[str, Any] = {k: v for k, v in asdict(ex).items() if k not in HIDDEN}
         payload["rank"] = None if math.isnan(ex.rank) else int(ex.rank)
         if round_to is not None:
             payload = round_floats(payload, round_to)
@@ -43,7 +46,7 @@ def explanation_text(
     title = tr(
         "t.explain",
         language,
-        unit=ex.unit,
+        unit=ex.label if language == "zh" and ex.label else ex.unit,
         score=ex.score,
         exact=ex.score_exact,
         rank=ex.rank,
@@ -88,6 +91,6 @@ def _raw_text(ex: Explanation, row: dict[str, Any]) -> str | None:
 
 def explanation_sheets(ex: Explanation) -> dict[str, Any]:
     """The workbook sheets of an explanation: every node's row, and the summary items."""
-    summary = {k: v for k, v in asdict(ex).items() if k != "rows"}
+    summary = {k: v for k, v in asdict(ex).items() if k not in HIDDEN}
     rows = [{"item": k, "value": v} for k, v in summary.items()]
     return {"explain": ([*COLUMNS, "title"], ex.rows), "summary": (["item", "value"], rows)}

@@ -355,9 +355,11 @@ def render_score(
     labels: Mapping[str, str] | None = None,
     csv_labels: bool = False,
     round_to: int | None = None,
+    units: Mapping[str, str] | None = None,
 ) -> str:
     """The ranking: `rank, unit, score, <group ids…>`, then `tier` when the spec defines tiers
-    (+ `coverage` in tables, JSON, or asked). `labels`: see `render_rows`."""
+    (+ `coverage` in tables, JSON, or asked). `labels`: see `render_rows`; `units`: names a
+    table or Markdown shows for unit ids (`unit_cells`; CSV and JSON keep the ids)."""
     with_cov = coverage or fmt in ("table", "json", "markdown")
     columns = score_columns(result, coverage=with_cov)
     if fmt == "csv" and round_to is None:  # straight from the columns: no dict per unit
@@ -367,6 +369,8 @@ def render_score(
         names = [(labels or {}).get(c, c) for c in columns] if csv_labels else columns
         return _csv_text(names, texts, excel_safe_cells=excel_safe_cells)
     rows = score_rows(result, coverage=with_cov, top=top)
+    if fmt in ("table", "markdown"):
+        rows = unit_cells(rows, result.unit_column, units)
     display: dict[str, int | None] = {**dict.fromkeys(result.group_scores.columns, 4)}
     display["coverage"] = 2
     extra = {"manifest": result.manifest, "warnings": list(result.warnings)}
@@ -384,6 +388,14 @@ def render_score(
         csv_labels=csv_labels,
         round_to=round_to,
     )
+
+
+def unit_cells(rows: Rows, column: str, units: Mapping[str, str] | None) -> Rows:
+    """Rows with the unit ids of `column` shown as the units' names in `units` (unknown ids,
+    and every id when `units` is empty, unchanged)."""
+    if not units:
+        return rows
+    return [{**r, column: units.get(r[column], r[column])} if column in r else r for r in rows]
 
 
 def render_error(error: CityIndexError) -> str:

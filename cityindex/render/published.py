@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from cityindex.errors import CityIndexError, issue
 from cityindex.model.output_columns import OUTPUT_COLUMNS
 from cityindex.render.choices import localise
-from cityindex.render.formats import render_rows, round_floats
+from cityindex.render.formats import render_rows, round_floats, unit_cells
 from cityindex.render.i18n import Language, headers, tr
 
 if TYPE_CHECKING:
@@ -46,6 +46,8 @@ def check_text(
     """`check`'s rows in `fmt` (JSON adds the figures of `check_figures`)."""
     columns = check_columns(report)
     rows, labels = localise(report.rows, columns, fmt, language, spec)
+    if language == "zh" and fmt in ("table", "markdown"):
+        rows = unit_cells(rows, "unit", report.unit_labels)
     return render_rows(
         rows,
         columns,

@@ -30,6 +30,8 @@ class Shown:
     extra_json: dict[str, Any]
     digits: dict[str, int | None] | None = None
     display_digits: dict[str, int | None] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
+    """The units' Chinese names, shown for their ids under zh (`localise`)."""
 
     def render(
         self,
@@ -41,7 +43,7 @@ class Shown:
         excel_safe: bool,
     ) -> str:
         """These rows, as the reader's language shows them (`localise`), in `fmt`."""
-        rows, labels = localise(self.rows, self.columns, fmt, language, spec)
+        rows, labels = localise(self.rows, self.columns, fmt, language, spec, units=self.units)
         return render_rows(
             rows,
             self.columns,
@@ -94,6 +96,7 @@ def uncertainty_shown(
         extra_json={"manifest": frame.attrs["manifest"], "uncertainty": meta},
         digits=fixed,
         display_digits=display,
+        units=frame.attrs.get("unit_labels", {}),
     )
 
 
