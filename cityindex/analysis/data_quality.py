@@ -80,6 +80,18 @@ class DataQualityReport:
         """True when every value has a source."""
         return not self.unsourced
 
+    def sections(self) -> dict[str, Any]:
+        """Every section of the report by name: the summary, then each table."""
+        return {
+            "summary": self.summary(),
+            "units": self.unit_rows,
+            "indicators": self.indicator_rows,
+            "outliers": self.outliers,
+            "flagged": self.flagged,
+            "unsourced": self.unsourced,
+            "mirror_only": self.mirror_only,
+        }
+
     def summary(self) -> dict[str, Any]:
         """Counts for a one-line verdict."""
         cells = len(self.units) * len(self.indicators)

@@ -108,15 +108,6 @@ def data_check(
     done = check_quality(index.spec, table, result=result, top=top, read_sources=sources)
     report = done.report
     frame = pd.DataFrame(findings(report), columns=FINDING_COLUMNS)
-    frame.attrs = {
-        "summary": report.summary(),
-        "units": report.unit_rows,
-        "indicators": report.indicator_rows,
-        "outliers": report.outliers,
-        "flagged": report.flagged,
-        "unsourced": report.unsourced,
-        "mirror_only": report.mirror_only,
-        "ok": report.ok,
-        "sources_checked": done.checked,
-    }
+    frame.attrs.update(report.sections())
+    frame.attrs.update(ok=report.ok, sources_checked=done.checked)
     return frame

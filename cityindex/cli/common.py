@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from cityindex.api import Index
 from cityindex.api.reading import Loaded as Loaded
@@ -18,13 +18,17 @@ from cityindex.load.files import check_output, write_output
 from cityindex.load.shipped import resolve_default_spec
 from cityindex.model.result import IndexResult
 from cityindex.render.choices import check_choice as check_choice
-from cityindex.render.choices import check_encodable
+from cityindex.render.choices import check_encodable, localised_text
 from cityindex.render.choices import check_output_encoding as check_output_encoding
 from cityindex.render.choices import localise as localise
 from cityindex.render.choices import pick_format as pick_format
 from cityindex.render.choices import pick_language as pick_language
 from cityindex.render.choices import unknown_choice as unknown_choice
 from cityindex.render.formats import render_warning
+from cityindex.render.i18n import tr
+
+if TYPE_CHECKING:
+    from cityindex.cli.options import Options
 
 
 def say(message: str) -> None:
@@ -102,3 +106,31 @@ def write_stdout(text: str, *, encoding: str | None = None) -> None:
         message = f"cannot write to standard output: {exc.strerror or exc}"
         hint = "redirect the output to a file with enough room, or use --output FILE"
         raise CityIndexError([issue("output.stdout", message, hint=hint)]) from None
+
+
+def emit_rows(
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    digits: dict[str, int | None],
+    title: str,
+    opts: Options,
+    loaded: Loaded,
+    result: IndexResult | None = None,
+) -> None:
+    """Rows in the chosen format and language, written; with a `result`, its manifest goes in
+    the JSON and its units show their Chinese names under zh."""
+    language = pick_language(opts.lang, loaded.spec)
+    text = localised_text(
+        rows,
+        columns,
+        pick_format(opts.fmt, opts.output),
+        language=language,
+        spec=loaded.spec,
+        round_to=opts.digits,
+        excel_safe=opts.excel_safe,
+        display_digits=digits,
+        title=tr(title, language),
+        extra_json={"manifest": result.manifest} if result is not None else None,
+        units=result.unit_labels if result is not None else None,
+    )
+    emit(text, opts.output)

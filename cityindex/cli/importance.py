@@ -8,11 +8,9 @@ import typer
 
 from cityindex import api
 from cityindex.cli.application import app
-from cityindex.cli.common import compute_loaded, emit, load, pick_format, pick_language
+from cityindex.cli.common import compute_loaded, emit_rows, load
 from cityindex.cli.options import INPUT, OUTPUT, Options, shared
 from cityindex.model.output_columns import OUTPUT_COLUMNS
-from cityindex.render.choices import localised_text
-from cityindex.render.i18n import tr
 
 COLUMNS = list(OUTPUT_COLUMNS["importance"])
 
@@ -39,18 +37,5 @@ def importance_command(
     loaded = load(opts.spec, data=opts.data, year=opts.year, sets=opts.sets, encoding=opts.encoding)
     result = compute_loaded(loaded, quiet=True)
     rows = api.importance_rows(loaded.spec, result, level=level)
-    chosen = pick_format(opts.fmt, opts.output)
-    language = pick_language(opts.lang, loaded.spec)
-    digits = {c: 3 for c in COLUMNS if c not in ("parent", "child", "level")}
-    text = localised_text(
-        rows,
-        COLUMNS,
-        chosen,
-        language=language,
-        spec=loaded.spec,
-        round_to=opts.digits,
-        excel_safe=opts.excel_safe,
-        display_digits=digits,
-        title=tr("t.importance", language),
-    )
-    emit(text, opts.output)
+    digits: dict[str, int | None] = {c: 3 for c in COLUMNS if c not in ("parent", "child", "level")}
+    emit_rows(rows, COLUMNS, digits, "t.importance", opts, loaded)

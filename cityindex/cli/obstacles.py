@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from cityindex import api
 from cityindex.cli.application import app
-from cityindex.cli.common import Loaded, compute_loaded, emit, load, pick_format, pick_language
+from cityindex.cli.common import compute_loaded, emit_rows, load
 from cityindex.cli.options import INPUT, OUTPUT, Options, shared
-from cityindex.model.result import IndexResult
-from cityindex.render.choices import localised_text, parse_groups
+from cityindex.render.choices import parse_groups
 from cityindex.render.diagnostics import coupling_rows, obstacle_rows
-from cityindex.render.i18n import tr
 
 ALL = (*INPUT, *OUTPUT, "top")
-Rows = list[dict[str, Any]]
 
 
 @app.command()
@@ -47,7 +44,7 @@ def obstacles(
         rows = rows[: opts.top * (len(degrees.columns) if unit is not None else count)]
     columns = [result.unit_column, "rank", "indicator", "group", "normalised", "obstacle_degree"]
     digits: dict[str, int | None] = {"rank": 0, "normalised": 4, "obstacle_degree": 2}
-    _emit(rows, columns, digits, "t.obstacles", opts, loaded, result)
+    emit_rows(rows, columns, digits, "t.obstacles", opts, loaded, result)
 
 
 @app.command()
@@ -76,32 +73,4 @@ def coupling(
     rows = coupling_rows(frame, result, wanted)[: opts.top]
     columns = [result.unit_column, "rank", *wanted, "coupling", "development", "coordination"]
     digits: dict[str, int | None] = dict.fromkeys(columns[2:], 4)
-    _emit(rows, [*columns, "band"], {**digits, "rank": 0}, "t.coupling", opts, loaded, result)
-
-
-def _emit(
-    rows: Rows,
-    columns: list[str],
-    digits: dict[str, int | None],
-    title: str,
-    opts: Options,
-    loaded: Loaded,
-    result: IndexResult,
-) -> None:
-    """Render the rows in the chosen format and language, and write them."""
-    chosen = pick_format(opts.fmt, opts.output)
-    language = pick_language(opts.lang, loaded.spec)
-    text = localised_text(
-        rows,
-        columns,
-        chosen,
-        language=language,
-        spec=loaded.spec,
-        round_to=opts.digits,
-        excel_safe=opts.excel_safe,
-        display_digits=digits,
-        title=tr(title, language),
-        extra_json={"manifest": result.manifest},
-        units=result.unit_labels,
-    )
-    emit(text, opts.output)
+    emit_rows(rows, [*columns, "band"], {**digits, "rank": 0}, "t.coupling", opts, loaded, result)

@@ -57,15 +57,7 @@ def render_data_check(
     Markdown every section (the source sections only when the sources were `checked`:
     empty, they would read as "no problem")."""
     if fmt == "json":
-        payload = {
-            "summary": report.summary(),
-            "units": report.unit_rows,
-            "indicators": report.indicator_rows,
-            "outliers": report.outliers,
-            "flagged": report.flagged,
-            "unsourced": report.unsourced,
-            "mirror_only": report.mirror_only,
-        }
+        payload = report.sections()
         return to_json(payload if round_to is None else round_floats(payload, round_to))
     if fmt == "csv":
         rows = findings(report)
