@@ -22,7 +22,7 @@ from cityindex.cli.common import (
 )
 from cityindex.cli.options import INPUT, OUTPUT, Options, shared
 from cityindex.errors import UsageError, issue
-from cityindex.load.files import check_output
+from cityindex.load.files import check_output, note_input
 from cityindex.load.seeds import load_reference
 from cityindex.render.calibrate import (
     calibrated_text,
@@ -140,6 +140,7 @@ def calibrate(
     loaded = load(opts.spec, data=opts.data, year=opts.year, sets=opts.sets, encoding=opts.encoding)
     output = opts.output
     if output is not None:  # in place over the spec is allowed; over the data or target never
+        note_input(target)
         check_output(output, replacing=resolve_spec_path(opts.spec))
     if stamp:
         _stamp(loaded, target, output)

@@ -50,6 +50,16 @@ def forget_inputs() -> None:
     _INPUTS.clear()
 
 
+def note_input(path: str | Path) -> None:
+    """Count `path` as an input of this run before it is read, so that a `--output` checked
+    first (calibrate checks its output before it reads its target) cannot name it."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return  # absent: reading it reports that
+    _INPUTS[(info.st_dev, info.st_ino)] = str(path)
+
+
 def _refuse(
     kind: InputKind, code: str, message: str, name: str, hint: str | None = None
 ) -> NoReturn:

@@ -154,6 +154,18 @@ def test_calibrate_may_still_rewrite_its_own_spec_in_place_but_not_the_data(
     assert data.read_bytes() == before
 
 
+def test_calibrate_refuses_to_write_over_its_own_target(
+    copied: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`calibrate --target t.csv -o t.csv` once replaced the published ranking with a spec."""
+    target = copied.parent / "published.csv"
+    target.write_text("unit,score,rank,source\nBeijing,1,1,t\n", encoding="utf-8")
+    before = target.read_bytes()
+    argv = ["calibrate", str(copied), "--target", str(target), "-o", str(target)]
+    _assert_error(run(argv), capsys.readouterr().err, "usage.output.is-input", 2)
+    assert target.read_bytes() == before
+
+
 @pytest.mark.parametrize("kind", ["device", "fifo", "directory"])
 def test_output_onto_something_not_a_regular_file_is_refused(
     kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
