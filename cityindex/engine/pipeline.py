@@ -24,6 +24,7 @@ import pandas as pd
 
 from cityindex.engine.panel import Prepared, domain_error, prepare, quiet_numpy, require_finite
 from cityindex.errors import SpecError
+from cityindex.load.arguments import wrong_type
 from cityindex.load.data import Table
 from cityindex.methods.registry import (
     CHECKS,
@@ -279,6 +280,13 @@ def effective_weights(tree: Tree, weights: Mapping[str, FloatArray]) -> pd.Serie
 
 def compute(spec: Spec, table: Table, *, version: str = "") -> IndexResult:
     """Score every unit of `table` by `spec`: the nominal computation, all stages kept."""
+    if not isinstance(spec, Spec) or not isinstance(table, Table):
+        bad, name = (spec, "spec") if not isinstance(spec, Spec) else (table, "table")
+        raise wrong_type(
+            name,
+            bad,
+            "compute(spec, table): a Spec (load_spec) and a Table (load_data or Table.from_frame)",
+        )
     prepared = prepare(spec, table)
     scores, weights = aggregate_tree(prepared)
     exact, shown, rank, digits = scale_and_rank(prepared, scores[ROOT])
