@@ -201,7 +201,7 @@ class Domain:
         expected = " / ".join(_RULE_WORDS[k] for k in kinds)
         why = f" ({self.why})" if self.why else ""
         shown = [
-            _cell_text(ctx, int(r), int(c), float(cells[r, c]))
+            _cell_text(ctx, int(r), int(c), float(cells[r, c]), cells.shape)
             for r, c in zip(rows, cols, strict=True)
         ]
         more = len(shown) - _SHOWN_CELLS
@@ -215,15 +215,19 @@ class Domain:
         )
 
 
-def _cell_text(ctx: Any, row: int, col: int, value: float) -> str:
+def _cell_text(ctx: Any, row: int, col: int, value: float, shape: tuple[int, ...]) -> str:
     """``Beijing: -1 in 'unicorns' (column 'unicorns' of data/cities.csv)``, as far as known."""
     units = getattr(ctx, "unit_ids", ()) or ()
+    if len(units) != shape[0]:  # a subset of the units: their names are not known here
+        units = ()
     ids = getattr(ctx, "column_ids", ()) or ()
+    if len(ids) != shape[1]:
+        ids = ()
     extra = getattr(ctx, "extra", {}) or {}
     unit = units[row] if row < len(units) else f"row {row + 1}"
     what = f"'{ids[col]}'" if col < len(ids) else f"column {col + 1}"
     inds = extra.get("indicators") or ()
-    column = getattr(inds[col], "column", None) if col < len(inds) else None
+    column = getattr(inds[col], "column", None) if ids and col < len(inds) else None
     file = getattr(extra.get("table"), "file", None)
     where = []
     if column is not None:
