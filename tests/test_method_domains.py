@@ -92,6 +92,15 @@ def test_the_ratio_domain_is_declared_once_in_the_registry() -> None:
     assert REGISTRY["normalise"]["min_max"].domain is None  # takes any sign
 
 
+def test_every_declared_domain_is_shown_in_the_methods_listing() -> None:
+    """`cityindex methods` prints each formula line: a domain must be read there too."""
+    listing = cityindex.methods()
+    declared = [(m.stage, m.name) for s in REGISTRY.values() for m in s.values() if m.domain]
+    assert len(declared) >= 6
+    for key in declared:
+        assert "needs x" in listing.loc[key, "formula"], key
+
+
 def test_a_domain_error_lists_five_cells_then_counts_the_rest() -> None:
     domain = Domain("positive")
     ctx = KernelContext(unit_ids=tuple("abcdefg"), column_ids=("x",))

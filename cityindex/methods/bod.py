@@ -186,7 +186,7 @@ def bod_weights(
     ),
     doc="BoD_i = max_w Σ_j w_j x_ij s.t. Σ_j w_j x_kj ≤ 1 ∀ units k, w ≥ 0, and optionally "
     "lower ≤ w_j x_ij / Σ_l w_l x_il ≤ upper; one linear programme per unit (Cherchye et al. "
-    "2007; Compind's ci_bod); spec weights unused",
+    "2007; Compind's ci_bod); spec weights unused; needs x >= 0",
     domain=Domain(
         "nonnegative",
         why="a negative value has no share of a score",
