@@ -9,6 +9,7 @@ import pandas as pd
 
 from cityindex.api.index import DataLike, Index, SpecLike, as_index
 from cityindex.errors import UsageError, did_you_mean, issue
+from cityindex.load.arguments import number_argument, text_argument
 from cityindex.model.result import IndexResult
 from cityindex.model.spec import Spec
 
@@ -31,6 +32,8 @@ def audit_report(spec: Spec, result: IndexResult, *, stage: str = "raw", low: fl
     """
     from cityindex.analysis.audit import audit as run_audit
 
+    stage = text_argument(stage, "stage", optional=False) or ""
+    low = number_argument(low, "low")
     if stage not in result.stages:
         raise UsageError(
             [

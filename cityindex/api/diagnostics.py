@@ -10,6 +10,7 @@ import pandas as pd
 from cityindex.api.frames import labelled_frame, rank_order
 from cityindex.api.index import Index, SpecLike, as_result
 from cityindex.errors import UsageError, did_you_mean, issue
+from cityindex.load.arguments import texts_argument, wrong_type
 from cityindex.methods.registry import DomainError
 from cityindex.model.result import IndexResult
 
@@ -57,7 +58,9 @@ def coupling(
     )
 
     res = as_result(result)
-    wanted = [str(g) for g in groups]
+    wanted = list(texts_argument(groups, "groups", example="policy"))
+    if language not in ("zh", "en"):
+        raise wrong_type("language", language, "zh or en")
     known = [str(g) for g in res.group_scores.columns]
     problems = [
         issue("usage.group.unknown", f"no group '{g}' in the spec", hint=did_you_mean(g, known))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pandas as pd
 
 from cityindex.engine.pipeline import compute
 from cityindex.errors import SpecError, UsageError, issue
+from cityindex.load.arguments import path_argument, texts_argument, whole_argument, wrong_type
 from cityindex.load.data import Table, load_data
 from cityindex.load.shipped import resolve_default_spec
 from cityindex.load.spec_yaml import load_spec, parse_spec
@@ -21,6 +23,8 @@ from cityindex.version import __version__
 
 SpecLike = str | Path | Mapping[str, Any] | Spec
 DataLike = str | Path | pd.DataFrame | Table | None
+DATA_TYPES = (str, PathLike, pd.DataFrame, Table)
+"""What `data=` may be (besides None): a path, a DataFrame or a `Table`."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,9 @@ class Index:
         """
         from cityindex.load.frames import spec_text
 
-        base = Path(base_dir) if base_dir is not None else None
+        if not isinstance(spec, Mapping):
+            raise wrong_type("spec", spec, "a mapping with `index` and `groups`")
+        base = path_argument(base_dir, "base_dir") if base_dir is not None else None
         text = spec_text(spec, base_dir=base)
         parsed, issues = parse_spec(text, file="<dict>", base_dir=base, overrides=tuple(set))
         if issues or parsed is None:
@@ -95,6 +101,10 @@ def as_index(
     folder's ``indicators/ai-city-2024.yaml``, else the checkout's, else the installed copy, as
     the command line chooses it.
     """
+    set = texts_argument(set, "set", example="groups.policy.weight=2")
+    year = whole_argument(year, "year")
+    if not isinstance(data, DATA_TYPES) and data is not None:
+        raise wrong_type("data", data, "a CSV path, a pandas DataFrame or a Table")
     if spec is None:
         spec = resolve_default_spec().path
     if isinstance(spec, Index):
@@ -116,8 +126,10 @@ def as_index(
         index = as_index(Index(spec), set=set)
     elif isinstance(spec, Mapping):
         index = Index.from_dict(spec, set=set)
-    else:
+    elif isinstance(spec, str | PathLike) and not isinstance(spec, bytes):
         index = Index.from_yaml(spec, set=set)
+    else:
+        raise wrong_type("spec", spec, "a spec: a YAML path, a mapping, a Spec or an Index")
     if data is not None or (year is not None and index.data is None):
         index = index.with_data(data, year=year)
     return index

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from cityindex.api.index import DataLike, Index, SpecLike, as_index
 from cityindex.api.robustness import AnalysisWarning, uncertainty
 from cityindex.errors import CityIndexError, UsageError, did_you_mean, issue
+from cityindex.load.arguments import text_argument, whole_argument
 from cityindex.load.data import Table
 from cityindex.load.files import check_output, write_atomic
 from cityindex.model.result import IndexResult
@@ -91,6 +92,8 @@ def report(
     from cityindex.analysis.importance import importance
     from cityindex.render.report import build_report, load_sources
 
+    top = whole_argument(top, "top", optional=False) or 0
+    runs = whole_argument(runs, "runs")
     idx = as_index(spec, data)
     table = idx.table()
     result = idx.with_data(table).compute()
@@ -144,6 +147,8 @@ def plot(
     from cityindex.render.report import chart_data
     from cityindex.render.report.charts import KINDS, chart
 
+    kind = text_argument(kind, "kind", optional=False) or ""
+    top = whole_argument(top, "top", optional=False) or 0
     if kind not in KINDS:
         raise UsageError(
             [

@@ -12,6 +12,7 @@ import pandas as pd
 from cityindex.api.frames import int_ranks
 from cityindex.api.index import DataLike, Index, SpecLike, as_index, as_result
 from cityindex.errors import DataError, UsageError, did_you_mean, issue
+from cityindex.load.arguments import number_argument, whole_argument, wrong_type
 from cityindex.model.reference import Reference
 from cityindex.model.result import IndexResult
 
@@ -152,6 +153,14 @@ def calibrate(
     from cityindex.analysis.calibrate import calibrate as solve
     from cityindex.engine.panel import prepare
 
+    levels = _whole_list(levels, "levels")
+    if dimension_band is not None:
+        if not isinstance(dimension_band, Sequence) or len(dimension_band) != 2:
+            raise wrong_type("dimension_band", dimension_band, "(low, high), e.g. (0.1, 0.35)")
+        dimension_band = (
+            number_argument(dimension_band[0], "dimension_band"),
+            number_argument(dimension_band[1], "dimension_band"),
+        )
     _check_calibrate_numbers(
         {"min_weight": min_weight, "min_indicator_weight": min_indicator_weight, "min_gap": min_gap}
     )
@@ -232,6 +241,15 @@ def calibrate(
     return frame
 
 
+def _whole_list(values: Any, name: str) -> list[int] | None:
+    """A list of whole numbers (or None), each checked."""
+    if values is None:
+        return None
+    if not isinstance(values, Sequence) or isinstance(values, str | bytes):
+        raise wrong_type(name, values, "a list of whole numbers, e.g. [1, 2]")
+    return [int(whole_argument(v, name, optional=False) or 0) for v in values]
+
+
 def set_of(levels: Sequence[int] | None) -> set[int] | None:
     """Levels as a set (None: every level)."""
     return None if levels is None else {int(v) for v in levels}
@@ -252,6 +270,7 @@ def compare(
     kendall (tau-b, on the exact scores), movers, only_a, only_b, unranked.
     """
     first = as_result(a)
+    movers = whole_argument(movers, "movers", optional=False) or 0
     cmp = comparison(first, as_result(b), label_a=label_a, label_b=label_b, movers=movers)
     frame = pd.DataFrame(
         cmp.rows,

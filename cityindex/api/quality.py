@@ -11,6 +11,7 @@ import pandas as pd
 
 from cityindex.api.index import DataLike, Index, SpecLike, as_index
 from cityindex.errors import DataError, issue
+from cityindex.load.arguments import whole_argument
 from cityindex.load.data import Table
 from cityindex.load.provenance import SOURCE_COLUMNS, load_sources, sources_path
 from cityindex.model.result import IndexResult
@@ -104,6 +105,7 @@ def data_check(
     """
     index = as_index(spec, data, set=set, year=year)
     table = index.table(year=year)
+    top = whole_argument(top, "top")
     result = index.compute(year=year) if top is not None else None
     done = check_quality(index.spec, table, result=result, top=top, read_sources=sources)
     report = done.report

@@ -19,6 +19,7 @@ import pandas as pd
 from cityindex.api.index import DataLike, Index, SpecLike, as_index
 from cityindex.engine.pipeline import unit_labels
 from cityindex.errors import CityIndexError, Issue, SpecError, issue
+from cityindex.load.arguments import text_argument, wrong_type
 from cityindex.load.data import Table, load_data
 from cityindex.load.provenance import PROVENANCE_FIELDS, load_sources, provenance_rows, sources_path
 from cityindex.load.shipped import DefaultSpec, resolve_default_spec
@@ -196,6 +197,8 @@ def sources(
     ``note``, read from the ``<data>.sources.csv`` next to the data file. ``attrs`` names the
     data file, the sources file and the year.
     """
+    unit = text_argument(unit, "unit")
+    indicator = text_argument(indicator, "indicator")
     index = as_index(spec, data, set=set, year=year)
     table = index.table(year=year)
     rows = source_rows(index.spec, table, unit=unit, indicator=indicator, all_columns=all_columns)
@@ -234,6 +237,8 @@ def _param_record(param: Param) -> dict[str, Any]:
 
 def method_rows(stage: str | None = None) -> list[dict[str, Any]]:
     """One row per registered method (of `stage`, or of every stage in pipeline order)."""
+    if stage is not None and not isinstance(stage, str):
+        raise wrong_type("stage", stage, "a stage name, one of: " + ", ".join(STAGES))
     check_choice("usage.stage", "stage", stage, list(STAGES), option="STAGE")
     load_methods()
     found: list[Method] = [m for s in STAGES if stage in (None, s) for m in REGISTRY[s].values()]

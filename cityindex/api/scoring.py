@@ -12,6 +12,7 @@ from cityindex.api.frames import result_frame
 from cityindex.api.index import DataLike, Index, SpecLike, as_index, as_result
 from cityindex.engine.stages import STAGE_NAMES as STAGE_NAMES
 from cityindex.engine.stages import check_stage as check_stage
+from cityindex.load.arguments import whole_argument, wrong_type
 from cityindex.model.result import IndexResult
 from cityindex.model.spec import Spec
 
@@ -84,7 +85,8 @@ def explain(*args: Any, extremes: int = 3) -> pd.DataFrame:
         spec = result.spec
         assert spec is not None
     else:
-        raise TypeError("explain(result, unit) takes a result and a unit name")
+        raise wrong_type("args", args, "explain(result, unit): a result (or spec) and a unit name")
+    extremes = whole_argument(extremes, "extremes", optional=False) or 0
     ex = explanation(spec, result, str(unit), extremes=extremes)
     rows = [{k: v for k, v in r.items() if k != "id"} for r in ex.rows]
     frame = pd.DataFrame(rows, index=pd.Index([r["id"] for r in ex.rows], name="id"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cityindex.errors import UsageError, issue
+from cityindex.load.arguments import path_argument
 from cityindex.load.files import check_output, write_atomic
 from cityindex.load.starter import starter_spec
 
@@ -34,6 +35,8 @@ def init(
     >>> print(init(csv, output=os.path.join(folder, "d.yaml")).splitlines()[-1].split(",")[0])
           "GDP": {column: "GDP"
     """
+    data = path_argument(data, "data")
+    output = path_argument(output, "output") if output is not None else None
     spec_dir = Path(output).parent if output is not None else Path(".")
     starter = starter_spec(data, spec_dir=spec_dir, unit=unit, encoding=encoding, title=title)
     if output is not None:

@@ -143,6 +143,7 @@ def domain_error(exc: DomainError, stage: str, choice: MethodChoice, ids: list[s
                 f"data.domain.{stage}",
                 f"{stage} method '{choice.name}': {exc.message}",
                 key_path=choice.key_path or f"methods.{stage}",
+                expected=exc.expected,
                 got="values out of range in: " + ", ".join(named),
                 hint=exc.hint,
             )

@@ -24,6 +24,7 @@ import pandas as pd
 
 from cityindex.engine.panel import Prepared, domain_error, prepare, quiet_numpy, require_finite
 from cityindex.errors import SpecError
+from cityindex.load.arguments import wrong_type
 from cityindex.load.data import Table
 from cityindex.methods.registry import (
     CHECKS,
@@ -108,9 +109,30 @@ def aggregate_tree(
             with quiet_numpy():
                 scores[gid] = amethod.kernel(x, w, ctx=ctx, **choice.params)
             require_finite(scores[gid][..., None], None, new_nan=False)
+            require_scored(scores[gid], x, prepared.table.units)
         except DomainError as exc:
             raise domain_error(exc, "aggregate", choice, ids) from None
     return scores, weights
+
+
+def require_scored(score: FloatArray, x: FloatArray, units: Sequence[str]) -> None:
+    """Raise a DomainError naming the units an aggregation left without a score although they
+    have data under the group: an empty group score must stop the run, never let the unit be
+    ranked on its other groups (a unit with no child at all is the missing-data rule's)."""
+    if not np.isnan(score).any():  # one cheap pass in the usual case
+        return
+    has_data = np.any(~np.isnan(x), axis=-1)
+    empty = np.any(np.isnan(score) & has_data, axis=tuple(range(np.ndim(score) - 1)))
+    rows = np.flatnonzero(np.broadcast_to(empty, np.shape(score)[-1:]))
+    if rows.size:
+        names = [units[i] if i < len(units) else f"row {i + 1}" for i in rows.tolist()]
+        raise DomainError(
+            "gave no score to " + ", ".join(names) + ", which have data under this group",
+            columns=[],
+            units=rows.tolist(),
+            hint="check these units' values against the method's formula, or choose another "
+            "aggregation",
+        )
 
 
 def raw_directions(tree: Any, children: Sequence[Any]) -> tuple[float, ...] | None:
@@ -258,6 +280,13 @@ def effective_weights(tree: Tree, weights: Mapping[str, FloatArray]) -> pd.Serie
 
 def compute(spec: Spec, table: Table, *, version: str = "") -> IndexResult:
     """Score every unit of `table` by `spec`: the nominal computation, all stages kept."""
+    if not isinstance(spec, Spec) or not isinstance(table, Table):
+        bad, name = (spec, "spec") if not isinstance(spec, Spec) else (table, "table")
+        raise wrong_type(
+            name,
+            bad,
+            "compute(spec, table): a Spec (load_spec) and a Table (load_data or Table.from_frame)",
+        )
     prepared = prepare(spec, table)
     scores, weights = aggregate_tree(prepared)
     exact, shown, rank, digits = scale_and_rank(prepared, scores[ROOT])

@@ -31,6 +31,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from cityindex.errors import DataError, Issue, Location, did_you_mean, issue
+from cityindex.load.arguments import path_argument, text_argument
 from cityindex.load.csv_columns import (
     Column,
     builders_for,
@@ -101,6 +102,7 @@ class Table:
         """
         from cityindex.load.frames import frame_as_csv
 
+        unit = text_argument(unit, "unit")
         text, unit, digest = frame_as_csv(frame, unit=unit)
         return parse_table(
             text,
@@ -273,7 +275,7 @@ def load_data(
     returned table keeps every year's rows in `Table.panel` for panel methods. `encoding` forces
     a codec (default: UTF-8, else GB18030 detected; `Table.encoding` records which).
     """
-    text, digest, used = read_csv_decoded(Path(path), encoding=encoding)
+    text, digest, used = read_csv_decoded(path_argument(path, "path"), encoding=encoding)
     return parse_table(
         text,
         name=str(path),

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from cityindex.errors import DataError, Issue, Location, issue
+from cityindex.load.arguments import path_argument
 from cityindex.load.data import parse_number, read_csv_text
 from cityindex.model.reference import Reference
 
@@ -16,7 +17,7 @@ from cityindex.model.reference import Reference
 def load_reference(path: str | Path) -> Reference:
     """Read a reference CSV; a score's precision is the number of decimals it was written with."""
     name = str(path)
-    text, _ = read_csv_text(Path(path))
+    text, _ = read_csv_text(path_argument(path, "target"))
     rows = list(csv.DictReader(io.StringIO(text)))
     header = rows[0].keys() if rows else []
     problems: list[Issue] = []

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 import yaml
 
 from cityindex.errors import Issue, Location, SpecError, describe, issue
+from cityindex.load.arguments import path_argument
 from cityindex.load.spec_files import GBK_NOTE as GBK_NOTE
 from cityindex.load.spec_files import MAX_BYTES as MAX_BYTES
 from cityindex.load.spec_files import PLAN_FILE as PLAN_FILE
@@ -77,7 +78,7 @@ def load_spec(path: str | Path, overrides: Sequence[str] = ()) -> Spec:
     """Read, override and validate a spec file; raise `SpecError` with every issue.
 
     A spec saved as GBK is read as GBK (`read_spec_decoded`), with a note in its warnings."""
-    p = Path(path)
+    p = path_argument(path, "path")
     text, encoding = read_spec_decoded(p)
     spec, issues = parse_spec(text, file=str(path), base_dir=p.parent, overrides=overrides)
     if issues or spec is None:

@@ -8,11 +8,19 @@ unit with every child missing gets NaN.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from cityindex.methods.registry import DomainError, FloatArray, Param, register
+from cityindex.methods.registry import (
+    Domain,
+    DomainError,
+    DomainRule,
+    FloatArray,
+    Param,
+    register,
+)
 
 
 def _available_weights(x: FloatArray, weights: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -45,26 +53,37 @@ def arithmetic_mean(x: FloatArray, weights: FloatArray, **_: Any) -> FloatArray:
     return out
 
 
+_POSITIVE_HINT = "normalise onto a strictly positive range, e.g. min_max with range: [1, 100]"
+POSITIVE = Domain("positive", why="a zero or negative value has no logarithm", hint=_POSITIVE_HINT)
+RECIPROCAL = Domain("positive", why="a zero has no reciprocal", hint=_POSITIVE_HINT)
+P_LIMIT = 100.0
+"""|p| of a generalised mean at most: beyond it the mean is within a few per cent of the
+largest (p → ∞) or smallest (p → −∞) child, and x^p overflows for ordinary values."""
+
+
+def _power_domain(params: Mapping[str, Any]) -> DomainRule:
+    """x > 0 for p <= 0 (a logarithm, a reciprocal), x >= 0 for p > 0 (a real power of a
+    negative number is not a real number), any value for p = 1 (the arithmetic mean)."""
+    p = float(params.get("p", 1.0))
+    if p == 1.0:
+        return "any"
+    return "positive" if p <= 0 else "nonnegative"
+
+
 @register(
     "aggregate",
     "geometric_mean",
     doc="y = exp(Σ w_j ln x_j / Σ w_j) over the children present; needs x > 0",
+    domain=POSITIVE,
 )
 def geometric_mean(x: FloatArray, weights: FloatArray, **_: Any) -> FloatArray:
     """Weighted geometric mean; partially compensatory, so a weak child drags the score down.
 
-    Zero or negative values have no logarithm: they are an error naming the child, never a
-    silent NaN or -inf (min-max to [0, 100] produces a zero for the worst unit: use a range such
-    as [1, 100]).
+    Zero or negative values have no logarithm: the registered domain refuses them, naming the
+    unit and child, never a silent NaN or -inf (min-max to [0, 100] produces a zero for the
+    worst unit: use a range such as [1, 100]).
     """
     v = np.asarray(x, dtype=float)
-    bad = np.any(v <= 0, axis=tuple(range(v.ndim - 1)))
-    if np.any(bad):
-        raise DomainError(
-            "geometric_mean needs values > 0",
-            columns=[int(i) for i in np.flatnonzero(bad)],
-            hint="normalise onto a strictly positive range, e.g. min_max with range: [1, 100]",
-        )
     if not np.isnan(v).any():
         out_complete: FloatArray = np.exp(_weighted_mean_complete(np.log(v), weights))
         return out_complete
@@ -75,30 +94,19 @@ def geometric_mean(x: FloatArray, weights: FloatArray, **_: Any) -> FloatArray:
     return out
 
 
-def _positive(v: FloatArray, method: str) -> None:
-    """Raise a DomainError naming the children with a zero or negative value."""
-    bad = np.any(v <= 0, axis=tuple(range(v.ndim - 1)))
-    if np.any(bad):
-        raise DomainError(
-            f"{method} needs values > 0 (a zero has no logarithm or reciprocal)",
-            columns=[int(i) for i in np.flatnonzero(bad)],
-            hint="normalise onto a strictly positive range, e.g. min_max with range: [1, 100]",
-        )
-
-
 @register(
     "aggregate",
     "harmonic_mean",
     doc="y = Σ w_j / Σ (w_j / x_j) over the children present; needs x > 0",
+    domain=RECIPROCAL,
 )
 def harmonic_mean(x: FloatArray, weights: FloatArray, **_: Any) -> FloatArray:
     """Weighted harmonic mean (COINr's a_hmean); the least compensatory of the three means.
 
-    COINr rejects only zeros; negative values are rejected here too, as a harmonic mean of
-    mixed signs has no meaning.
+    COINr rejects only zeros; negative values are refused here too (the registered domain),
+    as a harmonic mean of mixed signs has no meaning.
     """
     v = np.asarray(x, dtype=float)
-    _positive(v, "harmonic_mean")
     w, total = _available_weights(v, weights)
     with np.errstate(invalid="ignore", divide="ignore"):
         inv = np.sum(w / np.where(np.isnan(v), 1.0, v), axis=-1)
@@ -109,28 +117,57 @@ def harmonic_mean(x: FloatArray, weights: FloatArray, **_: Any) -> FloatArray:
 @register(
     "aggregate",
     "generalised_mean",
-    params=(Param("p", "number", 1.0, "the power: 1 arithmetic, -1 harmonic, 2 quadratic"),),
-    doc="y = (Σ w_j x_j^p / Σ w_j)^(1/p) over the children present; p = 0 gives the geometric "
-    "mean; p <= 0 needs x > 0",
+    params=(
+        Param(
+            "p",
+            "number",
+            1.0,
+            "the power: 1 arithmetic, 0 geometric, -1 harmonic, 2 quadratic; a p close to 0 "
+            "gives the geometric mean it tends to",
+            minimum=-P_LIMIT,
+            maximum=P_LIMIT,
+        ),
+    ),
+    doc="y = (Σ w_j x_j^p / Σ w_j)^(1/p) over the children present, computed as "
+    "exp(ln(Σ w_j e^(p ln x_j) / Σ w_j) / p) so that p near 0 gives the geometric mean (p = 0 "
+    "is it); -100 <= p <= 100; needs x > 0 for p <= 0, x >= 0 for p > 0 (any x for p = 1)",
+    domain=Domain(
+        _power_domain,
+        why="a real power mean is defined on x >= 0, and on x > 0 when p <= 0",
+        hint="normalise onto a positive range (min_max with range: [1, 100]), or use "
+        "arithmetic_mean for values of either sign",
+    ),
 )
 def generalised_mean(x: FloatArray, weights: FloatArray, *, p: float = 1.0, **_: Any) -> FloatArray:
-    """Weighted power mean (COINr's a_genmean).
+    """Weighted power mean (COINr's a_genmean), accurate for every p in [-100, 100].
 
-    Differences from COINr: a missing child is dropped and the rest re-weighted (COINr's
-    a_genmean returns NA for the unit), and p = 0 is the geometric mean (COINr stops).
+    Computed in logs, ln M_p = m + ln(1 + Σ w_j expm1(p ln x_j − m) / Σ w_j) over p, with m the
+    largest p ln x_j: no x^p overflows, and a p as small as 1e-300 gives the geometric mean
+    (its limit) instead of 1^(1/p) = 1. Differences from COINr: a missing child is dropped and
+    the rest re-weighted (COINr's a_genmean returns NA for the unit), and p = 0 is the
+    geometric mean (COINr stops).
+
+    >>> x = np.array([[1.0, 4.0]])
+    >>> [round(float(generalised_mean(x, np.ones(2), p=q)[0]), 6) for q in (1, 1e-300, 0, -1)]
+    [2.5, 2.0, 2.0, 1.6]
     """
     p = float(p)
     if p == 0:
         geo: FloatArray = geometric_mean(x, weights)
         return geo
+    if p == 1:
+        mean: FloatArray = arithmetic_mean(x, weights)
+        return mean
     v = np.asarray(x, dtype=float)
-    if p < 0:
-        _positive(v, "generalised_mean with p < 0")
     w, total = _available_weights(v, weights)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        s = np.sum(w * np.where(np.isnan(v), 1.0, v) ** p, axis=-1)
-        out: FloatArray = np.where(total > 0, (s / total) ** (1.0 / p), np.nan)
-    return out
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        a = np.where(w > 0, p * np.log(v), -np.inf)  # a zero child: −inf (p > 0 only)
+        m = np.max(a, axis=-1, keepdims=True)
+        rel = np.where(w > 0, np.expm1(a - m), 0.0)
+        log_mean = m[..., 0] + np.log1p(np.sum(w * rel, axis=-1) / total)
+        out: FloatArray = np.exp(log_mean / p)
+    out = np.where(np.isneginf(m[..., 0]), 0.0, out)  # every child present is 0
+    return np.where(total > 0, out, np.nan)
 
 
 @register(

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from cityindex.methods.mpi import over_weights
-from cityindex.methods.registry import DomainError, FloatArray, Param, register
+from cityindex.methods.registry import Domain, DomainError, FloatArray, Param, register
 
 PIVOT_TOLERANCE = 1e-12
 """Reduced costs and pivot entries within this (times the problem's scale) count as zero."""
@@ -186,7 +186,12 @@ def bod_weights(
     ),
     doc="BoD_i = max_w Σ_j w_j x_ij s.t. Σ_j w_j x_kj ≤ 1 ∀ units k, w ≥ 0, and optionally "
     "lower ≤ w_j x_ij / Σ_l w_l x_il ≤ upper; one linear programme per unit (Cherchye et al. "
-    "2007; Compind's ci_bod); spec weights unused",
+    "2007; Compind's ci_bod); spec weights unused; needs x >= 0",
+    domain=Domain(
+        "nonnegative",
+        why="a negative value has no share of a score",
+        hint="normalise onto a non-negative range, e.g. min_max with range: [0, 1]",
+    ),
 )
 def bod(
     x: FloatArray, weights: FloatArray, *, lower: float = 0.0, upper: float = 1.0, **_: Any

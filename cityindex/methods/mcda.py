@@ -48,6 +48,7 @@ def _all_missing(v: FloatArray) -> FloatArray:
     doc="v = w·z; D± = ‖v_i − v±‖₂ with v⁺ = max_i v, v⁻ = min_i v (min and max swapped "
     "for a lower-is-better child given raw); closeness C_i = D⁻ / (D⁺ + D⁻) in [0, 1] "
     "(Hwang & Yoon 1981)",
+    directions=True,
 )
 def topsis(
     x: FloatArray, weights: FloatArray, *, ctx: KernelContext | None = None, **_: Any
@@ -126,6 +127,7 @@ def vikor_measures(
     doc="score = 1 − Q, Q_i = v(S_i − S⁺)/(S⁻ − S⁺) + (1 − v)(R_i − R⁺)/(R⁻ − R⁺), "
     "S_i = Σ_j d_ij, R_i = max_j d_ij, d_ij = w_j(f⁺_j − x_ij)/(f⁺_j − f⁻_j) "
     "(Opricovic & Tzeng 2004)",
+    directions=True,
 )
 def vikor(
     x: FloatArray,
@@ -154,6 +156,7 @@ def vikor(
     params=(Param("rho", "number", 0.5, "distinguishing coefficient ρ in (0, 1]", 0.0),),
     doc="ξ_ij = (Δmin + ρΔmax)/(Δ_ij + ρΔmax), Δ_ij = |max_k x_kj − x_ij|; "
     "grade γ_i = Σ_j w_j ξ_ij (Deng 1982)",
+    directions=True,
 )
 def grey_relational(
     x: FloatArray,

@@ -9,6 +9,17 @@ direction-adjusted so higher is better) and reproduce the R package Compind's co
   does; then per unit M = mean_j z_j, S = the *sample* sd of the unit's z_j (``var``, n − 1,
   as ``ci_mpi`` computes it), cv = S / M, and MPI = M − S·cv = M (1 − cv²) (``penalty:
   positive``, for indicators where higher is better) or M + S·cv (``penalty: negative``).
+
+  Where the standardisation happens is a convention that changed inside Compind (cran/Compind,
+  R/ci_mpi.R): versions 2.7.1–3.2 standardise inside ``ci_mpi`` (``scale(x_num) * 10 + 100``,
+  sample sd); since 3.3 ``ci_mpi`` takes its input as given and its help asks for
+  ``normalise_ci(..., method = 1, z.mean = 100, z.std = 10)`` first. ``standardise: true``
+  (the default) is both the old function and the new two-step recipe, so raw data need no
+  other step; ``standardise: false`` is the new function alone, for values already on the
+  100 ± 10 scale (``normalise: {method: z_score, mean: 100, sd: 10}``). On raw data the two
+  differ — that is the gap between cityindex and a bare ``ci_mpi(raw)`` of Compind ≥ 3.3.
+  (Compind 1.0–2.6 and 2.8 subtract ``colMeans`` from a data frame, which R recycles down the
+  rows rather than across the columns; that version is reproduced by neither.)
 - ``ampi`` rescales each child onto goalposts, r = 70 + 60 (x − (ref − Δ)) / (2Δ), with
   Δ = (max − min) / 2 over the units and ref the reference value (the units' mean unless
   given), so the reference maps to 100 and the range to [70, 130]; S is the *population* sd
@@ -34,6 +45,15 @@ from typing import Any
 import numpy as np
 
 from cityindex.methods.registry import DomainError, FloatArray, KernelContext, Param, register
+
+_STANDARDISE = Param(
+    "standardise",
+    "bool",
+    True,
+    "true: z = 100 + 10 (x − mean) / sd per child first (Compind's normalise_ci then ci_mpi); "
+    "false: the values as given (Compind ≥ 3.3's ci_mpi alone; they must already be on one "
+    "scale, e.g. normalise: {method: z_score, mean: 100, sd: 10})",
+)
 
 _PENALTY = Param(
     "penalty",
@@ -74,10 +94,11 @@ def _penalised(r: FloatArray, *, ddof: int, penalty: str) -> FloatArray:
     "aggregate",
     "mpi",
     uses_weights=False,
-    params=(_PENALTY,),
-    doc="z_ij = 100 + 10 (x_ij − mean_j) / sd_j (sample sd over units); M_i, S_i the mean and "
-    "sample sd of z_i·; MPI_i = M_i − S_i·(S_i / M_i) (penalty: negative adds); unweighted "
-    "(Compind's ci_mpi)",
+    params=(_PENALTY, _STANDARDISE),
+    doc="z_ij = 100 + 10 (x_ij − mean_j) / sd_j (sample sd over units; standardise: false "
+    "takes z = x); M_i, S_i the mean and sample sd of z_i·; MPI_i = M_i − S_i·(S_i / M_i) "
+    "(penalty: negative adds); unweighted (Compind's normalise_ci + ci_mpi)",
+    directions=lambda params: bool(params.get("standardise", True)),
 )
 def mpi(
     x: FloatArray,
@@ -85,14 +106,24 @@ def mpi(
     *,
     ctx: KernelContext | None = None,
     penalty: str = "positive",
+    standardise: bool = True,
     **_: Any,
 ) -> FloatArray:
     """Mazziotta–Pareto Index, Compind's ``ci_mpi`` after its z-score standardisation.
 
+    With ``standardise=False`` the values are taken as the z of the formula (Compind ≥ 3.3's
+    ``ci_mpi`` alone); directions cannot be honoured then, and the loader refuses raw
+    lower-is-better children.
+
     >>> x = np.array([[1.0, 1.0], [2.0, 3.0], [3.0, 2.0]])
     >>> [round(float(v), 4) for v in mpi(x, np.ones(2))]
     [90.0, 104.5238, 104.5238]
+    >>> [round(float(v), 4) for v in mpi(100 + x, np.ones(2), standardise=False)]
+    [101.0, 102.4951, 102.4951]
     """
+    if not standardise:
+        given = np.asarray(x, dtype=float)
+        return over_weights(_penalised(given, ddof=1, penalty=penalty), given, weights)
     v = ctx.orient(x) if ctx is not None else np.asarray(x, dtype=float)
     mean = np.nanmean(v, axis=-2, keepdims=True)
     n = np.sum(~np.isnan(v), axis=-2, keepdims=True)
@@ -122,6 +153,7 @@ def mpi(
     ),
     doc="r_ij = 70 + 60 (x_ij − ref_j + Δ_j) / (2Δ_j), Δ_j = (max_j − min_j) / 2; M_i, S_i the "
     "mean and population sd of r_i·; AMPI_i = M_i − S_i·(S_i / M_i) (Compind's ci_ampi)",
+    directions=True,
 )
 def ampi(
     x: FloatArray,

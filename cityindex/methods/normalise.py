@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from cityindex.methods.registry import DomainError, FloatArray, Param, register
+from cityindex.methods.registry import Domain, DomainError, FloatArray, Param, register
 
 
 def _oriented(x: FloatArray, direction: FloatArray) -> FloatArray:
@@ -90,30 +90,41 @@ def z_score(
     return np.where(np.isnan(v), np.nan, out)
 
 
+RATIO = Domain(
+    "nonnegative",
+    lower_is_better="positive",
+    why="a share of the best value means nothing for a negative count, and min(x) / x has no "
+    "value at 0",
+    hint="correct the data (a count cannot be negative), or use min_max or z_score, which take "
+    "values of either sign",
+)
+"""The domain of every ratio normalisation: x >= 0, and x > 0 for a lower-is-better column."""
+
+
 @register(
     "normalise",
     "relative_to_max",
-    doc="x' = x / max(x); lower-is-better: x' = min(x) / x (best unit = 1); needs x > 0 "
-    "for lower-is-better and max(x) > 0",
+    doc="x' = x / max(x); lower-is-better: x' = min(x) / x (best unit = 1); needs x >= 0 "
+    "(x > 0 for lower-is-better) and max(x) > 0",
+    domain=RATIO,
 )
 def relative_to_max(x: FloatArray, *, direction: FloatArray, **_: Any) -> FloatArray:
     """Each value as a fraction of the best value (the best unit gets exactly 1).
 
     For a lower-is-better indicator the best value is the minimum and the ratio is inverted,
     min(x) / x, which keeps the result in (0, 1] instead of producing negative fractions.
+    A negative value is refused by the registered domain (`RATIO`): divided by a positive
+    maximum it would rank below every zero, a meaning no data gave it.
     """
     v = np.asarray(x, dtype=float)
     d = np.broadcast_to(np.asarray(direction, dtype=float), v.shape[-1:])
     hi = np.nanmax(v, axis=-2, keepdims=True)
     lo = np.nanmin(v, axis=-2, keepdims=True)
     higher = d > 0
-    bad = (higher & np.any(hi <= 0, axis=tuple(range(hi.ndim - 1)))) | (
-        ~higher & np.any(lo <= 0, axis=tuple(range(lo.ndim - 1)))
-    )
+    bad = higher & np.any(hi <= 0, axis=tuple(range(hi.ndim - 1)))
     if np.any(bad):
         raise DomainError(
-            "relative_to_max needs a positive best value (and, for lower-is-better, all "
-            "values > 0)",
+            "relative_to_max needs a positive best value (every value of this indicator is 0)",
             columns=[int(i) for i in np.flatnonzero(bad)],
             hint="use min_max instead, or check the data",
         )

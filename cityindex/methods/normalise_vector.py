@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from cityindex.methods.registry import DomainError, FloatArray, register
+from cityindex.methods.registry import Domain, FloatArray, register
 
 
 @register(
@@ -25,6 +25,11 @@ from cityindex.methods.registry import DomainError, FloatArray, register
     "vector",
     doc="x' = x / ‖x‖₂ (‖x‖₂ = √Σ_i x_ij² over the units); lower-is-better: "
     "x' = 1 − x / ‖x‖₂ (pymcdm's vector_normalization); needs x ≥ 0",
+    domain=Domain(
+        "nonnegative",
+        why="a negative value would flip its sign against the norm",
+        hint="use min_max or z_score for indicators that can be negative",
+    ),
 )
 def vector(x: FloatArray, *, direction: FloatArray, **_: Any) -> FloatArray:
     """Divide each column by its Euclidean norm; a lower-is-better column gives 1 − x/‖x‖.
@@ -34,14 +39,6 @@ def vector(x: FloatArray, *, direction: FloatArray, **_: Any) -> FloatArray:
     [[0.6, 0.4], [0.8, 0.2]]
     """
     v = np.asarray(x, dtype=float)
-    negative = np.any(v < 0, axis=tuple(range(v.ndim - 1)))
-    if np.any(negative):
-        raise DomainError(
-            "vector normalisation needs values >= 0 (a negative value would flip its sign "
-            "against the norm)",
-            columns=[int(i) for i in np.flatnonzero(negative)],
-            hint="use min_max or z_score for indicators that can be negative",
-        )
     norm = np.sqrt(np.nansum(v * v, axis=-2, keepdims=True))
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(norm > 0, v / np.where(norm > 0, norm, 1.0), 0.0)

@@ -27,10 +27,18 @@ columns it sees, extra data columns such as a grouping column, per-indicator tar
 else +1/−1 per column for values that were not normalised. The kernels whose formula depends
 on which end is best (TOPSIS, VIKOR, grey relational, CRITIC, MPI/AMPI) honour them, as
 pymcdm's criterion ``types`` and Compind's ``polarity`` do; `KernelContext.orient` applies them.
+Such a method is registered with ``directions=True``; the loader refuses a spec that gives any
+other method a lower-is-better indicator it did not normalise (`takes_directions`).
+
+Each method may declare its `Domain`: the values its formula is defined on (x ≥ 0 for a ratio
+to the best value, x > 0 for a logarithm or reciprocal). The registered kernel checks its input
+against the declaration before computing and raises a `DomainError` naming each unit, value and
+column outside it, so no kernel carries an ad-hoc check of its own.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -115,14 +123,119 @@ class DomainError(ValueError):
     """A kernel met values outside its domain (e.g. a zero fed to a geometric mean).
 
     `columns` are indices into the columns the kernel saw; the pipeline maps them to indicator
-    or group ids and raises a `DataError` with a location.
+    or group ids and raises a `DataError` with a location. `units` are the row indices of the
+    offending values when known, `expected` what the method accepts.
     """
 
-    def __init__(self, message: str, *, columns: list[int], hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        columns: list[int],
+        hint: str | None = None,
+        units: list[int] | None = None,
+        expected: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.columns = columns
         self.hint = hint
+        self.units = units or []
+        self.expected = expected
+
+
+DomainRule = Literal["any", "nonnegative", "positive"]
+_RULE_WORDS: dict[str, str] = {"nonnegative": "values >= 0", "positive": "values > 0"}
+_SHOWN_CELLS = 5
+"""How many offending cells a domain error lists (then "and N more")."""
+
+
+@dataclass(frozen=True)
+class Domain:
+    """The values a method's formula is defined on, declared once where the method is registered.
+
+    `values` is the rule for every column, or a function of the method's parameters that gives
+    it (a power mean needs x > 0 when p <= 0, x >= 0 when p > 0); `lower_is_better` is a
+    stricter rule for the columns whose direction is −1 (relative_to_max's min(x) / x needs
+    x > 0). `why` is said in the error, `hint` tells what to do instead.
+    """
+
+    values: DomainRule | Callable[[Mapping[str, Any]], DomainRule] = "any"
+    lower_is_better: DomainRule | None = None
+    why: str = ""
+    hint: str | None = None
+
+    def rules(self, params: Mapping[str, Any], n: int) -> list[DomainRule]:
+        """The rule for each of the `n` columns, given the call's parameters."""
+        base = self.values(params) if callable(self.values) else self.values
+        rules: list[DomainRule] = [base] * n
+        direction = params.get("direction")
+        if self.lower_is_better is not None and direction is not None:
+            d = np.broadcast_to(np.asarray(direction, dtype=float), (n,))
+            rules = [self.lower_is_better if dj < 0 else r for dj, r in zip(d, rules, strict=True)]
+        return rules
+
+    def check(self, x: Any, params: Mapping[str, Any]) -> None:
+        """Raise a `DomainError` naming every unit and column whose value breaks the rule.
+
+        One pass over the data (the smallest value of each column over units and replicates);
+        the offending cells are looked up only when a column fails.
+        """
+        v = np.asarray(x, dtype=float)
+        if v.ndim < 2 or v.size == 0:
+            return
+        rules = self.rules(params, v.shape[-1])
+        if all(r == "any" for r in rules):
+            return
+        lowest = np.fmin.reduce(v.reshape(-1, v.shape[-1]), axis=0)  # NaN only if all missing
+        floor = np.array([0.0 if r != "any" else -np.inf for r in rules])
+        strict = np.array([r == "positive" for r in rules])
+        failed = np.where(strict, lowest <= floor, lowest < floor)
+        if not np.any(failed):
+            return
+        cells = np.fmin.reduce(v.reshape(-1, *v.shape[-2:]), axis=0)  # (units, columns)
+        bad = np.where(strict, cells <= floor, cells < floor) & failed
+        rows, cols = np.nonzero(bad)
+        ctx = params.get("ctx")
+        kinds = sorted({rules[c] for c in cols.tolist()}, key=list(_RULE_WORDS).index)
+        expected = " / ".join(_RULE_WORDS[k] for k in kinds)
+        why = f" ({self.why})" if self.why else ""
+        shown = [
+            _cell_text(ctx, int(r), int(c), float(cells[r, c]), cells.shape)
+            for r, c in zip(rows, cols, strict=True)
+        ]
+        more = len(shown) - _SHOWN_CELLS
+        listed = "; ".join(shown[:_SHOWN_CELLS]) + (f"; and {more} more" if more > 0 else "")
+        raise DomainError(
+            f"needs {expected}{why}: {listed}",
+            columns=sorted({int(c) for c in cols}),
+            units=sorted({int(r) for r in rows}),
+            hint=self.hint,
+            expected=expected,
+        )
+
+
+def _cell_text(ctx: Any, row: int, col: int, value: float, shape: tuple[int, ...]) -> str:
+    """``Beijing: -1 in 'unicorns' (column 'unicorns' of data/cities.csv)``, as far as known."""
+    units = getattr(ctx, "unit_ids", ()) or ()
+    if len(units) != shape[0]:  # a subset of the units: their names are not known here
+        units = ()
+    ids = getattr(ctx, "column_ids", ()) or ()
+    if len(ids) != shape[1]:
+        ids = ()
+    extra = getattr(ctx, "extra", {}) or {}
+    unit = units[row] if row < len(units) else f"row {row + 1}"
+    what = f"'{ids[col]}'" if col < len(ids) else f"column {col + 1}"
+    inds = extra.get("indicators") or ()
+    column = getattr(inds[col], "column", None) if ids and col < len(inds) else None
+    file = getattr(extra.get("table"), "file", None)
+    where = []
+    if column is not None:
+        where.append(f"column '{column}'")
+    if file:
+        where.append(f"of {file}")
+    place = f" ({' '.join(where)})" if where else ""
+    return f"{unit}: {value:g} in {what}{place}"
 
 
 @dataclass(frozen=True)
@@ -137,6 +250,17 @@ class Method:
     uses_weights: bool = True
     """False for an aggregation that ignores its children's weights (mpi, ampi, bod): a weight
     written for them has no effect, and the loader says so."""
+    domain: Domain | None = None
+    """The values the formula is defined on; the registered kernel refuses any others."""
+    directions: bool | Callable[[Mapping[str, Any]], bool] = False
+    """True (or true for the given parameters) when the kernel honours ``ctx.directions`` on
+    values that were not normalised (TOPSIS, VIKOR, grey relational, CRITIC, MPI)."""
+
+    def takes_directions(self, params: Mapping[str, Any]) -> bool:
+        """Whether this method, with these parameters, honours raw values' directions."""
+        return bool(
+            self.directions(self.resolve(params)) if callable(self.directions) else self.directions
+        )
 
     def param(self, name: str) -> Param | None:
         """The declared parameter called `name`, or None."""
@@ -180,18 +304,44 @@ def register(
     params: tuple[Param, ...] = (),
     doc: str = "",
     uses_weights: bool = True,
+    domain: Domain | None = None,
+    directions: bool | Callable[[Mapping[str, Any]], bool] = False,
 ) -> Callable[[Kernel], Kernel]:
-    """Decorator: register `kernel` as method `name` of `stage`."""
+    """Decorator: register `kernel` as method `name` of `stage`.
+
+    With a `domain`, the kernel registered (and returned) first checks its input against it,
+    so a direct call and the pipeline's refuse the same data.
+    """
 
     def wrap(kernel: Kernel) -> Kernel:
         if name in REGISTRY[stage]:
             raise ValueError(f"method {stage}.{name} registered twice")
+        run = kernel if domain is None else _guarded(kernel, domain, params)
         REGISTRY[stage][name] = Method(
-            stage, name, kernel, params, doc or (kernel.__doc__ or ""), uses_weights
+            stage,
+            name,
+            run,
+            params,
+            doc or (kernel.__doc__ or ""),
+            uses_weights,
+            domain,
+            directions,
         )
-        return kernel
+        return run
 
     return wrap
+
+
+def _guarded(kernel: Kernel, domain: Domain, declared: tuple[Param, ...]) -> Kernel:
+    """`kernel` preceded by its domain check (defaults of `declared` filled in for the rule)."""
+    defaults = {p.name: p.default for p in declared if p.default is not REQUIRED}
+
+    @functools.wraps(kernel)
+    def run(x: Any, *args: Any, **kwargs: Any) -> Any:
+        domain.check(x, {**defaults, **kwargs})
+        return kernel(x, *args, **kwargs)
+
+    return run
 
 
 def get_method(stage: Stage, name: str) -> Method:

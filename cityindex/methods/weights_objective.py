@@ -182,6 +182,7 @@ def entropy(
     doc="z = min-max of the direction-adjusted values ((max − x)/(max − min) for a "
     "lower-is-better child given raw); C_j = σ_j Σ_k (1 − r_jk), σ the sample sd (n − 1), "
     "r Pearson; w_j = C_j / Σ_k C_k (Diakoulaki et al. 1995)",
+    directions=True,
 )
 def critic(
     x: FloatArray,

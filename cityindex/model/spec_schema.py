@@ -30,7 +30,7 @@ from cityindex.model.spec_ids import check_reserved, check_unique_ids
 from cityindex.model.spec_methods import method_blocks, method_choice
 from cityindex.model.spec_missing import read_absent, read_min_coverage
 from cityindex.model.spec_values import Path_, Tracker, check_keys, dotted, read_text, read_weight
-from cityindex.model.tree import ignored_weight_warnings, resolve_tree
+from cityindex.model.tree import ignored_weight_warnings, resolve_tree, unhonoured_directions
 
 TOP_KEYS = ("index", "methods", "groups", "calibration")
 EXTENSION_SECTIONS: set[str] = {"uncertainty", "weight_sets"}
@@ -288,7 +288,19 @@ def build_spec(
     )
     if t.issues:
         return spec
-    return replace(spec, warnings=(*spec.warnings, *ignored_weight_warnings(resolve_tree(spec))))
+    tree = resolve_tree(spec)
+    for refused in unhonoured_directions(tree):
+        t.add(
+            refused.code,
+            refused.message,
+            refused.path,
+            expected=refused.expected,
+            got="normalise: none",
+            hint=refused.hint,
+        )
+    if t.issues:
+        return spec
+    return replace(spec, warnings=(*spec.warnings, *ignored_weight_warnings(tree)))
 
 
 def _check_tiers(value: Any, t: Tracker) -> None:

@@ -8,7 +8,7 @@ aggregation over thousands of replicates never repeats the lookups.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -156,3 +156,69 @@ def ignored_weight_warnings(tree: Tree) -> list[str]:
             "the weights written in the spec (`fixed` would, or `combine` with a `fixed` part)"
         )
     return out
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A declared property a method cannot give effect to: refused, located at `path`."""
+
+    code: str
+    message: str
+    path: tuple[str, ...]
+    expected: str
+    hint: str
+
+
+DIRECTION_HINT = (
+    "normalise this indicator (e.g. methods: {normalise: {method: min_max}} on it), or give "
+    "it as a benefit in the data (1/x or max − x) and write direction: higher_is_better"
+)
+
+
+def indicator_paths(
+    groups: tuple[Group, ...], at: tuple[str, ...] = ()
+) -> Iterator[tuple[Indicator, tuple[str, ...]]]:
+    """Every indicator with its key path as a tuple (ids may contain dots)."""
+    for group in groups:
+        here = (*at, "groups", group.id)
+        yield from indicator_paths(group.groups, here)
+        for ind in group.indicators:
+            yield ind, (*here, "indicators", ind.id)
+
+
+def unhonoured_directions(tree: Tree) -> list[Refusal]:
+    """Lower-is-better indicators given raw (`normalise: none`) to an aggregation that adds
+    their values as they are (a mean, the median, BoD, Copeland): the direction would have no
+    effect, so the spec is refused. Methods registered with ``directions=True`` (TOPSIS,
+    VIKOR, grey relational, MPI/AMPI with standardise) honour it and pass."""
+    parent = {c.id: g.id for g in tree.groups for c in g.children}
+    out: list[Refusal] = []
+    for ind, path in indicator_paths(tree.spec.groups):
+        if ind.sign > 0 or tree.indicator_methods[ind.id]["normalise"].name != "none":
+            continue
+        gid = parent.get(ind.id, ROOT)
+        aggregate = tree.group_methods[gid]["aggregate"]
+        if get_method("aggregate", aggregate.name).takes_directions(aggregate.params):
+            continue
+        where = aggregate.key_path or "methods.aggregate"
+        out.append(
+            Refusal(
+                "spec.direction.ignored",
+                f"indicator '{ind.id}' is lower_is_better but is not normalised "
+                f"(normalise: none), and `{aggregate.name}` ({where}) takes its raw values as "
+                "they are: a higher value would count as better",
+                (*path, "direction"),
+                "a normalisation that applies the direction (min_max, z_score, "
+                "relative_to_max, …), or an aggregation that takes criterion types: "
+                + ", ".join(direction_aware_aggregations()),
+                DIRECTION_HINT,
+            )
+        )
+    return out
+
+
+def direction_aware_aggregations() -> list[str]:
+    """The aggregations that honour raw values' directions (with their default parameters)."""
+    from cityindex.methods.registry import REGISTRY
+
+    return [name for name, m in REGISTRY["aggregate"].items() if m.takes_directions({})]
