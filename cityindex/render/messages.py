@@ -97,7 +97,11 @@ def _framed(line: str) -> str:
     return tr("msg.problems", "zh", n=tally.group(1)) if tally else line
 
 
-_PREFIXES = {"msg.note": ("note: ", "提示："), "msg.ok": ("ok: ", "通过：")}
+_PREFIXES = {
+    "msg.note": ("note: ", "提示："),
+    "msg.ok": ("ok: ", "通过："),
+    "msg.wrote_prefix": ("wrote ", "已写入 "),  # commands that say where they wrote a file
+}
 
 
 __all__ = [
