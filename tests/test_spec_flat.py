@@ -114,3 +114,10 @@ def test_a_flat_spec_with_a_missing_column_names_the_indicator_as_written(folder
     assert found.key_path == "groups.index.indicators.x3.column"
     assert found.location is not None
     assert found.location.line == 13
+
+
+def test_a_bad_set_on_a_flat_spec_is_shown_as_typed() -> None:
+    _, issues = parse_spec(FLAT, file="flat.yaml", overrides=["indicators.x2.weight=heavy"])
+    assert [(i.code, i.key_path, str(i.location)) for i in issues] == [
+        ("spec.weight.not-a-number", "indicators.x2.weight", "--set indicators.x2.weight=heavy")
+    ]

@@ -108,7 +108,10 @@ def as_written(issues: Sequence[Issue]) -> list[Issue]:
             path = path.removeprefix(group + ".")
         elif path in (group, "groups"):
             path = "indicators"
-        out.append(item if path == item.key_path else replace(item, key_path=path))
+        where = item.location
+        if where is not None and where.file.startswith(f"--set {inner}."):  # as she typed it
+            where = replace(where, file="--set " + where.file.removeprefix(f"--set {group}."))
+        out.append(replace(item, key_path=path, location=where))
     return out
 
 
