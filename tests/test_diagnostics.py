@@ -114,7 +114,8 @@ def test_obstacles_command_lists_each_units_largest_obstacles(hand, capsys):
 def test_coupling_command_reports_c_t_d_and_band(hand, capsys):
     from cityindex.cli import run
 
-    assert run(["coupling", str(hand), "--groups", "g1,g2", "--format", "csv"]) == 0
+    args = ["coupling", str(hand), "--groups", "g1,g2", "--format", "csv", "--lang", "zh"]
+    assert run(args) == 0
     rows = [line.split(",") for line in capsys.readouterr().out.splitlines()]
     assert rows[0] == [
         "unit",

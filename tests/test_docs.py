@@ -102,3 +102,74 @@ def test_a_level_counted_from_the_index_is_refused_with_a_hint_to_depth(hand: Pa
     assert found.code == "spec.uncertainty.level"
     assert found.hint is not None
     assert "depth:" in found.hint
+
+
+ROOT = README.parent
+DOCS = [README, ROOT / "README.zh-CN.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens."""
+    kept = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return kept.replace(" ", "-")
+
+
+def _anchors(path: Path) -> set[str]:
+    text = path.read_text(encoding="utf-8")
+    return {_slug(h) for h in re.findall(r"^#+ (.+)$", text, flags=re.MULTILINE)}
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_every_relative_link_and_anchor_resolves(doc: Path) -> None:
+    text = re.sub(r"```.*?```", "", doc.read_text(encoding="utf-8"), flags=re.DOTALL)
+    broken = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z]+:", target):
+            continue
+        file, _, anchor = target.partition("#")
+        path = (doc.parent / file).resolve() if file else doc
+        if not path.exists() or (anchor and anchor not in _anchors(path)):
+            broken.append(target)
+    assert broken == []
+
+
+def test_the_readme_is_a_quick_start_with_the_reference_in_docs() -> None:
+    """Issue 23: set-up, the default ranking and own data first; the reference in docs/."""
+    text = README.read_text(encoding="utf-8")
+    assert text.count("\n") < 200
+    quick = _section(text, "## Quick start")
+    # the two set-up commands, as .ci/run and ../shared/tools/fresh-clone-check pick them
+    first = re.findall(r"^[$ ]*(.*pip install \.( |&&).*cityindex score.*)$", text, re.MULTILINE)
+    tests = re.findall(r"^[$ ]*(.*pip install '?\.\[test\]'?.*pytest.*)$", text, re.MULTILINE)
+    assert first[0][0] in quick
+    assert tests[0] == (
+        "python3 -m venv .venv && . .venv/bin/activate && pip install '.[test]' && python -m pytest"
+    )
+    for step in ("cityindex init ", "cityindex score my-index.yaml", "cityindex report "):
+        assert step in quick
+    for doc in ("docs/cli.md", "docs/spec-guide.md", "docs/methods.md", "docs/data.md"):
+        assert f"]({doc}" in quick
+    assert "## The default index" in text  # the validation section stays in the README
+
+
+def test_the_chinese_readme_has_the_same_quick_start() -> None:
+    text = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
+    assert "python3 -m venv .venv && . .venv/bin/activate && pip install . && cityindex" in text
+    assert "pip install '.[test]' && python -m pytest" in text
+    for step in ("cityindex init ", "cityindex score 我的指数.yaml", "cityindex report "):
+        assert step in text
+    for doc in ("docs/cli.md", "docs/spec-guide.md", "docs/spec.md"):
+        assert f"]({doc}" in text
+
+
+def test_the_chinese_readme_ranks_as_score_lang_zh_does(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from cityindex.cli import run
+
+    assert run(["score", "--top", "10", "--lang", "zh", "--format", "markdown"]) == 0
+    printed = re.findall(r"^\| (\d+) \| (\S+) \| ([\d.]+) \|", capsys.readouterr().out, re.M)
+    text = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
+    shown = re.findall(r"^\| (\d+) \| (\S+) \| ([\d.]+) \|$", text, re.MULTILINE)
+    assert len(printed) == 10
+    assert shown == printed

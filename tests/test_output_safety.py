@@ -219,7 +219,7 @@ def test_piping_into_head_ends_quietly(tmp_path: Path) -> None:
 
 
 def test_exit_codes_are_documented_as_the_cli_uses_them() -> None:
-    doc = (ROOT / "README.md").read_text(encoding="utf-8")
+    doc = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     for code in ("0", "1", "2", "3"):
         assert f"| {code} |" in doc
 

@@ -1,5 +1,5 @@
 """The floor we promise: constraints/minimum.txt pins every dependency floor of pyproject.toml,
-and the README's "Supported versions" states the same floors."""
+and docs/install.md's "Supported versions" states the same floors."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def test_the_minimum_constraints_pin_exactly_the_pyproject_floors() -> None:
 
 def test_the_readme_states_every_runtime_floor_and_python() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "install.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Supported versions") :].split("\n## ")[0]
     assert f"Python {project['requires-python'].removeprefix('>=')}" in section
     runtime = {normalised(re.split(r"[<>=;\[ ]", r)[0]) for r in project["dependencies"]}

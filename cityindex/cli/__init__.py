@@ -22,7 +22,7 @@ from cityindex.cli.application import WORKFLOW as WORKFLOW
 from cityindex.cli.application import app as _app
 from cityindex.errors import CityIndexError
 from cityindex.load.files import clean_up_on_signals, forget_inputs
-from cityindex.render.formats import render_error
+from cityindex.render.messages import error_text, start_messages
 
 COMMAND_MODULES: dict[str, str] = {
     "score": "score", "validate": "score", "weights": "score", "explain": "explain",
@@ -74,13 +74,14 @@ def run(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in args or os.environ.get("CITYINDEX_DEBUG") == "1"
     forget_inputs()  # --output is checked against the files this run reads
+    start_messages(args)  # one language on stderr: --lang's, else the spec's, else English
     try:
         _app_for(args)(args=args, prog_name="cityindex", standalone_mode=True)
     except SystemExit as done:
         code = done.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except CityIndexError as error:
-        sys.stderr.write(render_error(error))
+        sys.stderr.write(error_text(error))
         return error.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")

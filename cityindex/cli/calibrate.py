@@ -35,6 +35,7 @@ from cityindex.render.calibrate import (
     residual_lines,
 )
 from cityindex.render.choices import parse_band, parse_levels, parse_share
+from cityindex.render.messages import message_language
 from cityindex.render.published import check_notes, check_text
 
 TargetOpt = Annotated[
@@ -240,7 +241,7 @@ def check(against: AgainstOpt, opts: Options) -> None:
     report = api.check_report(compute_loaded(loaded), reference)
     chosen = pick_format(opts.fmt, opts.output)
     language = pick_language(opts.lang, loaded.spec)
-    before, after = check_notes(report, against)
+    before, after = check_notes(report, against, message_language())
     if before is not None:
         say(before)
     text = check_text(

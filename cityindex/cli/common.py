@@ -24,21 +24,21 @@ from cityindex.render.choices import localise as localise
 from cityindex.render.choices import pick_format as pick_format
 from cityindex.render.choices import pick_language as pick_language
 from cityindex.render.choices import unknown_choice as unknown_choice
-from cityindex.render.formats import render_warning
 from cityindex.render.i18n import tr
+from cityindex.render.messages import adopt_language, message_language, note_line, warning_line
 
 if TYPE_CHECKING:
     from cityindex.cli.options import Options
 
 
 def say(message: str) -> None:
-    """A message for the user: stderr, never stdout."""
-    sys.stderr.write(message if message.endswith("\n") else message + "\n")
+    """A message for the user: stderr, never stdout (a `note:` in the run's language)."""
+    sys.stderr.write(note_line(message if message.endswith("\n") else message + "\n"))
 
 
 def warn(message: str) -> None:
-    """A warning on stderr."""
-    sys.stderr.write(render_warning(message))
+    """A warning on stderr, its prefix in the run's language."""
+    sys.stderr.write(warning_line(message))
 
 
 def _tell(kind: Literal["note", "warning"], message: str) -> None:
@@ -53,8 +53,11 @@ def load(
     sets: Sequence[str] | None = None,
     encoding: str | None = None,
 ) -> Loaded:
-    """`api.reading.read_index`, its notes and warnings on stderr as they come."""
-    return read_index(spec_path, data=data, year=year, sets=sets, encoding=encoding, notify=_tell)
+    """`api.reading.read_index`, its notes and warnings on stderr as they come; from here on
+    messages follow the spec's `index.language` unless --lang chose."""
+    loaded = read_index(spec_path, data=data, year=year, sets=sets, encoding=encoding, notify=_tell)
+    adopt_language(loaded.spec.index.language)
+    return loaded
 
 
 def resolve_spec_path(spec: Path | None) -> Path:
@@ -81,7 +84,7 @@ def emit(text: str, output: Path | None, *, encoding: str | None = None) -> None
         return
     check_output(output)
     write_output(output, text, encoding=encoding)
-    say(f"wrote {output}")
+    say(tr("msg.wrote", message_language(), path=output))
 
 
 def write_stdout(text: str, *, encoding: str | None = None) -> None:

@@ -81,5 +81,6 @@ def compare_command(
         excel_safe=opts.excel_safe,
         summary_only=summary_only,
         language=language,
+        units={**ra.unit_labels, **rb.unit_labels},
     )
     emit(text, opts.output)

@@ -11,6 +11,7 @@ from cityindex.cli.application import app
 from cityindex.cli.common import compute_loaded, emit, load, pick_format, pick_language, say, warn
 from cityindex.cli.options import INPUT, Options, shared
 from cityindex.render.data_check import mirror_note, render_data_check, verdict
+from cityindex.render.messages import message_language
 
 data_app = typer.Typer(
     help="Data files: quality checks.",
@@ -68,14 +69,24 @@ def check(
         round_to=opts.digits,
         excel_safe=opts.excel_safe,
         language=pick_language(opts.lang, loaded.spec),
+        table=loaded.table,
     )
     emit(text, opts.output)
-    note = mirror_note(report)
+    note = mirror_note(report, message_language())
     if note is not None:
         warn(note)
     error = quality_error(done, no_sources=no_sources)
     if error is not None:
         raise error
+    lang = message_language()  # "ok: " is said in it too (`say`)
     say(
-        "ok: " + verdict(report, checked=checked, top=top, no_sources=no_sources, expected=expected)
+        "ok: "
+        + verdict(
+            report,
+            checked=checked,
+            top=top,
+            no_sources=no_sources,
+            expected=expected,
+            language=lang,
+        )
     )

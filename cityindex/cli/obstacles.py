@@ -8,10 +8,12 @@ import typer
 
 from cityindex import api
 from cityindex.cli.application import app
-from cityindex.cli.common import compute_loaded, emit_rows, load
+from cityindex.cli.common import compute_loaded, emit_rows, load, pick_language, say
 from cityindex.cli.options import INPUT, OUTPUT, Options, shared
 from cityindex.render.choices import parse_groups
 from cityindex.render.diagnostics import coupling_rows, obstacle_rows
+from cityindex.render.i18n import tr
+from cityindex.render.messages import message_language
 
 ALL = (*INPUT, *OUTPUT, "top")
 
@@ -54,22 +56,23 @@ def coupling(
     groups: Annotated[
         str, typer.Option("--groups", help="Two or more group ids, comma-separated: a,b.")
     ] = "",
-    language: Annotated[
-        str, typer.Option("--language", help="Band names: zh (中文) or en.")
-    ] = "zh",
+    language: Annotated[str | None, typer.Option("--language", hidden=True)] = None,
 ) -> None:
     """Coupling coordination (耦合协调度) of two or more groups, per unit.
 
     C = (Π U_i)^(1/m) / (Σ U_i / m), T = Σ U_i / m, D = √(C·T), with U_i the group scores in
-    [0, 1]; the band is one of ten equal steps of D (极度失调 … 优质协调). Rows are sorted by D,
-    highest first (--top N: the N best coordinated units); `rank` is the unit's index rank.
+    [0, 1]; the band is one of ten equal steps of D (极度失调 … 优质协调, in --lang's language).
+    Rows by D, highest first (--top N: the N best coordinated); `rank` is the index rank.
 
     Example: cityindex coupling --groups policy,innovation,financing
     """
     loaded = load(opts.spec, data=opts.data, year=opts.year, sets=opts.sets, encoding=opts.encoding)
     wanted = parse_groups(groups, [g.id for g in loaded.spec.all_groups()])
     result = compute_loaded(loaded, quiet=True)
-    frame = api.coupling(result, wanted, language=language)  # type: ignore[arg-type]
+    if language is not None:  # deprecated: --lang names the bands, as it does everything else
+        say(tr("msg.language_deprecated", message_language()))
+    bands = pick_language(opts.lang or language, loaded.spec)
+    frame = api.coupling(result, wanted, language=bands)
     rows = coupling_rows(frame, result, wanted)[: opts.top]
     columns = [result.unit_column, "rank", *wanted, "coupling", "development", "coordination"]
     digits: dict[str, int | None] = dict.fromkeys(columns[2:], 4)

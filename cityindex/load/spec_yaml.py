@@ -30,6 +30,7 @@ from cityindex.load.spec_files import SPEC_FILE as SPEC_FILE
 from cityindex.load.spec_files import read_plan_text as read_plan_text
 from cityindex.load.spec_files import read_spec_decoded as read_spec_decoded
 from cityindex.load.spec_files import read_spec_text as read_spec_text
+from cityindex.load.spec_flat import as_written, flat_overrides, flatten, is_flat
 from cityindex.load.spec_overrides import set_override, split_override
 from cityindex.methods.registry import load_methods
 from cityindex.model.spec import Spec
@@ -154,18 +155,21 @@ def _parse_spec(
     if not isinstance(plain, dict):
         tracker.add(
             "spec.type.mapping",
-            "the spec must be a mapping with `index` and `groups`",
+            "the spec must be a mapping with `index` and `groups` (or `indicators`)",
             (),
             expected="a mapping",
             got=describe(plain),
         )
         return None, tracker.issues
-    for arg in overrides:
+    flat = is_flat(plain)
+    flatten(plain, tracker)
+    for arg in flat_overrides(overrides) if flat else overrides:
         _apply_override(plain, arg, tracker)
     spec = build_spec(plain, tracker, text=text, file=file, base_dir=base_dir)
     if spec is not None and overrides:
         spec = replace(spec, overrides=tuple(overrides))
-    return spec, sort_issues(tracker.issues)
+    issues = sort_issues(tracker.issues)
+    return spec, as_written(issues) if flat else issues
 
 
 class _TooLargeError(Exception):

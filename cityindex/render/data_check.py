@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cityindex.engine.pipeline import unit_labels
+from cityindex.load.data import Table
 from cityindex.model.output_columns import OUTPUT_COLUMNS
 from cityindex.model.spec import Spec
 from cityindex.render.choices import localise
-from cityindex.render.formats import render_rows, round_floats, to_json
+from cityindex.render.formats import render_rows, round_floats, to_json, unit_cells
 from cityindex.render.i18n import Language, tr
 
 if TYPE_CHECKING:
@@ -52,10 +54,12 @@ def render_data_check(
     round_to: int | None = None,
     excel_safe: bool = False,
     language: Language = "en",
+    table: Table | None = None,
 ) -> str:
     """The report in `fmt`: JSON has every section, CSV one finding per row, a table or
     Markdown every section (the source sections only when the sources were `checked`:
-    empty, they would read as "no problem")."""
+    empty, they would read as "no problem"). Under zh a table or Markdown names the units by
+    their Chinese names (`index.unit_label_zh` in the data `table`); CSV and JSON keep ids."""
     if fmt == "json":
         payload = report.sections()
         return to_json(payload if round_to is None else round_floats(payload, round_to))
@@ -72,11 +76,12 @@ def render_data_check(
         "unsourced": report.unsourced,
         "mirror": report.mirror_only,
     }
+    names = unit_labels(spec, table) if language == "zh" and table is not None else {}
     parts = []
     for key in SECTIONS[: 6 if checked else 3]:
         title = tr(f"t.dc_{key}", language)
         columns = list(OUTPUT_COLUMNS[f"data check {key}"])
-        shown, labels = localise(found[key], columns, fmt, language, spec)
+        shown, labels = localise(_named(found[key], names), columns, fmt, language, spec)
         text = render_rows(
             shown,
             columns,
@@ -90,33 +95,51 @@ def render_data_check(
     return "\n".join(parts)
 
 
+def _named(rows: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
+    """Rows with their `unit` (or space-separated `units`) shown by `names`."""
+    if not names:
+        return rows
+    rows = unit_cells(rows, "unit", names)
+    return [
+        {**r, "units": " ".join(names.get(u, u) for u in str(r["units"]).split())}
+        if "units" in r
+        else r
+        for r in rows
+    ]
+
+
 def verdict(
-    report: DataQualityReport, *, checked: bool, top: int | None, no_sources: bool, expected: Path
+    report: DataQualityReport,
+    *,
+    checked: bool,
+    top: int | None,
+    no_sources: bool,
+    expected: Path,
+    language: Language = "en",
 ) -> str:
     """The report in one line, e.g. "30 units × 12 indicators: 348/360 cells filled (97%), …"."""
     s = report.summary()
-    return (
-        f"{s['units']} units × {s['indicators']} indicators"
-        + (f" ({s['year']})" if s["year"] else "")
-        + (f" (the {top} best-ranked)" if top is not None else "")
-        + f": {s['filled']}/{s['cells']} cells filled ({s['filled_share']:.0%}), "
-        + f"{s['outlier_indicators']} outlier "
-        + (
-            f"indicator(s), {s['flagged_values']} flagged value(s), "
-            f"{s['unsourced_values']} value(s) without a source, "
-            f"{s['mirror_only_values']} value(s) resting on a mirror only"
-            if checked
-            else "indicator(s); sources not checked"
-            + (" (--no-sources)" if no_sources else f": no {expected}")
-        )
+    why = tr("msg.dc_no_sources", language) if no_sources else ""
+    return tr(
+        "msg.dc_sourced" if checked else "msg.dc_unsourced",
+        language,
+        units=s["units"],
+        indicators=s["indicators"],
+        year=f" ({s['year']})" if s["year"] else "",
+        top="" if top is None else tr("msg.dc_top", language, top=top),
+        filled=s["filled"],
+        cells=s["cells"],
+        share=f"{s['filled_share']:.0%}",
+        outliers=s["outlier_indicators"],
+        flagged=s.get("flagged_values"),
+        unsourced=s.get("unsourced_values"),
+        mirror=s.get("mirror_only_values"),
+        why=why or tr("msg.dc_no_file", language, file=expected),
     )
 
 
-def mirror_note(report: DataQualityReport) -> str | None:
+def mirror_note(report: DataQualityReport, language: Language = "en") -> str | None:
     """A warning when some values rest on a mirror only (None when none do)."""
     if not report.mirror_only:
         return None
-    return (
-        f"{len(report.mirror_only)} value(s) rest on a mirror only (a url not on the "
-        "original publisher's site); `cityindex sources` names each original"
-    )
+    return tr("msg.mirror", language, n=len(report.mirror_only))

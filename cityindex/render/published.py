@@ -3,6 +3,7 @@ results, and the error when balanced weights cannot be reached."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -62,23 +63,20 @@ def check_text(
     )
 
 
-def check_notes(report: CheckReport, against: object) -> tuple[str | None, str]:
+def check_notes(
+    report: CheckReport, against: object, language: Language = "en"
+) -> tuple[str | None, str]:
     """The lines on stderr before (rank-only references) and after `check`'s rows."""
-    verdict = "reproduced" if report.reproduced else "NOT reproduced"
+    verdict = tr("msg.reproduced" if report.reproduced else "msg.not_reproduced", language)
+    figures = {"rho": report.spearman, "tau": report.kendall_tau, "n": report.n_common}
     if not report.rank_only:
-        return None, (
-            f"max |computed - published| = {report.max_abs_diff:.3g}; "
-            f"Spearman ρ = {report.spearman:.4f}, Kendall τ = {report.kendall_tau:.4f} "
-            f"over n = {report.n_common} units; {verdict}"
-        )
+        diff = f"{report.max_abs_diff:.3g}"
+        return None, tr("msg.check", language, diff=diff, verdict=verdict, **figures)
     matched = sum(1 for r in report.rows if r["reproduced"])
+    total = len(report.rows)
     return (
-        f"no scores were published in {against}: comparing ranks only (exact match of "
-        f"the {len(report.rows)} published ranks, each against its rank in the full ranking; "
-        "Spearman's rho and Kendall's tau over those units)",
-        f"published ranks matched: {matched} of {len(report.rows)}; "
-        f"Spearman ρ = {report.spearman:.4f}, Kendall τ = {report.kendall_tau:.4f} "
-        f"over n = {report.n_common} units; {verdict}",
+        tr("msg.check_rank_only", language, against=against, total=total),
+        tr("msg.check_ranks", language, matched=matched, total=total, verdict=verdict, **figures),
     )
 
 
@@ -122,9 +120,17 @@ def comparison_text(
     excel_safe: bool = False,
     summary_only: bool = False,
     language: Language = "en",
+    units: Mapping[str, str] | None = None,
 ) -> str:
     """The comparison in `fmt`: the side-by-side rows; tables add correlations and movers.
-    With `summary_only`, the summary (correlations, movers) as item/value rows instead."""
+    With `summary_only`, the summary (correlations, movers) as item/value rows instead. Under
+    zh a table or Markdown names the units by their Chinese names (`units`); CSV and JSON keep
+    the ids, as `score` does."""
+    shown = units if language == "zh" and fmt in ("table", "markdown") and units else {}
+
+    def name(unit: str) -> str:
+        return shown.get(unit, unit)
+
     title = tr("t.compare", language, a=cmp.label_a, b=cmp.label_b)
     if summary_only:
         return render_rows(
@@ -145,7 +151,7 @@ def comparison_text(
             summary = round_floats(summary, round_to)
         return render_rows(rows, columns, "json", extra_json=summary, round_to=round_to)
     text = render_rows(
-        rows,
+        unit_cells(rows, unit_column, shown),
         columns,
         fmt,
         display_digits={"score_a": 4, "score_b": 4, "score_change": 4},
@@ -157,7 +163,7 @@ def comparison_text(
     if fmt == "csv":
         return text
     moved = ", ".join(
-        f"{m['unit']} {m['rank_a']}→{m['rank_b']} ({m['rank_change']:+d})" for m in cmp.movers
+        f"{name(m['unit'])} {m['rank_a']}→{m['rank_b']} ({m['rank_change']:+d})" for m in cmp.movers
     )
     lines = [
         "",
@@ -166,12 +172,12 @@ def comparison_text(
         tr("t.cmp_moved", language, moved=moved or tr("t.cmp_nobody", language)),
     ]
     if cmp.only_a:
-        lines.append(tr("t.cmp_only_a", language, units=", ".join(cmp.only_a)))
+        lines.append(tr("t.cmp_only_a", language, units=", ".join(map(name, cmp.only_a))))
     if cmp.only_b:
-        lines.append(tr("t.cmp_only_b", language, units=", ".join(cmp.only_b)))
+        lines.append(tr("t.cmp_only_b", language, units=", ".join(map(name, cmp.only_b))))
     if cmp.unranked:
-        units = ", ".join(cmp.unranked)
-        lines.append(tr("t.cmp_neither", language, n=len(cmp.unranked), units=units))
+        neither = ", ".join(map(name, cmp.unranked))
+        lines.append(tr("t.cmp_neither", language, n=len(cmp.unranked), units=neither))
     return text + "\n".join(lines) + "\n"
 
 

@@ -34,7 +34,7 @@ def render_stage(
     rows = [dict(zip(columns, r, strict=True)) for r in frame.itertuples(index=False)]
     extra = {"stage": name, "manifest": result.manifest}
     title = tr("t.stage", language, title=title_of(spec.index, language), name=name)
-    rows, labels = localise(rows, columns, fmt, language, spec)
+    rows, labels = localise(rows, columns, fmt, language, spec, units=result.unit_labels)
     return render_rows(
         rows,
         columns,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from cityindex.engine.pipeline import unit_labels
 from cityindex.load.data import Table
 from cityindex.load.provenance import PROVENANCE_FIELDS, sources_path
 from cityindex.model.spec import Spec
 from cityindex.render.choices import localise
-from cityindex.render.formats import render_rows
+from cityindex.render.formats import render_rows, unit_cells
 from cityindex.render.i18n import Language, tr
 
 
@@ -27,6 +28,8 @@ def render_sources(
     extra = {"data": table.file, "sources": str(sources_path(table.file)), "year": table.year}
     columns = list(PROVENANCE_FIELDS)
     shown, labels = localise(rows, columns, fmt, language, spec)
+    if language == "zh" and fmt in ("table", "markdown"):  # CSV and JSON keep the ids
+        shown = unit_cells(shown, "unit", unit_labels(spec, table))
     return render_rows(
         shown,
         columns,

@@ -48,3 +48,43 @@ def test_init_does_not_replace_her_edited_spec(user: Shell) -> None:
     assert refused.code == 2
     assert "--force" in refused.err
     assert (user.cwd / "own2" / "d.yaml").read_text(encoding="utf-8") == "# mine\n"
+
+
+FLAT = """\
+index:
+  id: zhejiang
+  data: flat.csv
+  unit: 城市
+methods:
+  normalise: {method: min_max}
+indicators:
+  digital: {column: "数字经济规模(亿元)", direction: higher_is_better, weight: 2}
+  pm25: {column: "PM2.5浓度", direction: lower_is_better, weight: 1}
+"""
+
+
+def test_her_flat_spec_without_groups_scores_as_one_group(user: Shell) -> None:
+    """SPSSAU lists indicators with no dimensions; so may her spec (issue 23, item 4)."""
+    (user.cwd / "flat").mkdir()
+    (user.cwd / "flat" / "flat.csv").write_text(SHEET, encoding="utf-8")
+    (user.cwd / "flat" / "flat.yaml").write_text(FLAT, encoding="utf-8")
+    grouped = FLAT.replace("indicators:\n", "groups:\n  index:\n    indicators:\n").replace(
+        "\n  digital", "\n      digital"
+    )
+    grouped = grouped.replace("\n  pm25", "\n      pm25")
+    (user.cwd / "flat" / "grouped.yaml").write_text(grouped, encoding="utf-8")
+    flat = user.ok("score", "flat/flat.yaml", "--format", "csv")
+    assert flat.out == user.ok("score", "flat/grouped.yaml", "--format", "csv").out
+    # min-max over 1200..5000: 杭州 1, 宁波 1300/3800, 温州 300/3800, 嘉兴 0; pm25 reversed
+    # over 25..38: 杭州 8/13, 宁波 1, 温州 0, 嘉兴 5/13; then (2·digital + pm25) / 3
+    assert [(r["城市"], round(float(r["score"]), 4)) for r in rows(flat.out)] == [
+        ("杭州", 0.8718),
+        ("宁波", 0.5614),
+        ("嘉兴", 0.1282),
+        ("温州", 0.0526),
+    ]
+    (user.cwd / "flat" / "both.yaml").write_text(grouped + FLAT[FLAT.index("indicators:") :])
+    refused = user("score", "flat/both.yaml")
+    assert refused.code == 1
+    assert "error[spec.indicators.with-groups]" in refused.err
+    assert "flat/both.yaml:12:1" in refused.err

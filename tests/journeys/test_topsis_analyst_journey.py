@@ -150,7 +150,9 @@ def test_coupling_coordination_follows_its_formula_and_bands(
     analyst: Shell, scores: list[dict[str, str]]
 ) -> None:
     found = rows(
-        analyst.ok("coupling", "yrd.yaml", "--groups", ",".join(GROUPS), "--format", "csv").out
+        analyst.ok(
+            "coupling", "yrd.yaml", "--groups", ",".join(GROUPS), "--lang", "zh", "--format", "csv"
+        ).out  # the bands in Chinese: --lang names them, as it does every heading
     )
     group_scores = {row["city"]: [float(row[g]) for g in GROUPS] for row in scores}
     assert {row["city"] for row in found} == set(group_scores)
