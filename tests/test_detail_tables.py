@@ -13,8 +13,10 @@ import math
 from pathlib import Path
 from typing import Any
 
+import mcda_reference
 import pandas as pd
 import pytest
+from mcda_reference import transpose
 
 import cityindex
 from cityindex.cli import run
@@ -85,6 +87,22 @@ def test_entropy_detail_equals_the_textbook_computation_and_the_index_weights() 
     assert [round(v, 4) for v in w] == [0.3624, 0.3624, 0.2752]
     assert detail.attrs["method"] == "entropy"
     assert cityindex.weights(spec, _data())["weight"].tolist() == pytest.approx(w, abs=1e-12)
+
+
+def test_critic_detail_equals_the_loop_by_loop_reference_and_the_index_weights() -> None:
+    """CRITIC (Diakoulaki et al. 1995): z min-max, σ_j the sample sd of z_j, conflict
+    Σ_k (1 − r_jk), C_j = σ_j · conflict, w = C/ΣC; `mcda_reference` computes them in loops."""
+    spec = _spec({"method": "topsis"}, weights={"method": "critic"})
+    detail = cityindex.weights_detail(spec, _data())["g"]
+    z = transpose(mcda_reference.min_max(X, [1, 1, 1]))
+    sd = [mcda_reference.sd(zj) for zj in z]
+    conflict = [sum(1 - mcda_reference.pearson(zj, zk) for zk in z) for zj in z]
+    assert detail["sd"].tolist() == pytest.approx(sd, abs=1e-12)
+    assert detail["conflict"].tolist() == pytest.approx(conflict, abs=1e-12)
+    assert detail["weight"].tolist() == pytest.approx(mcda_reference.critic(X), abs=1e-12)
+    assert detail.attrs["method"] == "critic"
+    index = cityindex.weights(spec, _data())["weight"].tolist()
+    assert index == pytest.approx(detail["weight"].tolist(), abs=1e-12)
 
 
 def test_topsis_detail_equals_the_textbook_computation_and_the_group_scores() -> None:

@@ -253,7 +253,9 @@ def render_detail(
             if frame.attrs.get("conditions"):
                 record["conditions"] = frame.attrs["conditions"]
             tables.append(record)
-        payload = {"manifest": dict(manifest or {}), "tables": tables}
+        payload: dict[str, Any] = {"tables": tables}
+        if manifest:
+            payload["manifest"] = dict(manifest)
         if round_to is not None:
             from cityindex.render.formats import round_floats
 
