@@ -26,8 +26,7 @@ from cityindex.render.choices import pick_language as pick_language
 from cityindex.render.choices import unknown_choice as unknown_choice
 from cityindex.render.formats import render_warning
 from cityindex.render.i18n import tr
-from cityindex.render.sheets import is_sheet_text
-from cityindex.render.workbook import write_text_workbook
+from cityindex.render.workbook import is_sheet_text, write_text_workbook
 
 if TYPE_CHECKING:
     from cityindex.cli.options import Options

@@ -23,6 +23,7 @@ from cityindex.model.spec import Spec
 from cityindex.render.formats import RANK_COLUMNS
 from cityindex.render.i18n import Language, headers, tr
 from cityindex.render.sheets import SHEET_MARK
+from cityindex.render.sheets import is_sheet_text as is_sheet_text
 
 if TYPE_CHECKING:
     from cityindex.render.report.xlsx import Sheet
