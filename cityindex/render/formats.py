@@ -309,10 +309,8 @@ def render_rows(
     table or Markdown column given neither gets one precision of its own (`column_digits`).
     `round_to` (the ``--digits`` option) rounds every number in every format, JSON included.
     Rank columns are whole numbers everywhere.
-    ``xlsx`` renders each table as one record for a workbook sheet (`sheets.sheet_text`),
-    its numbers unrounded, shown at the table's precision.
-    `labels` are the headers people read (titles, in the chosen language) for table,
-    markdown and xlsx; CSV keeps the ids unless `csv_labels` (``--headers titles``); JSON keeps ids.
+    `labels` are the headers people read (titles, in the chosen language) for table, markdown
+    and xlsx (`sheets.sheet_text`: one sheet); CSV keeps ids unless `csv_labels`; JSON ids.
     """
     ranked = [c for c in columns if c in RANK_COLUMNS]
     rows = [{**row, **{k: _as_rank(row[k]) for k in ranked if k in row}} for row in rows]
@@ -325,7 +323,7 @@ def render_rows(
     if round_to is not None:
         rows = round_rows(rows, columns, round_to)
         d = dict.fromkeys(columns, round_to)
-    if fmt == "xlsx":  # a sheet: every digit kept, shown at the table's precision
+    if fmt == "xlsx":  # a sheet's record: numbers unrounded, shown at the table's precision
         return sheet_text(rows, columns, title=title, caption=caption, labels=labels, digits=d)
     if fmt == "csv":
         shown = labels if csv_labels else None
