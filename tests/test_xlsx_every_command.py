@@ -190,3 +190,35 @@ def test_a_text_format_under_an_xlsx_name_and_xlsx_to_stdout_are_refused(
     plain = tmp_path / "w.dat"
     assert run(["weights", str(spec), "--format", "xlsx", "-o", str(plain)]) == 0
     assert zipfile.is_zipfile(plain)
+
+
+def test_sheet_names_are_cleaned_shortened_and_made_unique() -> None:
+    """Excel refuses []:*?/\\ and line breaks in a sheet name, more than 31 characters, and two
+    sheets whose names differ only in case."""
+    from cityindex.render.report.xlsx import sheet_title
+
+    taken: set[str] = set()
+    names = ["a:b\nc", "A B C", "x" * 40, "x" * 40, "\x1b[31m", ""]
+    assert [sheet_title(n, taken) for n in names] == [
+        "a b c",
+        "A B C 2",
+        "x" * 31,
+        "x" * 29 + " 2",
+        "\\x1b 31m",
+        "Sheet",
+    ]
+
+
+def test_lines_around_the_tables_of_a_rendering_become_notes_not_lost() -> None:
+    """A renderer that adds lines after its table (compare's correlations) keeps them: under
+    the table in its sheet; lines before any table go to a sheet of notes."""
+    from cityindex.render.formats import render_rows
+    from cityindex.render.workbook import text_workbook
+
+    table = render_rows([{"unit": "A", "rank": 1.0, "v": 0.5}], ["unit", "rank", "v"], "xlsx")
+    sheets, layout = text_workbook("before\n" + table + "\nSpearman 0.9\n")
+    assert list(sheets) == ["notes", "Sheet1"]
+    assert sheets["notes"][1] == [{"note": "before"}]
+    assert layout["notes"]["Sheet1"] == ["Spearman 0.9"]
+    assert sheets["Sheet1"][1] == [{"0:unit": "A", "0:rank": 1, "0:v": 0.5}]
+    assert layout["ranks"] == {"0:rank"}

@@ -136,8 +136,8 @@ def method_sheet(manifest: Mapping[str, Any]) -> Sheet:
     return ["node", "stage", "method", "parameters"], rows
 
 
-INVALID_TITLE = re.compile(r"[\[\]:*?/\\]")
-"""Characters a sheet name cannot hold."""
+INVALID_TITLE = re.compile(r"[\[\]:*?/\\\t\n\r]")
+"""Characters a sheet name cannot hold (and line breaks, which Excel refuses in one)."""
 RANK_FORMAT = "0"
 
 
