@@ -26,8 +26,7 @@ def emit_xlsx(
     language: Language = "en",
     **layout: Any,
 ) -> None:
-    """Write the command's tables plus the method and sources sheets; say where (`layout`:
-    digits and notes by sheet, as `render.workbook.write_xlsx` takes them)."""
+    """Write the command's tables (`layout`: digits, notes) and method and sources; say where."""
     file = loaded.table.file
     write_xlsx(
         output, sheets, loaded.spec, file, result, labels=labels, language=language, **layout
