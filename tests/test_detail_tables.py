@@ -280,3 +280,16 @@ def test_detail_on_an_index_without_those_methods_is_a_usage_error(
     assert "error[usage.detail.none]" in capsys.readouterr().err
     assert run(["weights", str(spec), "--detail", "-o", str(tmp_path / "w.xlsx")]) == 2
     assert not (tmp_path / "w.xlsx").exists()
+
+
+def test_a_unit_the_missing_data_rule_excludes_is_left_out_and_the_rest_match_the_scores() -> None:
+    spec = _spec({"method": "topsis"})
+    spec["methods"]["missing"] = {"method": "reweight", "min_coverage": 0.9}
+    data = pd.concat(
+        [_data(), pd.DataFrame({"city": ["E"], "x1": [5.0], "x2": [None], "x3": [None]})]
+    )
+    detail = cityindex.score_detail(spec, data)["g"]
+    scored = cityindex.score(spec, data)
+    assert pd.isna(scored.loc["E", "rank"])
+    assert list(detail.index) == UNITS
+    assert detail["closeness"].tolist() == pytest.approx(scored.loc[UNITS, "g"].tolist())

@@ -235,8 +235,7 @@ def aggregation_details(spec: Spec, table: Table) -> list[DetailTable]:
         if choice.name not in AGGREGATE_DETAIL_METHODS:
             continue
         inputs = _group_inputs(prepared, gid, tree_out)
-        # the kernel saw every unit; an excluded unit's row is NaN after screening
-        x = np.where(keep[:, None], inputs.x, np.nan)
+        x = inputs.x  # as the kernel saw it: every unit (an excluded one's row NaN after screening)
         shown = [u for u, k in zip(units, keep, strict=True) if k]
         if choice.name == "topsis":
             frame = topsis_table(x, inputs.weights, units, directions=inputs.directions)
