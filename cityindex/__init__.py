@@ -34,11 +34,13 @@ from cityindex.api import (
     plot,
     report,
     score,
+    score_detail,
     sensitivity,
     sources,
     uncertainty,
     validate,
     weights,
+    weights_detail,
 )
 from cityindex.engine.pipeline import compute
 from cityindex.errors import CityIndexError, DataError, SpecError, UsageError
@@ -78,9 +80,11 @@ __all__ = [
     "plot",
     "report",
     "score",
+    "score_detail",
     "sensitivity",
     "sources",
     "uncertainty",
     "validate",
     "weights",
+    "weights_detail",
 ]

@@ -188,7 +188,7 @@ def test_score_as_an_excel_workbook_has_the_ranking_method_and_sources(
     target = tmp_path / "ranking.xlsx"
     assert run(["score", str(hand), "--format", "xlsx", "--output", str(target)]) == 0
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames[:2] == ["score", "method"]
+    assert book.sheetnames[:3] == ["score", "weights", "method"]
     sheet = book["score"]
     assert [c.value for c in sheet[1]][:5] == ["rank", "unit", "score", "g1", "g2"]
     assert [c.value for c in sheet[4]][:3] == [3, "B", 0.4375]

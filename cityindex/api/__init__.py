@@ -36,6 +36,7 @@ Int64Dtype()
 from __future__ import annotations
 
 from cityindex.api.audit import audit, audit_report, importance, importance_rows
+from cityindex.api.detail import score_detail, weights_detail
 from cityindex.api.diagnostics import coupling, obstacles
 from cityindex.api.frames import int_ranks, labelled_frame, rank_order, result_frame
 from cityindex.api.index import DataLike, Index, SpecLike, as_index, as_result
@@ -95,10 +96,12 @@ __all__ = [
     "report",
     "result_frame",
     "score",
+    "score_detail",
     "sensitivity",
     "sources",
     "uncertainty",
     "validate",
     "weight_path",
     "weights",
+    "weights_detail",
 ]

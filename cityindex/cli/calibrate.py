@@ -21,7 +21,6 @@ from cityindex.cli.common import (
     say,
 )
 from cityindex.cli.options import INPUT, OUTPUT, Options, shared
-from cityindex.errors import UsageError, issue
 from cityindex.load.files import check_output, note_input
 from cityindex.load.seeds import load_reference
 from cityindex.render.calibrate import (
@@ -33,6 +32,7 @@ from cityindex.render.calibrate import (
     in_bounds,
     order_notes,
     residual_lines,
+    stamp_needs_output,
 )
 from cityindex.render.choices import parse_band, parse_levels, parse_share
 from cityindex.render.messages import message_language
@@ -170,15 +170,8 @@ def calibrate(
         say(fit_note(fit, reference.file, len(rows)))
     chosen = pick_format(opts.fmt, None)
     language = pick_language(opts.lang, loaded.spec)
-    text = calibrated_text(
-        rows,
-        chosen,
-        loaded.spec,
-        language=language,
-        round_to=opts.digits,
-        excel_safe=opts.excel_safe,
-    )
-    emit(text, None)
+    kw: dict[str, Any] = {"round_to": opts.digits, "excel_safe": opts.excel_safe}
+    emit(calibrated_text(rows, chosen, loaded.spec, language=language, **kw), None)
     closest = in_bounds(fit)
     if closest:
         for line in residual_lines(fit, reference.file):
@@ -212,15 +205,7 @@ def _wrote(output: Path, digest: str) -> None:
 def _stamp(loaded: Loaded, target: Path, output: Path | None) -> None:
     """`calibrate --stamp`: check the spec's weights reproduce the target, record their digest."""
     if output is None:
-        raise UsageError(
-            [
-                issue(
-                    "usage.stamp.output",
-                    "--stamp needs --output (the spec itself to stamp it in place)",
-                    hint="e.g. cityindex calibrate SPEC --target FILE --stamp -o SPEC",
-                )
-            ]
-        )
+        raise stamp_needs_output()
     digest = stamp_calibration(loaded.spec, loaded.table, target, output)
     say(f"the spec's weights reproduce {target}: recording their digest")
     _wrote(output, digest)

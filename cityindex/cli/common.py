@@ -26,6 +26,7 @@ from cityindex.render.choices import pick_language as pick_language
 from cityindex.render.choices import unknown_choice as unknown_choice
 from cityindex.render.i18n import tr
 from cityindex.render.messages import adopt_language, message_language, note_line, warning_line
+from cityindex.render.workbook import is_sheet_text, write_text_workbook
 
 if TYPE_CHECKING:
     from cityindex.cli.options import Options
@@ -77,6 +78,10 @@ def compute_loaded(loaded: Loaded, *, quiet: bool = False) -> IndexResult:
 def emit(text: str, output: Path | None, *, encoding: str | None = None) -> None:
     """Data to stdout, or atomically to `--output` (a regular file, not an input of this run:
     `files.check_output`; a note on stderr says where), in `encoding` when given, else UTF-8."""
+    if output is not None and is_sheet_text(text):  # --format xlsx / an .xlsx --output
+        write_text_workbook(output, text)
+        say(tr("msg.wrote", message_language(), path=output))
+        return
     if encoding is not None:
         check_encodable(text, encoding)
     if output is None:

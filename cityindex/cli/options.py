@@ -37,7 +37,7 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="table, csv, json or markdown (default: table on a terminal, csv when piped).",
+        help="table, csv, json, markdown or xlsx (default: table on a terminal, csv when piped).",
     ),
 ]
 OutputOpt = Annotated[

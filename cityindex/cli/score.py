@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from cityindex.api import Index, validate
+from cityindex.api import Index, score_detail, validate, weights_detail
 from cityindex.api.scoring import STAGE_NAMES, check_stage
 from cityindex.api.weight_table import weight_tables
 from cityindex.cli.application import app
@@ -22,7 +22,8 @@ from cityindex.cli.common import (
 )
 from cityindex.cli.options import INPUT, Options, shared
 from cityindex.cli.workbook import emit_xlsx, wants_xlsx
-from cityindex.render.formats import render_score, score_columns, score_rows
+from cityindex.render.detail import DETAIL_HELP, render_detail, score_workbook, weights_workbook
+from cityindex.render.formats import render_score, score_columns
 from cityindex.render.i18n import headers, tr
 from cityindex.render.i18n import title as title_of
 from cityindex.render.score import render_stage, render_weights, score_caption
@@ -41,6 +42,10 @@ StageOpt = Annotated[
         "--stage", help="Print one stage instead of the ranking: " + ", ".join(STAGE_NAMES) + "."
     ),
 ]
+DetailOpt = Annotated[
+    bool,
+    typer.Option("--detail", help="The SPSSAU tables instead: " + "; ".join(DETAIL_HELP) + "."),
+]
 HeadersOpt = Annotated[
     str,
     typer.Option(
@@ -58,6 +63,7 @@ def score(
     coverage: CoverageOpt = False,
     stage: StageOpt = None,
     header_kind: HeadersOpt = "ids",
+    detail: DetailOpt = False,
 ) -> None:
     """Score and rank every unit, or show one stage of the computation with --stage.
 
@@ -79,24 +85,24 @@ def score(
     language = pick_language(opts.lang, spec)
     columns = score_columns(result, coverage=True)
     labels = headers(columns, language, spec.walk())
+    details = score_detail(Index(spec, loaded.table)) if detail else None
     if xlsx and output is not None:
-        titled = header_kind == "titles" or language == "zh"
-        sheets = {"score": (columns, score_rows(result, coverage=True))}
-        emit_xlsx(output, sheets, loaded, result, labels=labels if titled else None)
+        titled = labels if header_kind == "titles" or language == "zh" else None
+        book = score_workbook(result, spec, weight_tables(spec, result), details, language, titled)
+        emit_xlsx(output, book[0], loaded, result, language=language, **book[1])
         return
     chosen = pick_format(opts.fmt, output)
-    if stage is not None:
-        text = render_stage(
-            spec,
-            result,
-            stage,
-            chosen,
-            top=opts.top,
-            round_to=opts.digits,
-            language=language,
-            excel_safe=opts.excel_safe,
-        )
+    if details is not None:
+        text = render_detail(details, chosen, spec=spec, language=language, round_to=opts.digits)
         emit(text, output)
+        return
+    if stage is not None:
+        kw: dict[str, Any] = {
+            "top": opts.top,
+            "round_to": opts.digits,
+            "excel_safe": opts.excel_safe,
+        }
+        emit(render_stage(spec, result, stage, chosen, language=language, **kw), output)
         return
     n_scored = len(result.units) - len(result.excluded())
     text = render_score(
@@ -131,7 +137,7 @@ def validate_command(opts: Options) -> None:
 
 @app.command()
 @shared(*INPUT, "fmt", "output", "excel_safe", "digits", "lang")
-def weights(opts: Options) -> None:
+def weights(opts: Options, detail: DetailOpt = False) -> None:
     """Show every weight: within its group, effective (product down the tree), and the weight
     method and parameters that produced it; for AHP also λmax, CI, RI and CR.
 
@@ -141,13 +147,16 @@ def weights(opts: Options) -> None:
     """
     loaded = load(opts.spec, data=opts.data, year=opts.year, sets=opts.sets, encoding=opts.encoding)
     result, spec = compute_loaded(loaded, quiet=True), loaded.spec
-    text = render_weights(
-        weight_tables(spec, result),
-        pick_format(opts.fmt, opts.output),
-        spec=spec,
-        manifest=result.manifest,
-        round_to=opts.digits,
-        excel_safe=opts.excel_safe,
-        language=pick_language(opts.lang, spec),
-    )
-    emit(text, opts.output)
+    chosen, language = pick_format(opts.fmt, opts.output), pick_language(opts.lang, spec)
+    details = weights_detail(Index(spec, loaded.table)) if detail else None
+    tables, out = weight_tables(spec, result), opts.output
+    if chosen == "xlsx" and out is not None:
+        book = weights_workbook(tables, details, spec, language)
+        emit_xlsx(out, book[0], loaded, result, language=language, **book[1])
+        return
+    kw: dict[str, Any] = {"spec": spec, "language": language, "round_to": opts.digits}
+    kw["excel_safe"] = opts.excel_safe
+    if details is not None:
+        emit(render_detail(details, chosen, **kw), out)
+        return
+    emit(render_weights(tables, chosen, manifest=result.manifest, **kw), out)

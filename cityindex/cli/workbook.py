@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cityindex.cli.common import Loaded, say
 from cityindex.model.result import IndexResult
@@ -24,9 +24,11 @@ def emit_xlsx(
     *,
     labels: Mapping[str, str] | None = None,
     language: Language = "en",
+    **layout: Any,
 ) -> None:
-    """Write the command's tables plus the method and sources sheets; say where."""
+    """Write the command's tables (`layout`: digits, notes) and method and sources; say where."""
+    file = loaded.table.file
     write_xlsx(
-        output, sheets, loaded.spec, loaded.table.file, result, labels=labels, language=language
+        output, sheets, loaded.spec, file, result, labels=labels, language=language, **layout
     )
     say(f"wrote {output}")

@@ -8,7 +8,7 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cityindex.errors import DataError, issue
+from cityindex.errors import DataError, UsageError, issue
 from cityindex.render.choices import localise
 from cityindex.render.formats import render_rows
 from cityindex.render.i18n import Language, tr
@@ -211,6 +211,19 @@ def fit_error(fit: Mapping[str, Any], file: str, *, writing: bool) -> DataError:
                 + ("; nothing written" if writing else ""),
                 got=got,
                 hint=hint,
+            )
+        ]
+    )
+
+
+def stamp_needs_output() -> UsageError:
+    """`calibrate --stamp` without `--output`: the digest has nowhere to go."""
+    return UsageError(
+        [
+            issue(
+                "usage.stamp.output",
+                "--stamp needs --output (the spec itself to stamp it in place)",
+                hint="e.g. cityindex calibrate SPEC --target FILE --stamp -o SPEC",
             )
         ]
     )

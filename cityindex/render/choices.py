@@ -115,18 +115,24 @@ def localised_text(
 
 
 def pick_format(fmt: str | None, output: Path | None) -> str:
-    """The explicit format, else by output suffix, else table on a terminal and csv in a pipe."""
+    """The explicit format, else by output suffix, else table on a terminal and csv in a pipe.
+
+    An .xlsx output is a workbook (`xlsx`); xlsx needs an output file, and a text format
+    under an .xlsx name is refused (`wants_xlsx`), so no workbook name ever holds CSV text.
+    """
+    if fmt is not None and fmt not in FORMATS:
+        raise UsageError(
+            [
+                issue(
+                    "usage.format",
+                    f"unknown format '{fmt}'",
+                    expected="one of: " + ", ".join(FORMATS),
+                )
+            ]
+        )
+    if wants_xlsx(fmt, output):
+        return "xlsx"
     if fmt is not None:
-        if fmt not in FORMATS:
-            raise UsageError(
-                [
-                    issue(
-                        "usage.format",
-                        f"unknown format '{fmt}'",
-                        expected="one of: " + ", ".join(FORMATS),
-                    )
-                ]
-            )
         return fmt
     if output is not None:
         return {".json": "json", ".md": "markdown", ".txt": "table"}.get(output.suffix, "csv")
@@ -166,11 +172,25 @@ def check_output_encoding(encoding: str | None) -> str | None:
 
 
 def wants_xlsx(fmt: str | None, output: Path | None) -> bool:
-    """True for `--format xlsx` or an .xlsx output; xlsx needs --output (it is not text)."""
-    chosen = fmt == "xlsx" or (fmt is None and output is not None and output.suffix == ".xlsx")
+    """True for `--format xlsx` or an .xlsx output; xlsx needs --output (it is not text), and
+    an .xlsx output takes no text format (`--format csv -o x.xlsx` would be CSV in a workbook's
+    name)."""
+    named = output is not None and output.suffix.lower() == ".xlsx"
+    chosen = fmt == "xlsx" or (fmt is None and named)
     if chosen and output is None:
         raise UsageError(
             [issue("usage.xlsx.output", "--format xlsx writes a workbook: give --output FILE.xlsx")]
+        )
+    if named and fmt is not None and fmt != "xlsx":
+        raise UsageError(
+            [
+                issue(
+                    "usage.xlsx.format",
+                    f"--format {fmt} writes text, not a workbook: {output} would not open in Excel",
+                    hint=f"drop --format {fmt} (an .xlsx name writes a workbook), or name the "
+                    "file for its format, e.g. .csv",
+                )
+            ]
         )
     return chosen
 

@@ -20,8 +20,9 @@ from cityindex.errors import CityIndexError, Issue
 from cityindex.model.result import IndexResult
 from cityindex.render.cell_text import excel_safe as excel_safe
 from cityindex.render.cell_text import markdown_cell, visible
+from cityindex.render.sheets import sheet_text
 
-FORMATS = ("table", "csv", "json", "markdown")
+FORMATS = ("table", "csv", "json", "markdown", "xlsx")
 Rows = list[dict[str, Any]]
 
 
@@ -308,13 +309,13 @@ def render_rows(
     table or Markdown column given neither gets one precision of its own (`column_digits`).
     `round_to` (the ``--digits`` option) rounds every number in every format, JSON included.
     Rank columns are whole numbers everywhere.
-    `labels` are the headers people read (titles, in the chosen language) for table and
-    markdown; CSV keeps the ids unless `csv_labels` (``--headers titles``); JSON keeps ids.
+    `labels` are the headers people read (titles, in the chosen language) for table, markdown
+    and xlsx (`sheets.sheet_text`: one sheet); CSV keeps ids unless `csv_labels`; JSON ids.
     """
     ranked = [c for c in columns if c in RANK_COLUMNS]
     rows = [{**row, **{k: _as_rank(row[k]) for k in ranked if k in row}} for row in rows]
     d = {**(digits or {})}
-    if fmt in ("table", "markdown"):
+    if fmt in ("table", "markdown", "xlsx"):
         d.update(display_digits or {})
         for c in columns:
             if c not in d:
@@ -322,6 +323,8 @@ def render_rows(
     if round_to is not None:
         rows = round_rows(rows, columns, round_to)
         d = dict.fromkeys(columns, round_to)
+    if fmt == "xlsx":  # a sheet's record: numbers unrounded, shown at the table's precision
+        return sheet_text(rows, columns, title=title, caption=caption, labels=labels, digits=d)
     if fmt == "csv":
         shown = labels if csv_labels else None
         return to_csv(rows, columns, digits=d, excel_safe_cells=excel_safe_cells, labels=shown)

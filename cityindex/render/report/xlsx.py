@@ -19,7 +19,7 @@ import json
 import math
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -92,6 +92,13 @@ def _cell(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def _whole(value: Any) -> Any:
+    """A whole-number float as an int (a rank); anything else unchanged."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def method_sheet(manifest: Mapping[str, Any]) -> Sheet:
     """The manifest as rows: node, stage, method, parameters (JSON); then provenance."""
     rows: list[dict[str, Any]] = []
@@ -129,25 +136,95 @@ def method_sheet(manifest: Mapping[str, Any]) -> Sheet:
     return ["node", "stage", "method", "parameters"], rows
 
 
+INVALID_TITLE = re.compile(r"[\[\]:*?/\\\t\n\r]")
+"""Characters a sheet name cannot hold (and line breaks, which Excel refuses in one)."""
+RANK_FORMAT = "0"
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """`name` as a sheet name: characters a sheet name cannot hold as spaces, at most 31
+    characters, and a number added when an earlier sheet has it (case-insensitively, as Excel
+    compares them); never empty."""
+    base = cell_text(INVALID_TITLE.sub(" ", name)).strip().strip("'") or "Sheet"
+    title, n = base[:31], 1
+    while title.casefold() in taken:
+        n += 1
+        title = f"{base[: 31 - len(str(n)) - 1]} {n}"
+    taken.add(title.casefold())
+    return title
+
+
+def number_format(digits: int | None) -> str:
+    """Excel's number format for `digits` decimals: ``0`` or ``0.0000``."""
+    return "0" if not digits else "0." + "0" * digits
+
+
+def _float_digits(values: Sequence[Any]) -> int | None:
+    """The fewest decimals (at most 4) showing every float of a column (None: no float)."""
+    from cityindex.render.formats import column_digits
+
+    return column_digits(list(values))
+
+
 def write_workbook(
-    path: str | Path, sheets: Mapping[str, Sheet], *, labels: Mapping[str, str] | None = None
+    path: str | Path,
+    sheets: Mapping[str, Sheet],
+    *,
+    labels: Mapping[str, str] | None = None,
+    digits: Mapping[str, Mapping[str, int | None]] | None = None,
+    notes: Mapping[str, Sequence[str]] | None = None,
+    ranks: Collection[str] | None = None,
 ) -> None:
     """Write `sheets` to an .xlsx file (header row bold and frozen; `labels` give the header
     text of a column id, e.g. its Chinese title), atomically as every output: the workbook is
     made in memory and replaces `path` in one rename, so an error half-way leaves no torn file
-    and an older file of that name intact."""
+    and an older file of that name intact.
+
+    Numbers keep every digit and are shown at their column's precision: `digits` by sheet
+    name and column (else the fewest decimals, at most 4, that show the column); a column of
+    `ranks` (default: `formats.RANK_COLUMNS`) holds whole numbers, written as integers.
+    `notes` (by sheet name) are written under the table after an empty row, a line a row.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from cityindex.render.formats import RANK_COLUMNS
+
+    ranked = RANK_COLUMNS if ranks is None else ranks
     book = Workbook()
     book.remove(book.active)
+    taken: set[str] = set()
     for name, (columns, rows) in sheets.items():
-        sheet = book.create_sheet(title=name[:31])
+        sheet = book.create_sheet(title=sheet_title(name, taken))
         _append(sheet, [(labels or {}).get(c, c) for c in columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for row in rows:
-            _append(sheet, [_cell(row.get(c)) for c in columns])
+        values = [
+            [_whole(_cell(row.get(c))) if c in ranked else _cell(row.get(c)) for c in columns]
+            for row in rows
+        ]
+        for row_values in values:
+            _append(sheet, row_values)
+        given = (digits or {}).get(name, {})
+        for j, column in enumerate(columns):
+            shown = [v[j] for v in values]
+            if column in ranked:
+                d: int | None = 0
+            elif column in given:
+                d = given[column]
+            else:
+                d = _float_digits(shown)
+            if d is None or not any(isinstance(v, float) for v in shown):
+                continue
+            fmt = number_format(d)
+            for i, v in enumerate(shown, start=2):
+                if isinstance(v, int | float) and not isinstance(v, bool):
+                    sheet.cell(row=i, column=j + 1).number_format = fmt
+        lines = list((notes or {}).get(name, ()))
+        below = sheet.max_row + 1
+        for k, line in enumerate(lines, start=1):
+            cell = sheet.cell(row=below + k, column=1, value=cell_text(line))
+            cell.data_type = "s"
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)
