@@ -45,26 +45,42 @@ from cityindex.render.report.sections import escape as _e
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei",sans-serif;
-margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222;line-height:1.5}
+margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222;line-height:1.5;overflow-wrap:break-word}
+h1,h2,h3{word-break:keep-all;overflow-wrap:break-word;line-break:strict}
 h1{margin-bottom:.2rem}h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2.2rem}
 table{border-collapse:collapse;font-size:.85rem;margin:.6rem 0}
 th,td{border:1px solid #ddd;padding:.2rem .45rem;text-align:right}
-th{background:#f4f4f4}td.t,th.t{text-align:left}
+th{background:#f4f4f4;word-break:keep-all}td.t,th.t{text-align:left}
+td.unit,td.tier,td.rank,td.score{white-space:nowrap;word-break:keep-all}
 figure{margin:1rem 0}figure svg{max-width:100%;height:auto}
 .note{color:#666;font-size:.85rem}ul.tree{font-size:.9rem}
 code{background:#f4f4f4;padding:0 .2rem;white-space:pre-wrap;overflow-wrap:anywhere}
 .formula{font-family:"Cambria Math","STIX Two Math",serif}
-.wide{overflow-x:auto}td a{overflow-wrap:anywhere}td.note-cell{min-width:18rem;text-align:left}
+.wide{overflow-x:auto;max-width:100%;-webkit-overflow-scrolling:touch}
+td a{overflow-wrap:anywhere}td.note-cell{min-width:18rem;text-align:left}
+table.sources td{vertical-align:top}table.sources td.ref{white-space:nowrap}
+ol.links{font-size:.8rem;color:#444;padding-left:2.4rem}ol.links a{overflow-wrap:anywhere;color:inherit}
 tr.tier-0 td{background:#e3f0fb}tr.tier-1 td{background:#eef7e9}tr.tier-2 td{background:#fdf3e1}
 tr.tier-3 td{background:#f6e8ef}tr.tier-4 td{background:#f1f1f1}
 td.up{color:#1a7f37}td.down{color:#c0392b}
 .controls{background:#fafafa;border:1px solid #ddd;padding:.6rem .9rem;margin:.6rem 0}
 label.slider{display:grid;grid-template-columns:14rem 1fr 9rem;gap:.6rem;align-items:center}
 label.slider output{font-variant-numeric:tabular-nums;text-align:right}
-@page{size:A4;margin:14mm}
-@media print{body{max-width:none;margin:0;font-size:10pt}.controls,#weights,button{display:none}
-h2{break-after:avoid}figure,tr,.formula{break-inside:avoid}thead{display:table-header-group}
-.wide{overflow:visible}a{color:inherit;text-decoration:none}
+label.slider input{min-width:0;width:100%}
+@media (max-width:640px){body{margin:1rem auto;padding:0 .6rem}h1{font-size:1.45rem}
+h2{font-size:1.2rem}table{font-size:.78rem}th,td{padding:.15rem .3rem}
+label.slider{grid-template-columns:minmax(0,1fr) auto;gap:.1rem .5rem}
+label.slider input{grid-column:1/-1;grid-row:2}ul,ol{padding-left:1.2rem}}
+@page{size:A4;margin:12mm 11mm}
+@media print{body{max-width:none;margin:0;padding:0;font-size:9pt;line-height:1.35}
+.controls,#weights,#what-if,#sliders-off,button{display:none}
+h2{margin-top:1.1rem;font-size:13pt}h3{font-size:10.5pt;margin:.7rem 0 .3rem}
+h1,h2,h3,h4{break-after:avoid;page-break-after:avoid;break-inside:avoid}
+figure,tr,.formula,li{break-inside:avoid}thead{display:table-header-group}
+figure{margin:.4rem 0}figure svg{max-height:105mm;width:auto;max-width:100%;display:block;margin:0 auto}
+table{font-size:7.5pt;margin:.3rem 0}th,td{padding:.05rem .25rem}
+.wide{overflow:visible}a{color:inherit;text-decoration:none}ol.links{font-size:6.5pt;columns:2}
+ul.tree{font-size:8pt}.note{font-size:8pt}
 tr[class^=tier-] td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
 
