@@ -11,11 +11,9 @@ beyond a file's name.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 from typing import Any
-from urllib.parse import urlparse
 
 import numpy as np
 
@@ -254,70 +252,3 @@ def provenance_line(result: IndexResult, lang: Language) -> str:
         spec=name(spec_info),
         data=name(data) + year,
     )
-
-
-def sources_table(rows: Sequence[Mapping[str, str]], spec: Spec, lang: Language) -> str:
-    """One row per source (distinct link): publisher (the site), title (the note's first
-    clause), years, the indicators it gives and how many values; then the link."""
-    if not rows:
-        return f"<p>{e(tr('n.no_sources', lang))}</p>"
-    by_url: dict[str, dict[str, Any]] = {}
-    columns = {i.column: i for i in spec.indicators()}
-    for r in rows:
-        url = r.get("url", "")
-        entry = by_url.setdefault(
-            url,
-            {"title": _first_clause(r.get("note", "")), "years": set(), "cols": [], "n": 0},
-        )
-        if r.get("year"):
-            entry["years"].add(str(r["year"]))
-        col = r.get("column", "")
-        if col not in entry["cols"]:
-            entry["cols"].append(col)
-        entry["n"] += 1
-    table_rows = []
-    for url, entry in sorted(by_url.items(), key=lambda kv: (-kv[1]["n"], kv[0])):
-        host = urlparse(url).hostname or ""
-        link = f'<a href="{e(url)}" rel="noreferrer">{e(url)}</a>' if is_web_link(url) else e(url)
-        names = [title(columns[c], lang) if c in columns else c for c in entry["cols"]]
-        table_rows.append(
-            [
-                e(host.removeprefix("www.")),
-                e(entry["title"]),
-                e(", ".join(sorted(entry["years"]))),
-                e(", ".join(names)),
-                str(entry["n"]),
-                link,
-            ]
-        )
-    head = [
-        e(tr(k, lang))
-        for k in ("publisher", "source_title", "year", "indicators_col", "values", "link")
-    ]
-    note = f"<p class='note'>{e(tr('n.sources', lang, n=len(rows), m=len(by_url)))}</p>"
-    return note + simple_table(head, table_rows, left=4, cls="sources")
-
-
-WEB_LINK = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
-"""What the report makes a link: an http(s) URL, whole, without spaces or control characters."""
-
-
-def is_web_link(url: str) -> bool:
-    """Whether `url` may be an ``href``: http or https only, so a ``javascript:`` or ``data:``
-    URL in a sources file is shown as text and never followed.
-
-    >>> is_web_link("https://example.org/a?b=1"), is_web_link("javascript:alert(1)")
-    (True, False)
-    >>> is_web_link(" https://x.org"), is_web_link("java\tscript:x"), is_web_link("HTTP://X.ORG")
-    (False, False, True)
-    """
-    return WEB_LINK.fullmatch(url) is not None
-
-
-def _first_clause(note: str) -> str:
-    """The note up to its first bracket or sentence end, at most 120 characters."""
-    text = note.split(" [", 1)[0]
-    for mark in (". ", "; ", "。"):
-        if mark in text:
-            text = text.split(mark, 1)[0]
-    return text if len(text) <= 120 else text[:117] + "…"
