@@ -31,7 +31,7 @@ from cityindex.render.report.chart_inputs import coordinates_file as coordinates
 from cityindex.render.report.chart_inputs import unit_labels
 from cityindex.render.report.charts import cjk_font
 from cityindex.render.report.interactive import sliders
-from cityindex.render.report.method import provenance_line
+from cityindex.render.report.method import provenance_html
 from cityindex.render.report.sections import (
     audit_section,
     charts_section,
@@ -167,7 +167,7 @@ def build_report(
 <body>
 <h1>{page_title}</h1>
 <p class="note">{_e(tr("n.scored", lang, n=scored, id=spec.index.id))}
-{_e(provenance_line(result, lang))}</p>
+{provenance_html(result, lang)}</p>
 <h2 id="ranking">{_e(tr("h.ranking", lang))}</h2>{ranking_html}
 {excluded_note}
 <h3 id="what-if">{_e(tr("h.weights_live", lang))}</h3>{sliders(spec, result, names, lang)}

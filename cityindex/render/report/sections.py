@@ -33,7 +33,7 @@ from cityindex.render.report.method import (
     ahp_sections,
     calibration_details,
     method_text,
-    provenance_line,
+    provenance_html,
     weights_table,
 )
 
@@ -181,7 +181,7 @@ def method_section(spec: Spec, result: IndexResult, lang: Language = "en") -> st
         )
     parts.append(f"<h3>{escape(tr('h.weights', lang))}</h3>" + weights_table(spec, result, lang))
     parts.append(ahp_sections(spec, lang))
-    parts.append(f"<p class='note'>{escape(provenance_line(result, lang))}</p>")
+    parts.append(f"<p class='note'>{provenance_html(result, lang)}</p>")
     if result.warnings:
         warnings = "".join(f"<li>{escape(w)}</li>" for w in result.warnings)
         parts.append(f"<p>{escape(tr('n.warnings', lang))}</p><ul>{warnings}</ul>")
