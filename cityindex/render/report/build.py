@@ -53,7 +53,7 @@ h1{margin-bottom:.2rem}h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;marg
 table{border-collapse:collapse;font-size:.85rem;margin:.6rem 0}
 th,td{border:1px solid #ddd;padding:.2rem .45rem;text-align:right}
 th{background:#f4f4f4;word-break:keep-all}td.t,th.t{text-align:left}
-td.unit,td.tier,td.rank,td.score{white-space:nowrap;word-break:keep-all}
+td.unit,td.tier,td.rank,td.score,td code{white-space:nowrap;word-break:keep-all}
 figure{margin:1rem 0}figure svg{max-width:100%;height:auto}
 .note{color:#666;font-size:.85rem}ul.tree{font-size:.9rem}
 code{background:#f4f4f4;padding:0 .2rem;white-space:pre-wrap;overflow-wrap:anywhere}
@@ -74,7 +74,8 @@ label.slider input{min-width:0;width:100%}
 @media (max-width:640px){body{margin:1rem auto;padding:0 .6rem}h1{font-size:1.45rem}
 h2{font-size:1.2rem}table{font-size:.78rem}th,td{padding:.15rem .3rem}
 label.slider{grid-template-columns:minmax(0,1fr) auto;gap:.1rem .5rem}
-label.slider input{grid-column:1/-1;grid-row:2}ul,ol{padding-left:1.2rem}}
+label.slider input{grid-column:1/-1;grid-row:2}ul,ol{padding-left:1.2rem}
+td.t{min-width:6.5em}td.unit,td.tier,table.sources td:first-child{min-width:0}}
 @page{size:A4;margin:12mm 11mm}
 @media print{body{max-width:none;margin:0;padding:0;font-size:9pt;line-height:1.35}
 .controls,#weights,#what-if,#sliders-off,button{display:none}

@@ -265,7 +265,9 @@ def calibration_details(calibration: Mapping[str, Any], lang: Language = "en") -
         if key == "target":
             shown = f"<code>{e(PurePath(str(value)).name)}</code>"
         elif isinstance(value, Mapping):
-            shown = ", ".join(_fit(k, v, lang) for k, v in value.items())
+            shown = ("，" if lang == "zh" else ", ").join(
+                _fit(k, v, lang) for k, v in value.items()
+            )
         else:
             shown = e(value)
         parts.append(f"<li>{e(tr('m.cal_' + key, lang))}: {shown}</li>")
