@@ -194,3 +194,51 @@ def latin_words(text: str, *, allowed: frozenset[str] = frozenset()) -> list[str
         for w in LATIN_WORD.findall(text)
         if len(w) > 1 and not re.search(r"[\d_]", w) and w.lower() not in MATH and w not in allowed
     ]
+
+
+class _Cells(HTMLParser):
+    """The text of each body cell of the first ``<table class="…">`` with `cls`."""
+
+    def __init__(self, cls: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cls, self.depth, self.done = cls, 0, False
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+        self.in_body = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table" and not self.done:
+            if self.depth or self.cls in (dict(attrs).get("class") or "").split():
+                self.depth += 1
+        elif self.depth and tag == "tbody":
+            self.in_body = True
+        elif self.depth and self.in_body and tag == "tr":
+            self.rows.append([])
+        elif self.depth and self.in_body and tag == "td":
+            self.cell = []
+        elif self.cell is not None and tag == "br":
+            self.cell.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth and tag == "td" and self.cell is not None:
+            self.rows[-1].append("".join(self.cell).strip())
+            self.cell = None
+        elif self.depth and tag == "table":
+            self.depth -= 1
+            self.done = self.depth == 0
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def table_cells(html_text: str, cls: str) -> list[list[str]]:
+    """The body cells' text, row by row, of the first table with class `cls` (a ``<br>`` in a
+    cell becomes a line break)."""
+    parser = _Cells(cls)
+    parser.feed(html_text)
+    return parser.rows
+
+
+BARE_HOST = re.compile(r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+", re.IGNORECASE)
+"""A host name standing alone (``g.golangjump.com``): never a publisher."""
