@@ -22,8 +22,8 @@ from cityindex.render.report.formulas_zh import FORMULAS_ZH
 from tests.browser import (
     BARE_HOST,
     latin_words,
-    print_to_pdf,
     pdf_pages,
+    print_to_pdf,
     section_text,
     table_cells,
     widths,
