@@ -285,3 +285,10 @@ def test_the_default_spec_keeps_its_calibration_note_in_both_languages() -> None
     text = DEFAULT_SPEC.read_text(encoding="utf-8")
     assert "  note: The published report's own weights" in text
     assert "  note_zh: 原报告的权重和原始数据并未公开" in text
+
+
+def test_the_framework_shows_each_indicators_source_in_chinese(zh_page: Path) -> None:
+    """An indicator's ``source_zh`` stands for its English `source` under zh."""
+    text = section_text(zh_page.read_text(encoding="utf-8"), "framework")
+    assert "代理指标（通用高性能计算，非人工智能专用）：科技部批准的国家超级计算中心" in text
+    assert "PROXY (general HPC, not AI)" not in text

@@ -172,7 +172,9 @@ def framework_section(spec: Spec, result: IndexResult, lang: Language) -> str:
         if isinstance(n, Indicator):
             arrow = "↑" if n.direction == "higher_is_better" else "↓"
             unit = f", {escape(n.unit)}" if n.unit else ""
-            src = f'<br><span class="note">{escape(n.source)}</span>' if n.source else ""
+            said = n.extra.get("source_zh") if lang == "zh" else None
+            said = str(said) if said else n.source
+            src = f'<br><span class="note">{escape(said)}</span>' if said else ""
             return (
                 f"<li>{name} <code>{escape(n.id)}</code> {arrow} "
                 f"({escape(tr(n.direction, lang))}{unit}): {eff:.3f}{src}</li>"
