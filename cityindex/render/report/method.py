@@ -34,7 +34,11 @@ def e(value: Any) -> str:
 
 
 def number(value: float, digits: int = 4) -> str:
-    """A number for a table cell: empty when missing."""
+    """A number for a table cell: empty when missing.
+
+    >>> number(0.5), number(1 / 3, 2), number(float("nan"))
+    ('0.5000', '0.33', '')
+    """
     v = float(value)
     return "" if np.isnan(v) else f"{v:.{digits}f}"
 
