@@ -292,3 +292,23 @@ def test_the_framework_shows_each_indicators_source_in_chinese(zh_page: Path) ->
     text = section_text(zh_page.read_text(encoding="utf-8"), "framework")
     assert "代理指标（通用高性能计算，非人工智能专用）：科技部批准的国家超级计算中心" in text
     assert "PROXY (general HPC, not AI)" not in text
+
+
+def test_a_sources_file_without_publishers_never_shows_a_host_as_one(tmp_path: Path) -> None:
+    """An older sources file (no publisher or title column): the publisher cell says it is not
+    given and the title is the note's first clause; the host stays in the list of links."""
+    (tmp_path / "data.csv").write_text(MINI_DATA, encoding="utf-8")
+    (tmp_path / "data.sources.csv").write_text(
+        "unit,column,value,year,url,note\n"
+        "北京,plans,3,2023,https://g.golangjump.com/x,Beijing plan count. Read on a reprint\n",
+        encoding="utf-8",
+    )
+    spec = tmp_path / "mini.yaml"
+    spec.write_text(MINI_SPEC, encoding="utf-8")
+    out = tmp_path / "mini.html"
+    assert run(["report", str(spec), "--output", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert table_cells(page, "sources") == [
+        ["[1]", "—", "Beijing plan count", "2023", "规划数", "1"]
+    ]
+    assert '<li id="source-1"><a href="https://g.golangjump.com/x"' in page
