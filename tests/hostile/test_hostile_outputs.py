@@ -180,12 +180,14 @@ def test_the_doctests_of_the_output_safety_helpers_hold() -> None:
     import cityindex.render.cell_text
     import cityindex.render.report.charts
     import cityindex.render.report.method
+    import cityindex.render.report.source_list
     import cityindex.render.report.xlsx
 
     for module in (
         cityindex.render.cell_text,
         cityindex.render.report.charts,
         cityindex.render.report.method,
+        cityindex.render.report.source_list,
         cityindex.render.report.xlsx,
     ):
         failed, tried = doctest.testmod(module)

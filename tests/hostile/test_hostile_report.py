@@ -89,7 +89,7 @@ def test_the_page_source_holds_one_data_block_and_one_script(page: Path) -> None
     assert text.count("</script>") == 2
     data = text.split('id="ci-data">', 1)[1].split("</script>", 1)[0]
     assert not set("<>&") & set(data)
-    assert "javascript:alert(1)</td>" in text  # shown, as text
+    assert "javascript:alert(1)</li>" in text  # shown, as text, in the list of links
     assert 'href="javascript' not in text.lower()
     assert 'href="data:text' not in text
 

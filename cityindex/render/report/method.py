@@ -11,11 +11,10 @@ beyond a file's name.
 from __future__ import annotations
 
 import html
-import re
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 from typing import Any
-from urllib.parse import urlparse
 
 import numpy as np
 
@@ -26,6 +25,7 @@ from cityindex.model.result import IndexResult
 from cityindex.model.spec import Group, Indicator, MethodChoice, Spec
 from cityindex.model.tree import ROOT, resolve_tree
 from cityindex.render.i18n import Language, method_name, title, tr
+from cityindex.render.report.formulas_zh import FORMULAS_ZH
 
 
 def e(value: Any) -> str:
@@ -34,7 +34,11 @@ def e(value: Any) -> str:
 
 
 def number(value: float, digits: int = 4) -> str:
-    """A number for a table cell: empty when missing."""
+    """A number for a table cell: empty when missing.
+
+    >>> number(0.5), number(1 / 3, 2), number(float("nan"))
+    ('0.5000', '0.33', '')
+    """
     v = float(value)
     return "" if np.isnan(v) else f"{v:.{digits}f}"
 
@@ -56,16 +60,27 @@ def simple_table(
     return f'<div class="wide">{table}</div>'
 
 
-def _formula(stage: Stage, choice: MethodChoice) -> str:
-    doc = get_method(stage, choice.name).doc
+def formula_doc(stage: Stage, name: str, lang: Language) -> str:
+    """A method's one-line formula in the reader's language (the registry's doc under en, or
+    when no Chinese text exists for it)."""
+    doc = get_method(stage, name).doc
+    if lang == "zh":
+        return FORMULAS_ZH.get(f"{stage}.{name}", doc)
+    return doc
+
+
+def _formula(stage: Stage, choice: MethodChoice, lang: Language) -> str:
+    doc = formula_doc(stage, choice.name, lang)
     shown = {k: v for k, v in choice.params.items() if k not in ("digits", "tiers", "pairs")}
-    params = ", ".join(f"{k} = {v}" for k, v in shown.items() if v is not None and v != [])
-    extra = f" ({e(params)})" if params else ""
+    params = ", ".join(
+        f"<code>{e(k)}</code> = {e(v)}" for k, v in shown.items() if v is not None and v != []
+    )
+    extra = f" ({params})" if params else ""
     return f"{e(doc)}{extra}" if doc else extra
 
 
 def _said(stage: Stage, choice: MethodChoice, lang: Language) -> str:
-    formula = _formula(stage, choice)
+    formula = _formula(stage, choice, lang)
     return f"<b>{e(method_name(choice.name, lang))}</b>: <span class='formula'>{formula}</span>"
 
 
@@ -138,9 +153,35 @@ def method_text(spec: Spec, result: IndexResult, lang: Language) -> str:
         f"<li>{e(tr('m.scale', lang))}: {_said('scale', scale, lang)}"
         f"{rounding if digits is not None else ''}</li>"
     )
+    tiers = tier_rule(spec, result, lang)
+    if tiers:
+        items.append(f"<li>{tiers}</li>")
     if spec.overrides:
         items.append(f"<li>{e(tr('m.overrides', lang, sets=', '.join(spec.overrides)))}</li>")
     return "<ul class='method'>" + "".join(items) + "</ul>"
+
+
+def tier_rule(spec: Spec, result: IndexResult, lang: Language) -> str:
+    """The spec's tier rule in words (thresholds or natural breaks), with the lowest score in
+    each tier but the last as computed; empty without tiers."""
+    rule = spec.index.scale.params.get("tiers")
+    if result.tiers is None or not isinstance(rule, Mapping) or not rule.get("labels"):
+        return ""
+    labels = [str(t) for t in rule["labels"]]
+    lowest: dict[str, float] = {}
+    for tier, score, kept in zip(result.tiers, result.score, result.included, strict=True):
+        if kept and tier in labels and not np.isnan(score):
+            lowest[tier] = min(lowest.get(tier, math.inf), float(score))
+    digits = result.digits if result.digits is not None else 4
+    sep = "；" if lang == "zh" else "; "
+    colon = "：" if lang == "zh" else ": "
+    fixed = rule.get("thresholds")
+    if isinstance(fixed, list) and len(fixed) == len(labels) - 1:
+        lowest = {t: float(v) for t, v in zip(labels, fixed, strict=False)}
+    cuts = [f"≥ {lowest[t]:.{digits}f}{colon}{t}" for t in labels[:-1] if t in lowest]
+    cuts.append(f"{tr('rp.otherwise', lang)}{colon}{labels[-1]}")
+    how = "rp.tiers_jenks" if rule.get("breaks") == "jenks" else "rp.tiers_fixed"
+    return e(tr(how, lang, n=len(labels), rules=sep.join(cuts)))
 
 
 def weights_table(spec: Spec, result: IndexResult, lang: Language) -> str:
@@ -214,21 +255,36 @@ def ahp_sections(spec: Spec, lang: Language) -> str:
     return "".join(out)
 
 
-def calibration_details(calibration: Mapping[str, Any], lang: Language) -> str:
-    """The calibration block as a short list of target, fit, date and note (no JSON)."""
+def calibration_details(calibration: Mapping[str, Any], lang: Language = "en") -> str:
+    """The calibration block as a short list of target, fit, date and note (no JSON); under
+    zh the note is the block's ``note_zh`` when it has one, and the fit's measures are named
+    in Chinese."""
     parts: list[str] = []
     for key in ("target", "fit", "date", "note"):
         value = calibration.get(key)
+        if key == "note" and lang == "zh" and calibration.get("note_zh"):
+            value = calibration["note_zh"]
         if value is None:
             continue
         if key == "target":
-            value = PurePath(str(value)).name
-        if isinstance(value, Mapping):
-            value = ", ".join(
-                f"{k} = {_residual(v) if k == 'residual' else v}" for k, v in value.items()
+            shown = f"<code>{e(PurePath(str(value)).name)}</code>"
+        elif isinstance(value, Mapping):
+            shown = ("，" if lang == "zh" else ", ").join(
+                _fit(k, v, lang) for k, v in value.items()
             )
-        parts.append(f"<li>{e(tr('m.cal_' + key, lang))}: {e(value)}</li>")
+        else:
+            shown = e(value)
+        parts.append(f"<li>{e(tr('m.cal_' + key, lang))}: {shown}</li>")
     return f"<ul>{''.join(parts)}</ul>" if parts else ""
+
+
+FIT_WORDS = ("max_abs_diff", "units", "residual")
+"""Measures of a calibration's fit the reader sees named in words (others by their key)."""
+
+
+def _fit(key: str, value: Any, lang: Language) -> str:
+    name = e(tr(f"rp.fit_{key}", lang)) if key in FIT_WORDS else f"<code>{e(key)}</code>"
+    return f"{name} = {e(_residual(value) if key == 'residual' else value)}"
 
 
 def _residual(rows: Any) -> str:
@@ -238,6 +294,22 @@ def _residual(rows: Any) -> str:
 
 def provenance_line(result: IndexResult, lang: Language) -> str:
     """cityindex version, spec and data by file name and SHA-256 prefix (no absolute paths)."""
+    version, spec, data = _provenance(result)
+    return tr("n.made_by", lang, version=version, spec=spec, data=data)
+
+
+def provenance_html(result: IndexResult, lang: Language) -> str:
+    """`provenance_line` as HTML, the program, its version and the files as ``<code>``."""
+    values = _provenance(result)
+    marks = ("\x00version\x00", "\x00spec\x00", "\x00data\x00")
+    text = e(tr("n.made_by", lang, **dict(zip(("version", "spec", "data"), marks, strict=True))))
+    text = text.replace("cityindex", "<code>cityindex</code>", 1)
+    for mark, value in zip(marks, values, strict=True):
+        text = text.replace(e(mark), f"<code>{e(value)}</code>")
+    return text
+
+
+def _provenance(result: IndexResult) -> tuple[str, str, str]:
     m = result.manifest
     spec_info = m.get("spec", {})
     data = m.get("data", {})
@@ -247,77 +319,4 @@ def provenance_line(result: IndexResult, lang: Language) -> str:
         return f"{file} (sha256 {str(info.get('sha256'))[:12]})"
 
     year = f", {data.get('year')}" if data.get("year") else ""
-    return tr(
-        "n.made_by",
-        lang,
-        version=m.get("cityindex", ""),
-        spec=name(spec_info),
-        data=name(data) + year,
-    )
-
-
-def sources_table(rows: Sequence[Mapping[str, str]], spec: Spec, lang: Language) -> str:
-    """One row per source (distinct link): publisher (the site), title (the note's first
-    clause), years, the indicators it gives and how many values; then the link."""
-    if not rows:
-        return f"<p>{e(tr('n.no_sources', lang))}</p>"
-    by_url: dict[str, dict[str, Any]] = {}
-    columns = {i.column: i for i in spec.indicators()}
-    for r in rows:
-        url = r.get("url", "")
-        entry = by_url.setdefault(
-            url,
-            {"title": _first_clause(r.get("note", "")), "years": set(), "cols": [], "n": 0},
-        )
-        if r.get("year"):
-            entry["years"].add(str(r["year"]))
-        col = r.get("column", "")
-        if col not in entry["cols"]:
-            entry["cols"].append(col)
-        entry["n"] += 1
-    table_rows = []
-    for url, entry in sorted(by_url.items(), key=lambda kv: (-kv[1]["n"], kv[0])):
-        host = urlparse(url).hostname or ""
-        link = f'<a href="{e(url)}" rel="noreferrer">{e(url)}</a>' if is_web_link(url) else e(url)
-        names = [title(columns[c], lang) if c in columns else c for c in entry["cols"]]
-        table_rows.append(
-            [
-                e(host.removeprefix("www.")),
-                e(entry["title"]),
-                e(", ".join(sorted(entry["years"]))),
-                e(", ".join(names)),
-                str(entry["n"]),
-                link,
-            ]
-        )
-    head = [
-        e(tr(k, lang))
-        for k in ("publisher", "source_title", "year", "indicators_col", "values", "link")
-    ]
-    note = f"<p class='note'>{e(tr('n.sources', lang, n=len(rows), m=len(by_url)))}</p>"
-    return note + simple_table(head, table_rows, left=4, cls="sources")
-
-
-WEB_LINK = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
-"""What the report makes a link: an http(s) URL, whole, without spaces or control characters."""
-
-
-def is_web_link(url: str) -> bool:
-    """Whether `url` may be an ``href``: http or https only, so a ``javascript:`` or ``data:``
-    URL in a sources file is shown as text and never followed.
-
-    >>> is_web_link("https://example.org/a?b=1"), is_web_link("javascript:alert(1)")
-    (True, False)
-    >>> is_web_link(" https://x.org"), is_web_link("java\tscript:x"), is_web_link("HTTP://X.ORG")
-    (False, False, True)
-    """
-    return WEB_LINK.fullmatch(url) is not None
-
-
-def _first_clause(note: str) -> str:
-    """The note up to its first bracket or sentence end, at most 120 characters."""
-    text = note.split(" [", 1)[0]
-    for mark in (". ", "; ", "。"):
-        if mark in text:
-            text = text.split(mark, 1)[0]
-    return text if len(text) <= 120 else text[:117] + "…"
+    return str(m.get("cityindex", "")), name(spec_info), name(data) + year

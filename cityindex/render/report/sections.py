@@ -33,7 +33,7 @@ from cityindex.render.report.method import (
     ahp_sections,
     calibration_details,
     method_text,
-    provenance_line,
+    provenance_html,
     weights_table,
 )
 
@@ -53,6 +53,25 @@ def _num(value: Any, digits: int = 4) -> str:
     return escape(value)
 
 
+RANK_COLUMNS = frozenset({"rank", "median_rank", "rank_p05", "rank_p95", "compare_rank"})
+"""Columns holding ranks: shown as whole numbers (`rank_text`)."""
+
+
+def rank_text(value: Any) -> str:
+    """A rank as a reader quotes it: a whole number (a percentile of ranks between two whole
+    ranks keeps one decimal, e.g. 2.5); empty when missing.
+
+    >>> rank_text(3.0), rank_text(np.float64(12)), rank_text(2.5), rank_text(float("nan"))
+    ('3', '12', '2.5', '')
+    """
+    if value is None:
+        return ""
+    v = float(value)
+    if math.isnan(v):
+        return ""
+    return str(int(v)) if v == int(v) else f"{v:.1f}"
+
+
 def _table(
     rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
@@ -70,7 +89,8 @@ def _table(
         for c in columns:
             v = row.get(c)
             cls = ' class="t"' if isinstance(v, str) else ""
-            cells.append(f"<td{cls}>{_num(v, digits)}</td>")
+            text = rank_text(v) if c in RANK_COLUMNS and not isinstance(v, str) else None
+            cells.append(f"<td{cls}>{_num(v, digits) if text is None else text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     return f'<div class="wide">{table}</div>'
@@ -152,7 +172,9 @@ def framework_section(spec: Spec, result: IndexResult, lang: Language) -> str:
         if isinstance(n, Indicator):
             arrow = "↑" if n.direction == "higher_is_better" else "↓"
             unit = f", {escape(n.unit)}" if n.unit else ""
-            src = f'<br><span class="note">{escape(n.source)}</span>' if n.source else ""
+            said = n.extra.get("source_zh") if lang == "zh" else None
+            said = str(said) if said else n.source
+            src = f'<br><span class="note">{escape(said)}</span>' if said else ""
             return (
                 f"<li>{name} <code>{escape(n.id)}</code> {arrow} "
                 f"({escape(tr(n.direction, lang))}{unit}): {eff:.3f}{src}</li>"
@@ -181,7 +203,7 @@ def method_section(spec: Spec, result: IndexResult, lang: Language = "en") -> st
         )
     parts.append(f"<h3>{escape(tr('h.weights', lang))}</h3>" + weights_table(spec, result, lang))
     parts.append(ahp_sections(spec, lang))
-    parts.append(f"<p class='note'>{escape(provenance_line(result, lang))}</p>")
+    parts.append(f"<p class='note'>{provenance_html(result, lang)}</p>")
     if result.warnings:
         warnings = "".join(f"<li>{escape(w)}</li>" for w in result.warnings)
         parts.append(f"<p>{escape(tr('n.warnings', lang))}</p><ul>{warnings}</ul>")
