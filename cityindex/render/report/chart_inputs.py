@@ -112,5 +112,6 @@ def chart_data(
         group_labels=tuple(title(g, lang) for g in spec.groups),
         lang=lang,
         map_source=source,
+        units=tuple(units),
         ranks=tuple(None if np.isnan(result.rank[i]) else int(result.rank[i]) for i in order),
     )

@@ -62,6 +62,8 @@ class ChartData:
     lang: Language = "en"
     map_source: str = ""
     """Where the map's coordinates come from (a file name, or the coordinates file's sources)."""
+    units: tuple[str, ...] = ()
+    """The units' ids, in the same order as `labels` (for the page script); labels when empty."""
     ranks: tuple[int | None, ...] = ()
     """Each unit's rank (a whole number; ties share the best; None when not ranked)."""
 
