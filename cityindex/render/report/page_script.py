@@ -165,7 +165,7 @@ SCRIPT = r"""
   }
   function writeAddress(raw) {
     var parts = inputs.map(function (el, j) {
-      return encodeURIComponent(el.dataset.group) + ":" + String(Math.round(raw[j] * 1e4) / 1e4);
+      return encodeURIComponent(el.dataset.group) + ":" + String(raw[j]);
     });
     try {
       history.replaceState(null, "", "#w=" + parts.join(","));
@@ -230,6 +230,8 @@ SCRIPT = r"""
   }
   inputs.forEach(function (el) {
     el.addEventListener("input", function () {
+      // a dragged weight kept to 1e-6, so the address written holds exactly what is shown
+      el.value = String(Math.round(parseFloat(el.value) * 1e6) / 1e6);
       var raw = recompute();
       if (raw) { writeAddress(raw); }
     });
