@@ -202,9 +202,11 @@ def text_extent(label: str, size: float = LABEL_SIZE) -> tuple[float, float]:
 
 
 DIRECTIONS = tuple(
-    (float(np.cos(a)), float(np.sin(a))) for a in np.radians([0, 180, 90, 270, 45, 135, 315, 225])
+    (float(np.cos(a)), float(np.sin(a)))
+    for a in np.radians([0, 180, 90, 270, 45, 135, 315, 225, 22.5, 157.5, 337.5, 202.5])
 )
-"""Candidate directions from a unit, in order of preference: right, left, up, down, diagonals."""
+"""Candidate directions from a unit, in order of preference: right, left, up, down, diagonals,
+then just above and below the horizontal."""
 
 
 def place_labels(
@@ -223,8 +225,9 @@ def place_labels(
     `DIRECTIONS` at a gap just beyond its own marker, then the same directions at 1.6, 2.2, …
     times that gap on up to `rings` rings (farther ones get a leader line), and takes the first
     box that stays inside `bounds` (x0, y0, x1, y1) and meets no label placed before it nor any
-    unit's centre dot. A label that finds no place is left out (not in the result); the caller
-    says which.
+    unit's centre dot. A label that finds no place on the rings goes to the nearest free spot
+    of a 2-point grid over `bounds`, with a leader line; only when the grid has none left is it
+    left out (not in the result).
     """
     placed: list[LabelBox] = []
     dots = [(float(x) - 1.5, float(y) - 1.5, float(x) + 1.5, float(y) + 1.5) for x, y in points]
@@ -237,7 +240,46 @@ def place_labels(
             if box is not None:
                 placed.append(LabelBox(i, box[0], box[1], box[2], box[3], leader=ring > 0))
                 break
+        else:
+            spot = _nearest_free(float(px), float(py), width, height, bounds, placed, dots, i)
+            if spot is not None:
+                placed.append(spot)
     return placed
+
+
+def _nearest_free(
+    px: float,
+    py: float,
+    width: float,
+    height: float,
+    bounds: tuple[float, float, float, float],
+    placed: Sequence[LabelBox],
+    dots: Sequence[tuple[float, float, float, float]],
+    own: int,
+) -> LabelBox | None:
+    """The free box on a 2-point grid over `bounds` whose centre is nearest (px, py)."""
+    xs = np.arange(bounds[0], bounds[2] - width, 2.0)
+    ys = np.arange(bounds[1], bounds[3] - height, 2.0)
+    if not xs.size or not ys.size:
+        return None
+    x0, y0 = (a.ravel() for a in np.meshgrid(xs, ys))
+    free = np.ones(x0.shape, dtype=bool)
+    taken = [(b.x0, b.y0, b.x1, b.y1) for b in placed]
+    taken += [d for j, d in enumerate(dots) if j != own]
+    for bx0, by0, bx1, by1 in taken:
+        free &= ~((x0 < bx1) & (bx0 < x0 + width) & (y0 < by1) & (by0 < y0 + height))
+    if not free.any():
+        return None
+    distance = np.hypot(x0 + width / 2 - px, y0 + height / 2 - py)
+    best = int(np.argmin(np.where(free, distance, np.inf)))  # first of equals: deterministic
+    return LabelBox(
+        own,
+        float(x0[best]),
+        float(y0[best]),
+        float(x0[best] + width),
+        float(y0[best] + height),
+        leader=True,
+    )
 
 
 def _first_fit(
