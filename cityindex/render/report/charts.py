@@ -221,7 +221,12 @@ def chart(kind: str, data: ChartData, *, top: int = 5, file: str = "the data") -
 
 
 def labels_for(units: Sequence[str], local: Sequence[str] | None) -> tuple[str, ...]:
-    """Unit labels: 'Beijing 北京' when local names exist and a CJK font is installed."""
+    """Unit labels: 'Beijing 北京' when local names exist and a CJK font is installed, else the
+    ids (cut to `LABEL_MAX` characters where they are drawn).
+
+    >>> labels_for(["Beijing", "Xi'an"], None)
+    ('Beijing', "Xi'an")
+    """
     if local is None or cjk_font() is None:
         return tuple(units)
     return tuple(f"{u} {n}" if n and n != u else u for u, n in zip(units, local, strict=True))
