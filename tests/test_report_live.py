@@ -192,3 +192,45 @@ def test_fixed_tier_thresholds_follow_the_sliders_too(
     for r in shown:
         expected = "A" if float(r["score"]) >= 0.6 else "B" if float(r["score"]) >= 0.3 else "C"
         assert r["tier"] == expected
+
+
+@needs_chromium
+@pytest.mark.parametrize(
+    "sets",
+    [
+        ["methods.normalise={method: min_max, range: [0, 1]}", "methods.aggregate=topsis"],
+        [
+            "methods.normalise={method: min_max, range: [1, 100]}",
+            "methods.aggregate.method=geometric_mean",
+        ],
+    ],
+    ids=["topsis", "geometric_mean"],
+)
+def test_natural_break_tiers_follow_the_sliders_under_other_aggregations(
+    sets: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """TOPSIS closeness and a geometric mean at policy 0.6: the page's ranks and natural-break
+    tiers are the CLI's (the default spec without its uncertainty plan, which these methods
+    would not all accept)."""
+    root = Path(__file__).parent.parent
+    text = (root / "indicators" / "ai-city-2024.yaml").read_text(encoding="utf-8")
+    text = text.replace("../data/cities-2024.csv", str(root / "data" / "cities-2024.csv"))
+    text = text[: text.index("\nuncertainty:")] + text[text.index("\ncalibration:") :]
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text, encoding="utf-8")
+    out = tmp_path / "report.html"
+    assert (
+        run(["report", str(spec), "--output", str(out), *(a for s in sets for a in ("--set", s))])
+        == 0
+    )
+    page = dom(out, "#w=policy:0.6")
+    shown = rows(page)
+    assert_consistent(shown, bars(page))
+    capsys.readouterr()
+    moved = [*sets, "groups.policy.weight=0.6"]
+    assert (
+        run(["score", str(spec), "--format", "csv", *(a for s in moved for a in ("--set", s))]) == 0
+    )
+    table = csv.DictReader(io.StringIO(capsys.readouterr().out))
+    cli = {r["city"]: (int(r["rank"]), r["tier"]) for r in table if r["rank"]}
+    assert {r["unit"]: (int(r["rank"]), r["tier"]) for r in shown} == cli

@@ -93,11 +93,12 @@ def live_bars(data: ChartData, *, digits: int | None = None, caption: str = "") 
             f"{shown}</text></g>"
         )
     height = top + len(data.labels) * ROW + 6
+    label = f' role="img" aria-label="{_e(caption)}"' if caption else ""
     family = ", ".join(f if f == "sans-serif" else f"'{f}'" for f in FONT_STACK)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" id="live-bars" viewBox="0 0 {_n(right)} '
         f'{_n(height)}" width="{_n(right)}" height="{_n(height)}" font-family="{_e(family)}" '
-        f'font-size="{_n(FONT)}" role="img" aria-label="{_e(caption)}" data-left="{left}" '
+        f'font-size="{_n(FONT)}"{label} data-left="{left}" '
         f'data-top="{_n(top)}" data-row="{_n(ROW)}" data-width="{_n(PLOT_WIDTH)}">'
         f"{legend}"
         f'<path d="M{left} {_n(top)}V{_n(height - 4)}" stroke="#888" fill="none"/>'

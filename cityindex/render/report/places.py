@@ -1,6 +1,8 @@
-"""Where the map's units are: coordinates from the data or a coordinates file, and bubble sizes.
+"""Where the map's units are: coordinates from the data or a coordinates file, bubble sizes, and
+where their labels go (`place_labels`: greedy, deterministic, no two labels overlapping).
 
-No matplotlib here (`charts` draws the map): the coordinates are read and checked as data.
+No matplotlib here (`map_chart` draws the map): the coordinates are read and checked as data,
+and labels are placed as boxes in points.
 """
 
 from __future__ import annotations
