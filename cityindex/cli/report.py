@@ -9,7 +9,7 @@ import typer
 
 from cityindex import api
 from cityindex.cli.application import app
-from cityindex.cli.charts_common import TopN, warn_without_cjk_font
+from cityindex.cli.charts_common import TopN
 from cityindex.cli.common import emit, load, pick_language
 from cityindex.cli.options import INPUT, Options, shared
 
@@ -50,7 +50,6 @@ def report_command(
         data = opts.data or loaded.spec.index.data
         theirs = load(compare, data=data, year=opts.year, encoding=opts.encoding)
         other = api.Index(theirs.spec, theirs.table)
-    warn_without_cjk_font(loaded)
     page = api.report(
         api.Index(loaded.spec, loaded.table),
         lang=language,

@@ -29,7 +29,6 @@ from cityindex.render.report.chart_inputs import COORDINATE_FILES as COORDINATE_
 from cityindex.render.report.chart_inputs import chart_data as chart_data
 from cityindex.render.report.chart_inputs import coordinates_file as coordinates_file
 from cityindex.render.report.chart_inputs import unit_labels
-from cityindex.render.report.charts import cjk_font
 from cityindex.render.report.interactive import sliders
 from cityindex.render.report.method import provenance_html
 from cityindex.render.report.sections import (
@@ -131,7 +130,9 @@ def build_report(
     `table`: the data, for the map's coordinates; `compare`: a name and a result whose
     ranks give the rank change; `lang`: the reader's language; `importance`:
     `cityindex.analysis.importance` rows, shown after the audit)."""
-    data = chart_data(spec, result, local_names=local_names, table=table, lang=lang)
+    data = chart_data(
+        spec, result, local_names=local_names, table=table, lang=lang, browser_text=True
+    )
     local = dict(zip(result.units, local_names, strict=True)) if local_names else None
     names = dict(
         zip(
@@ -148,11 +149,6 @@ def build_report(
         "</p>"
         if excluded
         else ""
-    )
-    font_note = (
-        ""
-        if local_names is None or cjk_font() is not None
-        else f"<p class='note'>{_e(tr('n.no_cjk', lang))}</p>"
     )
     scored = int(np.sum(result.included))
     uncertainty_html = (
@@ -172,7 +168,7 @@ def build_report(
 <h2 id="ranking">{_e(tr("h.ranking", lang))}</h2>{ranking_html}
 {excluded_note}
 <h3 id="what-if">{_e(tr("h.weights_live", lang))}</h3>{sliders(spec, result, names, lang)}
-<h2 id="charts">{_e(tr("h.charts", lang))}</h2>{font_note}{charts_section(data, top)}
+<h2 id="charts">{_e(tr("h.charts", lang))}</h2>{charts_section(data, top)}
 {uncertainty_html}
 <h2 id="framework">{_e(tr("h.framework", lang))}</h2>{framework_section(spec, result, lang)}
 <h2 id="method">{_e(tr("h.method", lang))}</h2>{method_section(spec, result, lang)}

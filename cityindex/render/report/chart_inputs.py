@@ -50,10 +50,15 @@ def coordinates_file(spec: Spec, table: Table | None) -> Path | None:
 def unit_labels(
     units: Sequence[str], local: Sequence[str] | None, lang: Language
 ) -> tuple[str, ...]:
-    """What readers see for units: the local (Chinese) name under zh, else `labels_for`."""
-    if lang == "zh" and local is not None and cjk_font() is not None:
+    """What readers see for units: the local (Chinese) name under zh, 'Beijing 北京' under en.
+
+    For text a browser draws (the HTML page, SVG charts): it needs no font on this machine.
+    """
+    if local is None:
+        return tuple(units)
+    if lang == "zh":
         return tuple(n or u for u, n in zip(units, local, strict=True))
-    return labels_for(units, local)
+    return tuple(f"{u} {n}" if n and n != u else u for u, n in zip(units, local, strict=True))
 
 
 def chart_data(
@@ -63,10 +68,16 @@ def chart_data(
     local_names: Sequence[str] | None = None,
     table: Table | None = None,
     lang: Language = "en",
+    browser_text: bool = False,
 ) -> ChartData:
     """Scores, top-level group contributions (from `explain`) and group scores, ranked;
     with `table`, also the units' coordinates for the map (its latitude/longitude columns,
-    else the coordinates file, when there is one)."""
+    else the coordinates file, when there is one).
+
+    `browser_text`: the charts go out as SVG whose text the reader's browser draws (the
+    report), so local names are used whatever fonts this machine has; otherwise (`plot`, which
+    may draw a PNG here) they are used only when a CJK font is installed (`labels_for`).
+    """
     order = ranked(result)
     groups = tuple(g.id for g in spec.groups)
     contributions = np.full((len(order), len(groups)), np.nan)
@@ -78,7 +89,10 @@ def chart_data(
     by_unit = dict(zip(result.units, local_names, strict=True)) if local_names else None
     units = [result.units[i] for i in order]
     local = [by_unit[u] for u in units] if by_unit is not None else None
-    labels = unit_labels(units, local, lang)
+    if browser_text or (cjk_font() is not None and local is not None):
+        labels = unit_labels(units, local, lang)
+    else:
+        labels = labels_for(units, local)
     scores = np.asarray(exact, dtype=float)[order]
     places = None
     source = ""
@@ -98,4 +112,6 @@ def chart_data(
         group_labels=tuple(title(g, lang) for g in spec.groups),
         lang=lang,
         map_source=source,
+        units=tuple(units),
+        ranks=tuple(None if np.isnan(result.rank[i]) else int(result.rank[i]) for i in order),
     )

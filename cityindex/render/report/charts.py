@@ -1,44 +1,34 @@
-"""Charts for reports and `cityindex plot`: matplotlib figures rendered to SVG (or PNG) text.
+"""Charts for reports and `cityindex plot`: matplotlib figures of the scores, rendered to SVG (or
+PNG) by `figures.render` (re-exported here with the rest of the figure machinery).
 
-Only this module imports matplotlib, and only its object API (`Figure`, no pyplot state), so
-nothing here touches a display or global figure registry. SVG text is drawn as paths, so a
-chart shows the same in any browser, offline, without the fonts installed. Chinese unit names
-need a CJK font on the machine that draws (Debian: fonts-noto-cjk); `cjk_font()` says whether
-one is there, and callers fall back to the unit ids when it is not.
-
-A chart depends on its data only: every figure is drawn under matplotlib's own defaults (a
-``matplotlibrc`` in the working folder or named by MATPLOTLIBRC changes nothing, numbers never
-follow the locale), and matplotlib keeps its font cache in a temporary folder of this run
-unless the user set MPLCONFIGDIR, so a report writes nothing but its output. Labels longer
-than `LABEL_MAX` characters are cut with an ellipsis, so a long title cannot squeeze the axes
-to nothing.
+The bar chart, heatmap, radars and rank intervals live here, the map in `map_chart`. Ranks
+print as whole numbers; a missing group score is a gap on a radar, never a 0.
 """
 
 from __future__ import annotations
 
-import atexit
-import io
-import os
-import shutil
-import tempfile
-import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cityindex.load.files import remove_on_signal
 from cityindex.methods.registry import FloatArray
 from cityindex.render.i18n import Language, tr
+from cityindex.render.report.figures import CJK_FAMILIES as CJK_FAMILIES
+from cityindex.render.report.figures import FONT_STACK as FONT_STACK
+from cityindex.render.report.figures import LABEL_MAX as LABEL_MAX
+from cityindex.render.report.figures import PALETTE, _figure, _rc, _shorts, short
+from cityindex.render.report.figures import browser_fonts as browser_fonts
+from cityindex.render.report.figures import cjk_font as cjk_font
+from cityindex.render.report.figures import private_config_dir as private_config_dir
+from cityindex.render.report.figures import render as render
+from cityindex.render.report.map_chart import map_caption as map_caption
+from cityindex.render.report.map_chart import map_chart as map_chart
+from cityindex.render.report.map_chart import map_layout as map_layout
 from cityindex.render.report.places import BUBBLE_AREA as BUBBLE_AREA  # re-exported
 from cityindex.render.report.places import (
     Places,
-    bubble_areas,
     no_coordinates,
 )
 from cityindex.render.report.places import coordinate_columns as coordinate_columns
@@ -49,104 +39,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def private_config_dir() -> None:
-    """Point MPLCONFIGDIR at a new temporary folder, removed at exit, unless the user set it.
-
-    matplotlib writes its font cache (and reads a matplotlibrc) there; by default that is the
-    user's ~/.cache or ~/.config. Must run before matplotlib is imported.
-    """
-    if os.environ.get("MPLCONFIGDIR"):
-        return
-    folder = tempfile.mkdtemp(prefix="cityindex-matplotlib-")
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    remove_on_signal(folder)  # atexit does not run when SIGTERM ends the run
-    os.environ["MPLCONFIGDIR"] = folder
-
-
-def _mpl() -> ModuleType:
-    """matplotlib, imported on first use: every other command skips its ~0.25 s import."""
-    import sys
-
-    if "matplotlib" not in sys.modules:
-        private_config_dir()
-    import matplotlib
-
-    return matplotlib
-
-
-LABEL_MAX = 40
-"""Most characters of a label drawn on a chart (longer ones end in an ellipsis)."""
-
-
-def short(label: str) -> str:
-    """`label` cut to `LABEL_MAX` characters.
-
-    >>> short("Beijing"), len(short("x" * 100)), short("x" * 100)[-1]
-    ('Beijing', 40, '…')
-    """
-    return label if len(label) <= LABEL_MAX else label[: LABEL_MAX - 1] + "…"
-
-
-def _shorts(labels: Sequence[str]) -> list[str]:
-    return [short(str(label)) for label in labels]
-
-
-@contextmanager
-def _rc(**extra: object) -> Iterator[None]:
-    """matplotlib's defaults, the fonts found here, SVG text as paths, and `extra`."""
-    mpl = _mpl()
-    family = [f for f in (cjk_font(), "DejaVu Sans") if f]
-    with mpl.rc_context():
-        mpl.rcdefaults()
-        mpl.rcParams.update(
-            {
-                "font.family": family,
-                "svg.fonttype": "path",
-                "svg.hashsalt": "ci",
-                "axes.formatter.use_locale": False,
-                **extra,
-            }
-        )
-        yield
-
-
 KINDS = ("bar", "heatmap", "radar", "map")
-CJK_FAMILIES = (
-    "Noto Sans CJK SC",
-    "Noto Sans CJK JP",
-    "Noto Sans SC",
-    "Source Han Sans SC",
-    "WenQuanYi Zen Hei",
-)
-PALETTE = (
-    "#4C72B0",
-    "#DD8452",
-    "#55A868",
-    "#C44E52",
-    "#8172B3",
-    "#937860",
-    "#DA8BC3",
-    "#8C8C8C",
-    "#CCB974",
-    "#64B5CD",
-)
-
-
-@lru_cache(maxsize=1)
-def cjk_font() -> str | None:
-    """The name of an installed font that has Chinese glyphs, or None."""
-    _mpl()
-    from matplotlib import font_manager
-
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    found = next((n for n in CJK_FAMILIES if n in names), None)
-    if found is None:  # installed after matplotlib cached its font list: add the files
-        for path in font_manager.findSystemFonts():
-            if any(key in Path(path).name for key in ("NotoSansCJK", "NotoSansSC", "wqy-zenhei")):
-                font_manager.fontManager.addfont(path)
-        names = {f.name for f in font_manager.fontManager.ttflist}
-        found = next((n for n in CJK_FAMILIES if n in names), None)
-    return found
 
 
 @dataclass(frozen=True)
@@ -169,33 +62,15 @@ class ChartData:
     lang: Language = "en"
     map_source: str = ""
     """Where the map's coordinates come from (a file name, or the coordinates file's sources)."""
+    units: tuple[str, ...] = ()
+    """The units' ids, in the same order as `labels` (for the page script); labels when empty."""
+    ranks: tuple[int | None, ...] = ()
+    """Each unit's rank (a whole number; ties share the best; None when not ranked)."""
 
     @property
     def group_names(self) -> list[str]:
         """Group titles when known, else ids."""
         return list(self.group_labels) if self.group_labels else list(self.groups)
-
-
-def _figure(width: float, height: float) -> Figure:
-    with _rc():
-        from matplotlib.figure import Figure
-
-        fig = Figure(figsize=(width, height), layout="constrained")
-    return fig
-
-
-def render(fig: Figure, fmt: str = "svg") -> bytes:
-    """The figure as SVG (no XML header, ready to inline) or PNG bytes."""
-    buf = io.BytesIO()
-    with _rc(), warnings.catch_warnings():
-        # a crowded figure is drawn as well as it fits; the warning would only reach stderr
-        warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
-        fig.savefig(buf, format=fmt, dpi=120, metadata={"Date": None} if fmt == "svg" else None)
-    data = buf.getvalue()
-    if fmt == "svg":
-        start = data.find(b"<svg")
-        data = data[start:]
-    return data
 
 
 def bar_chart(data: ChartData) -> Figure:
@@ -249,7 +124,12 @@ def heatmap(data: ChartData) -> Figure:
 
 
 def radar(data: ChartData, *, top: int = 5) -> Figure:
-    """One radar per unit for the first `top` units: its top-level group scores."""
+    """One radar per unit for the first `top` units: its top-level group scores.
+
+    A missing group score is not drawn as 0: the outline breaks on its axis, the area is
+    filled only between neighbouring axes that both have a value, and the axis is marked
+    "no data" (无数据) in grey at the rim.
+    """
     units = min(top, len(data.labels))
     k = len(data.groups)
     cols = min(units, 3)
@@ -258,16 +138,35 @@ def radar(data: ChartData, *, top: int = 5) -> Figure:
     angles = np.linspace(0, 2 * np.pi, k, endpoint=False)
     closed = np.append(angles, angles[0])
     top_value = float(np.nanmax(data.group_scores)) if data.group_scores.size else 1.0
+    rim = max(top_value, 1e-9)
     with _rc():
         for u in range(units):
             ax = fig.add_subplot(rows, cols, u + 1, projection="polar")
-            values = np.nan_to_num(data.group_scores[u])
-            ax.plot(closed, np.append(values, values[0]), color=PALETTE[u % len(PALETTE)])
-            ax.fill(closed, np.append(values, values[0]), alpha=0.25, color=PALETTE[u % 10])
+            values = np.asarray(data.group_scores[u], dtype=float)
+            colour = PALETTE[u % len(PALETTE)]
+            ax.plot(closed, np.append(values, values[0]), color=colour)  # NaN breaks the line
+            for j in range(k):
+                nxt = (j + 1) % k
+                if not (np.isnan(values[j]) or np.isnan(values[nxt])):
+                    wedge = ([0.0, angles[j], closed[j + 1]], [0.0, values[j], values[nxt]])
+                    ax.fill(*wedge, alpha=0.25, color=colour, linewidth=0)
+                if np.isnan(values[j]):
+                    ax.plot([angles[j]], [rim], "x", color="#999999", markersize=5)
+                    ax.text(
+                        angles[j],
+                        rim * 0.82,
+                        tr("rl.no_data", data.lang),
+                        fontsize=6,
+                        color="#777777",
+                        ha="center",
+                        va="center",
+                        gid=f"radar-missing-{j}",
+                    )
             ax.set_xticks(angles, _shorts(data.group_names), fontsize=7)
-            ax.set_ylim(0, max(top_value, 1e-9))
+            ax.set_ylim(0, rim)
             ax.set_yticklabels([])
-            ax.set_title(f"{u + 1}. {short(data.labels[u])}", fontsize=9)
+            rank = data.ranks[u] if data.ranks and data.ranks[u] is not None else u + 1
+            ax.set_title(f"{rank}. {short(data.labels[u])}", fontsize=9)
             ax.set_gid(f"chart-radar-{u + 1}")
     return fig
 
@@ -294,6 +193,9 @@ def rank_intervals(
         ax.invert_yaxis()
         ax.set_xlabel(tr("c.rank_x", lang))
         ax.set_xlim(0.5, max(float(np.nanmax(high)), float(n)) + 0.5)
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # ranks are whole numbers
         ax.legend(
             loc="upper center",
             bbox_to_anchor=(0.5, -0.12 - 1.2 / (n + 4)),
@@ -303,60 +205,6 @@ def rank_intervals(
         )
         ax.spines[["top", "right"]].set_visible(False)
     return fig
-
-
-def map_chart(places: Places, *, lang: Language = "en") -> Figure:
-    """Units at their longitude (x) and latitude (y), bubble area proportional to score.
-
-    No basemap and no tiles: only the points, labelled. The axes use the equirectangular
-    projection with the standard parallel at the mean latitude: one degree of longitude is
-    drawn cos(mean latitude) as wide as one degree of latitude (``set_aspect(1 / cos φ0)``,
-    so ticks stay in degrees), which keeps distances near that latitude roughly true.
-    A small dot marks each unit, so a unit scoring 0 is still placed.
-    """
-    fig = _figure(8, 6)
-    with _rc():
-        ax = fig.add_subplot()
-        lon, lat = places.longitude, places.latitude
-        ax.scatter(
-            lon,
-            lat,
-            s=bubble_areas(places.scores),
-            c=np.nan_to_num(places.scores),
-            cmap="YlGnBu",
-            vmin=0,
-            alpha=0.75,
-            edgecolors="#333333",
-            linewidths=0.6,
-            gid="map-bubbles",
-        )
-        ax.plot(lon, lat, ".", color="black", markersize=2)
-        for x, y, label in zip(lon, lat, places.labels, strict=True):
-            ax.annotate(
-                short(label),
-                (float(x), float(y)),
-                xytext=(4, 4),
-                textcoords="offset points",
-                fontsize=7,
-            )
-        if lat.size:
-            phi0 = float(np.radians(np.mean(lat)))
-            ax.set_aspect(1.0 / max(np.cos(phi0), 0.05), adjustable="datalim")
-        ax.margins(0.08)
-        ax.set_xlabel(tr("c.lon", lang))
-        ax.set_ylabel(tr("c.lat", lang))
-        ax.grid(True, linewidth=0.4, alpha=0.5)
-        ax.set_gid("chart-map")
-    return fig
-
-
-def map_caption(places: Places, *, lang: Language = "en", source: str = "") -> str:
-    """What the map shows, where its coordinates come from, and which units it leaves off."""
-    text = tr("n.map", lang, source=source or tr("n.none", lang).rstrip("。."))
-    if places.missing:
-        sep = "、" if lang == "zh" else ", "
-        text += " " + tr("n.map_missing", lang, units=sep.join(places.missing))
-    return text
 
 
 def chart(kind: str, data: ChartData, *, top: int = 5, file: str = "the data") -> Figure:
@@ -373,7 +221,12 @@ def chart(kind: str, data: ChartData, *, top: int = 5, file: str = "the data") -
 
 
 def labels_for(units: Sequence[str], local: Sequence[str] | None) -> tuple[str, ...]:
-    """Unit labels: 'Beijing 北京' when local names exist and a CJK font is installed."""
+    """Unit labels: 'Beijing 北京' when local names exist and a CJK font is installed, else the
+    ids (cut to `LABEL_MAX` characters where they are drawn).
+
+    >>> labels_for(["Beijing", "Xi'an"], None)
+    ('Beijing', "Xi'an")
+    """
     if local is None or cjk_font() is None:
         return tuple(units)
     return tuple(f"{u} {n}" if n and n != u else u for u, n in zip(units, local, strict=True))

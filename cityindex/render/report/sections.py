@@ -21,7 +21,6 @@ from cityindex.render.i18n import Language, headers, stage_name, title, titled_r
 from cityindex.render.report.chart_inputs import ranked
 from cityindex.render.report.charts import (
     ChartData,
-    bar_chart,
     heatmap,
     map_caption,
     map_chart,
@@ -29,6 +28,7 @@ from cityindex.render.report.charts import (
     rank_intervals,
 )
 from cityindex.render.report.charts import render as render_chart
+from cityindex.render.report.live_bars import live_bars
 from cityindex.render.report.method import (
     ahp_sections,
     calibration_details,
@@ -242,7 +242,7 @@ def charts_section(data: ChartData, top: int) -> str:
     )
     return "".join(
         [
-            _svg(render_chart(bar_chart(data)), "chart-bar", tr("n.bar", lang)),
+            _svg(live_bars(data).encode(), "chart-bar", tr("n.bar", lang)),
             _svg(render_chart(heatmap(data)), "chart-heatmap", tr("n.heatmap", lang)),
             radar_html,
             _map(data),
