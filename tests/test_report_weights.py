@@ -40,6 +40,15 @@ VARIANTS = {
     "geometric_mean": [*POSITIVE, "methods.aggregate.method=geometric_mean"],
     "harmonic_mean": [*POSITIVE, "methods.aggregate.method=harmonic_mean"],
     "generalised_mean": [*POSITIVE, "methods.aggregate={method: generalised_mean, p: 2}"],
+    # p near 0: Python's geometric limit, which x ** p / (1 / p) in the page once missed (gave 1)
+    "generalised_mean_p_tiny": [
+        *POSITIVE,
+        "methods.aggregate={method: generalised_mean, p: 1e-300}",
+    ],
+    "generalised_mean_p_negative": [
+        *POSITIVE,
+        "methods.aggregate={method: generalised_mean, p: -3}",
+    ],
     "topsis": ["methods.normalise={method: min_max, range: [0, 1]}", "methods.aggregate=topsis"],
 }
 

@@ -55,8 +55,25 @@ SCRIPT = r"""
     }
     return out;
   }
+  function powerMean(row, w) {
+    // as methods.aggregate.generalised_mean: in logs, so a p near 0 gives the geometric limit
+    var a = [], m = -Infinity, sw = 0, acc = 0;
+    row.forEach(function (xv, j) {
+      a[j] = present(xv) && w[j] > 0 ? D.p * Math.log(xv) : NaN;
+      if (a[j] > m) { m = a[j]; }
+    });
+    row.forEach(function (xv, j) {
+      if (!present(xv)) { return; }
+      sw += w[j];
+      if (w[j] > 0) { acc += w[j] * Math.expm1(a[j] - m); }
+    });
+    if (!(sw > 0)) { return NaN; }
+    if (m === -Infinity) { return 0; }
+    return Math.exp((m + Math.log1p(acc / sw)) / D.p);
+  }
   function mean(x, w) {
     return x.map(function (row) {
+      if (kind === "generalised_mean") { return powerMean(row, w); }
       var sw = 0, acc = 0;
       row.forEach(function (xv, j) {
         if (!present(xv)) { return; }
