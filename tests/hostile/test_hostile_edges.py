@@ -1,0 +1,282 @@
+"""Edges found by the break-it run of issue 24, each tried on the installed `cityindex` command.
+
+A year that would wrap, a published score written ``1`` beside ``0.7449``, a unit listed twice
+in a published result, `--set` lines that could not be pasted back: each ends in a located
+error (exit 1 or 2) or in the right result, never a silent wrong one or a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shlex
+from pathlib import Path
+
+import pytest
+
+import cityindex
+from cityindex import DataError
+from tests.journeys.shell import Shell, Shown, assert_no_traceback, installed_cityindex
+
+HERE = Path(__file__).parent
+
+
+@pytest.fixture
+def sh(tmp_path: Path) -> Shell:
+    """A terminal in a folder holding the hostile base spec and data."""
+    for name in ("base.yaml", "base.csv"):
+        (tmp_path / name).write_bytes((HERE / name).read_bytes())
+    return Shell(tmp_path, installed_cityindex())
+
+
+def refused(shown: Shown, code: str, status: int = 1) -> str:
+    """The error text of a refusal with `code` and exit `status`, no traceback."""
+    assert shown.code == status, shown.err
+    assert f"error[{code}]" in shown.err, shown.err
+    assert_no_traceback(shown)
+    return shown.err
+
+
+# ------------------------------------------------------------------ 1. a year that would wrap
+
+PANEL = """city,year,researchers,cost,plans
+Beijing,2023,120,9,4
+Shanghai,2023,100,10,3
+Shenzhen,2023,80,8,5
+Hangzhou,{year},60,6,2
+Beijing,2024,121,9,4
+Shanghai,2024,101,10,3
+Shenzhen,2024,81,8,5
+Hangzhou,2024,61,6,2
+"""
+
+
+@pytest.mark.parametrize("year", ["99999999999999999999", "-2023", "0", "20230", "999"])
+def test_a_panel_year_outside_four_digits_is_refused_with_its_row_and_column(
+    sh: Shell, year: str
+) -> None:
+    """Before: 99999999999999999999 wrapped to a negative int64 year, Hangzhou's 2023 row
+    vanished and `score --year 2023` ranked three cities with exit 0."""
+    (sh.cwd / "panel.csv").write_text(PANEL.format(year=year))
+    for args in ((), ("--year", "2023")):
+        err = refused(
+            sh("score", "base.yaml", "--data", "panel.csv", *args), "data.year.out-of-range"
+        )
+        assert f"row 5: {year} in column 'year' is not a year from 1000 to 9999" in err
+        assert "--> panel.csv:5" in err
+        assert "key path: year" in err
+        assert "expected: a whole year from 1000 to 9999, e.g. 2024" in err
+        assert "hint: the 'year' column holds each row's year" in err
+
+
+def test_four_digit_years_still_make_a_panel(sh: Shell) -> None:
+    (sh.cwd / "panel.csv").write_text(PANEL.format(year="2023"))
+    shown = sh.ok("score", "base.yaml", "--data", "panel.csv", "--year", "2023", "-f", "csv")
+    scores = {r["city"]: r["score"] for r in csv.DictReader(io.StringIO(shown.out))}
+    assert scores == {
+        "Beijing": "1.0000",
+        "Shenzhen": "0.9565",
+        "Hangzhou": "0.5217",
+        "Shanghai": "0.5217",
+    }
+
+
+# ------------------------------------------------- 2. the published precision, one rule for all
+
+# The shipped index reproduces the 2024 report's top three (Beijing 1.0000, Shenzhen 0.7449,
+# Shanghai 0.6266); the report's top score written `1` is the same number at the same precision.
+SEED = "seeds/ai-city-competitiveness-2024.csv"
+SPEC = "indicators/ai-city-2024.yaml"
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Shell:
+    from tests.journeys.shell import copy_checkout
+
+    return Shell(copy_checkout(tmp_path), installed_cityindex())
+
+
+def test_a_top_score_written_1_is_reproduced_by_check_and_by_calibrate(checkout: Shell) -> None:
+    """Before: `check` said reproduced, `calibrate` exited 1 with calibrate.no-fit ("another
+    unit would rank above a published one"): the loose tolerance of `1` (0 decimals, ±0.5)
+    pushed the ceiling for unlisted units to -0.37."""
+    (checkout.cwd / "one.csv").write_text(
+        "unit,score,rank\nBeijing,1,1\nShenzhen,0.7449,2\nShanghai,0.6266,3\n"
+    )
+    checked = checkout.ok("check", SPEC, "--against", "one.csv", "-f", "json")
+    assert '"reproduced": true' in checked.out
+    fitted = checkout.ok("calibrate", SPEC, "--target", "one.csv", "-f", "csv")
+    assert "published scores reproduced" in fitted.err
+    as_written = checkout.ok("calibrate", SPEC, "--target", SEED, "-f", "csv")
+    assert fitted.out == as_written.out
+    # An explicit digits column may give the top score no decimals: the ceiling for unlisted
+    # units comes from the lowest published unit's own precision, so the fit still holds.
+    (checkout.cwd / "digits.csv").write_text(
+        "unit,score,rank,digits\nBeijing,1,1,0\nShenzhen,0.7449,2,4\nShanghai,0.6266,3,4\n"
+    )
+    assert checkout.ok("calibrate", SPEC, "--target", "digits.csv", "-f", "csv").out == fitted.out
+
+
+def test_the_published_precision_is_the_most_decimals_in_the_column(tmp_path: Path) -> None:
+    """`1` beside `0.7449` is `1.0000`: a computed 1.00004 still rounds to it, 1.0001 does
+    not (with 0 decimals both would pass); the same rule for a CSV and a frame."""
+    import pandas as pd
+
+    from cityindex.api import published_reference
+    from cityindex.load.seeds import load_reference
+
+    path = tmp_path / "ref.csv"
+    path.write_text("unit,score,rank\nA,1,1\nB,0.7449,2\nC,,3\n")
+    reference = load_reference(path)
+    assert reference.decimals == (4, 4, 4)
+    assert reference.tolerance().tolist() == pytest.approx([5e-5] * 3)
+    frame = pd.DataFrame({"unit": ["A", "B"], "score": [1.0, 0.7449]})
+    assert published_reference(frame, ["A", "B"]).decimals == (4, 4)
+
+
+def test_a_digits_column_gives_each_row_its_own_precision(tmp_path: Path) -> None:
+    from cityindex.load.seeds import load_reference
+
+    path = tmp_path / "ref.csv"
+    path.write_text("unit,score,rank,digits\nA,1,1,0\nB,0.74,2,2\nC,,3,\n")
+    assert load_reference(path).decimals == (0, 2, 0)
+    path.write_text("unit,score,rank,digits\nA,1,1,many\nB,0.74,2,-1\n")
+    with pytest.raises(DataError) as caught:
+        load_reference(path)
+    issues = caught.value.issues
+    assert [i.code for i in issues] == ["reference.digits", "reference.digits"]
+    assert [str(i.location) for i in issues] == [f"{path}:2", f"{path}:3"]
+    assert "row 2: digits 'many' is not a number of decimals" in issues[0].message
+
+
+def test_a_unit_listed_twice_in_a_published_result_is_refused_by_check_and_calibrate(
+    checkout: Shell,
+) -> None:
+    """Before: `check` counted Shenzhen twice (n = 4 units, Spearman over a repeated unit)."""
+    (checkout.cwd / "twice.csv").write_text(
+        "unit,score,rank\nBeijing,1.0000,1\nShenzhen,0.7449,2\nShanghai,0.6266,3\n"
+        "Shenzhen,0.7449,2\n"
+    )
+    for command in ("check", "calibrate"):
+        option = "--against" if command == "check" else "--target"
+        err = refused(checkout(command, SPEC, option, "twice.csv"), "reference.unit.duplicate")
+        assert "unit 'Shenzhen' appears twice in twice.csv (rows 3 and 5)" in err
+        assert "--> twice.csv:5" in err
+    import pandas as pd
+
+    frame = pd.DataFrame({"unit": ["A", "B", "A"], "score": [1.0, 0.5, 1.0]})
+    with pytest.raises(DataError, match=r"unit 'A' appears twice in the published frame"):
+        cityindex.check(HERE / "base.yaml", frame)
+
+
+# --------------------------------------------------- 3. --set lines that paste back as printed
+
+DOTTED = """index:
+  id: dotted
+  title: Dotted ids
+  data: dotted.csv
+  unit: city
+  scale: {method: relative_to_max, digits: 4}
+groups:
+  talent.pool:
+    weight: 1
+    indicators:
+      researchers: {direction: higher_is_better}
+      cost.index: {direction: lower_is_better, column: cost}
+  policy:
+    weight: 1
+    indicators:
+      plans: {direction: higher_is_better}
+      funds: {direction: higher_is_better}
+"""
+DOTTED_DATA = """city,researchers,cost,plans,funds
+Beijing,120,9,4,10
+Shanghai,100,10,3,12
+Shenzhen,80,8,5,7
+Hangzhou,60,6,2,9
+Wuhan,50,5,3,3
+Chengdu,40,7,1,5
+"""
+# Level 1 (indicators) reaches these shares: the closest to equal that non-negative weights give.
+SHARES = "researchers=0.2101365,cost.index=0.2411173,plans=0.2738792,funds=0.2748671"
+
+
+@pytest.fixture
+def dotted(tmp_path: Path) -> Shell:
+    (tmp_path / "dotted.yaml").write_text(DOTTED)
+    (tmp_path / "dotted.csv").write_text(DOTTED_DATA)
+    return Shell(tmp_path, installed_cityindex())
+
+
+def pasted(shown: Shown) -> list[str]:
+    """The words of every `--set` line printed on stderr, as a shell reads them pasted."""
+    lines = [line for line in shown.err.splitlines() if line.startswith("--set ")]
+    assert lines, shown.err
+    return [word for line in lines for word in shlex.split(line)]
+
+
+def effective(sh: Shell, *args: str) -> dict[str, float]:
+    """Each indicator's effective weight, as `cityindex weights` prints it."""
+    shown = sh.ok("weights", "dotted.yaml", "-f", "csv", *args)
+    return {
+        r["indicator"]: float(r["effective_weight"]) for r in csv.DictReader(io.StringIO(shown.out))
+    }
+
+
+@pytest.mark.parametrize(
+    ("level", "target", "printed"),
+    [
+        (
+            2,
+            "equal",
+            [
+                "--set 'groups.\"talent.pool\".weight=0.708989224253'",
+                "--set groups.policy.weight=0.291010775747",
+            ],
+        ),
+        (
+            1,
+            SHARES,
+            [
+                "--set 'groups.\"talent.pool\".indicators.researchers.weight=0.107863549331'",
+                '--set \'groups."talent.pool".indicators."cost.index".weight=0.892136450669\'',
+                "--set groups.policy.indicators.plans.weight=0.271458659758",
+                "--set groups.policy.indicators.funds.weight=0.728541340242",
+            ],
+        ),
+    ],
+)
+def test_every_printed_set_line_pastes_back_into_score_and_takes_effect(
+    dotted: Shell, level: int, target: str, printed: list[str]
+) -> None:
+    """Before: level 2 printed ``--set groups.talent.pool.weight=…`` (spec.set.unknown-path
+    when pasted) and level 1 ``groups.researchers.weight`` for an indicator whose weight the
+    spec leaves to its default (also refused)."""
+    found = dotted.ok(
+        "optimise-weights", "dotted.yaml", "--level", str(level), "--target", target, "-f", "csv"
+    )
+    assert [line for line in found.err.splitlines() if line.startswith("--set")] == printed
+    words = pasted(found)
+    assert dotted.ok("score", "dotted.yaml", "-f", "csv", *words).code == 0
+    before, after = effective(dotted), effective(dotted, *words)
+    if level == 2:  # talent.pool's indicators get 0.709 of the index, shared equally
+        assert after["researchers"] == pytest.approx(0.708989224253 / 2, abs=1e-9)
+        assert after["plans"] == pytest.approx(0.291010775747 / 2, abs=1e-9)
+    else:  # within each group, the indicators' weights as printed
+        assert after["researchers"] == pytest.approx(0.107863549331 / 2, abs=1e-9)
+        assert after["cost.index"] == pytest.approx(0.892136450669 / 2, abs=1e-9)
+        assert after["funds"] == pytest.approx(0.728541340242 / 2, abs=1e-9)
+    assert after != before
+    library = cityindex.optimise_weights(
+        dotted.cwd / "dotted.yaml", level=level, target=target
+    ).attrs["set"]
+    assert library == [w.removeprefix("--set ") for w in words if w != "--set"]
+
+
+def test_an_unclosed_quote_in_a_set_path_is_a_usage_error(dotted: Shell) -> None:
+    err = refused(
+        dotted("score", "dotted.yaml", "--set", 'groups."talent.pool.weight=1'),
+        "usage.set.syntax",
+        2,
+    )
+    assert "a double quote in its path is not closed" in err
