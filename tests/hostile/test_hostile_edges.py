@@ -280,3 +280,83 @@ def test_an_unclosed_quote_in_a_set_path_is_a_usage_error(dotted: Shell) -> None
         2,
     )
     assert "a double quote in its path is not closed" in err
+
+
+# ------------------------------------------------------- 4 and 7. sources: malformed urls, order
+
+SOURCES_HEAD = "unit,column,value,year,url,note,publisher,title,published,mirror\n"
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://[::1", "Invalid IPv6 URL"),
+        ("https://example.org:99999/a", "Port out of range 0-65535"),
+        ("http://[zz]/", "'zz' does not appear to be an IPv4 or IPv6 address"),
+    ],
+)
+def test_a_url_that_does_not_split_is_refused_with_its_row_by_every_reader(
+    sh: Shell, url: str, why: str
+) -> None:
+    """Before: `report` exited 3 (internal error: ValueError: Invalid IPv6 URL)."""
+    (sh.cwd / "base.sources.csv").write_text(
+        SOURCES_HEAD
+        + "Shanghai,researchers,100,2024,https://example.org/a,fine,P,T,2024-01-01,false\n"
+        + f"Beijing,researchers,120,2024,{url},bad,P,T,2024-01-01,false\n"
+    )
+    for args in (("sources", "base.yaml"), ("report", "base.yaml", "-o", "r.html")):
+        err = refused(sh(*args), "sources.url.malformed")
+        assert f"row 3: url '{url}' is not a readable address ({why})" in err
+        assert "--> base.sources.csv:3" in err
+        assert "key path: url" in err
+    assert not (sh.cwd / "r.html").exists()
+
+
+def test_a_javascript_url_is_kept_as_text_for_the_report_to_show_unlinked(sh: Shell) -> None:
+    (sh.cwd / "base.sources.csv").write_text(
+        SOURCES_HEAD + "Beijing,researchers,120,2024,javascript:alert(1),odd,P,T,2024,false\n"
+    )
+    shown = sh.ok("sources", "base.yaml", "--unit", "Beijing", "-f", "csv")
+    assert "javascript:alert(1)" in shown.out
+
+
+TWO_ORIGINALS = [
+    "Beijing,researchers,120,2024,https://b.example.org/x,listed first,B Pub,B,2024-02,false\n",
+    "Beijing,researchers,120,2024,https://a.example.org/x,listed second,A Pub,A,2024-01,false\n",
+]
+OTHERS = [
+    "Shanghai,researchers,100,2024,https://s.example.org/x,s,S Pub,S,2024,false\n",
+    "Beijing,plans,4,2024,https://m.example.org/x,mirror first,M Pub,M,2024,true\n",
+    "Beijing,plans,4,2024,https://o.example.org/x,original second,O Pub,O,2024,false\n",
+    "Hangzhou,cost,6,2024,https://h.example.org/x,h,H Pub,H,2024,false\n",
+]
+
+
+def test_sources_follow_the_data_and_the_files_first_original_for_a_value(
+    sh: Shell,
+) -> None:
+    """`cityindex sources` lists values in the data's order (units by name, the spec's
+    indicators); of two originals for one value the file's first is shown, and an original
+    beats a mirror listed before it. Moving the other rows changes nothing, byte for byte."""
+    path = sh.cwd / "base.sources.csv"
+    path.write_text(SOURCES_HEAD + "".join(OTHERS[:2] + TWO_ORIGINALS + OTHERS[2:]))
+    first = sh.ok("sources", "base.yaml", "-f", "csv").out
+    rows = list(csv.DictReader(io.StringIO(first)))
+    assert [(r["unit"], r["indicator"]) for r in rows][:4] == [
+        ("Beijing", "researchers"),
+        ("Beijing", "cost"),
+        ("Beijing", "plans"),
+        ("Hangzhou", "researchers"),
+    ]
+    by_value = {(r["unit"], r["indicator"]): r for r in rows}
+    assert by_value["Beijing", "researchers"]["publisher"] == "B Pub"
+    assert by_value["Beijing", "plans"]["publisher"] == "O Pub"
+    assert by_value["Beijing", "plans"]["mirror"] == "false"
+    path.write_text(SOURCES_HEAD + "".join(OTHERS[::-1][:2] + TWO_ORIGINALS + OTHERS[::-1][2:]))
+    assert sh.ok("sources", "base.yaml", "-f", "csv").out == first
+    assert sh.ok("sources", "base.yaml", "-f", "csv").out == first
+    path.write_text(SOURCES_HEAD + "".join(OTHERS + TWO_ORIGINALS[::-1]))
+    again = sh.ok("sources", "base.yaml", "-f", "csv").out
+    assert next(r["publisher"] for r in csv.DictReader(io.StringIO(again))) == "A Pub"
+    frame = cityindex.sources(sh.cwd / "base.yaml")
+    assert frame.loc[("Beijing", "researchers"), "publisher"] == "A Pub"
