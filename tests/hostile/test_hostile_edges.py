@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shlex
 from pathlib import Path
 
@@ -360,3 +361,67 @@ def test_sources_follow_the_data_and_the_files_first_original_for_a_value(
     assert next(r["publisher"] for r in csv.DictReader(io.StringIO(again))) == "A Pub"
     frame = cityindex.sources(sh.cwd / "base.yaml")
     assert frame.loc[("Beijing", "researchers"), "publisher"] == "A Pub"
+
+
+# --------------------------------------------------- 5. a standard output that is not UTF-8
+
+
+def ascii_run(sh: Shell, *args: str, encoding: str = "ascii") -> Shown:
+    """`cityindex ARGS…` with ``PYTHONIOENCODING`` set, the output read back as bytes."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "PYTHONIOENCODING": encoding}
+    env.pop("PYTHONPATH", None)
+    done = subprocess.run(
+        [str(sh.executable), *args],
+        cwd=sh.cwd,
+        capture_output=True,
+        timeout=300,
+        check=False,
+        env=env,
+    )
+    return Shown(done.returncode, done.stdout.decode(encoding), done.stderr.decode(encoding))
+
+
+ESCAPED = "standard output's encoding (ascii) cannot write some characters"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("score", "-f", "csv"),
+        ("score", "--lang", "zh", "-f", "table", "--top", "3"),
+        ("explain", "北京", "-f", "table"),
+        ("score", "--lang", "zh", "-f", "json"),
+    ],
+)
+def test_an_ascii_standard_output_gets_escapes_and_one_warning_not_a_crash(
+    checkout: Shell, args: tuple[str, ...]
+) -> None:
+    """Before: exit 3, "internal error: UnicodeEncodeError: 'ascii' codec can't encode"."""
+    shown = ascii_run(checkout, *args)
+    assert shown.code == 0, shown.err
+    assert_no_traceback(shown)
+    assert shown.err.count(ESCAPED) == 1
+    assert "set PYTHONIOENCODING=utf-8" in shown.err
+    assert re.search(r"\\(u[0-9a-f]{4}|x[0-9a-f]{2})", shown.out)  # 北京, 第一梯队, ×
+    if "table" in args:  # ASCII borders, no escaped box-drawing characters
+        assert re.search(r"^\+-+\+", shown.out, re.MULTILINE)
+        assert "\\u2501" not in shown.out
+
+
+def test_ascii_output_of_plain_ascii_text_is_unchanged_and_files_stay_utf8(
+    checkout: Shell,
+) -> None:
+    plain = ascii_run(checkout, "validate")
+    assert plain.code == 0
+    assert ESCAPED not in plain.err
+    wrote = ascii_run(checkout, "score", "--lang", "zh", "-f", "csv", "-o", "zh.csv")
+    assert wrote.code == 0
+    assert ESCAPED not in wrote.err
+    assert "第一梯队" in (checkout.cwd / "zh.csv").read_text(encoding="utf-8")
+    unknown = ascii_run(checkout, "explain", "北京x")
+    assert unknown.code == 2
+    assert "error[usage.unit.unknown]" in unknown.err
+    assert "did you mean '\\u5317\\u4eac'?" in unknown.err
