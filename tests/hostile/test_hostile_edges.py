@@ -453,3 +453,37 @@ def test_the_width_is_read_from_the_first_non_blank_line_only(tmp_path: Path) ->
     path = tmp_path / "cr.csv"
     path.write_text("city,a\r" + rows, newline="")
     assert len(load_data(path, unit="city").units) == 150_000
+
+
+# ------------------------------- 8. already handled: checked here through the installed command
+
+
+def test_a_title_with_control_characters_reaches_a_workbook_as_visible_text(sh: Shell) -> None:
+    """openpyxl refuses control characters (IllegalCharacterError, exit 3 in the break-it
+    run); the workbook holds them escaped, as the terminal shows them."""
+    import openpyxl
+
+    spec = (sh.cwd / "base.yaml").read_text()
+    bad = 'title: "Bad\\x07title\\x1b]0;pwn\\x07 \\x0b end"'
+    (sh.cwd / "ctl.yaml").write_text(spec.replace("title: Hostile-input fixture", bad))
+    sh.ok("explain", "Beijing", "ctl.yaml", "-f", "xlsx", "-o", "ctl.xlsx")
+    book = openpyxl.load_workbook(sh.cwd / "ctl.xlsx")
+    texts = [v for ws in book for row in ws.iter_rows(values_only=True) for v in row]
+    assert "Bad\\x07title\\x1b]0;pwn\\x07 \\x0b end" in texts
+    assert not any(isinstance(v, str) and "\x07" in v for v in texts)
+
+
+@pytest.mark.parametrize(("value", "shown"), [("heavy", "'heavy' (text)"), ("[1, 2]", "list")])
+def test_a_weight_set_of_text_or_a_list_is_a_located_error_at_the_command(
+    sh: Shell, value: str, shown: str
+) -> None:
+    from tests.test_plan import CSV, SPEC
+
+    (sh.cwd / "toy.csv").write_text(CSV)
+    text = SPEC.replace(
+        "  equal_top: {capacity: 1, policy: 1}", f"  equal_top: {{capacity: {value}, policy: 1}}"
+    )
+    (sh.cwd / "toy.yaml").write_text(text)
+    err = refused(sh("uncertainty", "toy.yaml", "--runs", "10"), "spec.weight-set.weight")
+    assert f"weight set 'equal_top': capacity's weight {shown}" in err
+    assert "--> toy.yaml:29:15" in err
