@@ -18,15 +18,11 @@ def _escape(error: UnicodeError) -> tuple[str, int]:
     """``\\uXXXX`` (``\\xXX``) for what the encoding lacks, and once per run a warning."""
     if not _WARNED:
         _WARNED.append(True)
-        from cityindex.render.formats import render_warning
-
         encoding = getattr(error, "encoding", "?")
-        sys.stderr.write(
-            render_warning(
-                f"standard output's encoding ({encoding}) cannot write some characters: they "
-                "are written as escapes (\\uXXXX, \\xXX); set PYTHONIOENCODING=utf-8 (or a UTF-8 "
-                "locale), or write a UTF-8 file with --output"
-            )
+        sys.stderr.write(  # as `formats.render_warning` writes it (which imports this module)
+            f"warning: standard output's encoding ({encoding}) cannot write some characters: "
+            "they are written as escapes (\\uXXXX, \\xXX); set PYTHONIOENCODING=utf-8 (or a "
+            "UTF-8 locale), or write a UTF-8 file with --output\n"
         )
     replaced, end = codecs.backslashreplace_errors(error)
     return str(replaced), end
