@@ -110,7 +110,10 @@ def calibrate(
         return out
 
     others = units_below(reference, prepared, position)
-    ceiling = float(np.nanmin(published)) - float(np.max(tol)) * 2 if others.size else 0.0
+    # Units the reference leaves out rank below its lowest unit: at least two of that unit's
+    # tolerances under its published score (its own precision, not the loosest in the file).
+    lowest = int(np.argmin(published)) if published.size else 0
+    ceiling = float(published[lowest] - 2 * tol[lowest]) if others.size else 0.0
 
     def headroom(batch: FloatArray) -> FloatArray:
         """ceiling − score for units the reference ranks below its listed ones (must be ≥ 0)."""

@@ -60,7 +60,13 @@ from cityindex.api.robustness import (
 from cityindex.api.scoring import explain, score
 from cityindex.api.starter import init
 from cityindex.api.weight_table import weights
-from cityindex.api.weights_fit import level_optimum, optimise_weights, parse_target, weight_path
+from cityindex.api.weights_fit import (
+    level_optimum,
+    optimise_weights,
+    parse_target,
+    set_arguments,
+    weight_path,
+)
 
 __all__ = [
     "AnalysisWarning",
@@ -98,6 +104,7 @@ __all__ = [
     "score",
     "score_detail",
     "sensitivity",
+    "set_arguments",
     "sources",
     "uncertainty",
     "validate",

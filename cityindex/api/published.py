@@ -13,7 +13,7 @@ from cityindex.api.frames import int_ranks
 from cityindex.api.index import DataLike, Index, SpecLike, as_index, as_result
 from cityindex.errors import DataError, UsageError, did_you_mean, issue
 from cityindex.load.arguments import number_argument, whole_argument, wrong_type
-from cityindex.model.reference import Reference
+from cityindex.model.reference import Reference, column_precision, repeated_units
 from cityindex.model.result import IndexResult
 
 if TYPE_CHECKING:
@@ -52,12 +52,33 @@ def _read_reference(target: str | Path | Reference | pd.DataFrame) -> Reference:
         n = len(frame)
         scores = frame["score"].to_numpy(dtype=float) if "score" in frame else np.full(n, np.nan)
         ranks = frame["rank"].to_numpy(dtype=float) if "rank" in frame else np.full(n, np.nan)
-        decimals = tuple(
-            0 if np.isnan(v) else len(repr(float(v)).partition(".")[2]) for v in scores
+        written = [0 if np.isnan(v) else len(repr(float(v)).partition(".")[2]) for v in scores]
+        decimals = (
+            tuple(int(d) for d in frame["digits"])
+            if "digits" in frame
+            else column_precision(written, scores.tolist())
         )
         units = tuple(str(u) for u in frame["unit"])
+        _refuse_repeats(units)
         return Reference(units, scores, ranks, decimals, "", "<DataFrame>")
     return load_reference(target)
+
+
+def _refuse_repeats(units: Sequence[str]) -> None:
+    """A frame naming a unit twice would count it twice: refuse it, naming each repeat."""
+    repeats = repeated_units(units)
+    if repeats:
+        raise DataError(
+            [
+                issue(
+                    "reference.unit.duplicate",
+                    f"unit '{u}' appears twice in the published frame (rows {a} and {b})",
+                    key_path="unit",
+                    hint="a published result lists each unit once",
+                )
+                for u, a, b in repeats
+            ]
+        )
 
 
 def check(
@@ -209,10 +230,16 @@ def calibrate(
         min_gap=min_gap,
         bounds=bounds,
     )
+    from cityindex.api.weights_fit import weight_keys
+    from cityindex.load.spec_overrides import set_path
+
     lookup = {n.id: n.key_path for n in idx.spec.walk()}
+    keys = weight_keys(idx.spec)
     rows: list[dict[str, Any]] = []
+    sets: list[str] = []
     for gid, new in fit.weights.items():
         for child, old_w, new_w in zip(fit.children[gid], fit.original[gid], new, strict=True):
+            sets.append(f"{set_path(keys[child])}={float(new_w)!r}")
             rows.append(
                 {
                     "key_path": f"{lookup[child]}.weight",
@@ -231,7 +258,7 @@ def calibrate(
         "rank_only": fit.rank_only,
         "min_gap": fit.min_gap,
         "groups": len(fit.weights),
-        "set": [f"{k}={v!r}" for k, v in frame["after"].items()],
+        "set": sets,
         "fit": [dict(row) for row in fit.fit],
         "bounds": {
             "dimension_band": None if dimension_band is None else list(dimension_band),

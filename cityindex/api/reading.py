@@ -195,7 +195,9 @@ def sources(
     ``unit`` and ``indicator``: ``column``, ``value``, ``year``, ``publisher``, ``title``,
     ``published``, ``url``, ``mirror`` (the link is not on the original publisher's site) and
     ``note``, read from the ``<data>.sources.csv`` next to the data file. ``attrs`` names the
-    data file, the sources file and the year.
+    data file, the sources file and the year. Rows follow the data (units by name, indicators
+    in spec order), not the sources file; of several sources rows for one value the first
+    original in the file is shown, else the first mirror.
     """
     unit = text_argument(unit, "unit")
     indicator = text_argument(indicator, "indicator")

@@ -10,7 +10,7 @@ import pandas as pd
 from cityindex.api.index import DataLike, Index, SpecLike, as_index
 from cityindex.errors import UsageError, issue
 from cityindex.load.data import Table
-from cityindex.model.spec import Spec
+from cityindex.model.spec import Group, Indicator, Spec
 
 if TYPE_CHECKING:
     from cityindex.analysis.optimise_level import LevelOptimum
@@ -43,11 +43,35 @@ def parse_target(text: str) -> str | dict[str, float]:
 
 
 def weight_path(spec: Spec, child: str) -> str:
-    """The dotted key path of `child`'s weight, as ``--set`` (and ``set=``) take it."""
-    for key in spec.locations:
-        if key.endswith(f".{child}.weight") or key == f"{child}.weight":
-            return key
-    return f"groups.{child}.weight"
+    """The dotted key path of `child`'s weight, as messages and `Spec.location` name it
+    (``groups.talent.indicators.cost.weight``; `set_arguments` writes it for ``--set``)."""
+    return ".".join(weight_keys(spec)[child])
+
+
+def weight_keys(spec: Spec) -> dict[str, tuple[str, ...]]:
+    """Every node's weight as the keys leading to it in the spec, by node id (whether or not
+    the weight is written: an indicator's weight defaults to 1)."""
+    keys: dict[str, tuple[str, ...]] = {}
+
+    def visit(node: Group | Indicator, above: tuple[str, ...]) -> None:
+        here = (*above, "groups" if isinstance(node, Group) else "indicators", node.id)
+        keys[node.id] = (*here, "weight")
+        if isinstance(node, Group):
+            for child in node.children:
+                visit(child, here)
+
+    for group in spec.groups:
+        visit(group, ())
+    return keys
+
+
+def set_arguments(spec: Spec, weights: Mapping[str, float]) -> list[str]:
+    """``PATH=VALUE`` for each child's new weight, as ``--set`` and ``set=`` read them back:
+    a key holding a dot is quoted (``groups."talent.pool".weight=0.7``)."""
+    from cityindex.load.spec_overrides import set_path
+
+    keys = weight_keys(spec)
+    return [f"{set_path(keys[child])}={w:.12g}" for child, w in weights.items()]
 
 
 def level_optimum(
@@ -97,9 +121,6 @@ def optimise_weights(
         "level": level,
         "objective": found.objective,
         "reached": found.reached,
-        "set": [
-            f"{weight_path(idx.spec, c)}={w:.12g}"
-            for c, w in zip(found.children, found.after, strict=True)
-        ],
+        "set": set_arguments(idx.spec, dict(zip(found.children, found.after, strict=True))),
     }
     return frame

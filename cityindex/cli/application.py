@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from cityindex.render.terminal import escape_what_stdout_cannot_encode
 from cityindex.render.workflow import EXAMPLES
 from cityindex.render.workflow import WORKFLOW as WORKFLOW
 
@@ -65,3 +66,4 @@ def _root(
     Example: cityindex score --top 10
     """
     _STATE["debug"] = debug
+    escape_what_stdout_cannot_encode()  # PYTHONIOENCODING=ascii: escapes, not a crash

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from typing import Annotated
 
 import typer
@@ -84,8 +85,9 @@ def optimise_weights_command(
     )
     emit(text, opts.output)
     if found.reached:
-        for child, w in zip(found.children, found.after, strict=True):
-            say(f"--set {api.weight_path(loaded.spec, child)}={w:.12g}")
+        after = dict(zip(found.children, found.after, strict=True))
+        for line in api.set_arguments(loaded.spec, after):
+            say(f"--set {shlex.quote(line)}")
         return
     key = api.weight_path(loaded.spec, worst_child(found))
     raise unreachable(found, loaded.spec, key)

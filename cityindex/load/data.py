@@ -35,6 +35,7 @@ from cityindex.load.arguments import path_argument, text_argument
 from cityindex.load.csv_columns import (
     Column,
     builders_for,
+    check_header_width,
     columns_from_rows,
     split_fast,
     split_slow,
@@ -300,6 +301,7 @@ def parse_table(
     na_values: Sequence[str] = (),
 ) -> Table:
     """CSV text already decoded → a `Table` (see `load_data`; `name` is used in messages)."""
+    check_header_width(text, name)
     builders = builders_for(unit, time, na_values)
     fast = split_fast(text, builders)
     has_columns = fast is not None

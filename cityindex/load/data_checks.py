@@ -80,12 +80,26 @@ def header_issues(
     return problems
 
 
+YEARS = (1000, 9999)
+"""The years a panel's time column may hold: four digits, so no year wraps or is misread."""
+
+
 def years_of(
     column: Column, lines: npt.NDArray[np.int64], name: str, time: str
 ) -> npt.NDArray[np.int64]:
-    """Each row's time as a whole number; every cell that is not one is located."""
+    """Each row's time as a whole number of four digits; every cell that is not one is located.
+
+    A year outside `YEARS` (99999999999999999999 would wrap to a negative int64) is refused, not
+    cast.
+    """
+    low, high = YEARS
     values = column.values
-    if values is not None and not np.isnan(values).any() and (values == np.round(values)).all():
+    if (
+        values is not None
+        and not np.isnan(values).any()
+        and (values == np.round(values)).all()
+        and ((values >= low) & (values <= high)).all()
+    ):
         return values.astype(np.int64)
     problems: list[Issue] = []
     for line, cell in zip(lines.tolist(), column.text_list(), strict=True):
@@ -96,6 +110,21 @@ def years_of(
                     "data.year.invalid",
                     f"row {line}: {time} {cell!r} is not a whole number",
                     location=Location(name, line),
+                    key_path=time,
+                )
+            )
+        elif not low <= value <= high:
+            problems.append(
+                issue(
+                    "data.year.out-of-range",
+                    f"row {line}: {cell.strip()} in column '{time}' is not a year "
+                    f"from {low} to {high}",
+                    location=Location(name, line),
+                    key_path=time,
+                    expected=f"a whole year from {low} to {high}, e.g. 2024",
+                    got=cell.strip(),
+                    hint=f"the '{time}' column holds each row's year; "
+                    "check this cell for a typo or a pasted number",
                 )
             )
     raise_capped(problems)

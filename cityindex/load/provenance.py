@@ -20,6 +20,16 @@ it is a mirror. A panel's sources file adds ``panel_year``: the value of the dat
 A sources file may cover several data files (e.g. the scored and the thin file): rows for units
 not in a data file are simply not used for it.
 
+Order: a listing of values (`provenance_rows`, ``cityindex sources``) follows the data — units
+in the table's canonical order (by name, then year), indicators in the spec's order — and never
+the sources file's row order. Where several rows source the same value, the file's order is the
+author's preference: the first row with a url that is not a mirror is shown, else the first
+mirror. `load_sources` returns the rows in file order. So the same files give the same output,
+byte for byte, and moving a row changes only which of a value's sources is shown first.
+
+A url is kept as written (the report makes links of http(s) ones only); one that cannot be split
+into its parts (``http://[::1``, a port above 65535) is refused with its row.
+
 This module only reads; matching values to their sources is `provenance_rows`.
 """
 
@@ -150,6 +160,20 @@ def load_sources(path: str | Path, *, data_path: str | Path | None = None) -> li
                 )
             )
             continue
+        malformed = url_problem(cell["url"])
+        if malformed is not None:
+            problems.append(
+                issue(
+                    "sources.url.malformed",
+                    f"row {line}: url {cell['url']!r} is not a readable address ({malformed})",
+                    location=Location(name, line),
+                    key_path="url",
+                    expected="an address such as https://www.gov.cn/zhengce/…, or an empty cell",
+                    got=cell["url"],
+                    hint="check the brackets and the port (a number up to 65535) in the address",
+                )
+            )
+            continue
         out.append(
             Source(
                 unit=cell["unit"],
@@ -169,6 +193,25 @@ def load_sources(path: str | Path, *, data_path: str | Path | None = None) -> li
     if problems:
         raise DataError(problems)
     return out
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be split into its parts (an unclosed ``[``, a port that is not a port),
+    or None: what every reader of the address (the report's links, a browser) trips on.
+
+    >>> [url_problem(u) for u in ("https://example.org/a", "", "javascript:alert(1)")]
+    [None, None, None]
+    >>> url_problem("http://[::1")
+    'Invalid IPv6 URL'
+    """
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it raises for a port out of range or not a number
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def sources_for_table(
@@ -210,6 +253,8 @@ def provenance_rows(
     indicator then empty for columns no indicator uses), in unit then indicator order. A value
     without a matching sources row has an empty url and the note ``NO SOURCE``. `mirror` is
     ``true`` when every matching sources row is a mirror (the value rests on mirrors only).
+    Of several matching rows, the first original in the file is shown, else the first mirror
+    (see the module's note on order).
     """
     keyed = sources_for_table(sources, table)
     by_column: list[tuple[str, str]] = [(ind.id, ind.column) for ind in spec.indicators()]

@@ -202,13 +202,17 @@ def to_table(
 
     rich is imported here, not at module level: CSV and JSON runs (scripts) skip its import cost.
     """
+    from rich.box import ASCII2, HEAVY_HEAD
     from rich.console import Console
     from rich.table import Table as RichTable
     from rich.text import Text
 
+    from cityindex.render.terminal import ascii_borders
+
     # Text, not str: rich reads a str as markup ("[bold]" hidden, "[/x]" an error) and emoji
     # codes; a unit name is shown as written, control characters as \x1b (`visible`).
     table = RichTable(
+        box=ASCII2 if ascii_borders() else HEAVY_HEAD,
         title=None if title is None else Text(visible(title, keep="\n")),
         caption=None if caption is None else Text(visible(caption, keep="\n")),
         header_style="bold",
