@@ -8,7 +8,7 @@ from typing import Annotated, Any, cast
 import typer
 
 from cityindex import api
-from cityindex.api.calibration_file import DIGEST_KEY, stamp_calibration, write_calibrated
+from cityindex.api.calibration_file import stamp_calibration, write_calibrated
 from cityindex.cli.application import app
 from cityindex.cli.common import (
     Loaded,
@@ -33,6 +33,7 @@ from cityindex.render.calibrate import (
     order_notes,
     residual_lines,
     stamp_needs_output,
+    wrote_spec,
 )
 from cityindex.render.choices import parse_band, parse_levels, parse_share
 from cityindex.render.messages import message_language
@@ -195,11 +196,7 @@ def calibrate(
     )
     spec = loaded.spec
     values = calibrated_values(rows, spec.index.data, "index.data" in spec.spans, output)
-    _wrote(output, write_calibrated(spec, loaded.table, values, block, output))
-
-
-def _wrote(output: Path, digest: str) -> None:
-    say(f"wrote {output} ({DIGEST_KEY}: {digest[:12]}…)")
+    say(wrote_spec(output, write_calibrated(spec, loaded.table, values, block, output)))
 
 
 def _stamp(loaded: Loaded, target: Path, output: Path | None) -> None:
@@ -208,7 +205,7 @@ def _stamp(loaded: Loaded, target: Path, output: Path | None) -> None:
         raise stamp_needs_output()
     digest = stamp_calibration(loaded.spec, loaded.table, target, output)
     say(f"the spec's weights reproduce {target}: recording their digest")
-    _wrote(output, digest)
+    say(wrote_spec(output, digest))
 
 
 @app.command()

@@ -8,10 +8,12 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cityindex.analysis.calibration_claim import DIGEST_KEY
 from cityindex.errors import DataError, UsageError, issue
 from cityindex.render.choices import localise
 from cityindex.render.formats import render_rows
 from cityindex.render.i18n import Language, tr
+from cityindex.render.messages import message_language
 
 if TYPE_CHECKING:
     from cityindex.model.spec import Spec
@@ -227,3 +229,8 @@ def stamp_needs_output() -> UsageError:
             )
         ]
     )
+
+
+def wrote_spec(output: Path, digest: str) -> str:
+    """The note after a calibrated spec is written, with the start of its weights' digest."""
+    return tr("msg.wrote", message_language(), path=output) + f" ({DIGEST_KEY}: {digest[:12]}…)"

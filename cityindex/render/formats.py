@@ -11,8 +11,6 @@ import csv
 import io
 import json
 import math
-import os
-import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,6 +19,8 @@ from cityindex.model.result import IndexResult
 from cityindex.render.cell_text import excel_safe as excel_safe
 from cityindex.render.cell_text import markdown_cell, visible
 from cityindex.render.sheets import sheet_text
+from cityindex.render.terminal import DEFAULT_WIDTH as DEFAULT_WIDTH
+from cityindex.render.terminal import terminal_width as terminal_width
 
 FORMATS = ("table", "csv", "json", "markdown", "xlsx")
 Rows = list[dict[str, Any]]
@@ -165,27 +165,6 @@ def to_markdown(
 def to_json(payload: Mapping[str, Any]) -> str:
     """Stable, indented JSON (sorted keys inside records keep their given order)."""
     return json.dumps(_jsonable(payload), ensure_ascii=False, indent=2) + "\n"
-
-
-DEFAULT_WIDTH = 120
-"""Table width when stdout is not a terminal and COLUMNS is unset (files, pipes, tests)."""
-
-
-def terminal_width() -> int:
-    """Columns for a table: ``COLUMNS`` when set, else the terminal's width, else 120.
-
-    Read at each call (a resized terminal is honoured); piped or written to a file the width
-    is fixed, so the same command writes the same bytes.
-    """
-    env = os.environ.get("COLUMNS", "").strip()
-    if env.isdigit() and int(env) > 0:
-        return int(env)
-    try:
-        if sys.stdout.isatty():
-            return max(20, os.get_terminal_size(sys.stdout.fileno()).columns)
-    except (OSError, ValueError, AttributeError):
-        pass
-    return DEFAULT_WIDTH
 
 
 def to_table(

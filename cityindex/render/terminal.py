@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import sys
 
 ESCAPE = "cityindex.escape"
@@ -52,3 +53,24 @@ def ascii_borders() -> bool:
     except (UnicodeEncodeError, LookupError):
         return True
     return False
+
+
+DEFAULT_WIDTH = 120
+"""Table width when stdout is not a terminal and COLUMNS is unset (files, pipes, tests)."""
+
+
+def terminal_width() -> int:
+    """Columns for a table: ``COLUMNS`` when set, else the terminal's width, else 120.
+
+    Read at each call (a resized terminal is honoured); piped or written to a file the width
+    is fixed, so the same command writes the same bytes.
+    """
+    env = os.environ.get("COLUMNS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        if sys.stdout.isatty():
+            return max(20, os.get_terminal_size(sys.stdout.fileno()).columns)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return DEFAULT_WIDTH
