@@ -15,8 +15,9 @@ if TYPE_CHECKING:
     from cityindex.analysis.data_quality import DataQualityReport
 
 FINDING_COLUMNS = list(OUTPUT_COLUMNS["data check findings"])
-SECTIONS = ("units", "indicators", "outliers", "flagged", "unsourced", "mirror")
-"""The report's sections in a table; the last three only when sources were read."""
+SECTIONS: tuple[str, ...] = ("units", "indicators", "outliers", "flagged", "unsourced", "mirror")
+SECTIONS += ("hosts", "unrelated")  # by the class of the sources' hosts (load/hosts.py)
+"""The report's sections in a table; the last five only when sources were read."""
 
 
 def findings(report: DataQualityReport) -> list[dict[str, Any]]:
@@ -35,6 +36,7 @@ def findings(report: DataQualityReport) -> list[dict[str, Any]]:
         ("flagged", report.flagged, "flags"),
         ("mirror", report.mirror_only, None),
         ("unsourced", report.unsourced, "reason"),
+        ("unrelated", report.unrelated_only, None),
     ):
         for f in found:
             detail = f[key] if key else f"{f['publisher']}: {f['title']} (read at {f['url']})"
@@ -71,9 +73,11 @@ def render_data_check(
         "flagged": report.flagged,
         "unsourced": report.unsourced,
         "mirror": report.mirror_only,
+        "hosts": report.hosts,
+        "unrelated": report.unrelated_only,
     }
     parts = []
-    for key in SECTIONS[: 6 if checked else 3]:
+    for key in SECTIONS[: len(SECTIONS) if checked else 3]:
         title = tr(f"t.dc_{key}", language)
         columns = list(OUTPUT_COLUMNS[f"data check {key}"])
         shown, labels = localise(found[key], columns, fmt, language, spec)
@@ -104,7 +108,8 @@ def verdict(
         + (
             f"indicator(s), {s['flagged_values']} flagged value(s), "
             f"{s['unsourced_values']} value(s) without a source, "
-            f"{s['mirror_only_values']} value(s) resting on a mirror only"
+            f"{s['mirror_only_values']} value(s) resting on a mirror only; hosts: "
+            + ", ".join(f"{k} {n}" for k, n in s["host_classes"].items())
             if checked
             else "indicator(s); sources not checked"
             + (" (--no-sources)" if no_sources else f": no {expected}")
