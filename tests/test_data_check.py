@@ -144,12 +144,12 @@ def test_the_shipped_data_files_have_a_source_for_every_value_and_name_their_unr
 ) -> None:
     """Every shipped value has a source; those resting on unrelated hosts only fail the check.
 
-    The default index: 37 values (the 30 supercomputing-centre values read on Douyin Baike, a
-    wiki, and 7 pilot-zone flags read on reprints of unrelated hosts); the development index on
+    The default index: 36 values (the 30 supercomputing-centre values read on Douyin Baike, a
+    wiki, and 6 pilot-zone flags read on reprints of unrelated hosts); the development index on
     the panel: its older pilot/pioneer-zone and unicorn rows.
     """
     assert run(["data", "check", "--format", "csv"]) == 1
-    assert "37 problems found" in capsys.readouterr().err
+    assert "36 problems found" in capsys.readouterr().err
     # The panel does not carry the list columns of the 2026-12 default index; the shipped spec
     # whose columns it does carry is the development index.
     panel = ROOT / "data" / "cities-panel.csv"
@@ -308,28 +308,29 @@ def test_the_default_index_fills_80_percent_over_its_best_15_and_says_how_many_r
     assert summary["host_classes"] == {
         "publisher": 44,
         "government": 5,
-        "news": 23,
+        "news": 24,
         "transcription": 47,
-        "unrelated": 22,
+        "unrelated": 21,
     }
 
 
 def test_the_default_index_counts_every_value_by_its_host_class(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """330 values: 18 pioneer-zone zeros now on the Nanjing government's page; what still rests
-    on unrelated hosts only is the supercomputing proxy (a wiki) and 7 pilot-zone flags."""
+    """330 values: 18 pioneer-zone zeros now on the Nanjing government's page and Hangzhou's
+    pilot-zone flag on Zhejiang Online; what still rests on unrelated hosts only is the
+    supercomputing proxy (a wiki) and 6 pilot-zone flags."""
     assert run(["data", "check", "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["summary"]["host_classes"] == {
         "publisher": 78,
         "government": 18,
-        "news": 38,
+        "news": 39,
         "transcription": 92,
-        "unrelated": 37,
+        "unrelated": 36,
     }
     unrelated = {(r["unit"], r["indicator"]) for r in report["unrelated_only"]}
     pilot = {u for u, i in unrelated if i == "pilot_zone"}
-    assert pilot == {"Chengdu", "Chongqing", "Guangzhou", "Hangzhou", "Hefei", "Jinan", "Tianjin"}
+    assert pilot == {"Chengdu", "Chongqing", "Guangzhou", "Hefei", "Jinan", "Tianjin"}
     assert {i for _, i in unrelated} == {"pilot_zone", "supercomputing_centres"}
-    assert len(unrelated) == 37
+    assert len(unrelated) == 36

@@ -55,6 +55,7 @@ NEWS_HOSTS: tuple[str, ...] = (
     "voc.com.cn",  # Hunan Daily (湖南日报) e-paper
     "cfgw.net.cn",  # China Reform Daily (中国改革报) e-paper
     "jschina.com.cn",  # Xinhua Daily (新华日报), Jiangsu
+    "zjol.com.cn",  # Zhejiang Online (浙江在线), Zhejiang Daily Press Group
     "163.com",  # NetEase News (网易新闻), reprinting outlets
     "sina.com.cn",  # Sina (新浪) news and finance channels, reprinting outlets
     "sohu.com",  # Sohu (搜狐) news, reprinting outlets
