@@ -144,12 +144,12 @@ def test_the_shipped_data_files_have_a_source_for_every_value_and_name_their_unr
 ) -> None:
     """Every shipped value has a source; those resting on unrelated hosts only fail the check.
 
-    The default index: 36 values (the 30 supercomputing-centre values read on Douyin Baike, a
-    wiki, and 6 pilot-zone flags read on reprints of unrelated hosts); the development index on
+    The default index: 35 values (the 30 supercomputing-centre values read on Douyin Baike, a
+    wiki, and 5 pilot-zone flags read on reprints of unrelated hosts); the development index on
     the panel: its older pilot/pioneer-zone and unicorn rows.
     """
     assert run(["data", "check", "--format", "csv"]) == 1
-    assert "36 problems found" in capsys.readouterr().err
+    assert "35 problems found" in capsys.readouterr().err
     # The panel does not carry the list columns of the 2026-12 default index; the shipped spec
     # whose columns it does carry is the development index.
     panel = ROOT / "data" / "cities-panel.csv"
@@ -307,30 +307,31 @@ def test_the_default_index_fills_80_percent_over_its_best_15_and_says_how_many_r
     assert 0 < summary["mirror_only_values"] < summary["filled"]
     assert summary["host_classes"] == {
         "publisher": 44,
-        "government": 5,
+        "government": 6,
         "news": 24,
         "transcription": 47,
-        "unrelated": 21,
+        "unrelated": 20,
     }
 
 
 def test_the_default_index_counts_every_value_by_its_host_class(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """330 values: 18 pioneer-zone zeros now on the Nanjing government's page and Hangzhou's
-    pilot-zone flag on Zhejiang Online; what still rests on unrelated hosts only is the
-    supercomputing proxy (a wiki) and 6 pilot-zone flags."""
+    """330 values: 18 pioneer-zone zeros now on the Nanjing government's page, Hangzhou's
+    pilot-zone flag on Zhejiang Online and Chongqing's on a Chongqing district government page;
+    what still rests on unrelated hosts only is the supercomputing proxy (a wiki) and 5
+    pilot-zone flags."""
     assert run(["data", "check", "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["summary"]["host_classes"] == {
         "publisher": 78,
-        "government": 18,
+        "government": 19,
         "news": 39,
         "transcription": 92,
-        "unrelated": 36,
+        "unrelated": 35,
     }
     unrelated = {(r["unit"], r["indicator"]) for r in report["unrelated_only"]}
     pilot = {u for u, i in unrelated if i == "pilot_zone"}
-    assert pilot == {"Chengdu", "Chongqing", "Guangzhou", "Hefei", "Jinan", "Tianjin"}
+    assert pilot == {"Chengdu", "Guangzhou", "Hefei", "Jinan", "Tianjin"}
     assert {i for _, i in unrelated} == {"pilot_zone", "supercomputing_centres"}
-    assert len(unrelated) == 36
+    assert len(unrelated) == 35
