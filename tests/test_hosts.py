@@ -45,3 +45,18 @@ def test_the_best_class_wins_and_no_class_is_unrelated() -> None:
 def test_the_host_drops_www_and_the_port() -> None:
     assert host_of("https://www.baike.com:443/wikiid/1") == "baike.com"
     assert host_of("HTTP://Bj.CRNTT.com/doc") == "bj.crntt.com"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        "javascript:alert(1)",
+        "not a url",
+        "http://[::1]/x",
+        "http://127.0.0.1:99999/x",
+        "ftp://",
+    ],
+)
+def test_a_malformed_or_odd_url_is_unrelated_never_an_error(url: str) -> None:
+    assert classify_url(url, mirror=True) == "unrelated"
