@@ -317,7 +317,7 @@ def test_the_default_index_fills_80_percent_over_its_best_15_and_says_how_many_r
 def test_the_default_index_counts_every_value_by_its_host_class(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """330 values: 18 pioneer-zone zeros now on the Nanjing government's page, Hangzhou's
+    """263 sourced values: 18 pioneer-zone zeros now on the Nanjing government's page, Hangzhou's
     pilot-zone flag on Zhejiang Online and Chongqing's on a Chongqing district government page;
     what still rests on unrelated hosts only is the supercomputing proxy (a wiki) and 5
     pilot-zone flags."""
