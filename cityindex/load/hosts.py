@@ -60,6 +60,7 @@ NEWS_HOSTS: tuple[str, ...] = (
     "sina.com.cn",  # Sina (新浪) news and finance channels, reprinting outlets
     "sohu.com",  # Sohu (搜狐) news, reprinting outlets
     "equalocean.com",  # EqualOcean (亿欧国际), technology-business news outlet
+    "china.com.cn",  # China.org.cn (中国网), state news portal (China Intl. Communications Group)
 )
 
 TRANSCRIPTION_HOSTS: tuple[str, ...] = (
