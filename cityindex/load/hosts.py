@@ -61,6 +61,7 @@ NEWS_HOSTS: tuple[str, ...] = (
     "sohu.com",  # Sohu (搜狐) news, reprinting outlets
     "equalocean.com",  # EqualOcean (亿欧国际), technology-business news outlet
     "china.com.cn",  # China.org.cn (中国网), state news portal (China Intl. Communications Group)
+    "dzwww.com",  # Dazhong Net (大众网), Dazhong Daily (大众日报) Press Group, Shandong
 )
 
 TRANSCRIPTION_HOSTS: tuple[str, ...] = (
