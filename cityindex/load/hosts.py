@@ -40,6 +40,7 @@ NEWS_HOSTS: tuple[str, ...] = (
     "news.cn",  # Xinhua (新华社), incl. provincial channels such as sx.news.cn
     "xinhuanet.com",  # Xinhua
     "people.com.cn",  # People's Daily Online (人民网), incl. j.people.com.cn
+    "people.cn",  # People's Daily Online, English edition (en.people.cn)
     "chinanews.com.cn",  # China News Service (中新网)
     "chinanews.com",
     "stdaily.com",  # Science and Technology Daily (科技日报)
@@ -61,7 +62,6 @@ NEWS_HOSTS: tuple[str, ...] = (
     "sohu.com",  # Sohu (搜狐) news, reprinting outlets
     "equalocean.com",  # EqualOcean (亿欧国际), technology-business news outlet
     "china.com.cn",  # China.org.cn (中国网), state news portal (China Intl. Communications Group)
-    "dzwww.com",  # Dazhong Net (大众网), Dazhong Daily (大众日报) Press Group, Shandong
 )
 
 TRANSCRIPTION_HOSTS: tuple[str, ...] = (
