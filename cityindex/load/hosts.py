@@ -45,6 +45,7 @@ NEWS_HOSTS: tuple[str, ...] = (
     "chinanews.com",
     "stdaily.com",  # Science and Technology Daily (科技日报)
     "cctv.com",  # China Central Television
+    "cgtn.com",  # CGTN (China Global Television Network), China Media Group
     "cri.cn",  # China Radio International (国际在线, 中央广电总台)
     "thepaper.cn",  # The Paper (澎湃新闻)
     "caixin.com",  # Caixin (财新)
