@@ -144,9 +144,10 @@ def test_the_shipped_data_files_have_a_source_for_every_value_and_name_their_unr
 ) -> None:
     """Every shipped value has a source; those resting on unrelated hosts only fail the check.
 
-    The default index: 35 values (the 30 supercomputing-centre values read on Douyin Baike, a
-    wiki, and 5 pilot-zone flags read on reprints of unrelated hosts); the development index on
-    the panel: its older pilot/pioneer-zone and unicorn rows.
+    The default index: 27 values (22 supercomputing-centre values whose only page is Douyin
+    Baike, a wiki — the 18 zeros and 4 centres — and 5 pilot-zone flags read on reprints of
+    unrelated hosts); the development index on the panel: its older pilot/pioneer-zone and
+    unicorn rows.
     """
     assert run(["data", "check", "--format", "csv"]) == 1
     assert "27 problems found" in capsys.readouterr().err
@@ -319,8 +320,9 @@ def test_the_default_index_counts_every_value_by_its_host_class(
 ) -> None:
     """263 sourced values: 18 pioneer-zone zeros now on the Nanjing government's page, Hangzhou's
     pilot-zone flag on Zhejiang Online and Chongqing's on a Chongqing district government page;
-    what still rests on unrelated hosts only is the supercomputing proxy (a wiki) and 5
-    pilot-zone flags."""
+    8 cities' supercomputing centres now on People's Daily, Xinhua, CGTN, China.org.cn or the
+    centre's own site; what still rests on unrelated hosts only is the rest of the supercomputing
+    proxy (its complete list is on a wiki: 18 zeros and 4 centres) and 5 pilot-zone flags."""
     assert run(["data", "check", "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["summary"]["host_classes"] == {
@@ -334,4 +336,7 @@ def test_the_default_index_counts_every_value_by_its_host_class(
     pilot = {u for u, i in unrelated if i == "pilot_zone"}
     assert pilot == {"Chengdu", "Guangzhou", "Hefei", "Jinan", "Tianjin"}
     assert {i for _, i in unrelated} == {"pilot_zone", "supercomputing_centres"}
+    centres = {u for u, i in unrelated if i == "supercomputing_centres"}
+    assert {"Shenzhen", "Guangzhou", "Tianjin", "Jinan", "Changsha"}.isdisjoint(centres)
+    assert {"Suzhou", "Chongqing", "Xi'an", "Jiaxing", "Beijing", "Shanghai"} <= centres
     assert len(unrelated) == 27
