@@ -16,7 +16,7 @@ def test_data_check_of_the_shipped_data_lists_the_command_s_findings(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     frame = cityindex.data_check()
-    assert run(["data", "check", "--format", "csv"]) == 1  # 35 values on unrelated hosts only
+    assert run(["data", "check", "--format", "csv"]) == 1  # 27 values on unrelated hosts only
     printed = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert frame["kind"].tolist() == [r["kind"] for r in printed]
     assert frame["unit"].tolist() == [r["unit"] for r in printed]
@@ -25,7 +25,7 @@ def test_data_check_of_the_shipped_data_lists_the_command_s_findings(
     assert (summary["cells"], summary["filled"]) == (330, 330)
     assert summary["filled"] == 330 - (frame["kind"] == "missing").sum()
     assert not frame.attrs["ok"]
-    assert (frame["kind"] == "unrelated").sum() == 35
+    assert (frame["kind"] == "unrelated").sum() == 27
     assert frame.attrs["sources_checked"]
 
 
