@@ -139,16 +139,91 @@ def test_csv_lists_one_finding_per_row(sourced: Path, capsys: pytest.CaptureFixt
     assert [r["kind"] for r in rows] == ["flagged"] * 5
 
 
-def test_the_shipped_data_files_pass(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["data", "check", "--format", "csv"]) == 0
+def test_the_shipped_data_files_have_a_source_for_every_value_and_name_their_unrelated_hosts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Every shipped value has a source; those resting on unrelated hosts only fail the check.
+
+    The default index: 27 values (22 supercomputing-centre values whose only page is Douyin
+    Baike, a wiki — the 18 zeros and 4 centres — and 5 pilot-zone flags read on reprints of
+    unrelated hosts); the development index on the panel: its older pilot/pioneer-zone and
+    unicorn rows.
+    """
+    assert run(["data", "check", "--format", "csv"]) == 1
+    assert "27 problems found" in capsys.readouterr().err
     # The panel does not carry the list columns of the 2026-12 default index; the shipped spec
     # whose columns it does carry is the development index.
     panel = ROOT / "data" / "cities-panel.csv"
     development = str(ROOT / "indicators" / "ai-city-development-2023.yaml")
-    for year in ("2022", "2023", "2024"):
-        args = ["data", "check", development, "--data", str(panel), "--year", year, "-f", "csv"]
-        assert run(args) == 0
-    assert "0 value(s) without a source" in capsys.readouterr().err
+    for year, unrelated in (("2022", 31), ("2023", 32), ("2024", 60)):
+        args = ["data", "check", development, "--data", str(panel), "--year", year, "-f", "json"]
+        assert run(args) == 1
+        summary = json.loads(capsys.readouterr().out)["summary"]
+        assert summary["unsourced_values"] == 0
+        assert summary["unrelated_only_values"] == unrelated
+
+
+def test_a_value_whose_only_source_is_an_unrelated_host_exits_1_and_is_named(
+    sourced: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One row of x1 is re-cited on a reprint of an unknown host; the rest are on news sites,
+    a government site, Wikisource, or the publisher's own site (mirror false)."""
+    lines = HAND_SOURCES.splitlines()
+    urls = {
+        "A,x1": ("http://game.example-shop.com/news/1.html", "true"),
+        "B,x1": ("https://www.chinanews.com.cn/cj/x1.shtml", "true"),
+        "C,x1": ("https://jxj.wuhan.gov.cn/x1.html", "true"),
+        "D,x1": ("https://zh.wikisource.org/wiki/x1", "true"),
+    }
+    rows = []
+    for line in lines[1:]:
+        url, mirror = urls.get(line[:4], ("https://example.org/own", "false"))
+        cells = line.split(",")
+        rows.append(",".join([*cells[:4], url, *cells[5:]]) + f",P,T,{mirror}")
+    header = lines[0] + ",publisher,title,mirror"
+    (sourced.parent / "data.sources.csv").write_text("\n".join([header, *rows]) + "\n")
+    code, report, err = _report(sourced, capsys)
+    assert code == 1
+    assert report["unrelated_only"] == [
+        {
+            "unit": "A",
+            "indicator": "x1",
+            "value": "10",
+            "host": "game.example-shop.com",
+            "publisher": "P",
+            "title": "T",
+            "url": "http://game.example-shop.com/news/1.html",
+        }
+    ]
+    assert report["hosts"] == [
+        {"host_class": "publisher", "values": 8},
+        {"host_class": "government", "values": 1},
+        {"host_class": "news", "values": 1},
+        {"host_class": "transcription", "values": 1},
+        {"host_class": "unrelated", "values": 1},
+    ]
+    assert report["summary"]["unrelated_only_values"] == 1
+    assert "error[data.value.unrelated-host]: A x1 = 10: its only source is on " in err
+    assert "game.example-shop.com" in err
+
+
+def test_a_second_source_on_a_trusted_host_clears_an_unrelated_one(
+    sourced: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A value counts under the best class among its sources: a news reprint beside the
+    unrelated one makes it pass."""
+    lines = HAND_SOURCES.splitlines()
+    header = lines[0] + ",publisher,title,mirror"
+    rows = [line + ",P,T,false" for line in lines[1:]]
+    rows[0] = lines[1].replace("https://example.org/x1", "http://shop.example.com/a") + ",P,T,true"
+    rows.append(
+        lines[1].replace("https://example.org/x1", "https://j.people.com.cn/a") + ",P,T,true"
+    )
+    (sourced.parent / "data.sources.csv").write_text("\n".join([header, *rows]) + "\n")
+    code, report, _ = _report(sourced, capsys)
+    assert code == 0
+    assert report["unrelated_only"] == []
+    assert report["summary"]["host_classes"]["news"] == 1
 
 
 def test_without_a_sources_file_the_full_report_prints_then_one_error_names_the_path(
@@ -193,7 +268,10 @@ def test_values_resting_on_a_mirror_only_are_counted_and_warned_about(
     lines = HAND_SOURCES.splitlines()
     header = lines[0] + ",publisher,title,mirror"
     rows = [
-        line + (",P,T,true" if line.split(",")[1] == "x1" else ",P,T,false") for line in lines[1:]
+        line.replace("example.org", "news.cn") + ",P,T,true"  # a news outlet's reprint
+        if line.split(",")[1] == "x1"
+        else line + ",P,T,false"
+        for line in lines[1:]
     ]
     (sourced.parent / "data.sources.csv").write_text("\n".join([header, *rows]) + "\n")
     code, report, err = _report(sourced, capsys)
@@ -221,10 +299,44 @@ def test_top_restricts_the_report_to_the_best_ranked_units(
 def test_the_default_index_fills_80_percent_over_its_best_15_and_says_how_many_rest_on_mirrors(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert run(["data", "check", "--top", "15", "--format", "json"]) == 0
+    assert run(["data", "check", "--top", "15", "--format", "json"]) == 1
     summary = json.loads(capsys.readouterr().out)["summary"]
     assert summary["units"] == 15
     assert summary["indicators"] == 11
     assert summary["filled_share"] >= 0.8
     assert summary["unsourced_values"] == 0
     assert 0 < summary["mirror_only_values"] < summary["filled"]
+    assert summary["host_classes"] == {
+        "publisher": 46,
+        "government": 6,
+        "news": 29,
+        "transcription": 47,
+        "unrelated": 13,
+    }
+
+
+def test_the_default_index_counts_every_value_by_its_host_class(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """263 sourced values: 18 pioneer-zone zeros now on the Nanjing government's page, Hangzhou's
+    pilot-zone flag on Zhejiang Online and Chongqing's on a Chongqing district government page;
+    8 cities' supercomputing centres now on People's Daily, Xinhua, CGTN, China.org.cn or the
+    centre's own site; what still rests on unrelated hosts only is the rest of the supercomputing
+    proxy (its complete list is on a wiki: 18 zeros and 4 centres) and 5 pilot-zone flags."""
+    assert run(["data", "check", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["summary"]["host_classes"] == {
+        "publisher": 80,
+        "government": 19,
+        "news": 45,
+        "transcription": 92,
+        "unrelated": 27,
+    }
+    unrelated = {(r["unit"], r["indicator"]) for r in report["unrelated_only"]}
+    pilot = {u for u, i in unrelated if i == "pilot_zone"}
+    assert pilot == {"Chengdu", "Guangzhou", "Hefei", "Jinan", "Tianjin"}
+    assert {i for _, i in unrelated} == {"pilot_zone", "supercomputing_centres"}
+    centres = {u for u, i in unrelated if i == "supercomputing_centres"}
+    assert {"Shenzhen", "Guangzhou", "Tianjin", "Jinan", "Changsha"}.isdisjoint(centres)
+    assert {"Suzhou", "Chongqing", "Xi'an", "Jiaxing", "Beijing", "Shanghai"} <= centres
+    assert len(unrelated) == 27

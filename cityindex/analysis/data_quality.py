@@ -16,7 +16,12 @@ For the spec's indicators in one data table (one year of a panel):
   url. These make the report fail (`ok` is False);
 * **values resting on a mirror only** — every sources row of the value has ``mirror`` true (its
   url is not on the original publisher's site). A warning, not a failure: the row still names
-  the original publisher and title.
+  the original publisher and title;
+* **the class of each value's host** (`cityindex.load.hosts`): publisher, government, news,
+  transcription or unrelated, counted per class (a value counts under the best class among its
+  sources). A value whose every source is on an **unrelated** host (neither the publisher's
+  site, a government site, a recognised news outlet nor a transcription of the official
+  document) makes the report fail, like a value without a source.
 
 Without sources (``sources=None``: no sources file, or not asked for) the last three are not
 judged: the report says so (`sources_checked` is False) and lists no flagged, unsourced or
@@ -27,13 +32,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from cityindex.load.data import Table
-from cityindex.load.provenance import Source, provenance_rows
+from cityindex.load.hosts import HOST_CLASSES, best_class, classify_url, host_of
+from cityindex.load.provenance import Source, provenance_rows, same_value, sources_for_table
 from cityindex.methods.impute import fill_absent
 from cityindex.methods.registry import FloatArray
 from cityindex.methods.treat import winsorise, winsorise_log
@@ -74,11 +80,13 @@ class DataQualityReport:
     unsourced: list[dict[str, Any]]
     mirror_only: list[dict[str, Any]]
     sources_checked: bool = True
+    hosts: list[dict[str, Any]] = field(default_factory=list)
+    unrelated_only: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        """True when every value has a source."""
-        return not self.unsourced
+        """True when every value has a source and none rests on unrelated hosts only."""
+        return not self.unsourced and not self.unrelated_only
 
     def sections(self) -> dict[str, Any]:
         """Every section of the report by name: the summary, then each table."""
@@ -90,6 +98,8 @@ class DataQualityReport:
             "flagged": self.flagged,
             "unsourced": self.unsourced,
             "mirror_only": self.mirror_only,
+            "hosts": self.hosts,
+            "unrelated_only": self.unrelated_only,
         }
 
     def summary(self) -> dict[str, Any]:
@@ -108,6 +118,8 @@ class DataQualityReport:
             "flagged_values": len(self.flagged),
             "unsourced_values": len(self.unsourced) if self.sources_checked else None,
             "mirror_only_values": len(self.mirror_only) if self.sources_checked else None,
+            "unrelated_only_values": len(self.unrelated_only) if self.sources_checked else None,
+            "host_classes": {r["host_class"]: r["values"] for r in self.hosts},
             "sources_checked": self.sources_checked,
             "ok": self.ok,
         }
@@ -228,6 +240,20 @@ def data_quality(spec: Spec, table: Table, sources: Sequence[Source] | None) -> 
         for r in prov
         if not r["url"]
     ]
+    classes = host_classes(table, sources or [], prov)
+    unrelated_only = [
+        {
+            "unit": r["unit"],
+            "indicator": r["indicator"],
+            "value": r["value"],
+            "host": host_of(r["url"]),
+            "publisher": r["publisher"],
+            "title": r["title"],
+            "url": r["url"],
+        }
+        for r, c in zip(prov, classes, strict=True)
+        if r["url"] and c == "unrelated"
+    ]
     return DataQualityReport(
         data=table.file,
         year=table.year,
@@ -240,4 +266,23 @@ def data_quality(spec: Spec, table: Table, sources: Sequence[Source] | None) -> 
         unsourced=unsourced,
         mirror_only=mirror_only,
         sources_checked=sources is not None,
+        hosts=[{"host_class": c, "values": sum(1 for k in classes if k == c)} for c in HOST_CLASSES]
+        if sources is not None
+        else [],
+        unrelated_only=unrelated_only,
     )
+
+
+def host_classes(table: Table, sources: Sequence[Source], prov: list[dict[str, str]]) -> list[str]:
+    """The host class of each provenance row's value: the best class among all its sources
+    rows of the same value with a url ("" for a value without a source)."""
+    keyed = sources_for_table(sources, table)
+    out: list[str] = []
+    for r in prov:
+        rows = [
+            s
+            for s in keyed.get((r["unit"], r["column"]), [])
+            if s.url and same_value(r["value"], s.value)
+        ]
+        out.append(best_class(classify_url(s.url, mirror=s.mirror) for s in rows) if rows else "")
+    return out

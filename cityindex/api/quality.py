@@ -82,6 +82,20 @@ def quality_error(done: QualityCheck, *, no_sources: bool) -> DataError | None:
             )
             for r in done.report.unsourced
         ]
+        + [
+            issue(
+                "data.value.unrelated-host",
+                f"{r['unit']} {r['indicator']} = {r['value']}: its only source is on "
+                f"{r['host'] or r['url']}, neither the publisher's site, a government site, a "
+                "recognised news outlet nor a transcription of the official document",
+                expected="a page of the publisher, a *.gov.cn site, a news outlet or a "
+                "transcription (the tables of cityindex/load/hosts.py)",
+                got=r["url"],
+                hint=f"add a row to {done.expected} citing the value on a trusted page, or set "
+                "mirror=false if the url is the publisher's own site",
+            )
+            for r in done.report.unrelated_only
+        ]
     )
 
 
@@ -97,9 +111,11 @@ def data_check(
     """The data-quality report of ``cityindex data check``: what to fix before trusting a rank.
 
     One row per finding, as the CSV prints it: ``kind`` (missing, outlier, flagged, mirror,
-    unsourced), ``unit``, ``indicator``, ``value`` and ``detail``. ``attrs`` holds every
-    section of the report (``summary``, ``units``, ``indicators``, ``outliers``, ``flagged``,
-    ``unsourced``, ``mirror_only``: lists of records), ``ok`` (every value has a source) and
+    unsourced, unrelated), ``unit``, ``indicator``, ``value`` and ``detail``. ``attrs`` holds
+    every section of the report (``summary``, ``units``, ``indicators``, ``outliers``,
+    ``flagged``, ``unsourced``, ``mirror_only``, ``hosts`` — values per host class —,
+    ``unrelated_only``: lists of records), ``ok`` (every value has a source and none rests on
+    unrelated hosts only) and
     ``sources_checked`` (false when there is no sources file or `sources` is false). `top`
     keeps the N best-ranked units. Unsourced values do not raise: they are the report.
     """

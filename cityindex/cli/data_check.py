@@ -48,12 +48,14 @@ def check(
     Covers the spec's indicators in its data file (or --data) and the `<data>.sources.csv`
     next to it. Outliers follow COINr's default treat rule (|skew| >= 2 and kurtosis >= 3.5).
     Tables show every section; csv lists one finding per row (kind = missing, outlier,
-    flagged, unsourced, mirror); json has all sections. Exit 1 when any value has no source, or
-    (after the report) when there is no sources file and --no-sources was not given. Values
+    flagged, unsourced, mirror, unrelated); json has all sections. Exit 1 when any value has no
+    source or only sources on unrelated hosts (neither the publisher's site, *.gov.cn, a news
+    outlet nor a transcription: cityindex/load/hosts.py), or (after the report) when there is no
+    sources file and --no-sources was not given. Values
     whose only source is a mirror (a url not on the original publisher's site) are counted and
     warned about, with the original publisher and title.
 
-    Example: cityindex data check --format json
+    Example: cityindex data check --no-sources --format json
     """
     loaded = load(opts.spec, data=opts.data, year=opts.year, sets=opts.sets, encoding=opts.encoding)
     result = compute_loaded(loaded, quiet=True) if top is not None else None

@@ -136,6 +136,8 @@ OUTPUT_COLUMNS: dict[str, tuple[str, ...]] = {
     "data check unsourced": ("unit", "indicator", "column", "value", "reason"),
     "data check findings": ("kind", "unit", "indicator", "value", "detail"),
     "data check mirror": ("unit", "indicator", "value", "publisher", "title", "url"),
+    "data check hosts": ("host_class", "values"),
+    "data check unrelated": ("unit", "indicator", "value", "host", "publisher", "title", "url"),
     "sources": (
         "unit",
         "indicator",

@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from cityindex.analysis.data_quality import DataQualityReport
 
 FINDING_COLUMNS = list(OUTPUT_COLUMNS["data check findings"])
-SECTIONS = ("units", "indicators", "outliers", "flagged", "unsourced", "mirror")
-"""The report's sections in a table; the last three only when sources were read."""
+SECTIONS: tuple[str, ...] = ("units", "indicators", "outliers", "flagged", "unsourced", "mirror")
+SECTIONS += ("hosts", "unrelated")  # by the class of the sources' hosts (load/hosts.py)
+"""The report's sections in a table; the last five only when sources were read."""
 
 
 def findings(report: DataQualityReport) -> list[dict[str, Any]]:
@@ -37,6 +38,7 @@ def findings(report: DataQualityReport) -> list[dict[str, Any]]:
         ("flagged", report.flagged, "flags"),
         ("mirror", report.mirror_only, None),
         ("unsourced", report.unsourced, "reason"),
+        ("unrelated", report.unrelated_only, None),
     ):
         for f in found:
             detail = f[key] if key else f"{f['publisher']}: {f['title']} (read at {f['url']})"
@@ -75,10 +77,12 @@ def render_data_check(
         "flagged": report.flagged,
         "unsourced": report.unsourced,
         "mirror": report.mirror_only,
+        "hosts": report.hosts,
+        "unrelated": report.unrelated_only,
     }
     names = unit_labels(spec, table) if language == "zh" and table is not None else {}
     parts = []
-    for key in SECTIONS[: 6 if checked else 3]:
+    for key in SECTIONS[: len(SECTIONS) if checked else 3]:
         title = tr(f"t.dc_{key}", language)
         columns = list(OUTPUT_COLUMNS[f"data check {key}"])
         shown, labels = localise(_named(found[key], names), columns, fmt, language, spec)
@@ -134,6 +138,9 @@ def verdict(
         flagged=s.get("flagged_values"),
         unsourced=s.get("unsourced_values"),
         mirror=s.get("mirror_only_values"),
+        hosts=", ".join(
+            f"{tr('hc.' + k, language)} {n}" for k, n in s.get("host_classes", {}).items()
+        ),
         why=why or tr("msg.dc_no_file", language, file=expected),
     )
 
