@@ -87,7 +87,7 @@ def no_cjk_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 def test_without_a_cjk_font_stderr_has_no_font_warning(no_cjk_report: tuple[Path, str]) -> None:
     """Only the line saying what was written (before: 94 glyph warnings, 190 lines)."""
     out, stderr = no_cjk_report
-    assert stderr.strip() == f"wrote {out}"
+    assert stderr.strip() == f"已写入 {out}"  # the one line, in the report's language
     for word in ("Glyph", "missing from font", "findfont", "CJK"):
         assert word not in stderr
 
