@@ -167,7 +167,7 @@ def test_a_small_zh_spec_reads_in_chinese_with_its_tier_rule(mini_page: Path) ->
 
 
 def test_the_sources_table_is_the_sources_files_publishers_in_file_order(zh_page: Path) -> None:
-    """24 documents give the 263 values of the 11 columns the index uses; each row's publisher
+    """32 documents give the 263 values of the 11 columns the index uses; each row's publisher
     and title are the file's, in the order the file first names them."""
     rows = table_cells(zh_page.read_text(encoding="utf-8"), "sources")
     with SOURCES.open(encoding="utf-8") as file:
@@ -187,9 +187,9 @@ def test_the_sources_table_is_the_sources_files_publishers_in_file_order(zh_page
         filed = [r for r in csv.DictReader(file) if r["column"] in used]
     first = list(dict.fromkeys((r["publisher"], r["title"]) for r in filed))
     assert len(filed) == 263
-    assert len(rows) == 24
-    assert [(r[1].split("\n")[0], r[2]) for r in rows] == first[:24]
-    assert [r[0] for r in rows] == [f"[{n}]" for n in range(1, 25)]
+    assert len(rows) == 32
+    assert [(r[1].split("\n")[0], r[2]) for r in rows] == first[:32]
+    assert [r[0] for r in rows] == [f"[{n}]" for n in range(1, 33)]
     assert sum(int(r[5]) for r in rows) == 263
     assert rows[0][1].endswith("\n经由 chinanews.com.cn")  # read on a mirror
     for row in rows:
