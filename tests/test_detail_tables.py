@@ -282,6 +282,26 @@ def test_detail_on_an_index_without_those_methods_is_a_usage_error(
     assert not (tmp_path / "w.xlsx").exists()
 
 
+def test_detail_with_a_stage_is_refused_naming_both_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--detail` used to print the SPSSAU tables and drop `--stage` without a word."""
+    spec, _ = _files(tmp_path, _spec({"method": "topsis"}))
+    out = tmp_path / "s.csv"
+    for args in (["--detail", "--stage", "normalised"], ["--stage", "weighted", "--detail"]):
+        assert run(["score", str(spec), *args, "-f", "csv", "-o", str(out)]) == 2
+        captured = capsys.readouterr()
+        assert "error[usage.detail.stage]" in captured.err
+        assert "--detail and --stage" in captured.err
+        assert captured.out == ""
+        assert not out.exists()
+    # each alone still works: the TOPSIS table, and the normalised stage
+    assert run(["score", str(spec), "--detail", "-f", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("group,method,city,d_plus,d_minus,closeness,rank\ng,")
+    assert run(["score", str(spec), "--stage", "normalised", "-f", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].startswith("city")
+
+
 def test_a_unit_the_missing_data_rule_excludes_is_left_out_and_the_rest_match_the_scores() -> None:
     spec = _spec({"method": "topsis"})
     spec["methods"]["missing"] = {"method": "reweight", "min_coverage": 0.9}

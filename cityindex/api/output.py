@@ -15,6 +15,7 @@ from cityindex.load.files import check_output, write_atomic
 from cityindex.model.result import IndexResult
 from cityindex.model.spec import Spec
 from cityindex.render.i18n import LANGUAGES, Language, as_language, parse_language, tr
+from cityindex.render.plan_inputs import inputs_words
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -63,7 +64,7 @@ def _uncertainty_rows(
         if included[str(unit)]
     ]
     a = frame.attrs
-    inputs = ", ".join(a["inputs"])
+    inputs = inputs_words(a["inputs"], lang)
     note = tr(
         "n.uncertainty", lang, runs=f"{a['runs']:,}", seed=a["seed"], k=a["top_k"], inputs=inputs
     )

@@ -12,12 +12,31 @@ from cityindex.api.frames import result_frame
 from cityindex.api.index import DataLike, Index, SpecLike, as_index, as_result
 from cityindex.engine.stages import STAGE_NAMES as STAGE_NAMES
 from cityindex.engine.stages import check_stage as check_stage
+from cityindex.errors import UsageError, issue
 from cityindex.load.arguments import whole_argument, wrong_type
 from cityindex.model.result import IndexResult
 from cityindex.model.spec import Spec
 
 if TYPE_CHECKING:
     from cityindex.analysis.explain import Explanation
+
+
+def check_score_view(stage: str | None, detail: bool) -> None:
+    """Check `score`'s choice of view: `stage` one of `STAGE_NAMES` (or None), and not both a
+    stage and the detail tables, which are two different tables (a `UsageError`, exit 2)."""
+    if stage is not None and detail:
+        raise UsageError(
+            [
+                issue(
+                    "usage.detail.stage",
+                    f"--detail and --stage {stage} ask for two different tables",
+                    expected="one of --detail (the SPSSAU tables) or --stage (one stage)",
+                    hint="run the command twice, once with each option",
+                )
+            ]
+        )
+    if stage is not None:
+        check_stage(stage)
 
 
 def score(

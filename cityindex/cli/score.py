@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from cityindex.api import Index, score_detail, validate, weights_detail
-from cityindex.api.scoring import STAGE_NAMES, check_stage
+from cityindex.api.scoring import STAGE_NAMES, check_score_view
 from cityindex.api.weight_table import weight_tables
 from cityindex.cli.application import app
 from cityindex.cli.common import (
@@ -74,8 +74,7 @@ def score(
 
     Example: cityindex score --top 5 --set groups.policy.weight=0.3
     """
-    if stage is not None:
-        check_stage(stage)
+    check_score_view(stage, detail)
     out_encoding = check_output_encoding(opts.output_encoding)
     check_choice("usage.headers", "header kind", header_kind, ["ids", "titles"], option="--headers")
     xlsx = stage is None and wants_xlsx(opts.fmt, opts.output)

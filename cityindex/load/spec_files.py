@@ -1,11 +1,13 @@
 """Spec and plan files as text: regular files, bounded in size, UTF-8 (a spec also as GBK).
 
-A spec saved by Notepad on Chinese Windows is GBK; it is read as such when it decodes as Chinese
-text does, and the caller says so (`GBK_NOTE`). Binary files are refused, not decoded.
+A spec saved by Notepad on Chinese Windows is GBK; it is read as such (by the GB18030 codec, its
+superset) when it decodes as Chinese text does, and the caller says so (`GBK_NOTE`). Binary
+files are refused, not decoded.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from cityindex.errors import Location, SpecError, UsageError, issue
@@ -83,13 +85,19 @@ GBK_NOTE = "read {path} as GBK (detected: the file is not valid UTF-8)"
 """What a reader is told when a spec was read as GBK (Notepad on Chinese Windows saves so)."""
 
 
-def read_spec_decoded(path: Path) -> tuple[str, str]:
-    """The spec's text and its encoding: ``utf-8``, else ``gbk`` when it decodes as Chinese
-    text does; else the UTF-8 error of `read_spec_text`.
+def _ideograph(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith(("CJK UNIFIED", "CJK COMPATIBILITY"))
 
-    GBK decodes almost any bytes, so a file counts as GBK only if every two-byte character's
-    second byte is >= 0x80, as it is for the Chinese characters of GB2312 (a Latin-1 "Zürich"
-    has an ASCII letter after the 0xFC and stays an encoding error).
+
+def read_spec_decoded(path: Path) -> tuple[str, str]:
+    """The spec's text and its encoding: ``utf-8``, else ``gbk`` when it decodes as GB18030
+    (the superset of GBK: the same text for every GBK file, and iconv's ``-t GB18030`` of any
+    UTF-8 file) as Chinese text does; else the UTF-8 error of `read_spec_text`.
+
+    GB18030 decodes almost any bytes, so a file is refused when it holds an ideograph whose
+    second byte is ASCII: a Latin-1 "Zürich" (0xFC then 'r') decodes to "Z黵ich". The Chinese
+    characters of GB2312 all have a second byte >= 0x80; the symbols of GBK's extension with an
+    ASCII second byte, such as the en dash (0xA8 0x43), are not ideographs and are read.
     """
     try:
         return read_spec_text(path), "utf-8"
@@ -97,9 +105,11 @@ def read_spec_decoded(path: Path) -> tuple[str, str]:
         if [i.code for i in error.issues] != ["spec.yaml.encoding"]:
             raise
         try:
-            text = read_bounded(path, SPEC_FILE, limit=MAX_BYTES).decode("gbk")
+            text = read_bounded(path, SPEC_FILE, limit=MAX_BYTES).decode("gb18030")
         except UnicodeDecodeError:
             raise error from None
-        if any(ch > "\x7f" and ch.encode("gbk")[-1] < 0x80 for ch in text):
-            raise error from None
+        for ch in {c for c in text if c > "\x7f"}:
+            held = ch.encode("gb18030")
+            if len(held) == 2 and held[1] < 0x80 and _ideograph(ch):
+                raise error from None
     return text, "gbk"

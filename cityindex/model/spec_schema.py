@@ -76,7 +76,7 @@ INDICATOR_KEYS = (
     "absent",
     *TITLE_KEYS,
 )
-INDICATOR_EXTRA_KEYS: set[str] = {"description", "target", "denominator", "source_zh"}
+INDICATOR_EXTRA_KEYS: set[str] = {"description", "target", "denominator", "source_zh", "unit_zh"}
 """Indicator keys kept as plain data in `Indicator.extra` for methods that need them."""
 
 

@@ -88,6 +88,7 @@ INDICATOR_DOCS: dict[str, tuple[str, str, str]] = {
     ),
     "weight": ("number >= 0", "1", "relative to its siblings"),
     "unit": ("text", "none", "unit of measurement, for people"),
+    "unit_zh": ("text", "`unit`", "`unit` in Chinese, shown to Chinese readers (report)"),
     "source": ("text", "none", "where the values come from"),
     "source_zh": ("text", "none", "`source` in Chinese, shown to Chinese readers (report)"),
     "title": ("text", "none", "shown in tables and reports"),

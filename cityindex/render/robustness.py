@@ -14,6 +14,7 @@ from cityindex.render.choices import localise
 from cityindex.render.formats import render_rows
 from cityindex.render.i18n import Language, tr
 from cityindex.render.i18n import title as title_of
+from cityindex.render.plan_inputs import inputs_words
 
 SOBOL_COLUMNS = ("first", "first_low", "first_high", "total", "total_low", "total_high")
 SCORE_PERCENTILES = ("score_p05", "score_p50", "score_p95")
@@ -92,7 +93,9 @@ def uncertainty_shown(
         rows,
         ["rank", str(frame.index.name), *frame.columns[1:]],
         title=tr("t.uncertainty", language, title=title_of(spec.index, language), n=n, seed=seed),
-        caption=tr("t.uncertainty_caption", language, k=k, inputs=", ".join(meta["inputs"])),
+        caption=tr(
+            "t.uncertainty_caption", language, k=k, inputs=inputs_words(meta["inputs"], language)
+        ),
         extra_json={"manifest": frame.attrs["manifest"], "uncertainty": meta},
         digits=fixed,
         display_digits=display,

@@ -171,7 +171,9 @@ def framework_section(spec: Spec, result: IndexResult, lang: Language) -> str:
         name = escape(title(n, lang))
         if isinstance(n, Indicator):
             arrow = "↑" if n.direction == "higher_is_better" else "↓"
-            unit = f", {escape(n.unit)}" if n.unit else ""
+            said_unit = n.extra.get("unit_zh") if lang == "zh" else None
+            shown_unit = str(said_unit) if said_unit else n.unit
+            unit = f", {escape(shown_unit)}" if shown_unit else ""
             said = n.extra.get("source_zh") if lang == "zh" else None
             said = str(said) if said else n.source
             src = f'<br><span class="note">{escape(said)}</span>' if said else ""
