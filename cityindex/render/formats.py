@@ -363,11 +363,10 @@ def render_score(
     with_cov = coverage or fmt in ("table", "json", "markdown")
     columns = score_columns(result, coverage=with_cov)
     if fmt == "csv" and round_to is None:  # straight from the columns: no dict per unit
-        data = score_data(result, coverage=with_cov, top=top)
-        digits = {"score": result.digits}
-        texts = [_column_texts(data[c], digits.get(c), excel_safe_cells) for c in columns]
         names = [(labels or {}).get(c, c) for c in columns] if csv_labels else columns
-        return _csv_text(names, texts, excel_safe_cells=excel_safe_cells)
+        from cityindex.render.csv_columns import score_csv
+
+        return score_csv(result, columns, names, top=top, excel_safe_cells=excel_safe_cells)
     rows = score_rows(result, coverage=with_cov, top=top)
     if fmt in ("table", "markdown"):
         rows = unit_cells(rows, result.unit_column, units)
