@@ -104,6 +104,7 @@ def score_csv(
             digits = result.digits if c == "score" else None
             texts.append(float_texts(frame[c].to_numpy(dtype=float), digits))
         else:  # the unit and the tier: text
+            cells: list[Any]
             if c == "tier":
                 tier_of = dict(zip(result.units, result.tiers or (), strict=True))
                 cells = [tier_of[str(u)] for u in frame[result.unit_column].tolist()]
@@ -111,7 +112,7 @@ def score_csv(
                 cells = frame[c].tolist()
             text_columns.append(len(texts))
             plain = not excel_safe_cells and all(type(v) is str for v in cells)
-            texts.append(cells if plain else column_texts(cells, None, excel_safe_cells))
+            texts.append(list(cells) if plain else column_texts(cells, None, excel_safe_cells))
     header = csv_text(names, [], excel_safe_cells=excel_safe_cells)
     fast = plain_lines(header, texts, text_columns)
     if fast is not None:
