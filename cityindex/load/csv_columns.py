@@ -125,6 +125,14 @@ class ColumnBuilder:
         self._put(compact(cells) if texts is None else texts)
         self._n += len(cells)
 
+    def add_numbers(self, values: FloatArray, texts: TextArray) -> None:
+        """The next chunk, already read as plain numbers with their texts (`csv_plain`)."""
+        if self._values is None:
+            raise ValueError("a column of text takes its cells by add()")
+        self._values[self._n : self._n + len(values)] = values
+        self._put(texts)
+        self._n += len(values)
+
     def _put(self, texts: TextArray) -> None:
         held = self._texts
         if not self._parts and texts.dtype.kind != "O":
@@ -271,6 +279,11 @@ def split_fast(text: str, builders: Builders) -> Split | None:
     if widths is None or len(widths) < max(FAST_ROWS, int(widths.max(initial=0))):
         return None
     width = int(widths.max())
+    from cityindex.load.csv_plain import split_plain
+
+    plain = split_plain(text, widths, builders)  # no quotes, CR, ragged or blank records
+    if plain is not None:
+        return plain
     try:
         chunks = pd.read_csv(
             cast(Any, _Utf8Reader(text)),  # a binary file as far as pandas reads it
