@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
+from numpy.lib.stride_tricks import sliding_window_view
 
 from cityindex.model.cells import _NOT_IN_NUMBERS
 
@@ -52,8 +53,12 @@ def split_plain(text: str, widths: npt.NDArray[np.int64], builders: Builders) ->
         return None  # a record of blank cells: skipped by the general reader
     header = [_decode(raw, s, e) for s, e in zip(starts[:width], ends[:width], strict=True)]
     made = builders([h.strip() for h in header], records - 1)
+    longest = max(1, int((ends - starts).max()))
+    padded = np.zeros(len(raw) + longest, dtype=np.uint8)  # every cell's window within it
+    padded[: len(raw)] = raw
+    windows = sliding_window_view(padded, longest)  # a view: row i is padded[i : i + longest]
     for j, builder in enumerate(made):
-        cells = _cells(raw, starts[width + j :: width], ends[width + j :: width])
+        cells = _cells(windows, starts[width + j :: width], ends[width + j :: width])
         values = None if builder.unit or builder.na_marks else _numbers(cells)
         if values is None:
             builder.add([c.decode("utf-8") for c in cells.tolist()])
@@ -68,15 +73,14 @@ def _decode(raw: npt.NDArray[np.uint8], start: int, end: int) -> str:
 
 
 def _cells(
-    raw: npt.NDArray[np.uint8], starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp]
+    windows: npt.NDArray[np.uint8], starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp]
 ) -> npt.NDArray[np.bytes_]:
-    """The bytes from each start to its end as a fixed-width bytes array (width of the
-    longest; numpy pads the shorter with NUL, which no cell holds)."""
+    """The bytes from each start to its end as a fixed-width bytes array (the width of the
+    longest; the bytes after a shorter cell zeroed, as numpy pads: no cell holds a NUL)."""
     lengths = ends - starts
     longest = max(1, int(lengths.max(initial=0)))
-    at = np.arange(longest)
-    grid = np.take(raw, starts[:, None] + at, mode="clip")
-    grid[at >= lengths[:, None]] = 0
+    grid = windows[starts, :longest]  # one copy of each cell's window
+    np.multiply(grid, np.arange(longest) < lengths[:, None], out=grid, casting="unsafe")
     return grid.view(f"S{longest}").reshape(-1)
 
 
