@@ -43,7 +43,7 @@ def plain_file(rng: np.random.Generator, extra: dict[str, list[str]]) -> str:
 def read(text: str, *, plain: bool, monkeypatch: pytest.MonkeyPatch, **options: object) -> Table:
     with monkeypatch.context() as patch:
         if not plain:
-            patch.setattr(csv_plain, "split_plain", lambda *args: None)
+            patch.setattr(csv_plain, "split_plain", lambda *args, **kwargs: None)
         return parse_table(text, name="t.csv", digest="", encoding="utf-8", unit="city", **options)  # type: ignore[arg-type]
 
 
@@ -102,8 +102,8 @@ def test_the_plain_reader_gives_the_general_readers_table(
     calls: list[object] = []
     real = csv_plain.split_plain
 
-    def spy(*args: object) -> object:
-        found = real(*args)  # type: ignore[arg-type]
+    def spy(*args: object, **kwargs: object) -> object:
+        found = real(*args, **kwargs)  # type: ignore[arg-type]
         calls.append(found)
         return found
 

@@ -275,15 +275,15 @@ def split_fast(text: str, builders: Builders) -> Split | None:
     Blank records (no cells, or only blank cells) are skipped as the csv-module reader skips
     them; a record of another width that is not blank sends the file to that reader.
     """
+    from cityindex.load.csv_plain import split_plain
+
+    plain = split_plain(text, builders, min_records=FAST_ROWS)  # no quotes, CR, blank records
+    if plain is not None:
+        return plain
     widths = _widths(text)
     if widths is None or len(widths) < max(FAST_ROWS, int(widths.max(initial=0))):
         return None
     width = int(widths.max())
-    from cityindex.load.csv_plain import split_plain
-
-    plain = split_plain(text, widths, builders)  # no quotes, CR, ragged or blank records
-    if plain is not None:
-        return plain
     try:
         chunks = pd.read_csv(
             cast(Any, _Utf8Reader(text)),  # a binary file as far as pandas reads it

@@ -29,27 +29,39 @@ _MAYBE_BLANK = np.zeros(256, dtype=bool)
 _MAYBE_BLANK[[ord(c) for c in ",\n \t\x0b\x0c\x1c\x1d\x1e\x1f"]] = True
 """Bytes a record of blank cells may hold (commas, its line end and what ``str.strip``
 removes)."""
+_NOT_BLANK = ~_MAYBE_BLANK
 
 
-def split_plain(text: str, widths: npt.NDArray[np.int64], builders: Builders) -> Split | None:
-    """`split_fast`'s result for a plain file (see the module), or None when it is not one."""
-    if '"' in text or "\r" in text or len(widths) < 2:
+def split_plain(text: str, builders: Builders, *, min_records: int) -> Split | None:
+    """`split_fast`'s result for a plain file (see the module) of at least `min_records`
+    records and as many as its cells per record, or None when it is not one."""
+    if '"' in text or "\r" in text:
         return None
-    width = int(widths[0])
-    if width < 1 or not np.all(widths == width):
-        return None  # blank records or ragged rows: the general reader skips or names them
     raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-    ends = np.flatnonzero((raw == ord(",")) | (raw == ord("\n")))
-    if len(raw) and raw[-1] != ord("\n"):
+    if len(raw) == 0:
+        return None
+    separator = raw == ord(",")
+    newline = raw == ord("\n")
+    separator |= newline
+    ends = np.flatnonzero(separator)
+    del separator
+    if raw[-1] != ord("\n"):
         ends = np.append(ends, len(raw))
-    records = len(widths)
-    if len(ends) != records * width:
+    line_end = newline[ends] if raw[-1] == ord("\n") else np.append(newline[ends[:-1]], True)
+    del newline
+    width = int(np.argmax(line_end)) + 1
+    if len(ends) % width or not np.all(
+        line_end.reshape(-1, width) == (np.arange(width) == width - 1)
+    ):
+        return None  # blank records or ragged rows: the general reader skips or names them
+    records = len(ends) // width
+    if records < max(min_records, width, 2):
         return None
     starts = np.empty_like(ends)
     starts[0] = 0
     starts[1:] = ends[:-1] + 1
     # each record's bytes (its line end included): any that cannot be part of a blank record?
-    if not np.logical_or.reduceat(~_MAYBE_BLANK[raw], starts[::width]).all():
+    if not np.logical_or.reduceat(_NOT_BLANK[raw], starts[::width]).all():
         return None  # a record of blank cells: skipped by the general reader
     header = [_decode(raw, s, e) for s, e in zip(starts[:width], ends[:width], strict=True)]
     made = builders([h.strip() for h in header], records - 1)
