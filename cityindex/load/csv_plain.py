@@ -61,7 +61,12 @@ def split_plain(text: str, builders: Builders, *, min_records: int) -> Split | N
     starts[0] = 0
     starts[1:] = ends[:-1] + 1
     # each record's bytes (its line end included): any that cannot be part of a blank record?
-    if not np.logical_or.reduceat(_NOT_BLANK[raw], starts[::width]).all():
+    # (its first byte says so for nearly every record; the rest are looked at whole)
+    first = starts[::width]
+    if (
+        not _NOT_BLANK[raw[first]].all()
+        and not np.logical_or.reduceat(_NOT_BLANK[raw], first).all()
+    ):
         return None  # a record of blank cells: skipped by the general reader
     header = [_decode(raw, s, e) for s, e in zip(starts[:width], ends[:width], strict=True)]
     made = builders([h.strip() for h in header], records - 1)
