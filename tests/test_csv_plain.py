@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cityindex.load import csv_plain
+from cityindex.load import csv_columns, csv_plain
 from cityindex.load.data import Table, parse_table
 
 ROWS = 1_200  # above FAST_ROWS: long files are the ones read in chunks or plainly
@@ -43,7 +43,7 @@ def plain_file(rng: np.random.Generator, extra: dict[str, list[str]]) -> str:
 def read(text: str, *, plain: bool, monkeypatch: pytest.MonkeyPatch, **options: object) -> Table:
     with monkeypatch.context() as patch:
         if not plain:
-            patch.setattr(csv_plain, "split_plain", lambda *args, **kwargs: None)
+            patch.setattr(csv_columns, "split_plain", lambda *args, **kwargs: None)
         return parse_table(text, name="t.csv", digest="", encoding="utf-8", unit="city", **options)  # type: ignore[arg-type]
 
 
@@ -107,7 +107,7 @@ def test_the_plain_reader_gives_the_general_readers_table(
         calls.append(found)
         return found
 
-    monkeypatch.setattr(csv_plain, "split_plain", spy)
+    monkeypatch.setattr(csv_columns, "split_plain", spy)
     plainly = read(text, plain=True, monkeypatch=monkeypatch)
     assert calls
     assert calls[0] is not None  # the plain reader read it

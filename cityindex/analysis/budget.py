@@ -7,11 +7,20 @@ refused up front), and the chunk size that keeps the runs' working arrays within
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from cityindex.analysis.uncertainty import UncertaintyPlan
+
+class UncertaintyPlan(Protocol):
+    """What the figures read of an `cityindex.analysis.uncertainty.UncertaintyPlan`."""
+
+    @property
+    def alternatives(self) -> Sequence[Any]: ...
+
+    def weight_groups(self) -> list[str]: ...
+
+    def input_names(self) -> list[str]: ...
+
 
 DEFAULT_MEMORY = 10**9
 """The default memory budget of an analysis in bytes (``--memory`` changes it)."""

@@ -21,6 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from cityindex.errors import DataError, Location, issue
+from cityindex.load.csv_plain import split_plain
 from cityindex.methods.registry import FloatArray
 from cityindex.model.cells import parse_texts, unit_names
 
@@ -275,8 +276,6 @@ def split_fast(text: str, builders: Builders) -> Split | None:
     Blank records (no cells, or only blank cells) are skipped as the csv-module reader skips
     them; a record of another width that is not blank sends the file to that reader.
     """
-    from cityindex.load.csv_plain import split_plain
-
     plain = split_plain(text, builders, min_records=FAST_ROWS)  # no quotes, CR, blank records
     if plain is not None:
         return plain

@@ -12,7 +12,8 @@ and anything numpy cannot read as numbers are handed to the column builder as Py
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -20,8 +21,10 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from cityindex.model.cells import _NOT_IN_NUMBERS
 
-if TYPE_CHECKING:
-    from cityindex.load.csv_columns import Builders, Split
+Builders = Callable[[list[str], int], list[Any]]
+"""`csv_columns.Builders`: from the header and the record count, one column builder each."""
+Split = tuple[int, list[str], npt.NDArray[np.int64], list[Any], int]
+"""`csv_columns.Split`: header record, header cells, record numbers, columns, blanked cells."""
 
 _REFUSED = _NOT_IN_NUMBERS.copy()
 _REFUSED[0x80:] = True  # a non-ASCII byte: the general reader checks such cells as Unicode
