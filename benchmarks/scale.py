@@ -4,8 +4,10 @@ subprocess.
 Run from the repository root: ``python benchmarks/scale.py [--quick] [--only NAME]``. Each case
 runs in a fresh interpreter and reports its seconds (the timed part only) and the process's
 peak RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss``, the whole process: interpreter,
-pandas and the data). Synthetic, seeded data (log-normal values, not real figures). Ends with
-one ``key=value …`` line. See benchmarks/README.md for the figures and targets.
+pandas and the data); ``score_ratio`` times whole ``cityindex score`` commands instead, start-up
+included, on 1,000 and 100,000 units (the ratio of their medians; target at most 4).
+Synthetic, seeded data (log-normal values, not real figures). Ends with one ``key=value …``
+line. See benchmarks/README.md for the figures and targets.
 """
 
 from __future__ import annotations
@@ -116,6 +118,52 @@ def run(case: str, folder: Path, rows: int, *extra: str) -> tuple[float, int, in
     return float(seconds), int(rss), int(base)
 
 
+def command_seconds(args: list[str]) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one whole command in a fresh interpreter."""
+    import resource
+    import time
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "cityindex", *args], check=True, capture_output=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu
+
+
+def score_ratio(folder: Path, repeats: int) -> dict[str, float]:
+    """Whole `cityindex score SPEC --format csv --output FILE` commands, start-up included, on
+    1,000 and 100,000 units × 50 indicators (10 groups), run alternately `repeats` times; the
+    medians and their ratio (target: at most 4)."""
+    import statistics
+
+    specs = {}
+    for units in (1_000, 100_000):
+        sub = folder / f"ratio{units}"
+        sub.mkdir()
+        write_index(sub, units, 50, 10)
+        specs[units] = sub / "spec.yaml"
+    walls: dict[int, list[float]] = {1_000: [], 100_000: []}
+    cpus: dict[int, list[float]] = {1_000: [], 100_000: []}
+    for _ in range(repeats):
+        for units, spec in specs.items():
+            out = spec.parent / "s.csv"
+            wall, cpu = command_seconds(["score", str(spec), "--format", "csv", "-o", str(out)])
+            walls[units].append(wall)
+            cpus[units].append(cpu)
+    small, large = (statistics.median(walls[u]) for u in (1_000, 100_000))
+    small_cpu, large_cpu = (statistics.median(cpus[u]) for u in (1_000, 100_000))
+    return {
+        "score_cli_1000x50_s": round(small, 3),
+        "score_cli_100000x50_s": round(large, 3),
+        "score_cli_ratio": round(large / small, 2),
+        "score_cli_1000x50_cpu_s": round(small_cpu, 3),
+        "score_cli_100000x50_cpu_s": round(large_cpu, 3),
+        "score_cli_cpu_ratio": round(large_cpu / small_cpu, 2),
+    }
+
+
 def uncertainty_cases(folder: Path, scale: int, memory: str | None) -> dict[str, float]:
     """Peak RSS of `uncertainty` on 3,000 × 100 with 10,000 runs and 100,000 × 50 with 100."""
     sys.path.insert(0, str(Path(__file__).parent))
@@ -144,8 +192,10 @@ def uncertainty_cases(folder: Path, scale: int, memory: str | None) -> dict[str,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a tenth of each size")
-    parser.add_argument("--only", choices=sorted(set(CASES) - {"sensitivity"}), help="one case")
+    choices = sorted((set(CASES) - {"sensitivity"}) | {"score_ratio"})
+    parser.add_argument("--only", choices=choices, help="one case")
     parser.add_argument("--memory", help="--memory for the uncertainty cases (default: 1GB)")
+    parser.add_argument("--repeats", type=int, default=5, help="runs of each score_ratio command")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
     figures: dict[str, float] = {}
@@ -174,6 +224,8 @@ def main() -> None:
             # the whole command, writing the ranking of every unit as CSV (24 MB)
             seconds, rss, _ = run("score_cli", folder, units)
             figures |= {"score_cli_s": round(seconds, 3), "score_cli_peak_mb": round(rss / 1e6)}
+        if args.only in (None, "score_ratio"):
+            figures |= score_ratio(folder, args.repeats)
         if args.only in (None, "uncertainty"):
             figures |= uncertainty_cases(folder, scale, args.memory)
         if args.only in (None, "validate"):

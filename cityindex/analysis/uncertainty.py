@@ -34,6 +34,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from cityindex.analysis.budget import BASELINE_BYTES as BASELINE_BYTES
+from cityindex.analysis.budget import DEFAULT_MEMORY as DEFAULT_MEMORY
+from cityindex.analysis.budget import chunk_size_for as chunk_size_for
+from cityindex.analysis.budget import kept_bytes as kept_bytes
+from cityindex.analysis.budget import replicate_bytes as replicate_bytes
+from cityindex.analysis.budget import sensitivity_bytes as sensitivity_bytes
 from cityindex.analysis.ranks import BLOCK_BYTES as BLOCK_BYTES
 from cityindex.analysis.ranks import _blocks
 from cityindex.analysis.ranks import mean_rank_shift as mean_rank_shift
@@ -237,10 +243,15 @@ def run_replicates(
     *,
     chunk_size: int = 1000,
     progress: Callable[[int], None] | None = None,
+    reduce: Callable[[FloatArray], FloatArray] | None = None,
 ) -> FloatArray:
     """Scores ``(runs, units)``: runs grouped by spec variant, each group evaluated in chunks.
 
-    `progress` (if given) is called with the number of runs just finished.
+    With `reduce`, each chunk's ``(chunk, units)`` scores are reduced at once to ``(chunk,
+    ...)`` per-run values (e.g. the mean rank shift) and only those are kept: ``(runs, ...)``
+    instead of every run's scores. `reduce` must treat each run on its own, so the result is
+    the same for any chunk size. `progress` (if given) is called with the number of runs just
+    finished.
     """
     variants, inverse = np.unique(replicates.choices, axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
@@ -252,71 +263,18 @@ def run_replicates(
             chunk = rows[start : start + chunk_size]
             weights = {g: w[chunk] for g, w in replicates.weights.items()}
             scores = np.asarray(evaluate(key, weights), dtype=float)
+            if scores.ndim == 1:  # no weight overrides: the same scores for every run
+                scores = np.broadcast_to(scores, (len(chunk), scores.shape[-1]))
+            kept = scores if reduce is None else np.asarray(reduce(scores), dtype=float)
+            del scores
             if out is None:
-                out = np.full((replicates.runs, scores.shape[-1]), np.nan)
-            out[chunk] = scores
+                out = np.full((replicates.runs, *kept.shape[1:]), np.nan)
+            out[chunk] = kept
             if progress is not None:
                 progress(len(chunk))
     if out is None:
         raise ValueError("no replicates to run")
     return out
-
-
-DEFAULT_MEMORY = 10**9
-"""The default memory budget of an analysis in bytes (``--memory`` changes it)."""
-BASELINE_BYTES = 250 * 10**6
-"""Roughly what the process holds before the runs: Python, numpy, pandas, spec and data."""
-
-
-def chunk_size_for(
-    units: int,
-    indicators: int,
-    *,
-    runs: int = 0,
-    budget_bytes: int = DEFAULT_MEMORY,
-    copies: int = 8,
-) -> int:
-    """Replicates per chunk so the process stays within `budget_bytes`.
-
-    What the runs keep, the ``(runs, units)`` scores and their ranks (ranked and summarised
-    in blocks of `BLOCK_BYTES`), is set aside with `BASELINE_BYTES`; the rest holds ~`copies`
-    float64 arrays of ``(chunk, units, indicators)`` while a chunk is evaluated. At least one
-    replicate, and at least an eighth of the budget for it.
-    """
-    held = 2 * 8 * runs * units
-    free = max(budget_bytes - BASELINE_BYTES - held, budget_bytes // 8)
-    return max(1, free // max(1, 8 * copies * units * indicators))
-
-
-def kept_bytes(plan: UncertaintyPlan, children: Mapping[str, int], units: int, runs: int) -> int:
-    """Bytes `runs` Monte Carlo runs keep until they are summarised, whatever the chunk size.
-
-    Per run: the float64 scores and ranks of every unit, and its replicate: one int64 option
-    per method alternative and the float64 weights of every group the plan varies (`children`:
-    each group's number of children).
-    """
-    varied = sum(children[g] for g in plan.weight_groups())
-    return 8 * runs * (2 * units + len(plan.alternatives) + varied)
-
-
-def sensitivity_bytes(
-    plan: UncertaintyPlan,
-    children: Mapping[str, int],
-    units: int,
-    n: int,
-    *,
-    bootstrap: int,
-    per_unit: bool,
-) -> int:
-    """Bytes a Sobol analysis of base sample `n` keeps: its ``n (d + 2)`` runs (`kept_bytes`),
-    the design's two ``(n, d)`` matrices, the ``(bootstrap, n)`` resample indices, and per
-    output (each unit's rank with `per_unit`, else the rank shift) a centred copy of every
-    run's value and two bootstrap estimates per input and resample."""
-    d = len(plan.input_names())
-    outputs = units if per_unit else 1
-    runs = n * (d + 2)
-    design = 2 * n * d + bootstrap * n + runs * outputs + 2 * bootstrap * d * outputs
-    return kept_bytes(plan, children, units, runs) + 8 * design
 
 
 @dataclass(frozen=True)
@@ -404,13 +362,23 @@ def sensitivity(
     design); ``sampler="sobol"`` uses a scrambled Sobol' sequence (scipy, slower to import).
     """
     design, reps = draw_saltelli(plan, nominal, n, seed=seed, sampler=sampler)
-    scores = run_replicates(evaluate, reps, chunk_size=chunk_size, progress=progress)
-    ranks = rank_scores(scores)
-    shift = mean_rank_shift(ranks, rank_scores(nominal_scores))
+    nominal_ranks = rank_scores(nominal_scores)
+    unit = None
+    if per_unit:  # every unit's rank is an output: every run's ranks are kept
+        scores = run_replicates(evaluate, reps, chunk_size=chunk_size, progress=progress)
+        ranks = rank_scores(scores)
+        del scores
+        shift = mean_rank_shift(ranks, nominal_ranks)
+        unit = sobol_indices(*design.split(ranks), n_bootstrap=n_bootstrap, seed=seed)
+        del ranks
+    else:  # one number a run: each chunk's scores are ranked and reduced at once
+        shift = run_replicates(
+            evaluate,
+            reps,
+            chunk_size=chunk_size,
+            progress=progress,
+            reduce=lambda scores: mean_rank_shift(rank_scores(scores), nominal_ranks),
+        )
+    del reps
     overall = sobol_indices(*design.split(shift), n_bootstrap=n_bootstrap, seed=seed)
-    unit = (
-        sobol_indices(*design.split(ranks), n_bootstrap=n_bootstrap, seed=seed)
-        if per_unit
-        else None
-    )
     return SensitivityResult(tuple(plan.input_names()), overall, unit, design.runs)

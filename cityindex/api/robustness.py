@@ -38,10 +38,12 @@ class MemoryBudgetWarning(AnalysisWarning):
     """The runs' scores and ranks alone take the process past its memory budget, whatever
     the chunk size: fewer runs or a larger budget."""
 
-    def __init__(self, held: int, runs: int, units: int, budget: int) -> None:
+    def __init__(
+        self, held: int, runs: int, units: int, budget: int, needed: int | None = None
+    ) -> None:
         self.held, self.runs, self.units, self.budget = held, runs, units, budget
-        self.needed = 16 * runs * units
-        """Bytes the scores and ranks of the runs need (two float64 per run and unit)."""
+        self.needed = 16 * runs * units if needed is None else needed
+        """Bytes the runs' results need (default: two float64 per run and unit)."""
         super().__init__(
             f"the process holds {held / 1e6:,.0f} MB and {runs:,} runs × {units:,} units need "
             f"{self.needed / 1e6:,.0f} MB more: over the memory budget of {budget / 1e6:,.0f} MB"
@@ -102,19 +104,23 @@ class _Setup:
             ]
         )
 
-    def chunk_size(self, runs: int, chunk_size: int | None, memory: int | None) -> int:
-        """Replicates per chunk: `chunk_size`, else sized for `runs` runs within `memory`
-        bytes; a `MemoryBudgetWarning` when the runs' results alone exceed the budget."""
+    def chunk_size(
+        self, runs: int, chunk_size: int | None, memory: int | None, kept: int | None = None
+    ) -> int:
+        """Replicates per chunk: `chunk_size`, else sized for `runs` runs keeping `kept` bytes
+        (default: their scores and ranks) within `memory` bytes; a `MemoryBudgetWarning` when
+        the runs' results alone exceed the budget."""
         from cityindex.analysis.uncertainty import DEFAULT_MEMORY, chunk_size_for
 
         budget = DEFAULT_MEMORY if memory is None else memory
         units, indicators = len(self.nominal.units), len(self.model.spec.indicators())
         held = resident_bytes()
-        if held is not None and held + 16 * runs * units > budget:
-            warnings.warn(MemoryBudgetWarning(held, runs, units, budget), stacklevel=3)
+        kept = 16 * runs * units if kept is None else kept
+        if held is not None and held + kept > budget:
+            warnings.warn(MemoryBudgetWarning(held, runs, units, budget, kept), stacklevel=3)
         if chunk_size is not None:
             return chunk_size
-        return chunk_size_for(units, max(1, indicators), runs=runs, budget_bytes=budget)
+        return chunk_size_for(units, max(1, indicators), budget_bytes=budget, held=kept)
 
 
 def _size(n: int) -> str:
@@ -333,15 +339,14 @@ def sensitivity(
     total = runs * (d + 2)
     weights = model.nominal_weights()
     sizes, units = {g: len(w) for g, w in weights.items()}, len(result.units)
-    setup.refuse_over_budget(
-        f"sensitivity: {total:,} runs (runs={runs:,} × ({d} inputs + 2))",
-        lambda n: sensitivity_bytes(
+
+    def kept(n: int) -> int:
+        return sensitivity_bytes(
             settings.plan, sizes, units, n, bootstrap=bootstrap, per_unit=per_unit
-        ),
-        runs,
-        memory,
-        least=2,
-    )
+        )
+
+    what = f"sensitivity: {total:,} runs (runs={runs:,} × ({d} inputs + 2))"
+    setup.refuse_over_budget(what, kept, runs, memory, least=2)
     out = analyse(
         settings.plan,
         weights,
@@ -351,7 +356,7 @@ def sensitivity(
         seed=s,
         n_bootstrap=bootstrap,
         per_unit=per_unit,
-        chunk_size=setup.chunk_size(total, chunk_size, memory),
+        chunk_size=setup.chunk_size(total, chunk_size, memory, kept(runs)),
         progress=_each(progress, total),
         sampler=chosen,
     )

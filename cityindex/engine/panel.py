@@ -234,7 +234,7 @@ def prepare(spec: Spec, table: Table) -> Prepared:
     if missing_choice.name == "none":
         _refuse_gaps(x, tree, every)
     mine = rows.chosen
-    dropped = [every.units[i] for i in mine if not included[i]]
+    dropped = [every.units[i] for i in mine[~included[mine]].tolist()]
     if dropped:
         warnings.append(
             f"excluded {len(dropped)} unit(s) with data coverage below "
@@ -253,7 +253,10 @@ def prepare(spec: Spec, table: Table) -> Prepared:
         )
     x = stages["screened"] = np.where(included[:, None], x, np.nan)
     x = stages["treated"] = rows.run("treat", x, tree)
-    _check_columns_usable(x[mine][included[mine]], tree, warnings)
+    scored = _rows_of(x, mine)  # no copy of every row when all are scored
+    _check_columns_usable(
+        scored if included[mine].all() else scored[included[mine]], tree, warnings
+    )
     direction = np.array([ind.sign for ind in tree.indicators], dtype=float)
     if spec.index.panel_normalise == "pooled":
         z = _per_indicator("normalise", x, tree, every, direction=direction)

@@ -21,6 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from cityindex.errors import DataError, Location, issue
+from cityindex.load.csv_plain import split_plain
 from cityindex.methods.registry import FloatArray
 from cityindex.model.cells import parse_texts, unit_names
 
@@ -124,6 +125,14 @@ class ColumnBuilder:
                 self._values[self._n : self._n + len(cells)] = values
         self._put(compact(cells) if texts is None else texts)
         self._n += len(cells)
+
+    def add_numbers(self, values: FloatArray, texts: TextArray) -> None:
+        """The next chunk, already read as plain numbers with their texts (`csv_plain`)."""
+        if self._values is None:
+            raise ValueError("a column of text takes its cells by add()")
+        self._values[self._n : self._n + len(values)] = values
+        self._put(texts)
+        self._n += len(values)
 
     def _put(self, texts: TextArray) -> None:
         held = self._texts
@@ -267,6 +276,9 @@ def split_fast(text: str, builders: Builders) -> Split | None:
     Blank records (no cells, or only blank cells) are skipped as the csv-module reader skips
     them; a record of another width that is not blank sends the file to that reader.
     """
+    plain = split_plain(text, builders, min_records=FAST_ROWS)  # no quotes, CR, blank records
+    if plain is not None:
+        return plain
     widths = _widths(text)
     if widths is None or len(widths) < max(FAST_ROWS, int(widths.max(initial=0))):
         return None

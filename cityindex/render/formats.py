@@ -7,7 +7,6 @@ shows, so every format says the same thing.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -18,31 +17,16 @@ from cityindex.errors import CityIndexError, Issue
 from cityindex.model.result import IndexResult
 from cityindex.render.cell_text import excel_safe as excel_safe
 from cityindex.render.cell_text import markdown_cell, visible
+from cityindex.render.csv_columns import column_texts as _column_texts
+from cityindex.render.csv_columns import csv_text as _csv_text
+from cityindex.render.csv_columns import fmt_number as fmt_number
+from cityindex.render.csv_columns import score_csv
 from cityindex.render.sheets import sheet_text
 from cityindex.render.terminal import DEFAULT_WIDTH as DEFAULT_WIDTH
 from cityindex.render.terminal import terminal_width as terminal_width
 
 FORMATS = ("table", "csv", "json", "markdown", "xlsx")
 Rows = list[dict[str, Any]]
-
-
-def fmt_number(value: Any, digits: int | None = None) -> str:
-    """A number for CSV/Markdown: empty when missing (None or NaN; the renderers rely on this
-    so callers need not convert), fixed digits when given, else repr."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        if digits is None:
-            return repr(value)
-        text = f"{value:.{digits}f}"
-        return text[1:] if text.startswith("-") and not text.strip("-0.") else text
-    return str(value)
 
 
 def _jsonable(value: Any) -> Any:
@@ -104,46 +88,6 @@ def to_csv(
         for c in columns
     ]
     return _csv_text(names, texts, excel_safe_cells=excel_safe_cells)
-
-
-class _Lines:
-    """Where the CSV writer puts its rows: each row's CRLF ending written as LF.
-
-    The writer quotes a cell holding any character of its line terminator; with LF alone, a
-    cell holding a lone CR was left bare and read back as a line break. Writing with CRLF and
-    ending rows with LF here quotes both, and keeps the file's LF lines.
-    """
-
-    def __init__(self) -> None:
-        self.rows: list[str] = []
-
-    def write(self, row: str) -> None:
-        self.rows.append(row[:-2] + "\n")
-
-
-def _csv_text(names: Sequence[str], texts: Sequence[list[str]], *, excel_safe_cells: bool) -> str:
-    """A header and columns of cell texts as CSV (a cell with CR, LF, comma or quote quoted)."""
-    lines = _Lines()
-    writer = csv.writer(lines, lineterminator="\r\n")
-    writer.writerow([excel_safe(c) if excel_safe_cells else c for c in names])
-    writer.writerows(zip(*texts, strict=True))
-    return "".join(lines.rows)
-
-
-def _column_texts(values: list[Any], digits: int | None, excel_safe_cells: bool) -> list[str]:
-    """`fmt_number` of each value (`excel_safe` on text), a column at a time: a column of
-    floats, the common case, is formatted without a call per cell (100,000 units × 13 columns
-    took 1.8 s cell by cell)."""
-    if all(type(v) is float for v in values):
-        if digits is None:
-            return ["" if v != v else repr(v) for v in values]
-        return [fmt_number(v, digits) for v in values]
-    texts = [fmt_number(v, digits) for v in values]
-    if excel_safe_cells:
-        return [
-            excel_safe(t) if isinstance(v, str) else t for t, v in zip(texts, values, strict=True)
-        ]
-    return texts
 
 
 def to_markdown(
@@ -349,11 +293,8 @@ def render_score(
     with_cov = coverage or fmt in ("table", "json", "markdown")
     columns = score_columns(result, coverage=with_cov)
     if fmt == "csv" and round_to is None:  # straight from the columns: no dict per unit
-        data = score_data(result, coverage=with_cov, top=top)
-        digits = {"score": result.digits}
-        texts = [_column_texts(data[c], digits.get(c), excel_safe_cells) for c in columns]
         names = [(labels or {}).get(c, c) for c in columns] if csv_labels else columns
-        return _csv_text(names, texts, excel_safe_cells=excel_safe_cells)
+        return score_csv(result, columns, names, top=top, excel_safe_cells=excel_safe_cells)
     rows = score_rows(result, coverage=with_cov, top=top)
     if fmt in ("table", "markdown"):
         rows = unit_cells(rows, result.unit_column, units)

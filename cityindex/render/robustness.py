@@ -119,7 +119,7 @@ def memory_warning(warning: Shortfall) -> str:
     w = warning
     return (
         f"this process already holds {w.held / 1e6:,.0f} MB (Python, spec and data) and "
-        f"the scores and ranks of {w.runs:,} runs × {w.units:,} units need "
+        f"the results of {w.runs:,} runs × {w.units:,} units need "
         f"{w.needed / 1e6:,.0f} MB more, whatever the chunk size: that is over "
         f"the --memory budget of {w.budget / 1e6:,.0f} MB, which the process will "
         "exceed (fewer --runs, or a larger --memory)"
