@@ -201,7 +201,7 @@ def test_xlsx_under_zh_has_chinese_headers(tmp_path: Path) -> None:
     assert book.sheetnames[:3] == ["得分排名", "权重", "方法"]  # sheets named in Chinese too
     header = [c.value for c in book["得分排名"][1]]
     assert header[:4] == ["排名", "城市", "得分", "政策机制"]
-    assert book["得分排名"]["B2"].value == "Beijing"
+    assert book["得分排名"]["B2"].value == "北京"  # names as the terminal shows them under zh
 
 
 def test_a_gbk_spec_and_placeholder_cells_score_with_notes(

@@ -23,7 +23,7 @@ import pandas as pd
 from cityindex.errors import UsageError, issue
 from cityindex.model.result import IndexResult
 from cityindex.model.spec import Spec
-from cityindex.render.formats import render_rows, score_columns, score_rows, to_json
+from cityindex.render.formats import render_rows, score_columns, score_rows, to_json, unit_cells
 from cityindex.render.i18n import Language, tr
 from cityindex.render.i18n import title as title_of
 from cityindex.render.workbook import Layout, combine, score_sheets, weights_sheets
@@ -202,6 +202,8 @@ def score_workbook(
     """`score`'s workbook sheets: the ranking, the indicator weights (`api.weight_tables`'s
     tables) and, with `details`, the TOPSIS/VIKOR tables; `labels`: the ranking's headers."""
     rows = score_rows(result, coverage=True)
+    if language == "zh":  # a workbook is for people: 北京, as the terminal shows it under zh
+        rows = unit_cells(rows, result.unit_column, result.unit_labels)
     parts = [score_sheets(result, rows, score_columns(result, coverage=True))]
     parts.append(weights_sheets(weights, every=False))
     if details is not None:
