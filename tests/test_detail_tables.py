@@ -306,7 +306,10 @@ def test_a_unit_the_missing_data_rule_excludes_is_left_out_and_the_rest_match_th
     spec = _spec({"method": "topsis"})
     spec["methods"]["missing"] = {"method": "reweight", "min_coverage": 0.9}
     data = pd.concat(
-        [_data(), pd.DataFrame({"city": ["E"], "x1": [5.0], "x2": [None], "x3": [None]})]
+        [
+            _data(),
+            pd.DataFrame({"city": ["E"], "x1": [5.0], "x2": [float("nan")], "x3": [float("nan")]}),
+        ]
     )
     detail = cityindex.score_detail(spec, data)["g"]
     scored = cityindex.score(spec, data)
