@@ -1,4 +1,5 @@
-"""Cell text made safe for where it goes: spreadsheets, Markdown tables, terminals.
+"""Cell text made safe for where it goes: spreadsheets, Markdown tables, terminals, and cell
+values made plain for JSON (`jsonable`).
 
 A unit name, title or note comes from a spec or a data file and is shown as it is written,
 never acted on: a spreadsheet must not run it as a formula (`excel_safe`), a Markdown table must
@@ -8,7 +9,10 @@ escape sequences (`visible`).
 
 from __future__ import annotations
 
+import math
 import unicodedata
+from collections.abc import Mapping
+from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet treat a cell as a formula (OWASP, "CSV Injection")."""
@@ -56,3 +60,17 @@ def visible(text: str, *, keep: str = "") -> str:
 
 def _escape(ch: str) -> str:
     return {"\t": "\\t", "\n": "\\n", "\r": "\\r"}.get(ch, f"\\x{ord(ch):02x}")
+
+
+def jsonable(value: Any) -> Any:
+    """`value` as JSON can hold it: numpy scalars as Python ones, NaN and infinities None,
+    mappings and sequences element by element (JSON output and workbook records alike)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "item"):
+        return jsonable(value.item())
+    return value

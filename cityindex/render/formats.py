@@ -16,7 +16,7 @@ from typing import Any
 from cityindex.errors import CityIndexError, Issue
 from cityindex.model.result import IndexResult
 from cityindex.render.cell_text import excel_safe as excel_safe
-from cityindex.render.cell_text import markdown_cell, visible
+from cityindex.render.cell_text import jsonable, markdown_cell, visible
 from cityindex.render.csv_columns import column_texts as _column_texts
 from cityindex.render.csv_columns import csv_text as _csv_text
 from cityindex.render.csv_columns import fmt_number as fmt_number
@@ -27,18 +27,6 @@ from cityindex.render.terminal import terminal_width as terminal_width
 
 FORMATS = ("table", "csv", "json", "markdown", "xlsx")
 Rows = list[dict[str, Any]]
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "item"):
-        return _jsonable(value.item())
-    return value
 
 
 def score_rows(result: IndexResult, *, coverage: bool = True, top: int | None = None) -> Rows:
@@ -108,7 +96,7 @@ def to_markdown(
 
 def to_json(payload: Mapping[str, Any]) -> str:
     """Stable, indented JSON (sorted keys inside records keep their given order)."""
-    return json.dumps(_jsonable(payload), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(jsonable(payload), ensure_ascii=False, indent=2) + "\n"
 
 
 def to_table(

@@ -9,23 +9,10 @@ other line a note. Kept apart from `formats` and `workbook` so neither imports t
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-
-def _plain(value: Any) -> Any:
-    """`value` as JSON can hold it: numpy scalars as Python ones, NaN and infinities None."""
-    if hasattr(value, "item") and not isinstance(value, Mapping | list | tuple):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
+from cityindex.render.cell_text import jsonable
 
 SHEET_MARK = "\x1e"
 """Starts a table rendered for a workbook (`sheet_text`): the ASCII record separator, which
@@ -52,7 +39,7 @@ def sheet_text(
         "digits": [(digits or {}).get(c) for c in columns],
         "rows": [[row.get(c) for c in columns] for row in rows],
     }
-    return SHEET_MARK + json.dumps(_plain(record), ensure_ascii=False, default=str) + "\n"
+    return SHEET_MARK + json.dumps(jsonable(record), ensure_ascii=False, default=str) + "\n"
 
 
 def is_sheet_text(text: str) -> bool:
