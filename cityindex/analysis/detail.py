@@ -16,6 +16,7 @@ entropy or CRITIC (`weight_details`), or whose aggregate is TOPSIS or VIKOR
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,9 +27,9 @@ from cityindex.engine.panel import Prepared, prepare
 from cityindex.engine.pipeline import aggregate_tree, raw_directions
 from cityindex.load.data import Table
 from cityindex.methods.mcda import vikor_detail
-from cityindex.methods.registry import FloatArray, KernelContext
+from cityindex.methods.registry import FloatArray, KernelContext, Stage
 from cityindex.methods.weights_objective import pairwise_correlation
-from cityindex.model.spec import Indicator, Spec
+from cityindex.model.spec import Indicator, MethodChoice, Spec
 from cityindex.model.tree import ROOT
 
 WEIGHT_DETAIL_METHODS = ("entropy", "critic")
@@ -196,18 +197,25 @@ def _group_name(spec: Spec, gid: str) -> str:
     return spec.index.id if gid == ROOT else gid
 
 
+def _groups_using(
+    spec: Spec, table: Table, stage: Stage, methods: Collection[str]
+) -> Iterator[tuple[str, MethodChoice, _Inputs, Prepared]]:
+    """Each group (top level last) whose `stage` method is one of `methods`, with that choice
+    and the group's inputs as its kernel saw them; the index is computed once for all."""
+    prepared = prepare(spec, table)
+    tree_out = aggregate_tree(prepared)
+    for gid in prepared.tree.bottom_up():
+        choice = prepared.tree.group_methods[gid][stage]
+        if choice.name in methods:
+            yield gid, choice, _group_inputs(prepared, gid, tree_out), prepared
+
+
 def weight_details(spec: Spec, table: Table) -> list[DetailTable]:
     """The entropy and CRITIC tables of every group weighted by either, top level last."""
-    prepared = prepare(spec, table)
-    tree = prepared.tree
     out: list[DetailTable] = []
-    included = prepared.included
-    tree_out = aggregate_tree(prepared)
-    for gid in tree.bottom_up():
-        choice = tree.group_methods[gid]["weights"]
-        if choice.name not in WEIGHT_DETAIL_METHODS:
-            continue
-        inputs = _group_inputs(prepared, gid, tree_out)
+    groups = _groups_using(spec, table, "weights", WEIGHT_DETAIL_METHODS)
+    for gid, choice, inputs, prepared in groups:
+        included = prepared.included
         x = inputs.x[included]
         if choice.name == "entropy":
             if choice.params.get("on") == "raw" and inputs.raw is not None:
@@ -224,17 +232,11 @@ def weight_details(spec: Spec, table: Table) -> list[DetailTable]:
 def aggregation_details(spec: Spec, table: Table) -> list[DetailTable]:
     """The TOPSIS and VIKOR tables of every group aggregated by either, top level last; units
     in the data's order, those the missing-data rule excludes left out."""
-    prepared = prepare(spec, table)
-    tree = prepared.tree
     units = list(table.units)
-    keep = prepared.included
     out: list[DetailTable] = []
-    tree_out = aggregate_tree(prepared)
-    for gid in tree.bottom_up():
-        choice = tree.group_methods[gid]["aggregate"]
-        if choice.name not in AGGREGATE_DETAIL_METHODS:
-            continue
-        inputs = _group_inputs(prepared, gid, tree_out)
+    groups = _groups_using(spec, table, "aggregate", AGGREGATE_DETAIL_METHODS)
+    for gid, choice, inputs, prepared in groups:
+        keep = prepared.included
         x = inputs.x  # as the kernel saw it: every unit (an excluded one's row NaN after screening)
         shown = [u for u, k in zip(units, keep, strict=True) if k]
         if choice.name == "topsis":
