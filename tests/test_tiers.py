@@ -72,7 +72,8 @@ def reference_jenks_breaks(values: list[float], classes: int) -> list[float]:
     """The O(k·n²) Fisher programme `jenks_breaks` replaced, kept verbatim as its reference.
 
     Every split i of every end j is tried in order; a later split wins only if it is better by
-    more than 1e-12, so ties go to the earliest split.
+    more than the tie tolerance (4·n·ε·Σx², the sums' rounding error), so ties go to the
+    earliest split.
     """
     x = np.sort(np.asarray(values, dtype=float)[~np.isnan(np.asarray(values, dtype=float))])
     n = len(x)
@@ -88,12 +89,13 @@ def reference_jenks_breaks(values: list[float], classes: int) -> list[float]:
     cost = np.full((classes + 1, n + 1), inf)
     start = np.zeros((classes + 1, n + 1), dtype=int)
     cost[0, 0] = 0.0
+    tol = 4.0 * n * float(np.finfo(float).eps) * float(np.sum(x * x))
     for c in range(1, classes + 1):
         for j in range(c, n + 1):
             best, arg = inf, c - 1
             for i in range(c - 1, j):
                 total = cost[c - 1, i] + ssd(i, j)
-                if total < best - 1e-12:
+                if total < best - tol:
                     best, arg = total, i
             cost[c, j], start[c, j] = best, arg
     bounds = []
@@ -136,6 +138,24 @@ def test_jenks_gives_the_breaks_of_the_reference_programme_on_any_floats(
 ) -> None:
     k = min(k, len(x))
     assert jenks_breaks(x, k) == reference_jenks_breaks(x, k)
+
+
+def test_jenks_splits_values_of_a_millionth_where_they_differ() -> None:
+    """Found by the property above: with an absolute 1e-12 tie window, costs of 1e-12 (values
+    of 1e-6) tied a perfect split with a worse one."""
+    x = [0.0, 0.0, 0.0, 0.0, 1e-06, 1e-06]
+    assert jenks_breaks(x, 2) == reference_jenks_breaks(x, 2) == [1e-06]
+
+
+def test_jenks_agrees_with_the_reference_when_equal_large_values_tie_within_rounding() -> None:
+    """Also found by the property: five equal values of 524289 split into more classes than
+    there are distinct values; partitions that cost the same differed by rounding noise (~1e-4)
+    above an absolute 1e-12 window, and the two programmes broke the tie differently; and a
+    window of 1e-12·Σx² was too wide for 0.5 beside 250000."""
+    x = [0.0, 0.0, 524289.0, 524289.0, 524289.0, 524289.0, 524289.0, 1.1015625]
+    assert jenks_breaks(x, 5) == reference_jenks_breaks(x, 5)
+    y = [0.0, 0.0, 0.0, 250000.0, 250000.0, 0.5]
+    assert jenks_breaks(y, 3) == reference_jenks_breaks(y, 3) == [0.5, 250000.0]
 
 
 def test_jenks_gives_the_reference_breaks_on_the_shipped_indices() -> None:

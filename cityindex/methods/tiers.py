@@ -27,8 +27,8 @@ def jenks_breaks(values: Sequence[float] | FloatArray, classes: int) -> list[flo
 
     Fisher (1958, J. Am. Stat. Assoc. 53: 789-798) dynamic programme over the sorted values:
     the partition of contiguous runs minimising Σ_classes Σ (x − class mean)²; ties between
-    equally good partitions (costs within 1e-12) go to the earliest split. Returns the smallest
-    value of classes 2..k in increasing order (``classes − 1`` numbers).
+    equally good partitions (costs within `tie_tolerance`) go to the earliest split. Returns the
+    smallest value of classes 2..k in increasing order (``classes − 1`` numbers).
 
     Exact, in O(k·n log n): the best start of the last class never moves left as the right end
     moves right (the within-class sum of squares satisfies the quadrangle inequality), so each
@@ -50,9 +50,10 @@ def jenks_breaks(values: Sequence[float] | FloatArray, classes: int) -> list[flo
     cost = np.full((classes + 1, n + 1), np.inf)
     start = np.zeros((classes + 1, n + 1), dtype=int)
     cost[0, 0] = 0.0
+    tol = tie_tolerance(x)
     for c in range(1, classes + 1):
         # the last class needs only the full length n; earlier ones every end c..n
-        _fill_row(cost, start, prefix, prefix2, c, c if c < classes else n, n)
+        _fill_row(cost, start, prefix, prefix2, c, c if c < classes else n, n, tol)
     bounds = []
     j = n
     for c in range(classes, 1, -1):
@@ -60,6 +61,14 @@ def jenks_breaks(values: Sequence[float] | FloatArray, classes: int) -> list[flo
         bounds.append(float(x[i]))
         j = i
     return sorted(bounds)
+
+
+def tie_tolerance(x: FloatArray) -> float:
+    """How close two partitions' costs must be to count as a tie: a bound on the rounding
+    error of the cumulative sums the costs come from, 4·n·ε·Σx². An absolute 1e-12 called a
+    perfect split and a worse one a tie on values of 1e-6 (costs of 1e-12), and lay below the
+    rounding noise on values of 5e5, where equal partitions then differed by noise."""
+    return 4.0 * len(x) * float(np.finfo(float).eps) * float(np.sum(np.square(x)))
 
 
 def _fill_row(
@@ -70,11 +79,12 @@ def _fill_row(
     c: int,
     first: int,
     last: int,
+    tol: float,
 ) -> None:
     """Fill ``cost[c, first..last]`` and ``start[c, ...]``: the best c-class partition of x[:j].
 
     ``cost[c, j] = min_i cost[c − 1, i] + ssd(x[i:j])`` over ``c − 1 <= i < j``, the smallest
-    such i within 1e-12 of the minimum kept. The end j in the middle of a range is solved
+    such i within `tol` of the minimum kept. The end j in the middle of a range is solved
     first; ends to its left search only splits up to its split, ends to its right only from it.
     """
     previous = cost[c - 1]
@@ -88,7 +98,7 @@ def _fill_row(
         m = j - i
         s = prefix[j] - prefix[i]
         total = previous[i] + (prefix2[j] - prefix2[i] - s * s / m)
-        best = int(np.argmax(total <= np.min(total) + 1e-12))
+        best = int(np.argmax(total <= np.min(total) + tol))
         cost[c, j], start[c, j] = total[best], i[best]
         pending.append((lo, j - 1, split_lo, int(i[best])))
         pending.append((j + 1, hi, int(i[best]), split_hi))

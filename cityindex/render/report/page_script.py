@@ -9,7 +9,8 @@ with ``history.replaceState`` after each move, so the view can be shared and reo
 percent-encoded part by part). Tiers follow the spec's rule: fixed thresholds, or natural
 breaks recomputed from the new shown scores by a line-for-line port of
 `cityindex.methods.tiers.jenks_breaks` (Fisher's programme filled by divide and conquer, the
-earliest split within 1e-12 of the best), so the page's tiers equal ``cityindex score --set``'s.
+earliest split within
+`tie_tolerance` of the best), so the page's tiers equal ``cityindex score --set``'s.
 The heatmap does not depend on the weights; the radars and the map are drawn at the published
 weights, which a note says while the weights differ from them.
 """
@@ -108,6 +109,7 @@ SCRIPT = r"""
       for (j = 0; j <= n; j++) { cost[c].push(Infinity); start[c].push(0); }
     }
     cost[0][0] = 0;
+    var tol = 4 * n * Number.EPSILON * prefix2[n];  // methods.tiers.tie_tolerance
     for (c = 1; c <= classes; c++) {
       var previous = cost[c - 1], pending = [[c < classes ? c : n, n, c - 1, n - 1]];
       while (pending.length) {
@@ -123,7 +125,7 @@ SCRIPT = r"""
         }
         if (!totals.length) { continue; }
         for (i = 0; i < totals.length; i++) {
-          if (totals[i] <= low + 1e-12) { pick = job[2] + i; break; }
+          if (totals[i] <= low + tol) { pick = job[2] + i; break; }
         }
         cost[c][mid] = totals[pick - job[2]]; start[c][mid] = pick;
         pending.push([lo, mid - 1, job[2], pick]);
