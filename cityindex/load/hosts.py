@@ -63,6 +63,7 @@ NEWS_HOSTS: tuple[str, ...] = (
     "sohu.com",  # Sohu (搜狐) news, reprinting outlets
     "equalocean.com",  # EqualOcean (亿欧国际), technology-business news outlet
     "china.com.cn",  # China.org.cn (中国网), state news portal (China Intl. Communications Group)
+    "chinadaily.com.cn",  # China Daily (中国日报), state English daily, incl. govt. channel
 )
 
 TRANSCRIPTION_HOSTS: tuple[str, ...] = (
