@@ -164,3 +164,16 @@ def test_the_chinese_report_says_weights_changed_after_a_set(tmp_path: Path) -> 
     assert "<b>校准权重</b>" not in html
     assert run(args) == 0
     assert "<b>校准权重</b>" in report.read_text(encoding="utf-8")
+
+
+def test_calibrating_the_default_in_place_keeps_its_chinese_note(copy: Path) -> None:
+    """A re-fit in place writes the block anew: its Chinese note (what the zh report prints)
+    is written with it, not dropped, and the re-fit leaves the weights where they are."""
+    before = copy.read_text(encoding="utf-8")
+    args = ["calibrate", str(copy), "--target", str(SEED), "--date", "2026-12-08", "-o", str(copy)]
+    assert run([*args, "-f", "csv"]) == 0
+    after = copy.read_text(encoding="utf-8")
+    assert "  note_zh: 原报告的权重和原始数据并未公开；" in after
+    assert "使本规格文件能复现已公布的得分。它们并非原报告的方法。" in after
+    digest = re.compile(r"weights_sha256: ([0-9a-f]{64})")
+    assert digest.findall(after) == digest.findall(before)

@@ -79,6 +79,7 @@ def calibration_block(
                 "(scaled score) above the next, unlisted units below the last (SLSQP)"
             )
         what = "the published order (ranks only; no scores were published)"
+        what_zh = "已公布的名次顺序（只公布了名次，没有得分）"
     else:
         method = (
             "least-squares closest weights to the uncalibrated spec (SLSQP; bounded "
@@ -86,6 +87,7 @@ def calibration_block(
         )
         figures = {"max_abs_diff": float(f"{fit['max_abs_diff']:.3g}"), "units": units}
         what = "the published scores"
+        what_zh = "已公布的得分"
         if not fit["success"]:
             closest = str(fit["message"]).startswith("no weights inside the bounds")
             why = "" if closest else f"; {fit['message']}"  # e.g. another unit ranks above
@@ -101,6 +103,10 @@ def calibration_block(
                 "the published scores as closely as the bounds allow: it is the closest "
                 f"in-band fit, not an exact fit (max |diff| = {fit['max_abs_diff']:.3g}; "
                 f"fit.residual lists each unit{why})"
+            )
+            what_zh = (
+                "界限允许范围内最接近已公布得分的结果：这是界限内的最接近拟合，不是精确拟合"
+                f"（最大 |差| = {fit['max_abs_diff']:.3g}；fit.residual 列出每个单元的差）"
             )
     bounds = fit.get("bounds", {})
     band = bounds.get("dimension_band")
@@ -118,6 +124,9 @@ def calibration_block(
         "note": "The published report's own weights and raw data are not public; these "
         f"weights were fitted by cityindex calibrate so that this spec reproduces {what}. "
         "They are not the report's method.",
+        # The report's method section prints this one under --lang zh (render/report/method.py).
+        "note_zh": "原报告的权重和原始数据并未公开；这些权重由 cityindex calibrate 拟合得到，"
+        f"使本规格文件能复现{what_zh}。它们并非原报告的方法。",
     }
     if spec_path.resolve() != Path(output).resolve():
         block["from"] = os.path.relpath(spec_path.resolve(), Path(output).resolve().parent)
