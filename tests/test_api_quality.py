@@ -25,7 +25,7 @@ def test_data_check_of_the_shipped_data_lists_the_command_s_findings(
     assert (summary["cells"], summary["filled"]) == (330, 330)
     assert summary["filled"] == 330 - (frame["kind"] == "missing").sum()
     assert not frame.attrs["ok"]
-    assert (frame["kind"] == "unrelated").sum() == 27
+    assert (frame["kind"] == "unrelated").sum() == 24
     assert frame.attrs["sources_checked"]
 
 

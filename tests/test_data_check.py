@@ -150,7 +150,7 @@ def test_the_shipped_data_files_have_a_source_for_every_value_and_name_their_unr
     unicorn rows.
     """
     assert run(["data", "check", "--format", "csv"]) == 1
-    assert "27 problems found" in capsys.readouterr().err
+    assert "24 problems found" in capsys.readouterr().err
     # The panel does not carry the list columns of the 2026-12 default index; the shipped spec
     # whose columns it does carry is the development index.
     panel = ROOT / "data" / "cities-panel.csv"
@@ -307,11 +307,11 @@ def test_the_default_index_fills_80_percent_over_its_best_15_and_says_how_many_r
     assert summary["unsourced_values"] == 0
     assert 0 < summary["mirror_only_values"] < summary["filled"]
     assert summary["host_classes"] == {
-        "publisher": 46,
-        "government": 6,
-        "news": 29,
+        "publisher": 47,
+        "government": 7,
+        "news": 30,
         "transcription": 47,
-        "unrelated": 13,
+        "unrelated": 10,
     }
 
 
@@ -322,21 +322,22 @@ def test_the_default_index_counts_every_value_by_its_host_class(
     pilot-zone flag on Zhejiang Online and Chongqing's on a Chongqing district government page;
     8 cities' supercomputing centres now on People's Daily, Xinhua, CGTN, China.org.cn or the
     centre's own site; what still rests on unrelated hosts only is the rest of the supercomputing
-    proxy (its complete list is on a wiki: 18 zeros and 4 centres) and 5 pilot-zone flags."""
+    proxy (its complete list is on a wiki: 18 zeros and 4 centres) and 2 pilot-zone flags
+    (Tianjin, Hefei and Guangzhou moved to tj.gov.cn, China Daily and MOST's own letter)."""
     assert run(["data", "check", "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["summary"]["host_classes"] == {
-        "publisher": 80,
-        "government": 19,
-        "news": 45,
+        "publisher": 81,
+        "government": 20,
+        "news": 46,
         "transcription": 92,
-        "unrelated": 27,
+        "unrelated": 24,
     }
     unrelated = {(r["unit"], r["indicator"]) for r in report["unrelated_only"]}
     pilot = {u for u, i in unrelated if i == "pilot_zone"}
-    assert pilot == {"Chengdu", "Guangzhou", "Hefei", "Jinan", "Tianjin"}
+    assert pilot == {"Chengdu", "Jinan"}
     assert {i for _, i in unrelated} == {"pilot_zone", "supercomputing_centres"}
     centres = {u for u, i in unrelated if i == "supercomputing_centres"}
     assert {"Shenzhen", "Guangzhou", "Tianjin", "Jinan", "Changsha"}.isdisjoint(centres)
     assert {"Suzhou", "Chongqing", "Xi'an", "Jiaxing", "Beijing", "Shanghai"} <= centres
-    assert len(unrelated) == 27
+    assert len(unrelated) == 24

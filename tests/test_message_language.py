@@ -61,11 +61,11 @@ def test_data_check_under_zh_warns_and_concludes_in_chinese(
     code, lines = _stderr(["data", "check", "--lang", "zh", "--format", "json"], capsys)
     assert code == 1
     assert lines[0] == (
-        "警告：183 个数值仅有镜像来源（链接不在原发布方的网站上）；`cityindex sources` "
+        "警告：182 个数值仅有镜像来源（链接不在原发布方的网站上）；`cityindex sources` "
         "列出每个数值的原始发布方"
     )
     assert lines[1].startswith("错误[data.value.unrelated-host]：Beijing supercomputing_centres")
-    assert lines[-1] == "共发现 27 个问题"
+    assert lines[-1] == "共发现 24 个问题"
     code, lines = _stderr(
         ["data", "check", "--lang", "zh", "--format", "json", "--no-sources"], capsys
     )

@@ -54,6 +54,7 @@ NEWS_HOSTS: tuple[str, ...] = (
     "jiemian.com",  # Jiemian (界面新闻)
     "crntt.com",  # China Review News Agency (中评社), Hong Kong
     "udn.com",  # United Daily News (联合报), Taipei
+    "media.dglab.com",  # DG Lab media (Tokyo): carries Xinhua's Japanese wire (新華社), credited
     "voc.com.cn",  # Hunan Daily (湖南日报) e-paper
     "cfgw.net.cn",  # China Reform Daily (中国改革报) e-paper
     "jschina.com.cn",  # Xinhua Daily (新华日报), Jiangsu

@@ -25,10 +25,10 @@ def test_every_message_of_her_session_is_chinese(user: Shell) -> None:
     assert [_english_lines(s.err) for s in said] == [[], [], [], []]
     assert said[0].err == "已写入 s.csv\n"
     assert said[1].err.strip().endswith("（n = 3 个单位）；已复现")
-    # the shipped data check fails (27 values on unrelated hosts only), in Chinese
+    # the shipped data check fails (24 values on unrelated hosts only), in Chinese
     assert said[3].code == 1
     assert [line[:3] for line in said[3].err.splitlines()[:2]] == ["警告：", "错误["]
-    assert said[3].err.strip().endswith("共发现 27 个问题")
+    assert said[3].err.strip().endswith("共发现 24 个问题")
     wrong = user("score", "--lang", "zh", "--set", "groups.policy.wieght=1")
     assert wrong.code == 1
     assert wrong.err.startswith("错误[spec.key.unknown]：")
