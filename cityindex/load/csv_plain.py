@@ -37,48 +37,52 @@ _NOT_BLANK = ~_MAYBE_BLANK
 
 def split_plain(text: str, builders: Builders, *, min_records: int) -> Split | None:
     """`split_fast`'s result for a plain file (see the module) of at least `min_records`
-    records and as many as its cells per record, or None when it is not one."""
+    records and as many as its cells per record, or None when it is not one.
+
+    Arrays the size of the file are few (its bytes, one mask, the cell ends): on a large file
+    the first touch of fresh memory costs as much as the arithmetic, so each column's cell
+    starts are made from the ends when the column is read, and the bytes are not copied.
+    """
     if '"' in text or "\r" in text:
         return None
     raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     if len(raw) == 0:
         return None
-    separator = raw == ord(",")
-    newline = raw == ord("\n")
-    separator |= newline
-    ends = np.flatnonzero(separator)
-    del separator
-    if raw[-1] != ord("\n"):
+    breaks = raw == ord(",")
+    np.logical_or(breaks, raw == ord("\n"), out=breaks)  # (a lookup table is 4x slower)
+    ends = np.flatnonzero(breaks)
+    del breaks
+    if raw[-1] == ord("\n"):
+        line_end = raw[ends] == ord("\n")
+    else:
+        line_end = np.append(raw[ends] == ord("\n"), True)
         ends = np.append(ends, len(raw))
-    line_end = newline[ends] if raw[-1] == ord("\n") else np.append(newline[ends[:-1]], True)
-    del newline
     width = int(np.argmax(line_end)) + 1
     if len(ends) % width or not np.all(
         line_end.reshape(-1, width) == (np.arange(width) == width - 1)
     ):
         return None  # blank records or ragged rows: the general reader skips or names them
+    del line_end
     records = len(ends) // width
     if records < max(min_records, width, 2):
         return None
-    starts = np.empty_like(ends)
-    starts[0] = 0
-    starts[1:] = ends[:-1] + 1
     # each record's bytes (its line end included): any that cannot be part of a blank record?
     # (its first byte says so for nearly every record; the rest are looked at whole)
-    first = starts[::width]
+    first = _starts(ends, 0, width)
     if (
         not _NOT_BLANK[raw[first]].all()
         and not np.logical_or.reduceat(_NOT_BLANK[raw], first).all()
     ):
         return None  # a record of blank cells: skipped by the general reader
-    header = [_decode(raw, s, e) for s, e in zip(starts[:width], ends[:width], strict=True)]
+    header = [
+        _decode(raw, int(s), int(e))
+        for s, e in zip(_header_starts(ends, width), ends[:width], strict=True)
+    ]
     made = builders([h.strip() for h in header], records - 1)
-    longest = max(1, int((ends - starts).max()))
-    padded = np.zeros(len(raw) + longest, dtype=np.uint8)  # every cell's window within it
-    padded[: len(raw)] = raw
-    windows = sliding_window_view(padded, longest)  # a view: row i is padded[i : i + longest]
+    longest = max(1, *(int((ends[j::width] - _starts(ends, j, width)).max()) for j in range(width)))
+    cells_of = _Gather(raw, longest)
     for j, builder in enumerate(made):
-        cells = _cells(windows, starts[width + j :: width], ends[width + j :: width])
+        cells = cells_of(_starts(ends, j, width)[1:], ends[width + j :: width])
         values = None if builder.unit or builder.na_marks else _numbers(cells)
         if values is None:
             builder.add([c.decode("utf-8") for c in cells.tolist()])
@@ -88,20 +92,52 @@ def split_plain(text: str, builders: Builders, *, min_records: int) -> Split | N
     return 1, header, lines, [b.finish() for b in made], sum(b.na_cells for b in made)
 
 
+def _starts(ends: npt.NDArray[np.intp], column: int, width: int) -> npt.NDArray[np.intp]:
+    """Where the cells of `column` start, header record included: one past the end of the
+    cell before (the previous record's line end for the first column)."""
+    if column:
+        return ends[column - 1 :: width] + 1
+    out = np.empty(len(ends) // width, dtype=ends.dtype)
+    out[0] = 0
+    np.add(ends[width - 1 : -1 : width], 1, out=out[1:])
+    return out
+
+
+def _header_starts(ends: npt.NDArray[np.intp], width: int) -> list[int]:
+    return [0, *(ends[: width - 1] + 1).tolist()]
+
+
 def _decode(raw: npt.NDArray[np.uint8], start: int, end: int) -> str:
     return raw[start:end].tobytes().decode("utf-8")
 
 
-def _cells(
-    windows: npt.NDArray[np.uint8], starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp]
-) -> npt.NDArray[np.bytes_]:
+class _Gather:
     """The bytes from each start to its end as a fixed-width bytes array (the width of the
-    longest; the bytes after a shorter cell zeroed, as numpy pads: no cell holds a NUL)."""
-    lengths = ends - starts
-    longest = max(1, int(lengths.max(initial=0)))
-    grid = windows[starts, :longest]  # one copy of each cell's window
-    np.multiply(grid, np.arange(longest) < lengths[:, None], out=grid, casting="unsafe")
-    return grid.view(f"S{longest}").reshape(-1)
+    longest; the bytes after a shorter cell zeroed, as numpy pads: no cell holds a NUL),
+    gathered from a sliding-window view of the file's bytes. Cells starting within `longest`
+    bytes of the end read from a small zero-padded copy of the file's tail."""
+
+    def __init__(self, raw: npt.NDArray[np.uint8], longest: int) -> None:
+        self.limit = max(0, len(raw) - longest)  # the last start whose window is in `raw`
+        self.windows = sliding_window_view(raw, longest) if len(raw) >= longest else None
+        tail = np.zeros(2 * longest, dtype=np.uint8)
+        tail[: len(raw) - self.limit] = raw[self.limit :]
+        self.tail = sliding_window_view(tail, longest)
+
+    def __call__(
+        self, starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp]
+    ) -> npt.NDArray[np.bytes_]:
+        lengths = ends - starts
+        longest = max(1, int(lengths.max(initial=0)))
+        late = starts > self.limit
+        if self.windows is None or late.all():
+            grid = self.tail[starts - self.limit, :longest]
+        else:
+            grid = self.windows[np.minimum(starts, self.limit), :longest]  # a copy of each
+            if late.any():
+                grid[late] = self.tail[starts[late] - self.limit, :longest]
+        np.multiply(grid, np.arange(longest) < lengths[:, None], out=grid, casting="unsafe")
+        return grid.view(f"S{longest}").reshape(-1)
 
 
 def _numbers(cells: npt.NDArray[np.bytes_]) -> npt.NDArray[np.float64] | None:

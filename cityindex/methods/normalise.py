@@ -47,21 +47,22 @@ def min_max(
     range (it then shifts all units equally and changes no rank); the pipeline warns about it.
     """
     low, high = float(range[0]), float(range[1])
-    v = _oriented(x, direction)
+    v = _oriented(x, direction)  # a new array: transformed in place below
     lo = np.nanmin(v, axis=-2, keepdims=True)
     hi = np.nanmax(v, axis=-2, keepdims=True)
     width = hi - lo
     varies = width > 0
-    # In place on one array (no temporaries of the data's size): the same operations in the
-    # same order as low + (v - lo) / width · (high - low), so the same bits.
-    out: FloatArray = np.subtract(v, lo)
+    gaps = None if varies.all() else np.isnan(v)
+    # In place on the oriented array (no other array of the data's size): the same operations
+    # in the same order as low + (v - lo) / width · (high - low), so the same bits.
+    out: FloatArray = np.subtract(v, lo, out=v)
     with np.errstate(invalid="ignore", divide="ignore"):
         np.divide(out, np.where(varies, width, 1.0), out=out)
     np.multiply(out, high - low, out=out)
     np.add(out, low, out=out)
-    if not varies.all():  # a constant column: the middle of the range, gaps kept
+    if gaps is not None:  # a constant column: the middle of the range, gaps kept
         middle = low + 0.5 * (high - low)
-        out = np.where(varies, out, np.where(np.isnan(v), np.nan, middle))
+        out = np.where(varies, out, np.where(gaps, np.nan, middle))
     return out
 
 

@@ -9,8 +9,9 @@ moves into C (`map` over a bound method, numpy for the masks).
 from __future__ import annotations
 
 import csv
+import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -95,11 +96,10 @@ def float_texts(values: npt.ArrayLike, digits: int | None) -> list[str]:
     ['0.1', '', '1e+16']
     """
     array = np.asarray(values, dtype=float)
-    listed = array.tolist()
     if digits is None:
-        texts = list(map(float.__repr__, listed))
+        texts = shortest_texts(array)
     else:
-        texts = list(map(f"{{:.{int(digits)}f}}".format, listed))
+        texts = list(map(f"{{:.{int(digits)}f}}".format, array.tolist()))
         # only a negative value below 1 in size can round to zero: the rule of fmt_number there
         with np.errstate(invalid="ignore"):
             small = np.signbit(array) & (np.abs(array) < 1.0)
@@ -109,6 +109,62 @@ def float_texts(values: npt.ArrayLike, digits: int | None) -> list[str]:
                 texts[i] = text[1:]
     for i in np.flatnonzero(np.isnan(array)).tolist():
         texts[i] = ""
+    return texts
+
+
+FAST_FLOATS = 10_000
+"""From this many values on, `shortest_texts` formats with orjson (importing it costs ~5 ms;
+below this `repr` is as quick)."""
+
+_PROBES: tuple[float, ...] = (0.0, -0.0, 1.0, -2.5, 0.1, 1e-4, 0.30000000000000004, 2 / 3)
+_PROBES += (123456.789, 1e15, 9999999999999998.0, 0.00012345678901234567, 5e-324, 1e16)
+
+
+def shortest_texts(values: npt.ArrayLike) -> list[str]:
+    """``repr`` of each float (``'nan'``, ``'inf'`` as Python writes them), in C for a long
+    array: orjson writes numpy floats with the same shortest round-trip digits as Python, and
+    in the same form for 1e-4 <= |x| < 1e16 and for zero (``0.0001``, ``12.5``, ``-0.0``);
+    the other values (exponents: Python ``1e-05``, orjson ``0.00001``) and NaN and ±inf take
+    ``repr``. ~20× faster than ``map(float.__repr__, ...)`` on the ranking of 100,000 units;
+    used only when orjson writes a set of probe values exactly as ``repr`` does (else, and
+    without orjson, ``repr`` throughout).
+
+    >>> shortest_texts([0.1, 1e-05, -0.0, 1e16, float("inf")])
+    ['0.1', '1e-05', '-0.0', '1e+16', 'inf']
+    """
+    array = np.ascontiguousarray(values, dtype=np.float64).reshape(-1)
+    dumps = _orjson_numbers() if array.size >= FAST_FLOATS else None
+    if dumps is None:
+        return list(map(float.__repr__, array.tolist()))
+    texts = dumps(array)
+    with np.errstate(invalid="ignore"):
+        size = np.abs(array)
+        other = ~((size >= 1e-4) & (size < 1e16)) & (array != 0.0)  # NaN too
+    for i in np.flatnonzero(other).tolist():
+        texts[i] = repr(float(array[i]))
+    return texts
+
+
+@functools.cache
+def _orjson_numbers() -> Callable[[FloatArray], list[str]] | None:
+    """orjson's texts of a 1-D float64 array's values (NaN and ±inf as ``null``), or None
+    when orjson is missing or writes a probe (in `shortest_texts`' range) unlike ``repr``."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - a dependency; kept working without it
+        return None
+    option = orjson.OPT_SERIALIZE_NUMPY
+
+    def texts(array: FloatArray) -> list[str]:
+        if array.size == 0:
+            return []
+        return orjson.dumps(array, option=option).decode("ascii")[1:-1].split(",")
+
+    probes = np.array(_PROBES)
+    fast = (np.abs(probes) >= 1e-4) & (np.abs(probes) < 1e16) | (probes == 0.0)
+    got = texts(probes)
+    if any(got[i] != repr(float(probes[i])) for i in np.flatnonzero(fast).tolist()):
+        return None
     return texts
 
 
