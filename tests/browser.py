@@ -59,7 +59,7 @@ def need_chromium() -> Path:
     return found
 
 
-def _run(page: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+def _run(page: Path, *flags: str, fragment: str = "") -> subprocess.CompletedProcess[str]:
     browser = need_chromium()
     profile = page.parent / f".chromium-profile-{page.stem}"
     command = [
@@ -72,12 +72,19 @@ def _run(page: Path, *flags: str) -> subprocess.CompletedProcess[str]:
         "--hide-scrollbars",
         f"--user-data-dir={profile}",
         *flags,
-        page.resolve().as_uri(),
+        page.resolve().as_uri() + fragment,
     ]
     try:
         return subprocess.run(command, capture_output=True, text=True, timeout=180, check=True)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def dump_dom(page: Path, fragment: str = "", *flags: str) -> subprocess.CompletedProcess[str]:
+    """The page's DOM after its scripts ran (``stdout``) and Chromium's log (``stderr``), the
+    page opened at ``#fragment`` when given; `flags` are further Chromium switches (e.g.
+    ``--enable-logging=stderr`` to read the console's uncaught errors)."""
+    return _run(page, *flags, "--dump-dom", fragment=fragment)
 
 
 def print_to_pdf(page: Path) -> Path:

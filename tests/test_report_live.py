@@ -13,27 +13,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from cityindex.cli import run
+from tests.browser import CHROMIUM, dump_dom
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--enable-logging=stderr",
-    "--v=0",
-    "--virtual-time-budget=5000",
-)
 ROW = re.compile(
     r'<tr class="([^"]*)" data-unit="([^"]+)"><td class="rank" data-rank="(\d+)">([^<]*)</td>'
     r'<td class="t unit">[^<]*</td><td class="score" data-score="([^"]+)" data-exact="([^"]+)">'
@@ -47,16 +33,9 @@ needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bi
 
 def dom(page: Path, fragment: str = "") -> str:
     """The page's DOM after its scripts ran (no uncaught error in the log)."""
-    profile = page.parent / f"profile-{abs(hash(fragment))}"
-    url = page.resolve().as_uri() + fragment
-    done = subprocess.run(
-        [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", "--dump-dom", url],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
+    done = dump_dom(
+        page, fragment, "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000"
     )
-    shutil.rmtree(profile, ignore_errors=True)
     assert "Uncaught" not in done.stderr, done.stderr
     return done.stdout
 

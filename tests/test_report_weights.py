@@ -11,25 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from cityindex.cli import run
 from cityindex.cli.common import compute_loaded, load
+from tests.browser import CHROMIUM, dump_dom
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
 ROW = re.compile(
     r'<tr class="[^"]*" data-unit="([^"]+)"><td class="rank" data-rank="(\d+)">\d+</td>'
     r'<td class="t unit">[^<]*</td><td class="score" data-score="([^"]+)" data-exact="([^"]+)"'
@@ -66,22 +55,9 @@ def plain_spec(tmp_path: Path) -> Path:
     return spec
 
 
-def browser_table(page: Path, fragment: str, profile: Path) -> dict[str, tuple[int, float, float]]:
+def browser_table(page: Path, fragment: str) -> dict[str, tuple[int, float, float]]:
     """unit -> (rank, shown score, exact score) as the page computed them after `fragment`."""
-    done = subprocess.run(
-        [
-            str(CHROMIUM),
-            *FLAGS,
-            f"--user-data-dir={profile}",
-            "--dump-dom",
-            page.resolve().as_uri() + fragment,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    shutil.rmtree(profile, ignore_errors=True)
+    done = dump_dom(page, fragment)
     return {u: (int(r), float(s), float(x)) for u, r, s, x in ROW.findall(done.stdout)}
 
 
@@ -108,7 +84,7 @@ def test_moving_the_policy_slider_gives_the_scores_the_cli_prints(
     args = ["report", str(plain_spec), "--output", str(page)]
     assert run([*args, *(a for s in sets for a in ("--set", s))]) == 0
     moved = [*sets, "groups.policy.weight=0.6"]
-    browser = browser_table(page, "#w=policy:0.6", tmp_path / "profile")
+    browser = browser_table(page, "#w=policy:0.6")
     cli = cli_table(plain_spec, moved, capsys)
     assert sorted(browser) == sorted(cli)
     assert len(cli) == len(load(plain_spec).table.units)  # every unit is shown and moved
@@ -129,7 +105,7 @@ def test_without_a_fragment_the_page_shows_the_published_scores(
     """At the spec's own weights the script leaves every rank and score as published."""
     page = tmp_path / "report.html"
     assert run(["report", "--output", str(page)]) == 0
-    browser = browser_table(page, "", tmp_path / "profile")
+    browser = browser_table(page, "")
     cli = cli_table(Path(__file__).parent.parent / "indicators" / "ai-city-2024.yaml", [], capsys)
     assert {u: (r, s) for u, (r, s, _) in browser.items()} == cli
 

@@ -13,29 +13,16 @@ every section is there, and the weights script itself did run (it recomputed the
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from cityindex.cli import run
+from tests.browser import CHROMIUM, dump_dom
 
 HERE = Path(__file__).parent / "report"
 SPEC = HERE / "hostile.yaml"
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--enable-logging=stderr",
-    "--v=0",
-)
 SECOND_GROUP = "\"'><b id=injected>x</b>"
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
 
@@ -49,21 +36,7 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _dom(page: Path, fragment: str = "") -> tuple[str, str]:
     """The DOM after the page's scripts ran, and Chromium's log."""
-    profile = page.parent / "profile"
-    done = subprocess.run(
-        [
-            str(CHROMIUM),
-            *FLAGS,
-            f"--user-data-dir={profile}",
-            "--dump-dom",
-            page.as_uri() + fragment,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    shutil.rmtree(profile, ignore_errors=True)
+    done = dump_dom(page, fragment, "--enable-logging=stderr", "--v=0")
     return done.stdout, done.stderr
 
 
