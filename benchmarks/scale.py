@@ -35,6 +35,10 @@ from cityindex.cli import run
 args = ["score", str(DIR / "spec.yaml"), "--format", "csv", "--output", str(DIR / "s.csv")]
 assert run(args) == 0
 """,
+    "score_xlsx": """
+from cityindex.cli import run
+assert run(["score", str(DIR / "spec.yaml"), "--output", str(DIR / "s.xlsx")]) == 0
+""",
     "uncertainty": """
 from cityindex.cli import run
 args = ["uncertainty", str(DIR / "synthetic.yaml"), "--plan", str(DIR / "plan.yaml"),
@@ -224,6 +228,14 @@ def main() -> None:
             # the whole command, writing the ranking of every unit as CSV (24 MB)
             seconds, rss, _ = run("score_cli", folder, units)
             figures |= {"score_cli_s": round(seconds, 3), "score_cli_peak_mb": round(rss / 1e6)}
+        if args.only in (None, "score_xlsx"):
+            # the whole command writing the ranking of every unit as a workbook (the analyst's
+            # export)
+            units = 100_000 // scale
+            write_index(folder, units, 50, 10)
+            seconds, rss, _ = run("score_xlsx", folder, units)
+            figures |= {"score_xlsx_units": units, "score_xlsx_s": round(seconds, 3)}
+            figures["score_xlsx_peak_mb"] = round(rss / 1e6)
         if args.only in (None, "score_ratio"):
             figures |= score_ratio(folder, args.repeats)
         if args.only in (None, "uncertainty"):
